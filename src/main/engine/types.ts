@@ -1,0 +1,97 @@
+// Contracts between the engine's parts. Plain data only: the same shapes travel to the
+// store, the CLI and (serialised) the studio.
+import type { StepName } from '../../shared/config.js';
+
+export type Action = 'add' | 'remove';
+
+/** One item read from a source: a parsed value, or a row that could not be read. */
+export type SourceItem =
+  | { ok: true; line: number; value: unknown }
+  | { ok: false; line: number; error: string };
+
+/** A record after mapping, schema coercion and action resolution. */
+export interface PreparedRecord {
+  /** 0-based position in the input, counting every item (good or bad). */
+  seq: number;
+  line: number;
+  key: string;
+  action: Action;
+  data: Record<string, unknown>;
+}
+
+export interface RecordFailure {
+  seq: number;
+  line: number;
+  key?: string;
+  /** Where: `file:line` plus the field when known. */
+  where: string;
+  reason: string;
+}
+
+export interface HttpRequestSpec {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface PlannedRequest extends HttpRequestSpec {
+  step: StepName;
+  /** Keys of the records the request carries (empty for audience steps). */
+  recordKeys: string[];
+  /** Render-time warnings, e.g. a value missing from a record rendered as null. */
+  warnings?: string[];
+}
+
+export type HttpErrorKind = 'network' | 'timeout' | 'tls' | 'abort' | 'protocol';
+
+export interface Timings {
+  /** ms from start to response headers. */
+  ttfb: number;
+  /** ms from start to the end of the body. */
+  total: number;
+}
+
+export type HttpResult =
+  | {
+      ok: true;
+      status: number;
+      headers: Record<string, string>;
+      /** Body decoded as UTF-8 (invalid bytes replaced), capped at `maxBodyBytes`. */
+      body: string;
+      bodyBytes: number;
+      truncated: boolean;
+      timings: Timings;
+    }
+  | { ok: false; kind: HttpErrorKind; message: string; timings: Timings };
+
+export type RunStatus = 'succeeded' | 'partial' | 'failed' | 'aborted';
+
+export interface RunCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** Everything the runner tells its host. One interface; the store and UIs listen. */
+export type RunEvent =
+  | { type: 'run-started'; runId: string; at: number; config: { destination: string; audience: string } }
+  | { type: 'request-sent'; id: string; step: StepName; attempt: number; request: HttpRequestSpec; recordKeys: string[]; at: number }
+  | {
+      type: 'request-answered';
+      id: string;
+      step: StepName;
+      attempt: number;
+      result: HttpResult;
+      at: number;
+    }
+  | { type: 'request-retry'; id: string; step: StepName; attempt: number; delayMs: number; reason: string; at: number }
+  | {
+      type: 'records-settled';
+      requestId: string | null;
+      outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string }>;
+      at: number;
+    }
+  | { type: 'record-failed'; failure: RecordFailure; at: number }
+  | { type: 'progress'; records: RunCounts; requests: { sent: number; retried: number }; at: number }
+  | { type: 'run-finished'; status: RunStatus; records: RunCounts; requests: { sent: number; retried: number }; error?: string; at: number };
