@@ -1,0 +1,45 @@
+// Child process of the benchmark: exports a large NDJSON file through the real engine (and
+// optionally the store) and reports its own peak RSS, so memory is measured in isolation.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { resolveConfig } from '../src/main/engine/load.js';
+import { runExport } from '../src/main/engine/runner.js';
+import { openSource } from '../src/main/sources/index.js';
+import { openStore } from '../src/main/store/db.js';
+import { createRunRecorder } from '../src/main/store/recorder.js';
+
+const [url, input, withStore] = process.argv.slice(2) as [string, string, string];
+const cfg = resolveConfig(
+  {
+    version: 1,
+    destination: {
+      name: 'bench million',
+      concurrency: 8,
+      add: {
+        url: `${url}/hooks/million`,
+        bodyTemplate: '{"users": [{{#each users}}{"id": "{{id}}", "email": "{{email}}", "ltv": {{ltv}}}{{#unless @last}},{{/unless}}{{/each}}]}',
+        batchMode: 'batched',
+        batchSize: 100,
+      },
+    },
+    audience: { name: 'bench' },
+    records: { key: 'id', mapping: { id: 'id', email: 'person.email', ltv: 'ltv' } },
+  },
+  {},
+);
+if (!cfg.ok) throw new Error(JSON.stringify(cfg.issues));
+const dbPath = join(tmpdir(), `outbound-bench-${process.pid}.db`);
+const store = withStore === 'store' ? openStore(dbPath) : null;
+const runId = 'bench-million';
+store?.createRun({ id: runId, destination: 'bench', audience: 'bench', config: {}, inputPath: input });
+const recorder = store ? createRunRecorder(store, runId) : null;
+const started = performance.now();
+const summary = await runExport({ config: cfg.config, source: openSource(input), file: input, runId, ...(recorder ? { onEvent: (e) => recorder.onEvent(e) } : {}) });
+const seconds = (performance.now() - started) / 1000;
+recorder?.close();
+store?.close();
+if (store) rmSync(dbPath, { force: true });
+process.stdout.write(
+  JSON.stringify({ status: summary.status, records: summary.records.succeeded, seconds, recordsPerSecond: summary.records.succeeded / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
+);

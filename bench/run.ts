@@ -1,0 +1,114 @@
+// `npm run bench`: the engine against the mock endpoint on loopback, beside a raw-undici
+// baseline sending the same pre-rendered requests through the same mock. Prints a table.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { resolveConfig } from '../src/main/engine/load.js';
+import { previewExport } from '../src/main/engine/preview.js';
+import { runExport } from '../src/main/engine/runner.js';
+import type { SourceItem } from '../src/main/engine/types.js';
+import { generateProfiles, profileToNdjsonLine } from '../src/main/sources/sample.js';
+import { startMockProcess } from './mock-process.js';
+
+const CONCURRENCY = 16;
+const INDIVIDUAL = Number(process.env.BENCH_INDIVIDUAL ?? 20_000);
+const BATCHED = Number(process.env.BENCH_BATCHED ?? 500_000);
+const MILLION = Number(process.env.BENCH_MILLION ?? 1_000_000);
+const outDir = join(import.meta.dirname, '..', '.bench');
+mkdirSync(outDir, { recursive: true });
+
+const flat = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `u${i}`, email: `user${i}@example.com`, ltv: i % 1000 }));
+async function* itemsOf(records: unknown[]): AsyncGenerator<SourceItem> {
+  let line = 0;
+  for (const value of records) yield { ok: true, line: ++line, value };
+}
+const config = (destination: Record<string, unknown>) => {
+  const r = resolveConfig({ version: 1, destination: { name: 'bench', concurrency: CONCURRENCY, ...destination }, audience: { name: 'bench' } }, {});
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.config;
+};
+const individualTemplate = '{"id": "{{user.id}}", "email": "{{user.email}}", "ltv": {{user.ltv}}}';
+const batchedTemplate = '{"users": [{{#each users}}{"id": "{{id}}", "email": "{{email}}", "ltv": {{ltv}}}{{#unless @last}},{{/unless}}{{/each}}]}';
+
+async function rawBaseline(url: string, records: Array<{ id: string; email: string; ltv: number }>): Promise<number> {
+  const agent = new Agent({ connections: CONCURRENCY });
+  const bodies = records.map((u) => JSON.stringify({ id: u.id, email: u.email, ltv: u.ltv }));
+  const target = new URL(`${url}/hooks/bench`);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const res = await agent.request({ origin: target.origin, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await res.body.text();
+      }
+    }),
+  );
+  const rate = bodies.length / ((performance.now() - started) / 1000);
+  await agent.close();
+  return rate;
+}
+
+function child(args: string[]): Promise<Record<string, number | string>> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'million.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`million.ts exited ${code}`))));
+  });
+}
+
+const mock = await startMockProcess();
+const rows: Array<[string, string, string, string]> = [];
+try {
+  // Warm both paths (JIT, connections) before measuring.
+  await rawBaseline(mock.url, flat(2000));
+  await runExport({ config: config({ add: { url: `${mock.url}/hooks/bench`, bodyTemplate: individualTemplate } }), source: itemsOf(flat(2000)), file: 'warm', runId: 'warm' });
+
+  const records = flat(INDIVIDUAL);
+  const raw = await rawBaseline(mock.url, records);
+  let t = performance.now();
+  await runExport({ config: config({ add: { url: `${mock.url}/hooks/bench`, bodyTemplate: individualTemplate } }), source: itemsOf(records), file: 'bench', runId: 'individual' });
+  const individual = INDIVIDUAL / ((performance.now() - t) / 1000);
+  rows.push(['raw undici baseline (individual)', `${Math.round(raw).toLocaleString('en-US')} req/s`, '—', `${INDIVIDUAL.toLocaleString('en-US')} requests`]);
+  rows.push(['engine, individual mode', `${Math.round(individual).toLocaleString('en-US')} req/s`, `≥ 0.7 × baseline: ${(individual / raw).toFixed(2)}×`, `concurrency ${CONCURRENCY}`]);
+
+  const batchedRecords = flat(BATCHED);
+  t = performance.now();
+  await runExport({ config: config({ add: { url: `${mock.url}/hooks/bench`, bodyTemplate: batchedTemplate, batchMode: 'batched', batchSize: 100 } }), source: itemsOf(batchedRecords), file: 'bench', runId: 'batched' });
+  const batched = BATCHED / ((performance.now() - t) / 1000);
+  rows.push(['engine, batched mode (batch 100)', `${Math.round(batched).toLocaleString('en-US')} records/s`, '≥ 200,000 records/s', `${BATCHED.toLocaleString('en-US')} records`]);
+
+  const profiles = [...generateProfiles(100, 1)];
+  const previewCfg = config({
+    add: { url: `${mock.url}/api/audiences/{{remote_audience.id}}/members`, bodyTemplate: '{"users": [{{#each users}}{"id": "{{id}}", "email": "{{person.email}}", "name": "{{person.name.firstName}} {{person.name.lastName}}", "ltv": {{ltv}}}{{#unless @last}},{{/unless}}{{/each}}]}', batchMode: 'batched', batchSize: 100 },
+  });
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const s = performance.now();
+    await previewExport(previewCfg, profiles.map((value, n) => ({ ok: true as const, line: n + 1, value })));
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  rows.push(['preview of 100 profiles', `${times[Math.floor(times.length / 2)]!.toFixed(2)} ms median`, '< 20 ms', `p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)} ms`]);
+
+  const input = join(outDir, `profiles-${MILLION}.ndjson`);
+  const out = createWriteStream(input);
+  for (const p of generateProfiles(MILLION, 11)) if (!out.write(profileToNdjsonLine(p))) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+  const plain = await child([mock.url, input, 'none']);
+  rows.push([`export of ${MILLION.toLocaleString('en-US')} NDJSON profiles, no store`, `${Math.round(Number(plain.peakRssMb))} MB peak RSS`, '< 200 MB', `${Math.round(Number(plain.recordsPerSecond)).toLocaleString('en-US')} records/s`]);
+  const logged = await child([mock.url, input, 'store']);
+  const overhead = (Number(plain.recordsPerSecond) / Number(logged.recordsPerSecond) - 1) * 100;
+  rows.push([`same, logged to the SQLite store`, `${Math.round(Number(logged.recordsPerSecond)).toLocaleString('en-US')} records/s`, '≤ 10% slower', `${overhead.toFixed(1)}% slower · ${Math.round(Number(logged.peakRssMb))} MB peak RSS`]);
+} finally {
+  await mock.stop();
+}
+
+const table = ['| measure | result | target | notes |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+process.stdout.write(`${table}\n`);
+writeFileSync(join(outDir, 'results.md'), `${table}\n`);

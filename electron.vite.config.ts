@@ -1,0 +1,42 @@
+// Build of the three Electron parts. Main: ESM, dependencies (better-sqlite3…) left to
+// node_modules. Preload: one CommonJS file with nothing external but 'electron' — a
+// sandboxed preload can neither be ESM nor require node_modules. Renderer: React, with
+// Monaco bundled locally (no CDN: the CSP allows only 'self') and its workers as ?worker.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') },
+        output: { format: 'es' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'src/renderer'),
+    base: './',
+    plugins: [react()],
+    worker: { format: 'es' },
+    build: {
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      // Monaco is large by nature; it is loaded from disk, not the network.
+      chunkSizeWarningLimit: 8000,
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') },
+      },
+    },
+  },
+});

@@ -1,0 +1,31 @@
+// `npm run demo`: the mock endpoint, generated profiles and the bundled example export,
+// end to end on this machine with nothing configured.
+import { mkdtempSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { startMock } from '../main/mock/index.js';
+import { generateProfiles, profileToNdjsonLine } from '../main/sources/sample.js';
+import { main } from './main.js';
+
+const count = Number(process.env.OUTBOUND_DEMO_COUNT ?? 2000);
+const dir = mkdtempSync(join(tmpdir(), 'outbound-demo-'));
+const input = join(dir, 'profiles.ndjson');
+const db = join(dir, 'outbound.db');
+
+const out = createWriteStream(input);
+for (const p of generateProfiles(count, 7)) {
+  if (!out.write(profileToNdjsonLine(p))) await once(out, 'drain');
+}
+out.end();
+await once(out, 'finish');
+
+const mock = await startMock({ port: 0 });
+process.stderr.write(`demo: mock endpoint on ${mock.url}, ${count} profiles in ${input}\n`);
+const env = { ...process.env, OUTBOUND_MOCK_URL: mock.url, OUTBOUND_DEMO_SECRET: 'demo-secret' };
+const io = { stdout: (s: string) => void process.stdout.write(s), stderr: (s: string) => void process.stderr.write(s), env, isTTY: process.stderr.isTTY === true };
+const code = await main(['run', 'examples/growthloop-mock.json', '--input', input, '--db', db], io);
+const stats = mock.journal.size;
+process.stdout.write(`\nthe mock endpoint received ${stats} requests; see them with: npm run -s outbound -- log <runId> --db ${db}\n`);
+await mock.close();
+process.exit(code);

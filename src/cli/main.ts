@@ -1,0 +1,65 @@
+// The `outbound` command: a thin shell over the engine, the store and the mock endpoint.
+import { continueCommand, runCommand } from './commands/export-run.js';
+import { mockCommand } from './commands/mock.js';
+import { oauthCommand } from './commands/oauth.js';
+import { previewCommand } from './commands/preview.js';
+import { sampleCommand } from './commands/sample.js';
+import { exportLogCommandCli, logCommandCli, runsCommandCli } from './commands/history.js';
+import { EXIT, UsageError, type CliIo } from './io.js';
+
+export const HELP = `outbound: export customer profiles and audience membership to HTTP APIs
+
+usage: outbound <command> [options]
+
+  run <config> --input <file> [--db <path>] [--dry-run] [--json]   run an export
+  preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
+  resume <runId> [--db <path>] [--json]                          finish an interrupted run
+  retry-failed <runId> [--db <path>] [--json]                    re-send only the failed records of a run
+  runs [--db <path>] [--json]                                    run history
+  log <runId> [--failed] [--db <path>] [--json]                  a run's requests and record outcomes
+  export-log <runId> --har <file> [--db <path>]                  write a run as HAR 1.2 (secrets redacted)
+  mock [--port N] [--scenario <file>]                            start the mock endpoint
+  oauth <config> [--json]                                        fetch a token, print the exchange (secrets masked)
+  sample --count N [--seed S]                                    write N generated XDM-style profiles as NDJSON
+
+inputs: .ndjson/.jsonl, .csv (header row), .json (an array)
+exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
+            3 aborted (auth or audience step failed, interrupted): resumable
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  preview: previewCommand,
+  resume: (argv, io) => continueCommand('resume', argv, io),
+  'retry-failed': (argv, io) => continueCommand('retry-failed', argv, io),
+  runs: runsCommandCli,
+  log: logCommandCli,
+  'export-log': exportLogCommandCli,
+  mock: mockCommand,
+  oauth: oauthCommand,
+  sample: sampleCommand,
+};
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(HELP);
+    return name ? EXIT.ok : EXIT.invalid;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`outbound: unknown command "${name}"\n\n${HELP}`);
+    return EXIT.invalid;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`${err.message}\n`);
+      return EXIT.invalid;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,108 @@
+// Escaping for the place a value lands (DESIGN invariant 5). Pure functions on the hot
+// path: each checks for a cheap "nothing to escape" case before doing any work.
+
+/** Characters that force a JSON string escape: quote, backslash, C0 controls, U+2028/2029, surrogates. */
+const JSON_STR_NEEDS = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+function escapeLineSeparators(s: string): string {
+  return s.replace(LINE_SEPARATORS, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+}
+
+/**
+ * The body of a JSON string literal for `s`, without the surrounding quotes. Non-ASCII
+ * passes through as is (the body is sent as UTF-8); U+2028/2029 are escaped so the text
+ * is also safe to paste into JavaScript; lone surrogates become \uXXXX (JSON.stringify).
+ */
+export function jsonStringBody(s: string): string {
+  if (!JSON_STR_NEEDS.test(s)) return s;
+  const quoted = JSON.stringify(s);
+  const body = quoted.slice(1, -1);
+  return body.includes('\u2028') || body.includes('\u2029') ? escapeLineSeparators(body) : body;
+}
+
+/**
+ * `v` as JSON text. undefined, functions and symbols become `null`, as do NaN/Infinity
+ * (JSON has no spelling for them); bigint is written as its digits.
+ */
+export function jsonText(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return '"' + jsonStringBody(v) + '"';
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'object': {
+      if (v === null) return 'null';
+      const text = JSON.stringify(v, bigintReplacer);
+      if (text === undefined) return 'null';
+      return text.includes('\u2028') || text.includes('\u2029') ? escapeLineSeparators(text) : text;
+    }
+    default:
+      return 'null';
+  }
+}
+
+function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/**
+ * `v` as plain text: strings as is, numbers/booleans as written, objects and arrays as
+ * their JSON text, null/undefined/NaN/Infinity as the empty string.
+ */
+export function plainText(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? String(v) : '';
+    case 'boolean':
+    case 'bigint':
+      return String(v);
+    case 'object':
+      return v === null ? '' : jsonText(v);
+    default:
+      return '';
+  }
+}
+
+/** Percent-encoding for a URL path segment or query value (RFC 3986 unreserved kept). */
+export function urlComponent(v: unknown): string {
+  return encodeURIComponent(plainText(v));
+}
+
+const BACKTICK = /`/g;
+
+/**
+ * Text that sits inside a JMESPath backtick literal. jmespath 0.16 un-escapes only the
+ * first "\`" of a literal, so every backtick is written as the JSON escape \u0060 instead
+ * (valid because backticks only ever occur inside JSON strings of the text).
+ */
+export function jmesBacktickSafe(jsonTextValue: string): string {
+  return jsonTextValue.includes('`') ? jsonTextValue.replace(BACKTICK, '\\u0060') : jsonTextValue;
+}
+
+/** True when `s` can sit in a JMESPath raw string literal '...' with no escape at all. */
+export function jmesRawSafe(s: string): boolean {
+  return !s.includes("'") && !s.includes('\\');
+}
+
+/**
+ * A JMESPath literal for the string `s`: the raw form 'text' when no escape is needed,
+ * else a JSON string literal in backticks. Raw literals cannot carry every string in
+ * jmespath 0.16 (only the first \' is un-escaped and \\ never is), so the backtick form
+ * is the one that round-trips.
+ */
+export function jmesStringLiteral(s: string): string {
+  return jmesRawSafe(s) ? "'" + s + "'" : '`"' + jmesBacktickSafe(jsonStringBody(s)) + '"`';
+}
+
+/** A JMESPath literal for any JSON value: strings as above, everything else in backticks. */
+export function jmesLiteral(v: unknown): string {
+  if (typeof v === 'string') return jmesStringLiteral(v);
+  return '`' + jmesBacktickSafe(jsonText(v)) + '`';
+}

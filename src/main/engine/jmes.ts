@@ -1,0 +1,97 @@
+// JMESPath (mapping, action, success path, audience filter) over the `jmespath` 0.16
+// library, with errors returned instead of thrown. The library exports `compile` (a parse
+// that validates) but no way to run a parsed AST, so an expression is validated once and
+// cached, then evaluated with `search` (which re-parses; short expressions parse in µs).
+import jmespath from 'jmespath';
+import type { TemplateError } from './templateTypes.js';
+
+interface Token {
+  type: string;
+  value: unknown;
+  start: number;
+}
+
+interface JmesLib {
+  search(data: unknown, expr: string): unknown;
+  compile(expr: string): unknown;
+  tokenize(expr: string): Token[];
+}
+
+const lib = jmespath as unknown as JmesLib;
+
+export type CompiledJmes = { ok: true; expression: string; search(data: unknown): unknown } | { ok: false; error: TemplateError };
+export type JmesResult = { ok: true; value: unknown } | { ok: false; error: TemplateError };
+
+const CACHE_LIMIT = 1000;
+const cache = new Map<string, CompiledJmes>();
+
+/** Position (0-based) of a syntax error, when the library's message lets us find it. */
+function errorPosition(expr: string, e: Error): number | undefined {
+  if (e.name === 'LexerError') {
+    const ch = /Unknown character:(.*)$/s.exec(e.message)?.[1];
+    if (ch) {
+      const at = expr.indexOf(ch);
+      return at >= 0 ? at : undefined;
+    }
+    return undefined;
+  }
+  if (/\bEOF\b/.test(e.message)) return expr.length;
+  let tokens: Token[];
+  try {
+    tokens = lib.tokenize(expr);
+  } catch {
+    return undefined;
+  }
+  const m = /Unexpected token type: (\w+), value: (.*)$/s.exec(e.message) ?? /Invalid token \((\w+)\): "(.*)"$/s.exec(e.message) ?? /got: (\w+)()$/.exec(e.message);
+  if (!m) return undefined;
+  const [, type, value] = m;
+  const tok = tokens.find((t) => t.type === type && (value === '' || String(t.value) === value)) ?? tokens.find((t) => t.type === type);
+  return tok?.start;
+}
+
+function syntaxError(expr: string, e: unknown, name: string | undefined): TemplateError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  // A bad `literal` surfaces as a JSON SyntaxError; a dangling "." as a TypeError from inside the parser.
+  const what = err.name === 'SyntaxError' ? `bad JSON literal: ${err.message}` : err.name === 'TypeError' ? 'incomplete expression' : err.message;
+  const out: TemplateError = { message: `invalid JMESPath expression ${JSON.stringify(expr)}: ${what}` };
+  if (name !== undefined) out.template = name;
+  const pos = errorPosition(expr, err);
+  if (pos !== undefined) {
+    out.line = 1;
+    out.column = pos + 1;
+    out.message += ` (at column ${pos + 1})`;
+  }
+  return out;
+}
+
+/** Validates `expr` once (cached) and returns a searcher whose runtime errors are thrown as TemplateError-carrying Errors; prefer `evaluate`. */
+export function compileJmes(expr: string, name?: string): CompiledJmes {
+  const key = `${name ?? ''}\u0000${expr}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let made: CompiledJmes;
+  try {
+    if (expr.trim() === '') throw Object.assign(new Error('empty expression'), { name: 'ParserError' });
+    lib.compile(expr);
+    made = { ok: true, expression: expr, search: (data: unknown) => lib.search(data, expr) };
+  } catch (e) {
+    made = { ok: false, error: syntaxError(expr, e, name) };
+  }
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, made);
+  return made;
+}
+
+/** Evaluates `expr` against `data`; syntax and runtime errors (e.g. a function given the wrong type) are returned, not thrown. */
+export function evaluate(expr: string, data: unknown, name?: string): JmesResult {
+  const c = compileJmes(expr, name);
+  if (!c.ok) return c;
+  try {
+    return { ok: true, value: c.search(data) };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const error: TemplateError = { message: `JMESPath ${JSON.stringify(expr)} failed: ${msg}` };
+    if (name !== undefined) error.template = name;
+    return { ok: false, error };
+  }
+}

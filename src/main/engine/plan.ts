@@ -1,0 +1,224 @@
+// The planner: config + records → the exact HTTP requests. Preview and run both call it,
+// so a previewed request is byte-for-byte the request that is sent (invariant 2).
+import { createHash } from 'node:crypto';
+import type { ExportConfig, StepName } from '../../shared/config.js';
+import { compileJmes } from './jmes.js';
+import { knownRecordFields } from './records.js';
+import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template.js';
+import type { Action, PlannedRequest, PreparedRecord } from './types.js';
+
+export interface PlanIssue {
+  path: string;
+  message: string;
+  template?: string;
+  line?: number;
+  column?: number;
+  field?: string;
+}
+
+export interface TopContext {
+  audience_name: string;
+  audience_id: string | undefined;
+  organization_name: string | undefined;
+  remote_audience: unknown;
+}
+
+export type PlanResult = { ok: true; request: PlannedRequest } | { ok: false; reason: string };
+
+interface StepTemplates {
+  url: CompiledTemplate;
+  body: CompiledTemplate | null;
+}
+
+export interface Planner {
+  /** Steps that run, in order. */
+  readonly steps: { get: boolean; create: boolean; add: boolean; remove: boolean };
+  context(remoteAudience?: unknown): TopContext;
+  planAudience(step: 'getAudience' | 'createAudience', ctx: TopContext): PlanResult;
+  /** Applies the get step's filter path to a response; `found: false` means missing. */
+  findAudience(status: number, body: string, ctx: TopContext): { ok: true; found: boolean; value: unknown } | { ok: false; reason: string };
+  planBatch(action: Action, records: PreparedRecord[], ctx: TopContext): PlanResult;
+  batchSize(action: Action): number;
+}
+
+const NO_BODY_METHODS = new Set(['GET', 'DELETE']);
+
+function isTemplateError(v: CompiledTemplate | TemplateError): v is TemplateError {
+  return typeof (v as CompiledTemplate).render !== 'function';
+}
+
+function issueFrom(path: string, e: TemplateError): PlanIssue {
+  const where = e.line !== undefined ? ` (line ${e.line}, column ${e.column ?? 1})` : '';
+  return {
+    path,
+    message: `${e.message}${e.message.includes('line ') ? '' : where}`,
+    template: path,
+    ...(e.line !== undefined ? { line: e.line } : {}),
+    ...(e.column !== undefined ? { column: e.column } : {}),
+    ...(e.field !== undefined ? { field: e.field } : {}),
+  };
+}
+
+/** Compiles every template and checks field names. Issues mean nothing may be sent. */
+export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: boolean; runId?: string } = {}): { ok: true; planner: Planner } | { ok: false; issues: PlanIssue[] } {
+  const d = config.destination;
+  const issues: PlanIssue[] = [];
+  const known = knownRecordFields(config);
+
+  const compile = (source: string, kind: 'json' | 'url' | 'header' | 'jmespath' | 'text', path: string, mode?: 'individual' | 'batched' | 'audience'): CompiledTemplate | null => {
+    const t = compileTemplate(source, kind, { name: path });
+    if (isTemplateError(t)) {
+      issues.push(issueFrom(path, t));
+      return null;
+    }
+    if (mode) {
+      const fieldMode = mode === 'audience' ? 'individual' : mode;
+      // Audience steps see no records: any record field is an error there.
+      const fieldErrors = checkTemplateFields(source, kind, fieldMode, mode === 'audience' ? [] : known);
+      for (const e of fieldErrors) {
+        if (mode === 'audience' && !e.field) continue;
+        issues.push(issueFrom(path, e));
+      }
+    }
+    return t;
+  };
+
+  const headerTemplates: Array<[string, CompiledTemplate]> = [];
+  for (const [name, value] of Object.entries(d.headers)) {
+    const t = compile(value, 'header', `destination.headers.${name}`);
+    if (t) headerTemplates.push([name, t]);
+  }
+  const hasHeader = (name: string) => Object.keys(d.headers).some((h) => h.toLowerCase() === name);
+  const contentType = Object.entries(d.headers).find(([h]) => h.toLowerCase() === 'content-type')?.[1];
+  const bodyKind: 'json' | 'text' = !contentType || /json/i.test(contentType) ? 'json' : 'text';
+
+  const stepTemplates = (step: StepName, mode: 'individual' | 'batched' | 'audience'): StepTemplates | null => {
+    const s = d[step];
+    const url = compile(s.url, 'url', `destination.${step}.url`, mode);
+    const body = s.bodyTemplate !== undefined && s.bodyTemplate.trim() !== '' ? compile(s.bodyTemplate, bodyKind, `destination.${step}.bodyTemplate`, mode) : null;
+    return url ? { url, body } : null;
+  };
+
+  const get = d.getAudience.enabled ? stepTemplates('getAudience', 'audience') : null;
+  const create = d.createAudience.enabled ? stepTemplates('createAudience', 'audience') : null;
+  const add = d.add.enabled ? stepTemplates('add', d.add.batchMode) : null;
+  const remove = d.remove.enabled ? stepTemplates('remove', d.remove.batchMode) : null;
+  const filter = d.getAudience.enabled && d.getAudience.filterPath ? compile(d.getAudience.filterPath, 'jmespath', 'destination.getAudience.filterPath', 'audience') : null;
+  if (issues.length > 0) return { ok: false, issues };
+
+  const renderHeaders = (ctx: object, hasBody: boolean): { ok: true; headers: Record<string, string> } | { ok: false; reason: string } => {
+    const headers: Record<string, string> = {};
+    for (const [name, t] of headerTemplates) {
+      const r = t.render(ctx);
+      if (!r.ok) return { ok: false, reason: `header ${name}: ${r.error.message}` };
+      headers[name] = r.text;
+    }
+    if (hasBody && !hasHeader('content-type')) headers['content-type'] = 'application/json';
+    if (d.oauth && opts.bearerPlaceholder) headers['authorization'] = 'Bearer ●●●●';
+    return { ok: true, headers };
+  };
+
+  const build = (step: StepName, t: StepTemplates, ctx: object, recordKeys: string[], defaultBody: () => string | undefined): PlanResult => {
+    const s = d[step];
+    const warnings: string[] = [];
+    const url = t.url.render(ctx);
+    if (!url.ok) return { ok: false, reason: `destination.${step}.url: ${url.error.message}` };
+    warnings.push(...url.warnings);
+    let body: string | undefined;
+    if (t.body) {
+      const b = t.body.render(ctx);
+      if (!b.ok) {
+        const at = b.error.line !== undefined ? ` (line ${b.error.line}, column ${b.error.column ?? 1})` : '';
+        return { ok: false, reason: `destination.${step}.bodyTemplate: ${b.error.message}${b.error.message.includes('line ') ? '' : at}` };
+      }
+      warnings.push(...b.warnings);
+      body = b.text;
+    } else if (!NO_BODY_METHODS.has(s.method)) {
+      body = defaultBody();
+    }
+    const headers = renderHeaders(ctx, body !== undefined);
+    if (!headers.ok) return { ok: false, reason: headers.reason };
+    if (d.idempotencyKey !== false) {
+      const name = d.idempotencyKey === true ? 'Idempotency-Key' : d.idempotencyKey;
+      headers.headers[name] = idempotencyKey(opts.runId ?? 'preview', step, recordKeys, url.text, body);
+    }
+    const request: PlannedRequest = { step, method: s.method, url: url.text, headers: headers.headers, recordKeys };
+    if (body !== undefined) request.body = body;
+    if (warnings.length > 0) request.warnings = dedupe(warnings);
+    return { ok: true, request };
+  };
+
+  const planner: Planner = {
+    steps: { get: !!get, create: !!create, add: !!add, remove: !!remove },
+    context: (remoteAudience) => ({
+      audience_name: config.audience.name,
+      audience_id: config.audience.id,
+      organization_name: config.audience.organizationName,
+      remote_audience: remoteAudience ?? {},
+    }),
+    planAudience(step, ctx) {
+      const t = step === 'getAudience' ? get : create;
+      if (!t) return { ok: false, reason: `${step} is not enabled` };
+      return build(step, t, ctx, [], () => JSON.stringify({ name: ctx.audience_name }));
+    },
+    findAudience(status, body, ctx) {
+      if (status === 404) return { ok: true, found: false, value: null };
+      if (status < 200 || status > 299) return { ok: false, reason: `get audience answered HTTP ${status}: ${excerpt(body)}` };
+      let json: unknown;
+      try {
+        json = body.trim() === '' ? null : JSON.parse(body);
+      } catch {
+        return { ok: false, reason: `get audience response is not JSON: ${excerpt(body)}` };
+      }
+      let value: unknown = json;
+      if (filter) {
+        const rendered = filter.render(ctx);
+        if (!rendered.ok) return { ok: false, reason: `destination.getAudience.filterPath: ${rendered.error.message}` };
+        const compiled = compileJmes(rendered.text, 'destination.getAudience.filterPath');
+        if (!compiled.ok) return { ok: false, reason: `destination.getAudience.filterPath "${rendered.text}": ${compiled.error.message}` };
+        try {
+          value = compiled.search(json);
+        } catch (err) {
+          return { ok: false, reason: `destination.getAudience.filterPath: ${(err as Error).message}` };
+        }
+      }
+      if (Array.isArray(value)) return value.length > 0 ? { ok: true, found: true, value: value[0] } : { ok: true, found: false, value: null };
+      if (value === null || value === undefined || value === false) return { ok: true, found: false, value: null };
+      if (typeof value === 'object' && Object.keys(value).length === 0) return { ok: true, found: false, value: null };
+      return { ok: true, found: true, value };
+    },
+    planBatch(action, records, ctx) {
+      const t = action === 'add' ? add : remove;
+      if (!t) return { ok: false, reason: `${action} is not enabled` };
+      const s = d[action];
+      const keys = records.map((r) => r.key);
+      if (s.batchMode === 'individual') {
+        const user = records[0]?.data ?? {};
+        return build(action, t, { ...ctx, user }, keys, () => JSON.stringify(user));
+      }
+      const users = records.map((r) => r.data);
+      return build(action, t, { ...ctx, users }, keys, () => JSON.stringify({ users }));
+    },
+    batchSize(action) {
+      const s = d[action];
+      return s.batchMode === 'individual' ? 1 : s.batchSize;
+    },
+  };
+  return { ok: true, planner };
+}
+
+/** Stable across retries and resumes: derived from what the request carries. */
+function idempotencyKey(runId: string, step: string, keys: string[], url: string, body: string | undefined): string {
+  const h = createHash('sha256');
+  h.update(runId).update('\0').update(step).update('\0').update(url).update('\0').update(keys.join('\u0001')).update('\0').update(body ?? '');
+  return h.digest('hex').slice(0, 32);
+}
+
+function dedupe(list: string[]): string[] {
+  return [...new Set(list)];
+}
+
+export function excerpt(body: string, max = 300): string {
+  const s = body.replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max)}…` : s || '(empty body)';
+}

@@ -1,0 +1,133 @@
+// Source items → prepared records: mapping (JMESPath), output schema (selection and
+// coercion), action (add/remove or an AEP status) and key. A record that cannot be
+// prepared fails alone, with its file, line and field.
+import type { ExportConfig } from '../../shared/config.js';
+import { coerceValue } from './coerce.js';
+import { compileJmes } from './jmes.js';
+import type { Action, PreparedRecord, RecordFailure, SourceItem } from './types.js';
+
+export type Prepared = { ok: true; record: PreparedRecord } | { ok: false; failure: RecordFailure } | { ok: 'skip'; seq: number; reason: string };
+
+export interface PrepareIssue {
+  path: string;
+  message: string;
+}
+
+type Search = (data: unknown) => unknown;
+
+const AEP_STATUS: Record<string, Action> = {
+  add: 'add',
+  remove: 'remove',
+  realized: 'add',
+  existing: 'add',
+  exited: 'remove',
+};
+
+/** The fields a record can have after preparation; null when any field may appear. */
+export function knownRecordFields(config: ExportConfig): string[] | null {
+  if (config.destination.outputSchema && config.destination.outputSchema.length > 0) {
+    return config.destination.outputSchema.map((f) => f.name);
+  }
+  if (config.records.mapping) return Object.keys(config.records.mapping);
+  return null;
+}
+
+/**
+ * Compiles the mapping and action expressions once. Returns issues (bad JMESPath, with
+ * the field) instead of a preparer when the config cannot work for any record.
+ */
+export function createRecordPreparer(
+  config: ExportConfig,
+  file: string,
+): { ok: true; prepare(item: SourceItem, seq: number): Prepared } | { ok: false; issues: PrepareIssue[] } {
+  const issues: PrepareIssue[] = [];
+  const mapping: Array<[string, Search]> = [];
+  for (const [field, expr] of Object.entries(config.records.mapping ?? {})) {
+    const compiled = compileJmes(expr, `records.mapping.${field}`);
+    if (compiled.ok) mapping.push([field, compiled.search]);
+    else issues.push({ path: `records.mapping.${field}`, message: describe(compiled.error) });
+  }
+  let action: Search | null = null;
+  if (config.records.action) {
+    const compiled = compileJmes(config.records.action, 'records.action');
+    if (compiled.ok) action = compiled.search;
+    else issues.push({ path: 'records.action', message: describe(compiled.error) });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  const schema = config.destination.outputSchema && config.destination.outputSchema.length > 0 ? config.destination.outputSchema : null;
+  const keyField = config.records.key;
+  const hasMapping = mapping.length > 0;
+
+  const prepare = (item: SourceItem, seq: number): Prepared => {
+    const where = `${file}:${item.line}`;
+    const fail = (reason: string, key?: string): Prepared => ({
+      ok: false,
+      failure: { seq, line: item.line, where, reason, ...(key !== undefined ? { key } : {}) },
+    });
+    if (!item.ok) return fail(item.error);
+    const input = item.value;
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      return fail(`record is not a JSON object (got ${Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input})`);
+    }
+    let data: Record<string, unknown>;
+    if (hasMapping) {
+      data = {};
+      for (const [field, search] of mapping) {
+        try {
+          const v = search(input);
+          if (v !== null && v !== undefined) data[field] = v;
+        } catch (err) {
+          return fail(`records.mapping.${field}: ${(err as Error).message}`);
+        }
+      }
+    } else {
+      data = input as Record<string, unknown>;
+    }
+    if (schema) {
+      const out: Record<string, unknown> = {};
+      for (const f of schema) {
+        const raw = data[f.name];
+        if (raw === undefined || raw === null) {
+          if (f.required) return fail(`field "${f.name}" is required by the output schema but missing`, keyOf(data, keyField, seq));
+          continue;
+        }
+        const c = coerceValue(raw, f.type);
+        if (!c.ok) return fail(`field "${f.name}" (${f.type}): ${c.reason}`, keyOf(data, keyField, seq));
+        out[f.name] = c.value;
+      }
+      data = out;
+    }
+    const key = keyOf(data, keyField, seq, input as Record<string, unknown>);
+    let act: Action = 'add';
+    if (action) {
+      let v: unknown;
+      try {
+        v = action(input);
+      } catch (err) {
+        return fail(`records.action: ${(err as Error).message}`, key);
+      }
+      if (v === null || v === undefined) {
+        return { ok: 'skip', seq, reason: `records.action "${config.records.action}" is empty for this record` };
+      }
+      const mapped = typeof v === 'string' ? AEP_STATUS[v.toLowerCase()] : undefined;
+      if (!mapped) {
+        return fail(`records.action gave ${JSON.stringify(v)}; expected add, remove, realized, existing or exited`, key);
+      }
+      act = mapped;
+    }
+    return { ok: true, record: { seq, line: item.line, key, action: act, data } };
+  };
+  return { ok: true, prepare };
+}
+
+function keyOf(data: Record<string, unknown>, keyField: string, seq: number, input?: Record<string, unknown>): string {
+  const v = data[keyField] ?? input?.[keyField];
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return `#${seq + 1}`;
+}
+
+function describe(error: { message: string; column?: number }): string {
+  return error.column !== undefined ? `${error.message} (column ${error.column})` : error.message;
+}

@@ -1,0 +1,73 @@
+// How many records of a request the endpoint acknowledged (DESIGN "successPath"): a record
+// counts as delivered only after a 2xx and, when set, the success path agrees.
+import jmespath from 'jmespath';
+
+export interface SuccessCount {
+  succeeded: number;
+  /** Why not all records succeeded; absent when they all did. */
+  reason?: string;
+}
+
+const EXCERPT_CHARS = 300;
+
+/** One line, at most EXCERPT_CHARS, for reasons shown next to a failed record. */
+export function bodyExcerpt(body: string, max = EXCERPT_CHARS): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  const t = typeof v;
+  return t === 'object' ? 'an object' : `a ${t}`;
+}
+
+export function countSucceeded(
+  status: number,
+  body: string,
+  successPath: string | undefined,
+  recordCount: number,
+): SuccessCount {
+  if (status < 200 || status > 299) {
+    const excerpt = bodyExcerpt(body);
+    return { succeeded: 0, reason: excerpt ? `HTTP ${status}: ${excerpt}` : `HTTP ${status}` };
+  }
+  const path = successPath?.trim() ?? '';
+  if (path === '') return { succeeded: recordCount };
+
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return { succeeded: 0, reason: `response is not JSON; successPath "${path}" cannot be read` };
+  }
+
+  let value: unknown;
+  try {
+    // jmespath's typings want a JSON value; any parsed JSON is one.
+    value = jmespath.search(doc as Parameters<typeof jmespath.search>[0], path);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return { succeeded: 0, reason: `successPath "${path}" is not a valid JMESPath expression: ${msg}` };
+  }
+
+  const partial = (n: number, detail = ''): SuccessCount =>
+    n >= recordCount
+      ? { succeeded: recordCount }
+      : { succeeded: n, reason: `endpoint acknowledged ${n} of ${recordCount} records (successPath "${path}"${detail})` };
+
+  if (Array.isArray(value)) return partial(Math.min(value.length, recordCount));
+  if (typeof value === 'boolean') return value ? { succeeded: recordCount } : partial(0, ' is false');
+  if (typeof value === 'number') {
+    const n = Number.isFinite(value) ? Math.floor(value) : 0;
+    return partial(Math.min(Math.max(0, n), recordCount), ` is ${value}`);
+  }
+  if (value === null || value === undefined) {
+    return { succeeded: 0, reason: `successPath "${path}" found nothing in the response: ${bodyExcerpt(body, 200)}` };
+  }
+  return {
+    succeeded: 0,
+    reason: `successPath "${path}" gave ${typeName(value)}; expected an array, a boolean or a number`,
+  };
+}

@@ -1,0 +1,151 @@
+// The isolated Handlebars environment templates run in, and the escaping helpers the
+// rewriter (templateRewrite.ts) calls. Per-render state (site table, missing-value
+// counts) travels in Handlebars' @data, which every block frame inherits, so the helpers
+// stay shared and allocation-free.
+import Handlebars from 'handlebars';
+import {
+  jmesBacktickSafe,
+  jmesRawSafe,
+  jsonStringBody,
+  jsonText,
+  plainText,
+} from './escape.js';
+import type { Site } from './templateRewrite.js';
+
+/** What `{{json x}}` returns: JSON text that the site helper inserts without re-quoting. */
+export class JsonText {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+export interface RenderState {
+  sites: Site[];
+  lits: string[];
+  /** display + how → occurrences; insertion order is the order of first appearance. */
+  missing: Map<string, { display: string; how: string; count: number }>;
+  /** Values of the JMESPath raw literal being rendered (see __jraw). */
+  jraw: string[] | null;
+}
+
+interface Opts {
+  data: { __st: RenderState };
+  fn?: (ctx: unknown) => string;
+}
+
+function noteMissing(o: Opts, site: number, how: 'null' | 'empty'): void {
+  const st = o.data.__st;
+  const display = st.sites[site]?.display;
+  if (!display) return;
+  const key = display + '\u0000' + how;
+  const seen = st.missing.get(key);
+  if (seen) seen.count++;
+  else st.missing.set(key, { display, how, count: 1 });
+}
+
+function textOf(v: unknown): string {
+  return v instanceof JsonText ? v.text : plainText(v);
+}
+
+const helpers: Record<string, (...args: never[]) => unknown> = {
+  /** {{json x}}: any value as JSON text. */
+  json(...args: unknown[]): JsonText {
+    return new JsonText(jsonText(args.length > 1 ? args[0] : undefined));
+  },
+  /** Inside a JSON string (also a JMESPath "quoted identifier"). */
+  __js(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return typeof v === 'string' ? jsonStringBody(v) : jsonStringBody(textOf(v));
+  },
+  /** A JSON value outside any string. */
+  __jv(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'null');
+    return v instanceof JsonText ? v.text : jsonText(v);
+  },
+  __u(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return encodeURIComponent(textOf(v));
+  },
+  __t(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return typeof v === 'string' ? v : textOf(v);
+  },
+  /** Triple-stash {{{x}}} / {{&x}}: unescaped, the documented escape hatch. */
+  __r(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return typeof v === 'string' ? v : textOf(v);
+  },
+  /** A bare value in a JMESPath expression: written as a literal. */
+  __jb(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'null');
+    if (v instanceof JsonText) return '`' + jmesBacktickSafe(v.text) + '`';
+    if (typeof v === 'string') return jmesRawSafe(v) ? "'" + v + "'" : '`"' + jmesBacktickSafe(jsonStringBody(v)) + '"`';
+    return '`' + jmesBacktickSafe(jsonText(v)) + '`';
+  },
+  /** Inside a JMESPath raw literal '...': collected, the enclosing __jraw writes the literal. */
+  __jr(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    const st = o.data.__st;
+    if (!st.jraw) throw new Error('internal: JMESPath literal value outside its literal');
+    st.jraw.push(textOf(v));
+    return '\u0000';
+  },
+  /** Inside a JMESPath backtick literal, outside a JSON string. */
+  __jbv(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'null');
+    return jmesBacktickSafe(v instanceof JsonText ? v.text : jsonText(v));
+  },
+  /** Inside a JSON string inside a JMESPath backtick literal. */
+  __jbs(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return jmesBacktickSafe(jsonStringBody(textOf(v)));
+  },
+  __lit(i: number, o: Opts): string {
+    return o.data.__st.lits[i] ?? '';
+  },
+  /**
+   * A JMESPath raw literal holding values. Written as 'text' when nothing needs escaping,
+   * else as the JSON string literal `"..."`, because jmespath 0.16 cannot round-trip a
+   * quote or backslash through a raw literal (it un-escapes only the first \').
+   */
+  __jraw(this: unknown, o: Opts): string {
+    const st = o.data.__st;
+    const saved = st.jraw;
+    const values: string[] = [];
+    st.jraw = values;
+    let body: string;
+    try {
+      body = o.fn ? o.fn(this) : '';
+    } finally {
+      st.jraw = saved;
+    }
+    const parts = body.split('\u0000');
+    if (parts.length !== values.length + 1) throw new Error('internal: JMESPath literal values out of step');
+    if (values.every(jmesRawSafe)) {
+      let s = parts[0]!;
+      for (let i = 0; i < values.length; i++) s += values[i]! + parts[i + 1]!;
+      return "'" + s + "'";
+    }
+    // The author's text is raw-literal syntax: \' is a quote there.
+    let s = parts[0]!.replace(/\\'/g, "'");
+    for (let i = 0; i < values.length; i++) s += values[i]! + parts[i + 1]!.replace(/\\'/g, "'");
+    return '`"' + jmesBacktickSafe(jsonStringBody(s)) + '"`';
+  },
+};
+
+export const templateEnv = Handlebars.create();
+templateEnv.unregisterHelper('log'); // would write to the console from a template
+for (const [name, fn] of Object.entries(helpers)) templateEnv.registerHelper(name, fn as Handlebars.HelperDelegate);
+
+/** Helper names the rewriter emits, passed as knownHelpers so calls skip the context lookup. */
+export const KNOWN_HELPERS: Record<string, boolean> = Object.fromEntries(Object.keys(helpers).map((n) => [n, true]));
+
+/** Names a template may call as helpers; every other call is a missing helper. */
+export const TEMPLATE_HELPERS = ['json', 'each', 'if', 'unless', 'with', 'lookup'] as const;
+
+/** Prototype access stays off; passing the defaults explicitly also silences Handlebars' console warning. */
+export const RUNTIME_OPTIONS = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+} as const;

@@ -1,0 +1,220 @@
+// Which record fields a template reads, from the Handlebars AST, and the checks a studio
+// runs as you type: unknown fields, the wrong mode for the step, misspelled variables.
+import { templateEnv, TEMPLATE_HELPERS } from './templateEnv.js';
+import { originalOffset, rewriteTemplate, SITE_HELPER, type Rewritten } from './templateRewrite.js';
+import { lineColumnAt, offsetOf, type TemplateError, type TemplateKind } from './templateTypes.js';
+
+export interface TemplateField {
+  /** `email` for {{user.email}} or {{email}} in {{#each users}}; the full path for 'top'. */
+  path: string;
+  scope: 'user' | 'users' | 'top';
+  line: number;
+  column: number;
+}
+
+export type FieldMode = 'individual' | 'batched' | 'audience';
+
+const TOP_VARIABLES = ['audience_name', 'audience_id', 'organization_name', 'remote_audience'] as const;
+const HELPER_NAMES = new Set<string>([...TEMPLATE_HELPERS, ...Object.values(SITE_HELPER), '__lit', '__jraw']);
+
+type Scope = 'top' | 'users' | 'user' | 'other';
+
+/** The slice of Handlebars' AST this walk reads (its typings keep these in a global namespace). */
+declare namespace AST {
+  interface SourceLocation {
+    start: { line: number; column: number };
+  }
+  interface Node {
+    type: string;
+    loc: SourceLocation;
+  }
+  interface PathExpression extends Node {
+    data: boolean;
+    depth: number;
+    parts: Array<string | number>;
+    original: string;
+  }
+  type Expression = Node;
+  interface Hash {
+    pairs: Array<{ value: Expression }>;
+  }
+  interface SubExpression extends Node {
+    path: Expression;
+    params: Expression[];
+    hash?: Hash;
+  }
+  type MustacheStatement = SubExpression;
+  interface BlockStatement extends SubExpression {
+    program?: Program;
+    inverse?: Program;
+  }
+  type Statement = Node;
+  interface Program {
+    body: Statement[];
+  }
+}
+
+function walk(rw: Rewritten, source: string): TemplateField[] {
+  const ast = templateEnv.parse(rw.source) as unknown as AST.Program;
+  const out: TemplateField[] = [];
+  const at = (loc: AST.SourceLocation): { line: number; column: number } =>
+    lineColumnAt(source, originalOffset(rw.segments, offsetOf(rw.source, loc.start.line, loc.start.column)));
+
+  const path = (p: AST.PathExpression, scope: Scope): void => {
+    if (p.data || p.parts.length === 0) return;
+    if (p.depth === 0 && p.parts.length === 1 && HELPER_NAMES.has(String(p.parts[0]))) return;
+    const parts = p.parts.map(String);
+    if (scope === 'users' || scope === 'user') {
+      if (p.depth > 0) {
+        // ../x leaves the each/with: x is read from the top level.
+        if (p.depth === 1 && parts.length) out.push({ path: parts.join('.'), scope: 'top', ...at(p.loc) });
+        return;
+      }
+      if (parts.length) out.push({ path: parts.join('.'), scope, ...at(p.loc) });
+      return;
+    }
+    if (scope !== 'top' || p.depth > 0 || parts.length === 0) return;
+    const [head, ...rest] = parts;
+    if (head === 'user' && rest.length) out.push({ path: rest.join('.'), scope: 'user', ...at(p.loc) });
+    else out.push({ path: parts.join('.'), scope: 'top', ...at(p.loc) });
+  };
+
+  const expr = (n: AST.Expression, scope: Scope): void => {
+    if (n.type === 'PathExpression') path(n as AST.PathExpression, scope);
+    else if (n.type === 'SubExpression') call(n as AST.SubExpression, scope);
+  };
+
+  const call = (n: { path: AST.PathExpression | AST.Expression; params: AST.Expression[]; hash?: AST.Hash }, scope: Scope): void => {
+    const p = n.path as AST.PathExpression;
+    const isCall = n.params.length > 0 || (n.hash?.pairs.length ?? 0) > 0 || HELPER_NAMES.has(p.original);
+    if (!isCall) expr(n.path as AST.Expression, scope);
+    for (const q of n.params) expr(q, scope);
+    for (const pair of n.hash?.pairs ?? []) expr(pair.value, scope);
+  };
+
+  const program = (prog: AST.Program | undefined, scope: Scope): void => {
+    for (const s of prog?.body ?? []) statement(s, scope);
+  };
+
+  const statement = (s: AST.Statement, scope: Scope): void => {
+    if (s.type === 'MustacheStatement') {
+      call(s as AST.MustacheStatement, scope);
+    } else if (s.type === 'BlockStatement') {
+      const b = s as AST.BlockStatement;
+      call(b, scope);
+      const name = (b.path as AST.PathExpression).original;
+      const first = b.params[0] as AST.PathExpression | undefined;
+      const target = first?.type === 'PathExpression' && first.depth === 0 && !first.data ? first.original : undefined;
+      let inner: Scope = scope;
+      if (name === 'each') inner = scope === 'top' && target === 'users' ? 'users' : 'other';
+      else if (name === 'with') inner = scope === 'top' && target === 'user' ? 'user' : 'other';
+      program(b.program, inner);
+      program(b.inverse, scope);
+    }
+  };
+
+  program(ast, 'top');
+  return out;
+}
+
+/** The record fields and top-level variables a template reads, with their line/column. */
+export function templateFields(source: string, kind: TemplateKind): TemplateField[] {
+  const rw = rewriteTemplate(source, kind);
+  if ('message' in rw) return [];
+  try {
+    return walk(rw, source);
+  } catch {
+    return []; // a syntax error: compileTemplate reports it
+  }
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+function suggest(word: string, names: readonly string[]): string {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const n of names) {
+    const d = distance(word.toLowerCase(), n.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? `; did you mean "${best}"?` : '';
+}
+
+/**
+ * Errors for fields no record can have (first segment not in `knownFields`; null skips
+ * that check), record access in the wrong mode for the step, and unknown variables.
+ * `audience` mode is for the get/create audience templates, which see no records.
+ */
+export function checkTemplateFields(source: string, kind: TemplateKind, mode: FieldMode, knownFields: readonly string[] | null): TemplateError[] {
+  const rw = rewriteTemplate(source, kind);
+  if ('message' in rw) return [rw];
+  let fields: TemplateField[];
+  try {
+    fields = walk(rw, source);
+  } catch {
+    return [];
+  }
+  const errors: TemplateError[] = [];
+  const seen = new Set<string>();
+  const once = (key: string, e: TemplateError): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    errors.push(e);
+  };
+  const variables: string[] = [...TOP_VARIABLES];
+  if (mode === 'individual') variables.push('user');
+  if (mode === 'batched') variables.push('users');
+
+  for (const f of fields) {
+    const where = { line: f.line, column: f.column };
+    const head = f.path.split('.')[0]!;
+    if (f.scope === 'top') {
+      if ((TOP_VARIABLES as readonly string[]).includes(head) || variables.includes(head)) continue;
+      if (head === 'user' || head === 'users') {
+        once(`mode:${head}`, {
+          message:
+            mode === 'audience'
+              ? `"${head}" is not available here: audience steps see no records (only ${TOP_VARIABLES.join(', ')})`
+              : head === 'user'
+                ? `"user" is only available in individual mode; in batched mode use {{#each users}}...{{field}}...{{/each}}`
+                : `"users" is only available in batched mode; in individual mode use {{user.field}}`,
+          ...where,
+        });
+        continue;
+      }
+      once(`var:${head}`, { message: `"${head}" is not a template variable (available: ${variables.join(', ')})${suggest(head, variables)}`, field: head, ...where });
+      continue;
+    }
+    if (mode === 'audience') {
+      once(`mode:${f.scope}`, { message: `"${f.scope === 'user' ? 'user.' : ''}${f.path}" is not available here: audience steps see no records`, field: head, ...where });
+      continue;
+    }
+    if (f.scope === 'user' && mode === 'batched') {
+      once('mode:user', { message: `"user.${f.path}" is only available in individual mode; in batched mode use {{#each users}}...{{${f.path}}}...{{/each}}`, field: head, ...where });
+      continue;
+    }
+    if (f.scope === 'users' && mode === 'individual') {
+      once('mode:users', { message: `{{#each users}} is only available in batched mode; in individual mode use {{user.${f.path}}}`, field: head, ...where });
+      continue;
+    }
+    if (knownFields && !knownFields.includes(head)) {
+      once(`field:${head}`, { message: `"${head}" is not a record field (known: ${knownFields.join(', ') || 'none'})${suggest(head, knownFields)}`, field: head, ...where });
+    }
+  }
+  return errors;
+}

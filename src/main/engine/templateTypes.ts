@@ -1,0 +1,59 @@
+// Shapes shared by the template compiler, the field checker and the JMESPath wrapper.
+
+/** Where a rendered value lands; decides how it is escaped (DESIGN invariant 5). */
+export type TemplateKind = 'json' | 'url' | 'header' | 'jmespath' | 'text';
+
+export interface TemplateError {
+  message: string;
+  /** The template's name, e.g. `add.bodyTemplate`. */
+  template?: string;
+  /** 1-based line and column in the template as the user wrote it. */
+  line?: number;
+  column?: number;
+  /** The record field or header the error is about. */
+  field?: string;
+}
+
+export type RenderResult =
+  | { ok: true; text: string; warnings: string[] }
+  | { ok: false; error: TemplateError };
+
+export interface CompiledTemplate {
+  readonly kind: TemplateKind;
+  readonly source: string;
+  readonly name?: string;
+  render(context: object): RenderResult;
+}
+
+/** `name line L, column C: message` — the one format every template error is shown in. */
+export function formatTemplateError(e: TemplateError): string {
+  const where: string[] = [];
+  if (e.template) where.push(e.template);
+  if (e.line !== undefined) where.push(`line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''}`);
+  return where.length ? `${where.join(' ')}: ${e.message}` : e.message;
+}
+
+/** 1-based line/column of a 0-based offset in `text`. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** 0-based offset of a 1-based line and 0-based column in `text`. */
+export function offsetOf(text: string, line: number, column0: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  return Math.min(offset + column0, text.length);
+}

@@ -1,0 +1,119 @@
+// Secrets stored with a destination never travel to the renderer in clear (invariant 6):
+// the service hands out `${stored:<destinationId>:<field path>}` references in their place
+// and swaps them back for the stored values when a config comes back (save, preview, OAuth
+// test). A reference is no secret: it only works inside this studio's own database.
+import { isSecretHeaderName } from '../engine/redact.js';
+import { parseHeaderString } from '../../shared/config.js';
+
+const STORED_REF = /^\$\{stored:([^:}]{1,200}):([A-Za-z0-9_.\-[\]]{1,300})\}$/;
+const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The places a clear secret may sit in a config: the client secret and secret-named headers. */
+function secretSlots(config: Json): Array<{ holder: Json; key: string; path: string }> {
+  const slots: Array<{ holder: Json; key: string; path: string }> = [];
+  const d = config['destination'];
+  if (!isObject(d)) return slots;
+  const oauth = d['oauth'];
+  if (isObject(oauth) && typeof oauth['clientSecret'] === 'string') {
+    slots.push({ holder: oauth, key: 'clientSecret', path: 'destination.oauth.clientSecret' });
+  }
+  if (typeof d['headers'] === 'string') {
+    // The string form cannot hold a reference per value: use the object form when a secret is in it.
+    const parsed = parseHeaderString(d['headers']);
+    if (typeof parsed !== 'string' && Object.keys(parsed).some((h) => isSecretHeaderName(h))) d['headers'] = parsed;
+  }
+  const headers = d['headers'];
+  if (isObject(headers)) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string' && isSecretHeaderName(name)) {
+        slots.push({ holder: headers, key: name, path: `destination.headers.${name}` });
+      }
+    }
+  }
+  return slots;
+}
+
+/** A copy of a stored config with clear secrets replaced by references to `destinationId`. */
+export function withSecretRefs<T>(config: T, destinationId: string): T {
+  const copy = structuredClone(config) as unknown;
+  if (!isObject(copy)) return copy as T;
+  for (const slot of secretSlots(copy)) {
+    const value = slot.holder[slot.key] as string;
+    if (value === '' || ENV_REF.test(value) || STORED_REF.test(value)) continue;
+    slot.holder[slot.key] = `\${stored:${destinationId}:${slot.path}}`;
+  }
+  return copy as T;
+}
+
+export interface SecretLookup {
+  /** The stored config (clear secrets) of a destination, or null when unknown. */
+  (destinationId: string): Promise<unknown>;
+}
+
+/** A copy of `config` with every `${stored:…}` reference replaced by the stored value. */
+export async function resolveSecretRefs(config: unknown, lookup: SecretLookup): Promise<unknown> {
+  if (!isObject(config)) return config;
+  const copy = structuredClone(config);
+  const slots = secretSlots(copy);
+  const cache = new Map<string, Map<string, string>>();
+  for (const slot of slots) {
+    const m = STORED_REF.exec(slot.holder[slot.key] as string);
+    if (!m) continue;
+    const [, id, path] = m as unknown as [string, string, string];
+    if (path !== slot.path) throw new Error(`${slot.path}: the stored secret reference points at ${path}, a different field`);
+    let values = cache.get(id);
+    if (!values) {
+      const stored = await lookup(id);
+      values = new Map();
+      if (isObject(stored)) {
+        const storedCopy = structuredClone(stored);
+        for (const s of secretSlots(storedCopy)) values.set(s.path, s.holder[s.key] as string);
+      }
+      cache.set(id, values);
+    }
+    const value = values.get(path);
+    if (value === undefined) throw new Error(`${slot.path}: the stored secret it refers to no longer exists; enter the secret again`);
+    slot.holder[slot.key] = value;
+  }
+  return copy;
+}
+
+/** Placeholder left in a stored config where a secret was taken out. */
+export const STORED_PLACEHOLDER = '●●●●';
+
+/**
+ * Takes clear secrets out of a config for the store: the config keeps `●●●●` in their
+ * place and the secrets come back keyed by field path (the store encrypts them).
+ * `${env:NAME}` references are no secrets and stay in the config.
+ */
+export function splitSecrets(config: unknown): { config: unknown; secrets: Record<string, string> } {
+  const copy = structuredClone(config);
+  const secrets: Record<string, string> = {};
+  if (!isObject(copy)) return { config: copy, secrets };
+  for (const slot of secretSlots(copy)) {
+    const value = slot.holder[slot.key] as string;
+    if (value === '' || ENV_REF.test(value.trim())) continue;
+    secrets[slot.path] = value;
+    slot.holder[slot.key] = STORED_PLACEHOLDER;
+  }
+  return { config: copy, secrets };
+}
+
+/** Puts secrets (keyed by the field paths splitSecrets gave) back into a stored config. */
+export function mergeSecrets(config: unknown, secrets: Record<string, string>): unknown {
+  const copy = structuredClone(config);
+  if (!isObject(copy)) return copy;
+  const d = copy['destination'];
+  if (!isObject(d)) return copy;
+  for (const [path, value] of Object.entries(secrets)) {
+    if (path === 'destination.oauth.clientSecret' && isObject(d['oauth'])) d['oauth']['clientSecret'] = value;
+    else if (path.startsWith('destination.headers.') && isObject(d['headers'])) d['headers'][path.slice('destination.headers.'.length)] = value;
+  }
+  return copy;
+}

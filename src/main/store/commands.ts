@@ -1,0 +1,201 @@
+// CLI handlers over the store: `outbound runs`, `outbound log`, `outbound log --har`.
+// They print and return an exit code (0 ok, 2 usage: unknown run, bad database).
+import { existsSync } from 'node:fs';
+import { openStore, type Store } from './db.js';
+import { StoreError } from './errors.js';
+import { writeHar } from './har.js';
+import { defaultDbPath } from './paths.js';
+import type { RunRow } from './rows.js';
+import { formatDuration, formatWhen, runLogLines } from './runlog.js';
+
+export interface CommandIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+export interface RunSummaryJson {
+  runId: string;
+  status: RunRow['status'];
+  records: { total: number; succeeded: number; failed: number };
+  requests: { sent: number; retried: number };
+  destination: string;
+  audience: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  inputPath: string | null;
+  remoteAudience: unknown;
+  error: string | null;
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function runSummaryJson(run: RunRow): RunSummaryJson {
+  const start = run.startedAt ?? run.createdAt;
+  return {
+    runId: run.id,
+    status: run.status,
+    records: { ...run.records },
+    requests: { ...run.requests },
+    destination: run.destination,
+    audience: run.audience,
+    createdAt: iso(run.createdAt)!,
+    startedAt: iso(run.startedAt ?? run.createdAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.finishedAt === null ? null : run.finishedAt - start,
+    inputPath: run.inputPath,
+    remoteAudience: run.remoteAudience,
+    error: run.error,
+  };
+}
+
+/** Opens the database, runs `fn`, closes; a missing file or a StoreError is reported, exit 2. */
+function withStore(db: string | undefined, io: CommandIo, command: string, fn: (store: Store) => number, onMissing?: (path: string) => number): number {
+  let file: string;
+  try {
+    file = db ?? defaultDbPath({ create: false });
+  } catch (err) {
+    io.stderr(`outbound ${command}: cannot find the database folder: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (!existsSync(file)) {
+    if (onMissing) return onMissing(file);
+    io.stderr(`outbound ${command}: no database at ${file} (no runs recorded yet; use --db to pick another file)\n`);
+    return 2;
+  }
+  let store: Store;
+  try {
+    store = openStore(file);
+  } catch (err) {
+    if (err instanceof StoreError) {
+      io.stderr(`outbound ${command}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    return fn(store);
+  } catch (err) {
+    if (err instanceof StoreError) {
+      io.stderr(`outbound ${command}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    store.close();
+  }
+}
+
+function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 && !rightAligned.has(i) ? cell : rightAligned.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function runsCommand(args: { db?: string; json?: boolean }, io: CommandIo): number {
+  const empty = (file: string): number => {
+    if (args.json) io.stdout('[]\n');
+    else io.stdout(`no runs yet (no database at ${file})\n`);
+    return 0;
+  };
+  return withStore(
+    args.db,
+    io,
+    'runs',
+    (store) => {
+      const runs = store.listRuns();
+      if (args.json) {
+        io.stdout(`${JSON.stringify(runs.map(runSummaryJson), null, 2)}\n`);
+        return 0;
+      }
+      if (runs.length === 0) {
+        io.stdout(`no runs yet in ${store.path}\n`);
+        return 0;
+      }
+      const rows = [['WHEN', 'RUN', 'DESTINATION', 'AUDIENCE', 'RECORDS', 'OK', 'FAILED', 'REQUESTS', 'RETRIED', 'STATUS', 'DURATION']];
+      for (const r of runs) {
+        const start = r.startedAt ?? r.createdAt;
+        rows.push([
+          formatWhen(start),
+          r.id,
+          r.destination,
+          r.audience,
+          String(r.records.total),
+          String(r.records.succeeded),
+          String(r.records.failed),
+          String(r.requests.sent),
+          String(r.requests.retried),
+          r.status,
+          r.finishedAt === null ? '-' : formatDuration(r.finishedAt - start),
+        ]);
+      }
+      io.stdout(`${table(rows, new Set([4, 5, 6, 7, 8]))}\n`);
+      return 0;
+    },
+    empty,
+  );
+}
+
+function unknownRun(io: CommandIo, command: string, runId: string, store: Store): number {
+  io.stderr(`outbound ${command}: no run "${runId}" in ${store.path} (\`outbound runs\` lists the runs)\n`);
+  return 2;
+}
+
+export function logCommand(args: { runId: string; db?: string; failedOnly?: boolean; json?: boolean }, io: CommandIo): number {
+  return withStore(args.db, io, 'log', (store) => {
+    const runId = store.resolveRunId(args.runId);
+    const run = runId === null ? null : store.getRun(runId);
+    if (runId === null || run === null) return unknownRun(io, 'log', args.runId, store);
+    const failedOnly = args.failedOnly ?? false;
+    if (!args.json) {
+      for (const line of runLogLines(store, runId, { failedOnly })) io.stdout(`${line}\n`);
+      return 0;
+    }
+    // One JSON object, written piece by piece so a large run is never one giant string.
+    io.stdout(`{"run":${JSON.stringify(runSummaryJson(run))},"requests":[`);
+    let first = true;
+    for (const r of store.iterateRequests(runId, { failedOnly })) {
+      io.stdout(`${first ? '\n' : ',\n'}${JSON.stringify(r)}`);
+      first = false;
+    }
+    io.stdout('\n],"recordFailures":[');
+    first = true;
+    for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
+      io.stdout(`${first ? '\n' : ',\n'}${JSON.stringify(o)}`);
+      first = false;
+    }
+    io.stdout('\n]}\n');
+    return 0;
+  });
+}
+
+export function exportLogCommand(args: { runId: string; db?: string; harPath: string; version?: string }, io: CommandIo): number {
+  if (!args.harPath || args.harPath.trim() === '') {
+    io.stderr('outbound log: --har needs a file path\n');
+    return 2;
+  }
+  return withStore(args.db, io, 'log', (store) => {
+    const runId = store.resolveRunId(args.runId);
+    if (runId === null) return unknownRun(io, 'log', args.runId, store);
+    try {
+      const { entries } = writeHar(store, runId, args.harPath, args.version ? { version: args.version } : {});
+      io.stderr(`wrote ${entries} entr${entries === 1 ? 'y' : 'ies'} of run ${runId} to ${args.harPath}\n`);
+      return 0;
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      io.stderr(`outbound log: cannot write ${args.harPath}: ${e.code ? `${e.code} ` : ''}${e.message}\n`);
+      return 2;
+    }
+  });
+}

@@ -1,0 +1,116 @@
+// Schema migrations, versioned in code. Step i brings the database to user_version i+1;
+// each step runs in its own transaction together with the user_version bump, so a crash
+// mid-migration leaves the previous version intact. Never edit a shipped step: append one.
+//
+// Layout notes:
+// - runs have an integer key (`n`) used by the big child tables, so 10 M outcome rows do not
+//   each repeat a 36-byte UUID; the public run id is `runs.id`.
+// - requests: one row per attempt, keyed by (run, session, request_id, attempt), so a resumed
+//   run whose engine numbers its requests from 1 again never overwrites the first session's
+//   attempts; `n` gives log order.
+// - record_outcomes: one row per input record (seq), replaced by a later outcome (resume,
+//   retry-failed). WITHOUT ROWID so the (run, seq) key is the table itself.
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: initial schema
+  `
+  CREATE TABLE destinations (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    config      TEXT NOT NULL,              -- JSON, secrets as \${env:NAME} references
+    secrets     BLOB,                       -- encrypted JSON (scheme 'encrypted') or JSON of env refs ('refs')
+    secrets_scheme TEXT CHECK (secrets_scheme IN ('encrypted', 'refs')),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE INDEX destinations_by_name ON destinations(name);
+
+  CREATE TABLE sample_sets (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE TABLE samples (
+    set_id      TEXT NOT NULL REFERENCES sample_sets(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    json        TEXT NOT NULL,
+    PRIMARY KEY (set_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE runs (
+    n                  INTEGER PRIMARY KEY,
+    id                 TEXT NOT NULL UNIQUE,
+    created_at         INTEGER NOT NULL,
+    started_at         INTEGER,
+    finished_at        INTEGER,
+    destination        TEXT NOT NULL,
+    audience           TEXT NOT NULL,
+    config             TEXT NOT NULL,       -- as the user gave it: \${env:…} unresolved
+    input_path         TEXT,
+    input_size         INTEGER,
+    input_mtime_ms     REAL,
+    input_prefix_hash  TEXT,
+    status             TEXT NOT NULL DEFAULT 'running'
+                       CHECK (status IN ('running', 'succeeded', 'partial', 'failed', 'aborted')),
+    records_total      INTEGER NOT NULL DEFAULT 0,
+    records_succeeded  INTEGER NOT NULL DEFAULT 0,
+    records_failed     INTEGER NOT NULL DEFAULT 0,
+    requests_sent      INTEGER NOT NULL DEFAULT 0,
+    requests_retried   INTEGER NOT NULL DEFAULT 0,
+    remote_audience    TEXT,                -- JSON
+    error              TEXT
+  );
+  CREATE INDEX runs_by_created ON runs(created_at, n);
+
+  CREATE TABLE requests (
+    n                 INTEGER PRIMARY KEY,
+    run               INTEGER NOT NULL REFERENCES runs(n) ON DELETE CASCADE,
+    session           INTEGER NOT NULL DEFAULT 1,   -- 1 for the first run, +1 per resume / retry-failed
+    request_id        TEXT NOT NULL,
+    step              TEXT NOT NULL,
+    attempt           INTEGER NOT NULL,
+    method            TEXT NOT NULL DEFAULT '',
+    url               TEXT NOT NULL DEFAULT '',
+    request_headers   TEXT NOT NULL DEFAULT '{}',   -- JSON, redacted
+    request_body      TEXT,
+    record_keys       TEXT NOT NULL DEFAULT '[]',   -- JSON array
+    record_count      INTEGER NOT NULL DEFAULT 0,
+    started_at        INTEGER,
+    answered_at       INTEGER,
+    status            INTEGER,                      -- HTTP status; NULL when no response
+    response_headers  TEXT,                         -- JSON, redacted
+    response_body     TEXT,
+    body_bytes        INTEGER,                      -- size of the whole response body
+    truncated         INTEGER NOT NULL DEFAULT 0,   -- 1 when response_body was cut
+    ttfb_ms           REAL,
+    total_ms          REAL,
+    error_kind        TEXT,
+    error_message     TEXT,
+    failed            INTEGER NOT NULL DEFAULT 0,   -- no response, or a status outside 2xx
+    retry_delay_ms    REAL,                         -- delay before the next attempt
+    retry_reason      TEXT,
+    UNIQUE (run, session, request_id, attempt)
+  );
+  CREATE INDEX requests_by_run ON requests(run, n);
+  CREATE INDEX requests_failed_by_run ON requests(run, failed, n);
+
+  CREATE TABLE record_outcomes (
+    run         INTEGER NOT NULL REFERENCES runs(n) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    key         TEXT,
+    action      TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+    reason      TEXT,
+    location    TEXT,                       -- where a record failed before sending: file:line, field
+    request_id  TEXT,
+    line        INTEGER,
+    settled_at  INTEGER NOT NULL,
+    PRIMARY KEY (run, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX record_outcomes_by_status ON record_outcomes(run, status, seq);
+  `,
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

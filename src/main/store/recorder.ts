@@ -1,0 +1,282 @@
+// Writes a run's events to the store. Events are queued and written in batches, one
+// transaction per batch, with prepared statements, so logging costs an export little.
+// Each batch commits the record outcomes together with the run's counters: that commit is
+// the checkpoint a resume starts from. `run-finished` is written at once.
+import type { RunCounts, RunEvent } from '../engine/types.js';
+import type { Store } from './db.js';
+import { StoreError, toStoreError } from './errors.js';
+
+export interface RecorderOptions {
+  /** Applied to request and response headers before they are stored (the engine redacts too). */
+  redactHeaders?: (headers: Record<string, string>, where: 'request' | 'response') => Record<string, string>;
+  /** Applied to request and response bodies before they are stored. */
+  redactBody?: (body: string, where: 'request' | 'response') => string;
+  /** The store's own cap on a stored response body, in bytes (default 1 MiB). */
+  maxStoredBodyBytes?: number;
+  /** Flush as soon as this many events are queued (default 1000). */
+  maxBatch?: number;
+  /**
+   * How long events may wait before they are written (default 50 ms; 0 = next setImmediate).
+   * A short wait turns a burst of small commits into one, and a crash in that window only
+   * means those records are sent again on resume (at least once), never lost.
+   */
+  flushIntervalMs?: number;
+  /** Told when a background write fails (e.g. disk full); the host should stop the run. */
+  onError?: (err: StoreError) => void;
+}
+
+export interface RunRecorder {
+  onEvent(e: RunEvent): void;
+  /** Writes everything queued now; throws a StoreError when the write fails. */
+  flush(): void;
+  /** Flushes and stops the timer. */
+  close(): void;
+  /** The last write failure, if the latest write failed. */
+  readonly error: StoreError | null;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** Cuts a string to at most `maxBytes` of UTF-8, never inside a character. */
+function capUtf8(text: string, maxBytes: number): { text: string; cut: boolean } {
+  if (text.length <= maxBytes / 3) return { text, cut: false }; // fast path: cannot exceed
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return { text, cut: false };
+  let end = maxBytes;
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // back off a continuation byte
+  return { text: buf.subarray(0, end).toString('utf8'), cut: true };
+}
+
+export function createRunRecorder(store: Store, runId: string, opts: RecorderOptions = {}): RunRecorder {
+  const maxBody = opts.maxStoredBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxBatch = Math.max(1, opts.maxBatch ?? 1000);
+  const interval = opts.flushIntervalMs ?? 50;
+  const redactHeaders = opts.redactHeaders ?? ((h) => h);
+  const redactBody = opts.redactBody ?? ((b) => b);
+
+  const upsertRun = store.stmt(
+    `INSERT INTO runs (id, created_at, started_at, destination, audience, config, status)
+     VALUES (?, ?, ?, ?, ?, '{}', 'running')
+     ON CONFLICT(id) DO UPDATE SET
+       started_at = coalesce(runs.started_at, excluded.started_at),
+       destination = coalesce(nullif(runs.destination, ''), excluded.destination),
+       audience = coalesce(nullif(runs.audience, ''), excluded.audience),
+       status = 'running', finished_at = NULL, error = NULL`,
+  );
+  const insertSent = store.stmt(
+    `INSERT INTO requests (run, session, request_id, step, attempt, method, url, request_headers, request_body, record_keys, record_count, started_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET
+       step = excluded.step, method = excluded.method, url = excluded.url,
+       request_headers = excluded.request_headers, request_body = excluded.request_body,
+       record_keys = excluded.record_keys, record_count = excluded.record_count, started_at = excluded.started_at`,
+  );
+  const upsertAnswer = store.stmt(
+    `INSERT INTO requests (run, session, request_id, step, attempt, answered_at, status, response_headers, response_body,
+                           body_bytes, truncated, ttfb_ms, total_ms, error_kind, error_message, failed)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET
+       answered_at = excluded.answered_at, status = excluded.status,
+       response_headers = excluded.response_headers, response_body = excluded.response_body,
+       body_bytes = excluded.body_bytes, truncated = excluded.truncated,
+       ttfb_ms = excluded.ttfb_ms, total_ms = excluded.total_ms,
+       error_kind = excluded.error_kind, error_message = excluded.error_message, failed = excluded.failed`,
+  );
+  // The retry belongs to the latest attempt sent so far (whether the event numbers the
+  // failed attempt or the next one).
+  const markRetry = store.stmt(
+    `UPDATE requests SET retry_delay_ms = ?, retry_reason = ?
+     WHERE run = ? AND session = ? AND request_id = ? AND attempt =
+       (SELECT max(attempt) FROM requests WHERE run = ? AND session = ? AND request_id = ? AND attempt <= ?)`,
+  );
+  const upsertOutcome = store.stmt(
+    `INSERT INTO record_outcomes (run, seq, key, action, status, reason, location, request_id, line, settled_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(run, seq) DO UPDATE SET
+       key = coalesce(excluded.key, key), action = coalesce(excluded.action, action),
+       status = excluded.status, reason = excluded.reason, location = excluded.location,
+       request_id = excluded.request_id, line = coalesce(excluded.line, line), settled_at = excluded.settled_at`,
+  );
+  const writeCounters = store.stmt(
+    `UPDATE runs SET records_total = ?, records_succeeded = ?, records_failed = ?, requests_sent = ?, requests_retried = ?
+     WHERE n = ?`,
+  );
+  const finishRun = store.stmt('UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE n = ?');
+
+  // Record counts are the engine's (progress / run-finished): on resume it already counts
+  // the records settled before. Request counts are the run's whole history: what the row
+  // held when this session began plus the attempts and retries seen here (the engine counts
+  // only the current session's).
+  const existing = store.getRun(runId);
+  let records: RunCounts = existing ? { ...existing.records } : { total: 0, succeeded: 0, failed: 0 };
+  let requests = existing ? { ...existing.requests } : { sent: 0, retried: 0 };
+  let countersDirty = false;
+  // A resume or retry-failed of this run starts a new session of attempts.
+  const existingKey = store.runKey(runId);
+  const session =
+    existingKey === undefined
+      ? 1
+      : (store.stmt('SELECT coalesce(max(session), 0) + 1 FROM requests WHERE run = ?').pluck().get(existingKey) as number);
+
+  let queue: RunEvent[] = [];
+  let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  let lastError: StoreError | null = null;
+  let closed = false;
+
+  function runKey(at: number): number {
+    const n = store.runKey(runId);
+    if (n !== undefined) return n;
+    // Events before run-started and without createRun: keep them rather than drop them.
+    upsertRun.run(runId, at, null, '', '', null);
+    return store.runKey(runId)!;
+  }
+
+  function apply(e: RunEvent): void {
+    switch (e.type) {
+      case 'run-started': {
+        upsertRun.run(runId, e.at, e.at, e.config.destination, e.config.audience);
+        return;
+      }
+      case 'request-sent': {
+        const run = runKey(e.at);
+        const body = e.request.body === undefined ? null : redactBody(e.request.body, 'request');
+        insertSent.run(
+          run,
+          session,
+          e.id,
+          e.step,
+          e.attempt,
+          e.request.method,
+          e.request.url,
+          JSON.stringify(redactHeaders(e.request.headers, 'request')),
+          body,
+          JSON.stringify(e.recordKeys),
+          e.recordKeys.length,
+          e.at,
+        );
+        requests.sent++;
+        countersDirty = true;
+        return;
+      }
+      case 'request-answered': {
+        const run = runKey(e.at);
+        const r = e.result;
+        if (r.ok) {
+          const capped = capUtf8(redactBody(r.body, 'response'), maxBody);
+          const failed = r.status < 200 || r.status > 299 ? 1 : 0;
+          upsertAnswer.run(
+            run, session, e.id, e.step, e.attempt, e.at, r.status,
+            JSON.stringify(redactHeaders(r.headers, 'response')),
+            capped.text, r.bodyBytes, r.truncated || capped.cut ? 1 : 0,
+            r.timings.ttfb, r.timings.total, null, null, failed,
+          );
+        } else {
+          upsertAnswer.run(
+            run, session, e.id, e.step, e.attempt, e.at, null, null, null, null, 0,
+            r.timings.ttfb, r.timings.total, r.kind, r.message, 1,
+          );
+        }
+        return;
+      }
+      case 'request-retry': {
+        const run = runKey(e.at);
+        markRetry.run(e.delayMs, e.reason, run, session, e.id, run, session, e.id, e.attempt);
+        requests.retried++;
+        countersDirty = true;
+        return;
+      }
+      case 'records-settled': {
+        const run = runKey(e.at);
+        for (const o of e.outcomes) {
+          upsertOutcome.run(
+            run, o.seq, o.key, o.action, o.ok ? 'succeeded' : 'failed',
+            o.ok ? null : (o.reason ?? 'failed'), null, e.requestId, null, e.at,
+          );
+        }
+        return;
+      }
+      case 'record-failed': {
+        const run = runKey(e.at);
+        const f = e.failure;
+        upsertOutcome.run(run, f.seq, f.key ?? null, null, 'failed', f.reason, f.where, null, f.line, e.at);
+        return;
+      }
+      case 'progress': {
+        records = { ...e.records };
+        countersDirty = true;
+        return;
+      }
+      case 'run-finished': {
+        const run = runKey(e.at);
+        records = { ...e.records };
+        countersDirty = true;
+        finishRun.run(e.status, e.at, e.error ?? null, run);
+        return;
+      }
+    }
+  }
+
+  const writeBatch = store.db.transaction((events: RunEvent[]) => {
+    for (const e of events) apply(e);
+    if (countersDirty) {
+      const run = runKey(Date.now());
+      writeCounters.run(records.total, records.succeeded, records.failed, requests.sent, requests.retried, run);
+    }
+  });
+
+  function flush(): void {
+    if (timer !== null) {
+      if (interval > 0) clearTimeout(timer as NodeJS.Timeout);
+      else clearImmediate(timer as NodeJS.Immediate);
+      timer = null;
+    }
+    if (queue.length === 0) return;
+    const batch = queue;
+    // Counters are recomputed from events, so a failed batch must not leave them advanced.
+    const saved = { records: { ...records }, requests: { ...requests }, countersDirty };
+    try {
+      writeBatch(batch);
+      queue = [];
+      countersDirty = false;
+      lastError = null;
+    } catch (err) {
+      records = saved.records;
+      requests = saved.requests;
+      countersDirty = saved.countersDirty;
+      store.forgetRunKey(runId); // a run row inserted by the rolled-back batch is gone
+      // The transaction rolled back; the events stay queued and are retried on the next flush.
+      lastError = toStoreError(err, store.path, `recording run ${runId}`);
+      throw lastError;
+    }
+  }
+
+  function backgroundFlush(): void {
+    timer = null;
+    try {
+      flush();
+    } catch (err) {
+      opts.onError?.(err as StoreError);
+    }
+  }
+
+  function schedule(): void {
+    if (timer !== null) return;
+    timer = interval > 0 ? setTimeout(backgroundFlush, interval) : setImmediate(backgroundFlush);
+  }
+
+  return {
+    onEvent(e: RunEvent): void {
+      queue.push(e);
+      if (e.type === 'run-finished' || closed || queue.length >= maxBatch) backgroundFlush();
+      else schedule();
+    },
+    flush,
+    close(): void {
+      closed = true;
+      flush();
+    },
+    get error() {
+      return lastError;
+    },
+  };
+}

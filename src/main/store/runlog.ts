@@ -1,0 +1,94 @@
+// The human log of a run (`outbound log <runId>`): one line per attempt, then the records
+// that failed and why.
+import type { Store } from './db.js';
+import type { RequestRow, RunRow } from './rows.js';
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Local `YYYY-MM-DD HH:MM:SS`. */
+export function formatWhen(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** Local `HH:MM:SS.mmm`. */
+function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${pad2(Math.round(s % 60))}s`;
+  return `${Math.floor(m / 60)}h${pad2(m % 60)}m`;
+}
+
+export function runHeadline(run: RunRow): string {
+  const parts = [
+    `run ${run.id}`,
+    `${run.destination} → ${run.audience}`,
+    run.status,
+    `records ${run.records.succeeded}/${run.records.total} succeeded, ${run.records.failed} failed`,
+    `requests ${run.requests.sent} sent, ${run.requests.retried} retried`,
+    `started ${formatWhen(run.startedAt ?? run.createdAt)}`,
+  ];
+  if (run.finishedAt !== null) parts.push(`took ${formatDuration(run.finishedAt - (run.startedAt ?? run.createdAt))}`);
+  return parts.join('  ·  ');
+}
+
+function outcomeOf(r: RequestRow): string {
+  if (r.status !== null) return String(r.status);
+  if (r.errorKind !== null || r.errorMessage !== null) return `ERR ${r.errorKind ?? 'error'}: ${r.errorMessage ?? ''}`.trimEnd();
+  return 'no response';
+}
+
+export function requestLine(r: RequestRow): string {
+  const cols = [
+    r.startedAt !== null ? formatClock(r.startedAt) : '--:--:--.---',
+    r.step.padEnd(14),
+    r.method.padEnd(6),
+    r.url,
+    outcomeOf(r),
+    `attempt ${r.attempt}`,
+    r.totalMs !== null ? `${Math.round(r.totalMs)} ms` : '- ms',
+    `${r.recordCount} record${r.recordCount === 1 ? '' : 's'}`,
+  ];
+  let line = cols.join('  ');
+  if (r.truncated) line += `  (response cut: ${r.bodyBytes ?? '?'} bytes in all)`;
+  if (r.retryDelayMs !== null) line += `  → retry in ${formatDuration(r.retryDelayMs)}${r.retryReason ? ` (${r.retryReason})` : ''}`;
+  return line;
+}
+
+/** The log as lines, streamed from the store. */
+export function* runLogLines(store: Store, runId: string, opts: { failedOnly?: boolean } = {}): IterableIterator<string> {
+  const run = store.getRun(runId);
+  if (!run) throw new RangeError(`unknown run "${runId}" in ${store.path}`);
+  yield runHeadline(run);
+  if (run.error) yield `error: ${run.error}`;
+  let n = 0;
+  for (const r of store.iterateRequests(runId, { failedOnly: opts.failedOnly ?? false })) {
+    if (n === 0) yield opts.failedOnly ? 'failed requests:' : 'requests:';
+    yield `  ${requestLine(r)}`;
+    n++;
+  }
+  if (n === 0) yield opts.failedOnly ? 'no failed requests' : 'no requests';
+  let f = 0;
+  for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
+    if (f === 0) yield 'record failures:';
+    const where = o.location ?? (o.line !== null ? `line ${o.line}` : `record #${o.seq + 1}`);
+    const key = o.key !== null ? ` key ${o.key}` : '';
+    const via = o.requestId !== null ? ` (request ${o.requestId})` : '';
+    yield `  ${where}${key}: ${o.reason ?? 'failed'}${via}`;
+    f++;
+  }
+  if (f === 0 && opts.failedOnly) yield 'no failed records';
+}
+
+export function formatRunLog(store: Store, runId: string, opts: { failedOnly?: boolean } = {}): string[] {
+  return [...runLogLines(store, runId, opts)];
+}

@@ -1,0 +1,215 @@
+// A template editor: Monaco when it loads, a plain labelled textarea when it does not.
+// Issues arrive as markers (underlined at their line and column).
+import { useEffect, useRef, useState } from 'react';
+import type * as Monaco from 'monaco-editor';
+import type { TemplateMarker } from './issues.js';
+
+type MonacoModule = typeof import('./monacoSetup.js');
+
+let loading: Promise<MonacoModule> | undefined;
+function loadMonaco(): Promise<MonacoModule> {
+  loading ??= import('./monacoSetup.js');
+  return loading;
+}
+
+function useMonaco(): { status: 'loading' | 'ready' | 'failed'; mod?: MonacoModule } {
+  const [state, setState] = useState<{ status: 'loading' | 'ready' | 'failed'; mod?: MonacoModule }>({
+    status: 'loading',
+  });
+  useEffect(() => {
+    let alive = true;
+    const timer = setTimeout(() => alive && setState((s) => (s.status === 'loading' ? { status: 'failed' } : s)), 10_000);
+    loadMonaco().then(
+      (mod) => alive && setState({ status: 'ready', mod }),
+      (err: unknown) => {
+        console.error('Monaco failed to load; using the plain editor', err);
+        if (alive) setState({ status: 'failed' });
+      },
+    );
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, []);
+  return state;
+}
+
+function useDarkMode(): boolean {
+  const query = '(prefers-color-scheme: dark)';
+  const [dark, setDark] = useState(() => window.matchMedia?.(query).matches ?? false);
+  useEffect(() => {
+    const mq = window.matchMedia?.(query);
+    if (!mq) return;
+    const onChange = () => setDark(mq.matches);
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, []);
+  return dark;
+}
+
+export interface TemplateEditorProps {
+  /** Accessible name, e.g. "Body template". */
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  markers?: TemplateMarker[];
+  /** One line (URLs, JMESPath): no line numbers, Enter does nothing. */
+  singleLine?: boolean;
+  height?: number;
+  placeholder?: string;
+  id?: string;
+}
+
+export function TemplateEditor(props: TemplateEditorProps) {
+  const { status, mod } = useMonaco();
+  if (status === 'failed' || (status === 'ready' && !mod)) return <PlainTemplateEditor {...props} />;
+  if (status === 'loading') {
+    return (
+      <div className="editor-loading" style={{ height: props.singleLine ? 30 : (props.height ?? 220) }}>
+        Loading editor…
+      </div>
+    );
+  }
+  return <MonacoTemplateEditor {...props} mod={mod!} />;
+}
+
+/** The fallback: a labelled textarea that keeps the same contract. */
+export function PlainTemplateEditor({ label, value, onChange, singleLine, height, placeholder, id, markers }: TemplateEditorProps) {
+  return (
+    <div className="plain-editor">
+      <textarea
+        id={id}
+        aria-label={label}
+        className="mono"
+        spellCheck={false}
+        rows={singleLine ? 1 : undefined}
+        style={{ height: singleLine ? 30 : (height ?? 220) }}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onChange(singleLine ? e.target.value.replace(/\n/g, '') : e.target.value)}
+      />
+      {markers && markers.length > 0 && (
+        <ul className="marker-list">
+          {markers.map((m, i) => (
+            <li key={i}>
+              line {m.line}, column {m.column}: {m.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function MonacoTemplateEditor({
+  label,
+  value,
+  onChange,
+  markers,
+  singleLine,
+  height,
+  id,
+  mod,
+}: TemplateEditorProps & { mod: MonacoModule }) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  const dark = useDarkMode();
+  const { monaco, TEMPLATE_LANGUAGE } = mod;
+
+  // Created once per mount; the value below is synced without recreating the model.
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const editor = monaco.editor.create(host, {
+      value,
+      language: TEMPLATE_LANGUAGE,
+      ariaLabel: label,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      fontSize: 13,
+      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+      tabSize: 2,
+      wordWrap: singleLine ? 'off' : 'on',
+      lineNumbers: singleLine ? 'off' : 'on',
+      glyphMargin: false,
+      folding: !singleLine,
+      lineDecorationsWidth: singleLine ? 4 : 8,
+      lineNumbersMinChars: 3,
+      renderLineHighlight: singleLine ? 'none' : 'line',
+      overviewRulerLanes: 0,
+      hideCursorInOverviewRuler: true,
+      scrollbar: singleLine
+        ? { vertical: 'hidden', horizontal: 'hidden', alwaysConsumeMouseWheel: false }
+        : { alwaysConsumeMouseWheel: false },
+      fixedOverflowWidgets: true,
+      quickSuggestions: { other: true, strings: true, comments: false },
+      suggestOnTriggerCharacters: true,
+      tabFocusMode: false,
+      accessibilitySupport: 'auto',
+      padding: singleLine ? { top: 5, bottom: 0 } : { top: 6, bottom: 6 },
+    });
+    editorRef.current = editor;
+    if (singleLine) {
+      // Enter would add a second line to a URL; let the suggest widget keep it.
+      editor.addCommand(monaco.KeyCode.Enter, () => undefined, '!suggestWidgetVisible');
+    }
+    const sub = editor.onDidChangeModelContent(() => {
+      const next = editor.getValue();
+      onChangeRef.current(singleLine ? next.replace(/\n/g, '') : next);
+    });
+    return () => {
+      sub.dispose();
+      editor.getModel()?.dispose();
+      editor.dispose();
+      editorRef.current = null;
+    };
+  }, []);
+
+  // Outside changes (preset, import, another tab) replace the text; our own echo is a no-op.
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (editor && editor.getValue() !== value) editor.setValue(value);
+  }, [value]);
+
+  useEffect(() => {
+    monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
+  }, [dark, monaco]);
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    monaco.editor.setModelMarkers(
+      model,
+      'outbound',
+      (markers ?? []).map((m) => {
+        const line = Math.min(Math.max(1, m.line), model.getLineCount());
+        const maxColumn = model.getLineMaxColumn(line);
+        const column = Math.min(Math.max(1, m.column), maxColumn);
+        const word = model.getWordAtPosition({ lineNumber: line, column });
+        let endColumn = word && word.startColumn <= column ? word.endColumn : column + 1;
+        if (column >= maxColumn) endColumn = maxColumn; // at line end: mark the line
+        return {
+          severity: monaco.MarkerSeverity.Error,
+          message: m.message,
+          startLineNumber: line,
+          startColumn: column >= maxColumn ? 1 : column,
+          endLineNumber: line,
+          endColumn: Math.max(endColumn, column + 1),
+        };
+      }),
+    );
+  }, [markers, monaco, value]);
+
+  return (
+    <div
+      id={id}
+      ref={hostRef}
+      className={singleLine ? 'monaco-host single-line' : 'monaco-host'}
+      data-testid={`editor-${label}`}
+      style={{ height: singleLine ? 30 : (height ?? 220) }}
+    />
+  );
+}

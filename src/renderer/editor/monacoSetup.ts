@@ -1,0 +1,105 @@
+// Loads Monaco from the bundle (no CDN: the CSP allows only 'self'), registers the
+// template language and its completions. Imported lazily so a failure falls back to a
+// plain textarea instead of breaking the studio.
+import * as monaco from 'monaco-editor';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import { loader } from '@monaco-editor/react';
+import { completionsAt } from './completions.js';
+import { useStudio } from '../state/store.js';
+
+export const TEMPLATE_LANGUAGE = 'outbound-template';
+
+declare global {
+  interface Window {
+    MonacoEnvironment?: { getWorker: (workerId: string, label: string) => Worker };
+  }
+}
+
+self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
+loader.config({ monaco });
+
+monaco.languages.register({ id: TEMPLATE_LANGUAGE });
+// Handlebars tags stand out; the JSON around them keeps strings and numbers coloured.
+monaco.languages.setMonarchTokensProvider(TEMPLATE_LANGUAGE, {
+  defaultToken: '',
+  tokenizer: {
+    root: [
+      [/\{\{!--/, 'comment', '@comment'],
+      [/\{\{~?[#/]?/, 'keyword', '@tag'],
+      [/"/, 'string', '@string'],
+      [/-?\d+(\.\d+)?([eE][+-]?\d+)?/, 'number'],
+      [/\b(true|false|null)\b/, 'keyword'],
+      [/[{}[\],:]/, 'delimiter'],
+    ],
+    string: [
+      [/\{\{~?[#/]?/, 'keyword', '@tag'],
+      [/\\./, 'string.escape'],
+      [/"/, 'string', '@pop'],
+      [/[^"\\{]+/, 'string'],
+      [/./, 'string'],
+    ],
+    tag: [
+      [/~?\}\}/, 'keyword', '@pop'],
+      [/\b(each|if|unless|else|with|json)\b/, 'keyword'],
+      [/@\w+/, 'variable.predefined'],
+      [/[\w.]+/, 'variable'],
+      [/'[^']*'|"[^"]*"/, 'string'],
+      [/\s+/, ''],
+    ],
+    comment: [
+      [/--\}\}/, 'comment', '@pop'],
+      [/./, 'comment'],
+    ],
+  },
+});
+
+monaco.languages.setLanguageConfiguration(TEMPLATE_LANGUAGE, {
+  brackets: [
+    ['{', '}'],
+    ['[', ']'],
+  ],
+  autoClosingPairs: [
+    { open: '{', close: '}' },
+    { open: '[', close: ']' },
+    { open: '"', close: '"', notIn: ['string'] },
+  ],
+  wordPattern: /[\w@]+/,
+});
+
+monaco.languages.registerCompletionItemProvider(TEMPLATE_LANGUAGE, {
+  triggerCharacters: ['.', '{', ' ', '#', '@'],
+  provideCompletionItems(model, position) {
+    const before = model.getValueInRange({
+      startLineNumber: 1,
+      startColumn: 1,
+      endLineNumber: position.lineNumber,
+      endColumn: position.column,
+    });
+    const records = useStudio.getState().preview?.records ?? [];
+    const word = model.getWordUntilPosition(position);
+    const range = {
+      startLineNumber: position.lineNumber,
+      endLineNumber: position.lineNumber,
+      startColumn: word.startColumn,
+      endColumn: word.endColumn,
+    };
+    const charBeforeWord = before.charAt(before.length - word.word.length - 1);
+    const kinds = {
+      field: monaco.languages.CompletionItemKind.Field,
+      variable: monaco.languages.CompletionItemKind.Variable,
+      helper: monaco.languages.CompletionItemKind.Function,
+    };
+    return {
+      suggestions: completionsAt(before, records).map((c) => ({
+        label: c.label,
+        detail: c.detail,
+        kind: kinds[c.kind],
+        // `#` is not part of a word: when already typed, insert `each` not `#each`.
+        insertText: c.label.startsWith('#') && charBeforeWord === '#' ? c.label.slice(1) : c.label,
+        range,
+      })),
+    };
+  },
+});
+
+export { monaco };

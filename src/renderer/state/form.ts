@@ -1,0 +1,289 @@
+// The editor's form state and its two conversions (config → form, form → config), plus
+// validation as you type. Pure: no React, no window, so unit tests cover it directly.
+import {
+  FIELD_TYPES,
+  parseExportConfig,
+  type ConfigIssue,
+  type ExportConfigInput,
+  type FieldType,
+} from '../../shared/config.js';
+
+export interface StepForm {
+  enabled: boolean;
+  url: string;
+  method: string;
+  bodyTemplate: string;
+}
+
+export interface SendStepForm extends StepForm {
+  batchMode: 'individual' | 'batched';
+  /** Inputs hold text; conversion turns it into a number (blank ⇒ default). */
+  batchSize: string;
+  successPath: string;
+}
+
+export interface OutputRow {
+  name: string;
+  type: FieldType;
+  required: boolean;
+}
+
+export interface MappingRow {
+  field: string;
+  path: string;
+}
+
+export interface FormState {
+  name: string;
+  description: string;
+  marketingUseCase: string;
+  /** JSON object text or the `h1:v1,h2:v2` string form. */
+  headersText: string;
+  oauthEnabled: boolean;
+  oauth: {
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    scope: string;
+    audience: string;
+    clientAuth: 'basic' | 'body';
+  };
+  retryOnErrors: boolean;
+  maxAttempts: string;
+  requestsPerHour: string;
+  concurrency: string;
+  timeoutMs: string;
+  /** Blank ⇒ off; otherwise the header name (`Idempotency-Key` for `true`). */
+  idempotencyKey: string;
+  outputSchemaEnabled: boolean;
+  outputSchema: OutputRow[];
+  getAudience: StepForm & { filterPath: string };
+  createAudience: StepForm;
+  add: SendStepForm;
+  remove: SendStepForm;
+  audience: { name: string; id: string; organizationName: string };
+  records: { key: string; mapping: MappingRow[]; action: string };
+}
+
+type Loose = Record<string, unknown>;
+
+function obj(value: unknown): Loose {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {};
+}
+function str(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : fallback;
+}
+function bool(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+function stepForm(value: unknown, defaults: { enabled: boolean; method: string }): StepForm {
+  const s = obj(value);
+  return {
+    enabled: bool(s.enabled, defaults.enabled),
+    url: str(s.url),
+    method: str(s.method, defaults.method),
+    bodyTemplate: str(s.bodyTemplate),
+  };
+}
+
+function sendStepForm(value: unknown, defaults: { enabled: boolean; method: string }): SendStepForm {
+  const s = obj(value);
+  return {
+    ...stepForm(value, defaults),
+    batchMode: s.batchMode === 'batched' ? 'batched' : 'individual',
+    batchSize: str(s.batchSize, '100'),
+    successPath: str(s.successPath),
+  };
+}
+
+/** Headers as the user sees them: the string form stays a string, an object is pretty JSON. */
+export function headersToText(headers: unknown): string {
+  if (typeof headers === 'string') return headers;
+  const h = obj(headers);
+  return Object.keys(h).length === 0 ? '' : JSON.stringify(h, null, 2);
+}
+
+/** Accepts any parsed JSON (an imported file or a saved destination), fills defaults. */
+export function configToForm(config: unknown): FormState {
+  const c = obj(config);
+  const d = obj(c.destination);
+  const oauth = obj(d.oauth);
+  const audience = obj(c.audience);
+  const records = obj(c.records);
+  const idem = d.idempotencyKey;
+  return {
+    name: str(d.name),
+    description: str(d.description),
+    marketingUseCase: str(d.marketingUseCase),
+    headersText: headersToText(d.headers),
+    oauthEnabled: d.oauth !== undefined,
+    oauth: {
+      tokenUrl: str(oauth.tokenUrl),
+      clientId: str(oauth.clientId),
+      clientSecret: str(oauth.clientSecret),
+      scope: str(oauth.scope),
+      audience: str(oauth.audience),
+      clientAuth: oauth.clientAuth === 'body' ? 'body' : 'basic',
+    },
+    retryOnErrors: bool(d.retryOnErrors, true),
+    maxAttempts: str(d.maxAttempts, '6'),
+    requestsPerHour: str(d.requestsPerHour),
+    concurrency: str(d.concurrency, '8'),
+    timeoutMs: str(d.timeoutMs, '30000'),
+    idempotencyKey: idem === true ? 'Idempotency-Key' : typeof idem === 'string' ? idem : '',
+    outputSchemaEnabled: Array.isArray(d.outputSchema),
+    outputSchema: (Array.isArray(d.outputSchema) ? d.outputSchema : []).map((f) => {
+      const row = obj(f);
+      const type = FIELD_TYPES.includes(row.type as FieldType) ? (row.type as FieldType) : 'string';
+      return { name: str(row.name), type, required: bool(row.required, false) };
+    }),
+    getAudience: {
+      ...stepForm(d.getAudience, { enabled: false, method: 'GET' }),
+      filterPath: str(obj(d.getAudience).filterPath),
+    },
+    createAudience: stepForm(d.createAudience, { enabled: false, method: 'POST' }),
+    add: sendStepForm(d.add, { enabled: true, method: 'POST' }),
+    remove: sendStepForm(d.remove, { enabled: false, method: 'DELETE' }),
+    audience: {
+      name: str(audience.name),
+      id: str(audience.id),
+      organizationName: str(audience.organizationName),
+    },
+    records: {
+      key: str(records.key, 'id'),
+      mapping: Object.entries(obj(records.mapping)).map(([field, path]) => ({ field, path: str(path) })),
+      action: str(records.action),
+    },
+  };
+}
+
+/** '' ⇒ undefined (the schema's default applies); a non-number stays text so zod names it. */
+function num(text: string): number | string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : t;
+}
+
+function optional(text: string): string | undefined {
+  return text.trim() === '' ? undefined : text;
+}
+
+function dropUndefined<T extends Loose>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export interface FormConversion {
+  /** The config as the CLI reads it; may be invalid (validation says where). */
+  config: ExportConfigInput;
+  /** Problems only the form can see (headers JSON that does not parse, duplicate mapping fields). */
+  issues: ConfigIssue[];
+}
+
+export function parseHeadersText(text: string): { value?: Record<string, string> | string; error?: string } {
+  const t = text.trim();
+  if (t === '') return { value: undefined };
+  if (t.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(t);
+      const o = obj(parsed);
+      for (const [k, v] of Object.entries(o)) {
+        if (typeof v !== 'string') return { error: `header "${k}" must be a string value` };
+      }
+      return { value: o as Record<string, string> };
+    } catch (err) {
+      return { error: `headers JSON does not parse: ${(err as Error).message}` };
+    }
+  }
+  return { value: t };
+}
+
+export function formToConfig(form: FormState): FormConversion {
+  const issues: ConfigIssue[] = [];
+  const headers = parseHeadersText(form.headersText);
+  if (headers.error) issues.push({ path: 'destination.headers', message: headers.error });
+
+  const step = (s: StepForm) =>
+    dropUndefined({ enabled: s.enabled, url: s.url, method: s.method, bodyTemplate: optional(s.bodyTemplate) });
+  const sendStep = (s: SendStepForm) =>
+    dropUndefined({
+      ...step(s),
+      batchMode: s.batchMode,
+      batchSize: num(s.batchSize),
+      successPath: optional(s.successPath),
+    });
+
+  const mapping: Record<string, string> = {};
+  form.records.mapping.forEach((row, i) => {
+    if (row.field.trim() === '' && row.path.trim() === '') return;
+    if (row.field.trim() === '') {
+      issues.push({ path: `records.mapping[${i}].field`, message: 'output field name must not be empty' });
+      return;
+    }
+    if (row.field in mapping) {
+      issues.push({ path: `records.mapping[${i}].field`, message: `duplicate output field "${row.field}"` });
+    }
+    mapping[row.field] = row.path;
+  });
+
+  const idem = form.idempotencyKey.trim();
+  const destination = dropUndefined({
+    name: form.name,
+    description: optional(form.description),
+    marketingUseCase: optional(form.marketingUseCase),
+    headers: headers.error ? undefined : headers.value,
+    oauth: form.oauthEnabled
+      ? dropUndefined({
+          tokenUrl: form.oauth.tokenUrl,
+          clientId: form.oauth.clientId,
+          clientSecret: form.oauth.clientSecret,
+          scope: optional(form.oauth.scope),
+          audience: optional(form.oauth.audience),
+          clientAuth: form.oauth.clientAuth,
+        })
+      : undefined,
+    retryOnErrors: form.retryOnErrors,
+    maxAttempts: num(form.maxAttempts),
+    requestsPerHour: num(form.requestsPerHour),
+    concurrency: num(form.concurrency),
+    timeoutMs: num(form.timeoutMs),
+    idempotencyKey: idem === '' ? undefined : idem === 'Idempotency-Key' ? true : idem,
+    outputSchema: form.outputSchemaEnabled
+      ? form.outputSchema.map((r) => (r.required ? { ...r } : { name: r.name, type: r.type }))
+      : undefined,
+    getAudience: dropUndefined({ ...step(form.getAudience), filterPath: optional(form.getAudience.filterPath) }),
+    createAudience: step(form.createAudience),
+    add: sendStep(form.add),
+    remove: sendStep(form.remove),
+  });
+
+  const config = {
+    version: 1,
+    destination,
+    audience: dropUndefined({
+      name: form.audience.name,
+      id: optional(form.audience.id),
+      organizationName: optional(form.audience.organizationName),
+    }),
+    records: dropUndefined({
+      key: form.records.key.trim() === '' ? undefined : form.records.key,
+      mapping: Object.keys(mapping).length > 0 ? mapping : undefined,
+      action: optional(form.records.action),
+    }),
+  } as unknown as ExportConfigInput;
+  return { config, issues };
+}
+
+/** Schema issues plus the form's own, each with the dotted path of its field. */
+export function validateForm(form: FormState): FormConversion {
+  const { config, issues } = formToConfig(form);
+  const parsed = parseExportConfig(config);
+  return { config, issues: parsed.ok ? issues : [...issues, ...parsed.issues] };
+}
+
+/** Issues for one field: exact path match (children are shown by their own rows). */
+export function issuesAt(issues: readonly { path: string; message: string }[], path: string): string[] {
+  return issues.filter((i) => i.path === path).map((i) => i.message);
+}

@@ -1,0 +1,65 @@
+// Keeps the preview in step with the form: ~150 ms after the last edit it asks the
+// service for the planned requests; only the newest answer is shown, so a slow reply to
+// an old keystroke never overwrites a newer one. Typing never waits on any of this.
+import { api, errorText } from '../api.js';
+import { debounce, latestOnly } from '../lib/latest.js';
+import { useStudio } from './store.js';
+
+const PREVIEW_LIMIT = 20;
+const previewCalls = latestOnly();
+const validateCalls = latestOnly();
+
+async function runPreview(): Promise<void> {
+  const { config, selectedSetId } = useStudio.getState();
+  // Server-side checks (env references, template syntax) need no sample set.
+  void validateCalls
+    .run(() => api().validateConfig(config))
+    .then((r) => {
+      if (!r.stale) useStudio.setState({ serverIssues: r.value });
+    })
+    .catch(() => undefined);
+
+  if (!selectedSetId) {
+    useStudio.setState({ previewPending: false });
+    return;
+  }
+  useStudio.setState({ previewPending: true });
+  try {
+    const r = await previewCalls.run(() => api().preview({ config, setId: selectedSetId, limit: PREVIEW_LIMIT }));
+    if (r.stale) return;
+    const count = r.value.requests.length;
+    useStudio.setState((s) => ({
+      preview: r.value,
+      previewPending: false,
+      previewError: undefined,
+      selectedRequest: Math.min(s.selectedRequest, Math.max(0, count - 1)),
+    }));
+  } catch (err) {
+    useStudio.setState({ previewPending: false, previewError: errorText(err) });
+  }
+}
+
+const scheduled = debounce(() => void runPreview(), 150);
+
+/** Runs a pending preview now (Ctrl/Cmd+Enter) or starts one. */
+export function previewNow(): void {
+  scheduled.cancel();
+  void runPreview();
+}
+
+/** Wires the store to the preview; returns the unsubscribe. */
+export function startPreviewSync(): () => void {
+  let lastConfig = useStudio.getState().config;
+  let lastSet = useStudio.getState().selectedSetId;
+  const unsubscribe = useStudio.subscribe((state) => {
+    if (state.config === lastConfig && state.selectedSetId === lastSet) return;
+    lastConfig = state.config;
+    lastSet = state.selectedSetId;
+    scheduled();
+  });
+  previewNow();
+  return () => {
+    unsubscribe();
+    scheduled.cancel();
+  };
+}

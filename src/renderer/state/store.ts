@@ -1,0 +1,289 @@
+// The studio's one store. Data flows one way: views call actions, actions call the API
+// and set state, views re-render from state. Form edits go through `edit`.
+import { create } from 'zustand';
+import type {
+  ApiIssue,
+  DestinationSummary,
+  MockStatus,
+  PreviewResult,
+  ResponseView,
+  SampleSetSummary,
+  TokenView,
+} from '../../shared/api.js';
+import type { ConfigIssue, ExportConfigInput, StepName } from '../../shared/config.js';
+import { api, errorText } from '../api.js';
+import { presetConfig, growthLoopPreset } from '../presets.js';
+import { configToForm, validateForm, type FormState } from './form.js';
+
+export type Place = 'destinations' | 'samples' | 'runs' | 'mock' | 'oauth';
+export const TABS = ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors'] as const;
+export type Tab = (typeof TABS)[number];
+
+export interface SentResponse {
+  step: StepName;
+  index: number;
+  url: string;
+  response?: ResponseView;
+  error?: string;
+  pending: boolean;
+}
+
+export interface StudioState {
+  place: Place;
+  tab: Tab;
+  destinations: DestinationSummary[];
+  /** Saved id of the destination being edited; undefined for a new, unsaved one. */
+  currentId: string | undefined;
+  form: FormState;
+  /** JSON of the form at last load/save, to tell whether there are unsaved edits. */
+  savedSnapshot: string;
+  /** The config the form converts to (may be invalid) and what is wrong with it. */
+  config: ExportConfigInput;
+  formIssues: ConfigIssue[];
+  /** From the service's validateConfig (env references, templates). */
+  serverIssues: ApiIssue[];
+
+  sampleSets: SampleSetSummary[];
+  selectedSetId: string | undefined;
+
+  preview: PreviewResult | null;
+  previewPending: boolean;
+  previewError: string | undefined;
+  selectedRequest: number;
+  sent: SentResponse | null;
+
+  mock: MockStatus | null;
+  token: TokenView | null;
+  tokenPending: boolean;
+
+  paletteOpen: boolean;
+  notice: { tone: 'info' | 'error'; text: string } | null;
+}
+
+function snapshot(form: FormState): string {
+  return JSON.stringify(form);
+}
+
+function formState(config: unknown) {
+  const form = configToForm(config);
+  const { config: converted, issues } = validateForm(form);
+  return { form, config: converted, formIssues: issues, savedSnapshot: snapshot(form) };
+}
+
+export const useStudio = create<StudioState>()(() => ({
+  place: 'destinations',
+  tab: 'Add',
+  destinations: [],
+  currentId: undefined,
+  // First launch shows a working example, not a blank form.
+  ...formState(growthLoopPreset.config),
+  serverIssues: [],
+  sampleSets: [],
+  selectedSetId: undefined,
+  preview: null,
+  previewPending: false,
+  previewError: undefined,
+  selectedRequest: 0,
+  sent: null,
+  mock: null,
+  token: null,
+  tokenPending: false,
+  paletteOpen: false,
+  notice: null,
+}));
+
+const set = useStudio.setState;
+const get = useStudio.getState;
+
+export function notify(text: string, tone: 'info' | 'error' = 'info'): void {
+  set({ notice: { tone, text } });
+}
+
+export function isDirty(state: StudioState = get()): boolean {
+  return snapshot(state.form) !== state.savedSnapshot;
+}
+
+/** Applies an edit to a copy of the form and re-validates (cheap: a zod parse). */
+export function edit(recipe: (form: FormState) => void): void {
+  const form = structuredClone(get().form);
+  recipe(form);
+  const { config, issues } = validateForm(form);
+  set({ form, config, formIssues: issues });
+}
+
+export const actions = {
+  setPlace(place: Place) {
+    set({ place });
+  },
+  setTab(tab: Tab) {
+    set({ tab });
+  },
+
+  async refreshDestinations() {
+    try {
+      set({ destinations: await api().listDestinations() });
+    } catch (err) {
+      notify(`Could not list destinations: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async openDestination(id: string) {
+    try {
+      const saved = await api().getDestination(id);
+      if (!saved) {
+        notify(`Destination ${id} no longer exists`, 'error');
+        return actions.refreshDestinations();
+      }
+      set({ currentId: saved.id, ...formState(saved.config), serverIssues: [], sent: null, selectedRequest: 0 });
+    } catch (err) {
+      notify(`Could not open the destination: ${errorText(err)}`, 'error');
+    }
+  },
+
+  /** A new, unsaved destination from a preset id ('blank' for an empty one). */
+  newDestination(presetId: string) {
+    set({
+      currentId: undefined,
+      ...formState(presetConfig(presetId)),
+      savedSnapshot: '',
+      serverIssues: [],
+      sent: null,
+      selectedRequest: 0,
+      place: 'destinations',
+    });
+  },
+
+  /** Loads an imported config file's text as a new, unsaved destination. */
+  importConfig(text: string, fileName: string): boolean {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      notify(`${fileName}: not JSON (${(err as Error).message})`, 'error');
+      return false;
+    }
+    set({ currentId: undefined, ...formState(parsed), savedSnapshot: '', serverIssues: [], sent: null });
+    const issues = get().formIssues;
+    notify(
+      issues.length === 0
+        ? `Imported ${fileName}`
+        : `Imported ${fileName} with ${issues.length} problem(s): ${issues[0]!.path} ${issues[0]!.message}`,
+      issues.length === 0 ? 'info' : 'error',
+    );
+    return true;
+  },
+
+  duplicateDestination() {
+    edit((f) => {
+      f.name = `${f.name} (copy)`;
+    });
+    set({ currentId: undefined, savedSnapshot: '' });
+    notify('Duplicated: save to keep the copy');
+  },
+
+  async saveDestination() {
+    const { config, currentId } = get();
+    try {
+      const result = await api().saveDestination({ id: currentId, config });
+      set({ currentId: result.id, savedSnapshot: snapshot(get().form), serverIssues: result.issues });
+      notify(result.issues.length ? `Saved with ${result.issues.length} problem(s)` : 'Saved');
+      await actions.refreshDestinations();
+    } catch (err) {
+      notify(`Could not save: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async deleteDestination(id: string) {
+    try {
+      await api().deleteDestination(id);
+      if (get().currentId === id) actions.newDestination('blank');
+      await actions.refreshDestinations();
+      notify('Deleted');
+    } catch (err) {
+      notify(`Could not delete: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async refreshSamples() {
+    try {
+      const sets = await api().listSampleSets();
+      const current = get().selectedSetId;
+      set({
+        sampleSets: sets,
+        selectedSetId: current && sets.some((s) => s.id === current) ? current : sets[0]?.id,
+      });
+    } catch (err) {
+      notify(`Could not list sample sets: ${errorText(err)}`, 'error');
+    }
+  },
+
+  selectSet(id: string) {
+    set({ selectedSetId: id, sent: null });
+  },
+
+  async generateSamples(count: number, seed?: number, name?: string) {
+    try {
+      const created = await api().generateSamples({ count, seed, name });
+      await actions.refreshSamples();
+      set({ selectedSetId: created.id });
+      notify(`Generated ${created.count} profiles in "${created.name}"`);
+      return created;
+    } catch (err) {
+      notify(`Could not generate samples: ${errorText(err)}`, 'error');
+      return undefined;
+    }
+  },
+
+  selectRequest(index: number) {
+    set({ selectedRequest: index });
+  },
+
+  async sendRequest(step: StepName, index: number, url: string) {
+    const { config, selectedSetId } = get();
+    if (!selectedSetId) return;
+    set({ sent: { step, index, url, pending: true } });
+    try {
+      const response = await api().sendPreviewed({ config, setId: selectedSetId, step, index });
+      set({ sent: { step, index, url, response, pending: false } });
+    } catch (err) {
+      set({ sent: { step, index, url, error: errorText(err), pending: false } });
+    }
+  },
+
+  async refreshMock() {
+    try {
+      set({ mock: await api().mockStatus() });
+    } catch {
+      set({ mock: null });
+    }
+  },
+
+  async startMock(scenario: string) {
+    try {
+      set({ mock: await api().startMock({ scenario }) });
+    } catch (err) {
+      notify(`Could not start the mock endpoint: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async stopMock() {
+    try {
+      set({ mock: await api().stopMock() });
+    } catch (err) {
+      notify(`Could not stop the mock endpoint: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async fetchToken() {
+    set({ tokenPending: true });
+    try {
+      set({ token: await api().testOAuth({ config: get().config }), tokenPending: false });
+    } catch (err) {
+      set({ token: { ok: false, error: errorText(err) }, tokenPending: false });
+    }
+  },
+
+  togglePalette(open?: boolean) {
+    set({ paletteOpen: open ?? !get().paletteOpen });
+  },
+};

@@ -1,0 +1,26 @@
+// Which editor tab shows a given config path, so tabs can badge their error counts and
+// an issue in the list can jump to its tab.
+import type { ApiIssue } from '../../shared/api.js';
+import { issueLocation } from '../editor/issues.js';
+import type { Tab } from './store.js';
+
+export function tabForPath(path: string): Tab {
+  const p = path.replace(/^destination\./, '');
+  if (/^(headers|oauth)\b/.test(p)) return 'Auth';
+  if (/^(audience|getAudience|createAudience)\b/.test(p)) return 'Audience';
+  if (/^add\b/.test(p)) return 'Add';
+  if (/^remove\b/.test(p)) return 'Remove';
+  if (/^(retryOnErrors|maxAttempts|requestsPerHour|concurrency|timeoutMs|idempotencyKey)\b/.test(p)) return 'Errors';
+  return 'Setup';
+}
+
+export function tabForIssue(issue: ApiIssue): Tab {
+  const loc = issueLocation(issue);
+  return tabForPath(loc ? loc.template : issue.path);
+}
+
+export function countByTab(issues: readonly ApiIssue[]): Record<Tab, number> {
+  const out: Record<Tab, number> = { Setup: 0, Auth: 0, Audience: 0, Add: 0, Remove: 0, Errors: 0 };
+  for (const i of issues) out[tabForIssue(i)]++;
+  return out;
+}

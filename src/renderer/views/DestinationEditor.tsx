@@ -1,0 +1,169 @@
+// The centre of the Destinations place: pick, create, save, import/export a destination,
+// and edit it in six tabs. Validated as you type; tabs badge their problems.
+import { useRef, useState } from 'react';
+import { PRESETS } from '../presets.js';
+import { actions, isDirty, TABS, useStudio, type Tab } from '../state/store.js';
+import { countByTab } from '../state/tabs.js';
+import { Tabs } from '../components/Tabs.js';
+import { ConfirmDialog, Dialog } from '../components/Dialog.js';
+import { AudienceTab, AuthTab, ErrorsTab, SetupTab } from './FormTabs.js';
+import { StepEditor } from './StepEditor.js';
+
+function downloadJson(config: unknown, name: string) {
+  const blob = new Blob([`${JSON.stringify(config, null, 2)}\n`], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${name.trim().replace(/[^\w.-]+/g, '-').toLowerCase() || 'destination'}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function NewDestinationDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  return (
+    <Dialog
+      title="New destination"
+      open={open}
+      onClose={onClose}
+      actions={
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      }
+    >
+      <ul className="preset-list">
+        <li>
+          <button
+            type="button"
+            className="preset"
+            onClick={() => {
+              actions.newDestination('blank');
+              onClose();
+            }}
+          >
+            <strong>Blank</strong>
+            <span>An empty destination with one add step</span>
+          </button>
+        </li>
+        {PRESETS.map((p) => (
+          <li key={p.id}>
+            <button
+              type="button"
+              className="preset"
+              onClick={() => {
+                actions.newDestination(p.id);
+                onClose();
+              }}
+            >
+              <strong>{p.label}</strong>
+              <span>{p.description}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Dialog>
+  );
+}
+
+export function DestinationEditor() {
+  const tab = useStudio((s) => s.tab);
+  const destinations = useStudio((s) => s.destinations);
+  const currentId = useStudio((s) => s.currentId);
+  const name = useStudio((s) => s.form.name);
+  const dirty = useStudio((s) => isDirty(s));
+  const formIssues = useStudio((s) => s.formIssues);
+  const serverIssues = useStudio((s) => s.serverIssues);
+  const previewIssues = useStudio((s) => s.preview?.issues);
+  const [newOpen, setNewOpen] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const counts = countByTab([...formIssues, ...serverIssues, ...(previewIssues ?? [])]);
+
+  return (
+    <div className="editor-pane" aria-label="Destination editor" role="region">
+      <div className="toolbar">
+        <label className="visually-hidden" htmlFor="destination-picker">
+          Destination
+        </label>
+        <select
+          id="destination-picker"
+          value={currentId ?? ''}
+          onChange={(e) => e.target.value && void actions.openDestination(e.target.value)}
+        >
+          <option value="">{currentId ? '' : `${name || 'Untitled'} (unsaved)`}</option>
+          {destinations.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        {dirty && (
+          <span className="dirty" title="Unsaved changes" aria-label="Unsaved changes">
+            ●
+          </span>
+        )}
+        <span className="spacer" />
+        <button type="button" className="primary" onClick={() => void actions.saveDestination()} title="Save (Ctrl/Cmd+S)">
+          Save
+        </button>
+        <button type="button" onClick={() => setNewOpen(true)}>
+          New destination
+        </button>
+        <button type="button" onClick={() => actions.duplicateDestination()}>
+          Duplicate
+        </button>
+        <button type="button" onClick={() => downloadJson(useStudio.getState().config, name)}>
+          Export config
+        </button>
+        <button type="button" onClick={() => fileRef.current?.click()}>
+          Import config
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          accept=".json,application/json"
+          className="visually-hidden"
+          aria-label="Import config file"
+          tabIndex={-1}
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (file) actions.importConfig(await file.text(), file.name);
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className="danger-ghost" disabled={!currentId} onClick={() => setConfirmDelete(true)}>
+          Delete
+        </button>
+      </div>
+      <Tabs<Tab>
+        label="Destination sections"
+        idPrefix="dest"
+        tabs={TABS}
+        active={tab}
+        onChange={actions.setTab}
+        badge={(t) => counts[t]}
+      >
+        {tab === 'Setup' && <SetupTab />}
+        {tab === 'Auth' && <AuthTab />}
+        {tab === 'Audience' && <AudienceTab />}
+        {tab === 'Add' && <StepEditor key="add" step="add" />}
+        {tab === 'Remove' && <StepEditor key="remove" step="remove" />}
+        {tab === 'Errors' && <ErrorsTab />}
+      </Tabs>
+      <NewDestinationDialog open={newOpen} onClose={() => setNewOpen(false)} />
+      <ConfirmDialog
+        title="Delete destination"
+        open={confirmDelete}
+        confirmLabel="Delete"
+        danger
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => {
+          setConfirmDelete(false);
+          if (currentId) void actions.deleteDestination(currentId);
+        }}
+      >
+        Delete “{name}”? Its saved config is removed; runs already recorded stay.
+      </ConfirmDialog>
+    </div>
+  );
+}

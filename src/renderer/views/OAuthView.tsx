@@ -1,0 +1,155 @@
+// The OAuth tester: fetch a token with the current destination's OAuth settings and see
+// the exchange (secrets masked), the token's type, scopes, expiry and JWT claims.
+import { useEffect, useState } from 'react';
+import { actions, useStudio } from '../state/store.js';
+import { formatCountdown, statusTone } from '../lib/format.js';
+
+/** Re-renders every second while mounted. */
+export function useNow(active = true): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
+}
+
+function Exchange({ title, lines, body }: { title: string; lines: string[]; body: string }) {
+  return (
+    <section className="exchange" aria-label={title}>
+      <h3>{title}</h3>
+      <pre className="mono code-block">
+        {lines.join('\n')}
+        {body ? `\n\n${body}` : ''}
+      </pre>
+    </section>
+  );
+}
+
+export function OAuthView() {
+  const oauthEnabled = useStudio((s) => s.form.oauthEnabled);
+  const oauth = useStudio((s) => s.form.oauth);
+  const token = useStudio((s) => s.token);
+  const pending = useStudio((s) => s.tokenPending);
+  const now = useNow(Boolean(token?.expiresAt));
+
+  return (
+    <div className="page" role="region" aria-label="OAuth tester">
+      <h2>OAuth tester</h2>
+      <p className="lede">
+        Fetches a client-credentials token with the current destination’s settings. Secrets stay in the service: what you see
+        is masked.
+      </p>
+      {!oauthEnabled ? (
+        <div className="empty">
+          This destination has no OAuth settings.{' '}
+          <button
+            type="button"
+            onClick={() => {
+              actions.setPlace('destinations');
+              actions.setTab('Auth');
+            }}
+          >
+            Set up OAuth
+          </button>
+        </div>
+      ) : (
+        <>
+          <dl className="kv mono">
+            <dt>Token URL</dt>
+            <dd>{oauth.tokenUrl || '—'}</dd>
+            <dt>Client ID</dt>
+            <dd>{oauth.clientId || '—'}</dd>
+            <dt>Client auth</dt>
+            <dd>{oauth.clientAuth}</dd>
+            {oauth.scope && (
+              <>
+                <dt>Scope</dt>
+                <dd>{oauth.scope}</dd>
+              </>
+            )}
+          </dl>
+          <div className="send-row">
+            <button type="button" className="primary" disabled={pending} onClick={() => void actions.fetchToken()}>
+              Fetch token
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                actions.setPlace('destinations');
+                actions.setTab('Auth');
+              }}
+            >
+              Edit OAuth settings
+            </button>
+            {pending && <span className="muted">Fetching…</span>}
+          </div>
+        </>
+      )}
+      {token && (
+        <div className="token-result" aria-live="polite">
+          {token.ok ? (
+            <section className="form-section" aria-label="Token">
+              <header>
+                <h3>
+                  <span className="status-pill ok">token</span> {token.tokenType ?? 'Bearer'}
+                </h3>
+              </header>
+              <dl className="kv">
+                <dt>Access token</dt>
+                <dd className="mono">{token.accessTokenMasked ?? '●●●●'}</dd>
+                <dt>Scopes</dt>
+                <dd className="mono">{token.scope || '—'}</dd>
+                <dt>Expires in</dt>
+                <dd className="mono" aria-label="Expires in">
+                  {token.expiresAt ? formatCountdown(token.expiresAt, now) : 'no expiry given'}
+                </dd>
+              </dl>
+              {token.jwtClaims && (
+                <>
+                  <h4>JWT claims</h4>
+                  <pre className="mono code-block" aria-label="JWT claims">
+                    {JSON.stringify(token.jwtClaims, null, 2)}
+                  </pre>
+                </>
+              )}
+            </section>
+          ) : (
+            <div className="verdict error" role="alert">
+              ✗ {token.errorKind ? `${token.errorKind}: ` : ''}
+              {token.error ?? 'the token request failed'}
+            </div>
+          )}
+          <div className="exchange-grid">
+            {token.request && (
+              <Exchange
+                title="Token request"
+                lines={[
+                  `${token.request.method} ${token.request.url}`,
+                  ...Object.entries(token.request.headers).map(([k, v]) => `${k}: ${v}`),
+                ]}
+                body={token.request.body}
+              />
+            )}
+            {token.response && (
+              <Exchange
+                title={`Token response`}
+                lines={[
+                  `HTTP ${token.response.status}`,
+                  ...Object.entries(token.response.headers).map(([k, v]) => `${k}: ${v}`),
+                ]}
+                body={token.response.body}
+              />
+            )}
+          </div>
+          {token.response && (
+            <span className={`status-pill ${statusTone(token.response.status)}`} aria-label={`Token response status ${token.response.status}`}>
+              {token.response.status}
+            </span>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

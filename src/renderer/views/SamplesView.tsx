@@ -1,0 +1,221 @@
+// Sample profile sets: generate, import (paste or file), browse, and pick the one that
+// feeds the preview.
+import { useEffect, useState } from 'react';
+import { api, errorText } from '../api.js';
+import { actions, notify, useStudio } from '../state/store.js';
+import type { ApiIssue } from '../../shared/api.js';
+
+const PAGE = 20;
+
+function formatFromName(name: string): 'ndjson' | 'csv' | 'json' {
+  if (/\.csv$/i.test(name)) return 'csv';
+  if (/\.json$/i.test(name)) return 'json';
+  return 'ndjson';
+}
+
+function GenerateForm() {
+  const [count, setCount] = useState('100');
+  const [seed, setSeed] = useState('1');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      className="form-section"
+      aria-label="Generate profiles"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const n = Number(count);
+        if (!Number.isInteger(n) || n < 1) return notify('Count must be a whole number of at least 1', 'error');
+        setBusy(true);
+        await actions.generateSamples(n, seed.trim() === '' ? undefined : Number(seed));
+        setBusy(false);
+      }}
+    >
+      <header>
+        <h3>Generate XDM-style profiles</h3>
+      </header>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="gen-count">Count</label>
+          <input id="gen-count" inputMode="numeric" value={count} onChange={(e) => setCount(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="gen-seed">Seed</label>
+          <input id="gen-seed" inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />
+        </div>
+        <div className="field actions-end">
+          <button type="submit" className="primary" disabled={busy}>
+            Generate
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+function ImportForm() {
+  const [name, setName] = useState('Imported profiles');
+  const [format, setFormat] = useState<'ndjson' | 'csv' | 'json'>('ndjson');
+  const [text, setText] = useState('');
+  const [issues, setIssues] = useState<ApiIssue[]>([]);
+  return (
+    <form
+      className="form-section"
+      aria-label="Import profiles"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          const result = await api().importSamples({ name, format, text });
+          setIssues(result.issues);
+          await actions.refreshSamples();
+          actions.selectSet(result.set.id);
+          notify(`Imported ${result.set.count} profiles${result.issues.length ? `, ${result.issues.length} rows skipped` : ''}`);
+        } catch (err) {
+          notify(`Could not import: ${errorText(err)}`, 'error');
+        }
+      }}
+    >
+      <header>
+        <h3>Import NDJSON, CSV or JSON</h3>
+      </header>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="imp-name">Set name</label>
+          <input id="imp-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="imp-format">Format</label>
+          <select id="imp-format" value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
+            <option value="ndjson">NDJSON (one JSON object a line)</option>
+            <option value="csv">CSV (header row)</option>
+            <option value="json">JSON array</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="imp-file">File</label>
+          <input
+            id="imp-file"
+            type="file"
+            accept=".ndjson,.jsonl,.csv,.json"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              setText(await file.text());
+              setFormat(formatFromName(file.name));
+              setName(file.name.replace(/\.[^.]+$/, ''));
+            }}
+          />
+        </div>
+        <div className="field wide">
+          <label htmlFor="imp-text">Profiles</label>
+          <textarea
+            id="imp-text"
+            className="mono"
+            rows={6}
+            spellCheck={false}
+            placeholder='{"id": "u1", "person": {"email": "a@example.com"}}'
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <div className="field actions-end">
+          <button type="submit" disabled={text.trim() === ''}>
+            Import
+          </button>
+        </div>
+        {issues.length > 0 && (
+          <ul className="issue-list wide" aria-label="Import problems">
+            {issues.map((i, n) => (
+              <li key={n} className="issue">
+                <span className="where mono">{i.path}</span> {i.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function Browser({ setId }: { setId: string }) {
+  const [offset, setOffset] = useState(0);
+  const [rows, setRows] = useState<unknown[] | null>(null);
+  const total = useStudio((s) => s.sampleSets.find((x) => x.id === setId)?.count ?? 0);
+  useEffect(() => setOffset(0), [setId]);
+  useEffect(() => {
+    let alive = true;
+    setRows(null);
+    api()
+      .getSamples({ setId, offset, limit: PAGE })
+      .then((r) => alive && setRows(r))
+      .catch((err: unknown) => alive && notify(`Could not read samples: ${errorText(err)}`, 'error'));
+    return () => {
+      alive = false;
+    };
+  }, [setId, offset]);
+  return (
+    <section className="form-section" aria-label="Profiles">
+      <header>
+        <h3>
+          Profiles {total > 0 && `${offset + 1}–${Math.min(offset + PAGE, total)} of ${total}`}
+        </h3>
+        <div className="pager">
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            Previous page
+          </button>
+          <button type="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
+            Next page
+          </button>
+        </div>
+      </header>
+      {rows === null ? (
+        <div className="muted">Loading…</div>
+      ) : (
+        <ol className="record-list" start={offset + 1}>
+          {rows.map((r, i) => (
+            <li key={offset + i}>
+              <pre className="mono code-block">{JSON.stringify(r, null, 2)}</pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+export function SamplesView() {
+  const sets = useStudio((s) => s.sampleSets);
+  const selected = useStudio((s) => s.selectedSetId);
+  return (
+    <div className="page" role="region" aria-label="Samples">
+      <h2>Sample profiles</h2>
+      <p className="lede">The selected set feeds the preview. Generated profiles look like AEP XDM profiles.</p>
+      <div className="sample-layout">
+        <div>
+          <section className="form-section" aria-label="Sample sets">
+            <header>
+              <h3>Sets</h3>
+            </header>
+            {sets.length === 0 ? (
+              <div className="empty">No sets yet: generate some profiles or import a file.</div>
+            ) : (
+              <ul className="set-list" role="radiogroup" aria-label="Sample set for the preview">
+                {sets.map((s) => (
+                  <li key={s.id}>
+                    <label>
+                      <input type="radio" name="sample-set" checked={s.id === selected} onChange={() => actions.selectSet(s.id)} />
+                      <span>{s.name}</span>
+                      <span className="muted">{s.count} profiles</span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <GenerateForm />
+          <ImportForm />
+        </div>
+        <div>{selected && <Browser setId={selected} />}</div>
+      </div>
+    </div>
+  );
+}

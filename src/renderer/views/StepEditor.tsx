@@ -1,0 +1,134 @@
+// The Add and Remove tabs: one send step (URL and body templates, batching, success path).
+import { HTTP_METHODS } from '../../shared/config.js';
+import type { ApiIssue } from '../../shared/api.js';
+import { CheckboxField, Field, SelectField, Section, TextField } from '../components/controls.js';
+import { TemplateEditor } from '../editor/TemplateEditor.js';
+import { markersFor, describeWhere, issueLocation } from '../editor/issues.js';
+import { edit, useStudio } from '../state/store.js';
+import type { SendStepForm } from '../state/form.js';
+
+/** Preview and validation issues that sit in this step's templates. */
+export function useTemplateIssues(prefix: string): ApiIssue[] {
+  const preview = useStudio((s) => s.preview);
+  const server = useStudio((s) => s.serverIssues);
+  const all = [...(preview?.issues ?? []), ...server];
+  const seen = new Set<string>();
+  return all.filter((i) => {
+    const loc = issueLocation(i);
+    if (!loc || !loc.template.startsWith(`${prefix}.`)) return false;
+    const key = `${loc.template}:${loc.line}:${loc.column}:${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function TemplateIssueList({ issues }: { issues: ApiIssue[] }) {
+  if (issues.length === 0) return null;
+  return (
+    <ul className="issue-list" aria-label="Template problems">
+      {issues.map((i, n) => (
+        <li key={n} className="issue">
+          <span className="where mono">{describeWhere(i)}</span> {i.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function StepEditor({ step }: { step: 'add' | 'remove' }) {
+  const s = useStudio((st) => st.form[step]);
+  const issues = useTemplateIssues(step);
+  const set = (recipe: (s: SendStepForm) => void) => edit((f) => recipe(f[step]));
+  const base = `destination.${step}`;
+  const verb = step === 'add' ? 'added' : 'removed';
+  return (
+    <div className="step-editor">
+      <Section title={step === 'add' ? 'Add members' : 'Remove members'}>
+        <CheckboxField
+          label="Enabled"
+          path={`${base}.enabled`}
+          checked={s.enabled}
+          onChange={(v) => set((x) => void (x.enabled = v))}
+          hint={`Send a request when members are ${verb}.`}
+        />
+        <SelectField
+          label="HTTP method"
+          path={`${base}.method`}
+          value={s.method as (typeof HTTP_METHODS)[number]}
+          options={HTTP_METHODS}
+          onChange={(v) => set((x) => void (x.method = v))}
+        />
+        <Field label="URL template" path={`${base}.url`} wide>
+          {(a) => (
+            <TemplateEditor
+              key={`${step}-url`}
+              id={a.id}
+              label="URL template"
+              singleLine
+              value={s.url}
+              markers={markersFor(issues, `${step}.url`)}
+              onChange={(v) => set((x) => void (x.url = v))}
+            />
+          )}
+        </Field>
+        <Field
+          label="Body template"
+          path={`${base}.bodyTemplate`}
+          wide
+          hint={
+            s.batchMode === 'batched' ? (
+              <>
+                Batched: loop with <code>{'{{#each users}}…{{/each}}'}</code>; <code>{'{{json x}}'}</code> inserts any value as JSON.
+              </>
+            ) : (
+              <>
+                Individual: one record as <code>{'{{user.field}}'}</code>; values in quotes are JSON-escaped.
+              </>
+            )
+          }
+        >
+          {(a) => (
+            <TemplateEditor
+              key={`${step}-body`}
+              id={a.id}
+              label="Body template"
+              height={240}
+              value={s.bodyTemplate}
+              markers={markersFor(issues, `${step}.bodyTemplate`)}
+              onChange={(v) => set((x) => void (x.bodyTemplate = v))}
+            />
+          )}
+        </Field>
+        <TemplateIssueList issues={issues} />
+        <SelectField
+          label="Batch mode"
+          path={`${base}.batchMode`}
+          value={s.batchMode}
+          options={[
+            { value: 'individual', label: 'Individual (one request per record)' },
+            { value: 'batched', label: 'Batched (many records per request)' },
+          ]}
+          onChange={(v) => set((x) => void (x.batchMode = v))}
+        />
+        <TextField
+          label="Batch size"
+          path={`${base}.batchSize`}
+          inputMode="numeric"
+          value={s.batchSize}
+          onChange={(v) => set((x) => void (x.batchSize = v))}
+        />
+        <TextField
+          label="Success path (JMESPath)"
+          path={`${base}.successPath`}
+          mono
+          wide
+          placeholder="records · created · success · num_records_imported"
+          value={s.successPath}
+          onChange={(v) => set((x) => void (x.successPath = v))}
+          hint="Array ⇒ its length succeeded; boolean ⇒ all or none; number ⇒ that many. Blank ⇒ every record of a 2xx succeeded."
+        />
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,235 @@
+// The recorder turns a run's events into rows: attempts, retries, outcomes and counters.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/main/store/db.js';
+import { createRunRecorder } from '../../src/main/store/recorder.js';
+import type { RunEvent } from '../../src/main/engine/types.js';
+import { okResult, syntheticRun, T0, tempDir } from './store-helpers.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let store: Store;
+beforeEach(() => {
+  tmp = tempDir();
+  store = openStore(tmp.file('outbound.db'));
+});
+afterEach(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+function newRun(): string {
+  return store.createRun({
+    destination: 'Acme Audiences API',
+    audience: 'High Value',
+    config: '{"version":1,"destination":{"headers":{"X-API-Key":"${env:ACME_KEY}"}}}',
+    inputPath: '/data/profiles.ndjson',
+    inputIdentity: { size: 1234, mtimeMs: T0, prefixHash: 'deadbeef' },
+  });
+}
+
+describe('createRunRecorder', () => {
+  it('records every attempt, retry, outcome and the final counts of a run', () => {
+    const runId = newRun();
+    const recorder = createRunRecorder(store, runId);
+    for (const e of syntheticRun(runId)) recorder.onEvent(e);
+    // run-finished is written at once: no flush needed to see the result.
+
+    const run = store.getRun(runId)!;
+    expect(run).toMatchObject({
+      status: 'partial',
+      startedAt: T0,
+      finishedAt: T0 + 32400,
+      records: { total: 6, succeeded: 3, failed: 3 },
+      requests: { sent: 4, retried: 2 },
+      inputPath: '/data/profiles.ndjson',
+      error: null,
+    });
+    // The config is kept as the user gave it: the env reference is not resolved.
+    expect(JSON.stringify(run.config)).toContain('${env:ACME_KEY}');
+
+    const reqs = store.runRequests(runId);
+    expect(reqs.map((r) => [r.requestId.split(':')[1], r.attempt, r.status, r.errorKind, r.failed])).toEqual([
+      ['1', 1, 503, null, true],
+      ['1', 2, 200, null, false],
+      ['2', 1, null, 'network', true],
+      ['2', 2, null, 'timeout', true],
+    ]);
+    const first = reqs[0]!;
+    expect(first).toMatchObject({
+      step: 'add',
+      method: 'POST',
+      url: 'https://api.example.com/lists/aud_42/members?mode=add&x=1',
+      recordKeys: ['u0', 'u1', 'u2'],
+      recordCount: 3,
+      startedAt: T0 + 10,
+      answeredAt: T0 + 65,
+      ttfbMs: 40,
+      totalMs: 55,
+      responseBody: '{"error":"busy"}',
+      retryDelayMs: 1200,
+      retryReason: 'HTTP 503',
+      session: 1,
+    });
+    expect(first.requestHeaders.authorization).toBe('Bearer ••••');
+    expect(first.responseHeaders?.['x-request-id']).toBe('srv-1');
+    expect(reqs[2]!.errorMessage).toBe('connect ECONNREFUSED 127.0.0.1:9');
+    expect(reqs[2]!.retryDelayMs).toBe(800);
+    expect(reqs[3]!.retryDelayMs).toBeNull();
+
+    expect(store.outcomeCounts(runId)).toEqual({ total: 6, succeeded: 3, failed: 3 });
+    const settled = store.settledSeqs(runId);
+    expect(settled.size).toBe(3);
+    expect([0, 1, 2, 3, 4, 5, 6].map((s) => settled.has(s))).toEqual([true, true, true, false, false, false, false]);
+    const failed = store.failedSeqs(runId);
+    expect([...failed.values()]).toEqual([3, 4, 5]);
+
+    const failures = store.runOutcomes(runId, { failedOnly: true });
+    expect(failures.map((o) => [o.seq, o.key, o.reason, o.line, o.location])).toEqual([
+      [3, 'u3', 'ltv: "abc" is not a number', 4, 'input.ndjson:4 field ltv'],
+      [4, 'u4', 'timeout after 2 attempts', null, null],
+      [5, 'u5', 'timeout after 2 attempts', null, null],
+    ]);
+    expect(store.runOutcomes(runId).find((o) => o.seq === 0)).toMatchObject({ status: 'succeeded', action: 'add', requestId: `${runId}:1` });
+  });
+
+  it('batches writes: nothing is written until the flush, then everything in one go', async () => {
+    const runId = newRun();
+    const recorder = createRunRecorder(store, runId, { flushIntervalMs: 0 });
+    const events = syntheticRun(runId).slice(0, 7); // up to the first records-settled
+    for (const e of events) recorder.onEvent(e);
+    expect(store.countRequests(runId)).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(store.countRequests(runId)).toBe(2);
+    expect(store.settledSeqs(runId).size).toBe(3);
+    // The counters were committed with the outcomes (the checkpoint).
+    expect(store.getRun(runId)!.requests).toEqual({ sent: 2, retried: 1 });
+  });
+
+  it('flushes every maxBatch events, and on flush()/close()', () => {
+    const runId = newRun();
+    const recorder = createRunRecorder(store, runId, { maxBatch: 3, flushIntervalMs: 10_000 });
+    const events = syntheticRun(runId);
+    events.slice(0, 3).forEach((e) => recorder.onEvent(e));
+    expect(store.countRequests(runId)).toBe(1);
+    recorder.onEvent(events[3]!);
+    expect(store.runRequests(runId)[0]!.retryDelayMs).toBeNull();
+    recorder.flush();
+    expect(store.runRequests(runId)[0]!.retryDelayMs).toBe(1200);
+    recorder.onEvent(events[4]!);
+    recorder.close();
+    expect(store.countRequests(runId)).toBe(2);
+  });
+
+  it('replaces an earlier outcome when the same record settles again (resume, retry-failed)', () => {
+    const runId = newRun();
+    const first = createRunRecorder(store, runId);
+    for (const e of syntheticRun(runId)) first.onEvent(e);
+    first.close();
+    expect([...store.failedSeqs(runId).values()]).toEqual([3, 4, 5]);
+
+    // retry-failed: a new session re-sends seqs 4 and 5; its request ids start again at 1.
+    store.markRunStatus(runId, 'running');
+    expect(store.getRun(runId)).toMatchObject({ status: 'running', finishedAt: null });
+    const again = createRunRecorder(store, runId);
+    const retry: RunEvent[] = [
+      { type: 'run-started', runId, at: T0 + 90_000, config: { destination: 'Acme Audiences API', audience: 'High Value' } },
+      {
+        type: 'request-sent',
+        id: `${runId}:1`,
+        step: 'add',
+        attempt: 1,
+        request: { method: 'POST', url: 'https://api.example.com/m', headers: {}, body: '{"users":[{"id":"u4"},{"id":"u5"}]}' },
+        recordKeys: ['u4', 'u5'],
+        at: T0 + 90_010,
+      },
+      { type: 'request-answered', id: `${runId}:1`, step: 'add', attempt: 1, result: okResult(200, '{"records":["u4"]}'), at: T0 + 90_060 },
+      {
+        type: 'records-settled',
+        requestId: `${runId}:1`,
+        outcomes: [
+          { seq: 4, key: 'u4', action: 'add', ok: true },
+          { seq: 5, key: 'u5', action: 'add', ok: false, reason: 'not acknowledged' },
+        ],
+        at: T0 + 90_061,
+      },
+      { type: 'run-finished', status: 'partial', records: { total: 6, succeeded: 4, failed: 2 }, requests: { sent: 1, retried: 0 }, at: T0 + 90_100 },
+    ];
+    for (const e of retry) again.onEvent(e);
+
+    expect(store.outcomeCounts(runId)).toEqual({ total: 6, succeeded: 4, failed: 2 });
+    expect([...store.settledSeqs(runId).values()]).toEqual([0, 1, 2, 4]);
+    expect([...store.failedSeqs(runId).values()]).toEqual([3, 5]);
+    const seq5 = store.runOutcomes(runId).find((o) => o.seq === 5)!;
+    expect(seq5).toMatchObject({ status: 'failed', reason: 'not acknowledged', settledAt: T0 + 90_061 });
+
+    // The first session's attempts are kept: the reused request id did not overwrite them.
+    const reqs = store.runRequests(runId);
+    expect(reqs).toHaveLength(5);
+    expect(reqs.map((r) => r.session)).toEqual([1, 1, 1, 1, 2]);
+    const run = store.getRun(runId)!;
+    expect(run.startedAt).toBe(T0); // the run started when it first started
+    expect(run.finishedAt).toBe(T0 + 90_100);
+    expect(run.records).toEqual({ total: 6, succeeded: 4, failed: 2 });
+    expect(run.requests).toEqual({ sent: 5, retried: 2 }); // the whole history
+  });
+
+  it('keeps the size and the cut of a huge response body (the engine capped it)', () => {
+    const runId = newRun();
+    const recorder = createRunRecorder(store, runId);
+    const kept = 'é'.repeat(32 * 1024); // 64 KiB of UTF-8, the engine's cap
+    recorder.onEvent({
+      type: 'request-sent',
+      id: 'r1',
+      step: 'add',
+      attempt: 1,
+      request: { method: 'POST', url: 'https://x.test/m', headers: {}, body: '{}' },
+      recordKeys: ['a'],
+      at: T0,
+    });
+    recorder.onEvent({
+      type: 'request-answered',
+      id: 'r1',
+      step: 'add',
+      attempt: 1,
+      result: okResult(200, kept, { bodyBytes: 50 * 1024 * 1024, truncated: true }),
+      at: T0 + 5,
+    });
+    recorder.flush();
+    const row = store.runRequests(runId)[0]!;
+    expect(row.truncated).toBe(true);
+    expect(row.bodyBytes).toBe(50 * 1024 * 1024);
+    expect(row.responseBody).toBe(kept);
+  });
+
+  it('applies its own body cap and the redactors it is given', () => {
+    const runId = newRun();
+    const recorder = createRunRecorder(store, runId, {
+      maxStoredBodyBytes: 1001,
+      redactHeaders: (h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, /key|auth/i.test(k) ? '••••' : v])),
+      redactBody: (b) => b.replaceAll('s3cr3t', '••••'),
+    });
+    recorder.onEvent({
+      type: 'request-sent',
+      id: 'r1',
+      step: 'getAudience',
+      attempt: 1,
+      request: { method: 'GET', url: 'https://x.test/lists', headers: { 'X-API-Key': 'k-123', accept: 'application/json' }, body: 'token=s3cr3t' },
+      recordKeys: [],
+      at: T0,
+    });
+    recorder.onEvent({ type: 'request-answered', id: 'r1', step: 'getAudience', attempt: 1, result: okResult(200, 'é'.repeat(2000)), at: T0 + 5 });
+    recorder.flush();
+    const row = store.runRequests(runId)[0]!;
+    expect(row.requestHeaders).toEqual({ 'X-API-Key': '••••', accept: 'application/json' });
+    expect(row.requestBody).toBe('token=••••');
+    expect(row.truncated).toBe(true);
+    expect(row.bodyBytes).toBe(4000);
+    expect(row.responseBody).toBe('é'.repeat(500)); // cut on a character boundary
+  });
+
+  it('records a run whose row the caller did not create', () => {
+    const recorder = createRunRecorder(store, 'run-without-row');
+    for (const e of syntheticRun('run-without-row')) recorder.onEvent(e);
+    expect(store.getRun('run-without-row')).toMatchObject({ destination: 'Acme Audiences API', audience: 'High Value', status: 'partial' });
+    expect(store.countRequests('run-without-row')).toBe(4);
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { createPacer, type PacerClock } from '../../src/main/engine/pacing.js';
+
+/** A clock that moves only when told; sleepers wake in time order. */
+function fakeClock() {
+  let t = 0;
+  let timers: Array<{ at: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  const clock: PacerClock = {
+    now: () => t,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = { at: t + ms, resolve, reject };
+        timers.push(timer);
+        signal?.addEventListener('abort', () => {
+          timers = timers.filter((x) => x !== timer);
+          reject(new DOMException('aborted', 'AbortError'));
+        });
+      }),
+  };
+  const advanceTo = async (target: number) => {
+    await new Promise((r) => setImmediate(r)); // let callers already let through record "now"
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers[0];
+      if (!next || next.at > target) break;
+      timers.shift();
+      t = next.at;
+      next.resolve();
+      await new Promise((r) => setImmediate(r));
+    }
+    t = target;
+    await new Promise((r) => setImmediate(r));
+  };
+  return { clock, advanceTo, now: () => t };
+}
+
+/** Starts n acquirers and records the clock time at which each is let through. */
+function startMany(pacer: ReturnType<typeof createPacer>, now: () => number, n: number, starts: number[]) {
+  return Array.from({ length: n }, () => pacer.acquire().then(() => void starts.push(now())));
+}
+
+describe('createPacer', () => {
+  it('3600/h lets concurrent callers start exactly one second apart', async () => {
+    const { clock, advanceTo, now } = fakeClock();
+    const pacer = createPacer(3600, clock);
+    const starts: number[] = [];
+    const all = startMany(pacer, now, 5, starts);
+    await advanceTo(10_000);
+    await Promise.all(all);
+    expect(starts).toEqual([0, 1000, 2000, 3000, 4000]);
+  });
+
+  it('does not let a burst through after an idle period', async () => {
+    const { clock, advanceTo, now } = fakeClock();
+    const pacer = createPacer(360, clock); // one every 10 s
+    const starts: number[] = [];
+    await Promise.all(startMany(pacer, now, 1, starts));
+    await advanceTo(120_000); // idle for two minutes
+    const all = startMany(pacer, now, 3, starts);
+    await advanceTo(200_000);
+    await Promise.all(all);
+    expect(starts).toEqual([0, 120_000, 130_000, 140_000]);
+  });
+
+  it('a caller arriving mid-interval waits only for the rest of it', async () => {
+    const { clock, advanceTo, now } = fakeClock();
+    const pacer = createPacer(3600, clock);
+    const starts: number[] = [];
+    await Promise.all(startMany(pacer, now, 1, starts));
+    await advanceTo(400);
+    const p = startMany(pacer, now, 1, starts);
+    await advanceTo(5000);
+    await Promise.all(p);
+    expect(starts).toEqual([0, 1000]);
+  });
+
+  it('an aborted waiter throws an AbortError and its slot is not reused', async () => {
+    const { clock, advanceTo, now } = fakeClock();
+    const pacer = createPacer(3600, clock);
+    await pacer.acquire(); // t=0
+    const ac = new AbortController();
+    const aborted = pacer.acquire(ac.signal); // slot 1000
+    const starts: number[] = [];
+    const later = pacer.acquire().then(() => void starts.push(now())); // slot 2000
+    ac.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    await advanceTo(5000);
+    await later;
+    expect(starts).toEqual([2000]);
+  });
+
+  it('an already aborted signal is refused at once', async () => {
+    const pacer = createPacer(3600, fakeClock().clock);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(pacer.acquire(ac.signal)).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('no requestsPerHour (or 0) means no pacing', async () => {
+    const { clock } = fakeClock();
+    for (const rph of [undefined, 0]) {
+      const pacer = createPacer(rph, clock);
+      // Resolves without any clock advance: 100 acquires in a row.
+      await Promise.all(Array.from({ length: 100 }, () => pacer.acquire()));
+      expect(pacer.intervalMs).toBe(0);
+    }
+  });
+});
