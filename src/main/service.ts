@@ -231,7 +231,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     async preview({ config, setId, limit }): Promise<PreviewResult> {
       const started = performance.now();
       const loaded = await load(config);
-      if (!loaded.ok) return { requests: [], issues: loaded.issues, records: [], elapsedMs: performance.now() - started };
+      if (!loaded.ok) return { requests: [], issues: loaded.issues, records: [], elapsedMs: Math.round(performance.now() - started) };
       const max = limit ?? DEFAULT_PREVIEW_LIMIT;
       const { config: cfg, redactor } = loaded;
       // Enough profiles to fill `max` requests of the largest batch.
@@ -242,7 +242,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
         requests: out.requests.map((r) => requestView(r, redactor)),
         issues: out.errors.map((e) => previewIssue(e, redactor)),
         records: out.records.map((r) => ({ key: r.key, action: r.action, data: r.data })),
-        elapsedMs: performance.now() - started,
+        elapsedMs: Math.round(performance.now() - started),
       };
     },
 

@@ -82,9 +82,9 @@ describe('readNdjson', () => {
     for (let i = 0; i < 200_000; i += 1000) {
       let chunk = '';
       for (let j = i; j < i + 1000; j++) chunk += `{"id":"p-${j}","n":${j},"name":"Zoë ${j}"}\n`;
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
-    await new Promise((r) => out.end(r));
+    await new Promise<void>((r) => out.end(() => r()));
     let count = 0;
     let last: unknown;
     for await (const item of readNdjson(path)) {

@@ -7,7 +7,7 @@ import type { ExportConfig } from '../../shared/config.js';
 import { loadConfigFile, resolveConfig } from '../../main/engine/load.js';
 import { checkExport, ConfigError, runExport, type RunSummary } from '../../main/engine/runner.js';
 import type { RunEvent } from '../../main/engine/types.js';
-import { detectFormat, fileIdentity, openSource } from '../../main/sources/index.js';
+import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../../main/sources/index.js';
 import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { createRunRecorder } from '../../main/store/recorder.js';
@@ -175,15 +175,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
 /** `resume <runId>` and `retry-failed <runId>`: the same run, the same summary. */
 export async function continueCommand(mode: 'resume' | 'retry-failed', argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(mode, argv, { db: { type: 'string' }, json: { type: 'boolean' } });
-  const runId = positionals[0];
-  if (!runId || positionals.length > 1) throw new UsageError(`${mode}: usage: outbound ${mode} <runId> [--db <path>] [--json]`);
+  const given = positionals[0];
+  if (!given || positionals.length > 1) throw new UsageError(`${mode}: usage: outbound ${mode} <runId> [--db <path>] [--json]`);
   const dbPath = str(values.db) ?? defaultDbPath({ env: io.env });
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
+    const runId = store.resolveRunId(given) ?? given;
     const run = store.getRun(runId);
     if (!run) {
-      io.stderr(`${mode}: no run ${runId} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);
+      io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);
       return EXIT.invalid;
     }
     if (mode === 'resume' && run.status !== 'running' && run.status !== 'aborted') {
@@ -203,10 +204,8 @@ export async function continueCommand(mode: 'resume' | 'retry-failed', argv: str
       return EXIT.invalid;
     }
     if (run.inputIdentity) {
-      const now = await fileIdentity(input);
-      const was = run.inputIdentity;
-      if (now.size !== was.size || now.prefixHash !== was.prefixHash || now.mtimeMs !== was.mtimeMs) {
-        const what = now.size !== was.size ? `size ${was.size} → ${now.size} bytes` : now.prefixHash !== was.prefixHash ? 'its first bytes differ' : 'its modification time changed';
+      const what = describeIdentityChange(run.inputIdentity, await fileIdentity(input));
+      if (what) {
         io.stderr(`input ${input} changed since run ${runId} started (${what}); refusing to ${mode}: records would be matched to the wrong lines\n`);
         return EXIT.invalid;
       }

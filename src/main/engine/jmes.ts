@@ -49,6 +49,19 @@ function errorPosition(expr: string, e: Error): number | undefined {
   return tok?.start;
 }
 
+/**
+ * jmespath 0.16 parses some incomplete expressions (`a.b.`) into a broken AST that only
+ * fails when run, with a native TypeError. A run against {} surfaces those; errors the
+ * library raises on purpose (wrong argument types...) are runtime errors and pass.
+ */
+function probe(expr: string): void {
+  try {
+    lib.search({}, expr);
+  } catch (e) {
+    if (e instanceof TypeError) throw e;
+  }
+}
+
 function syntaxError(expr: string, e: unknown, name: string | undefined): TemplateError {
   const err = e instanceof Error ? e : new Error(String(e));
   // A bad `literal` surfaces as a JSON SyntaxError; a dangling "." as a TypeError from inside the parser.
@@ -64,6 +77,54 @@ function syntaxError(expr: string, e: unknown, name: string | undefined): Templa
   return out;
 }
 
+/**
+ * Plain paths (`person.email`, `identityMap.ecid[0].id`, `ups."seg-1".status`) are most
+ * mappings; they are walked directly instead of re-parsed by the library on every record.
+ * Same semantics: a field of a non-object, or an index of a non-array, is null.
+ */
+function simplePath(expr: string): Array<string | number> | null {
+  let tokens: Token[];
+  try {
+    tokens = lib.tokenize(expr);
+  } catch {
+    return null;
+  }
+  const steps: Array<string | number> = [];
+  let i = 0;
+  const ident = (t: Token | undefined) => t && (t.type === 'UnquotedIdentifier' || t.type === 'QuotedIdentifier');
+  if (!ident(tokens[0])) return null;
+  steps.push(String(tokens[0]!.value));
+  i = 1;
+  while (i < tokens.length && tokens[i]!.type !== 'EOF') {
+    const t = tokens[i]!;
+    if (t.type === 'Dot' && ident(tokens[i + 1])) {
+      steps.push(String(tokens[i + 1]!.value));
+      i += 2;
+    } else if (t.type === 'Lbracket' && tokens[i + 1]?.type === 'Number' && tokens[i + 2]?.type === 'Rbracket') {
+      steps.push(Number(tokens[i + 1]!.value));
+      i += 3;
+    } else return null;
+  }
+  return steps;
+}
+
+function walker(steps: Array<string | number>): (data: unknown) => unknown {
+  return (data) => {
+    let v: unknown = data;
+    for (const step of steps) {
+      if (typeof step === 'number') {
+        if (!Array.isArray(v)) return null;
+        v = v[step < 0 ? v.length + step : step];
+      } else {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+        v = Object.hasOwn(v, step) ? (v as Record<string, unknown>)[step] : undefined;
+      }
+      if (v === undefined) return null;
+    }
+    return v;
+  };
+}
+
 /** Validates `expr` once (cached) and returns a searcher whose runtime errors are thrown as TemplateError-carrying Errors; prefer `evaluate`. */
 export function compileJmes(expr: string, name?: string): CompiledJmes {
   const key = `${name ?? ''}\u0000${expr}`;
@@ -73,7 +134,9 @@ export function compileJmes(expr: string, name?: string): CompiledJmes {
   try {
     if (expr.trim() === '') throw Object.assign(new Error('empty expression'), { name: 'ParserError' });
     lib.compile(expr);
-    made = { ok: true, expression: expr, search: (data: unknown) => lib.search(data, expr) };
+    probe(expr);
+    const steps = simplePath(expr);
+    made = { ok: true, expression: expr, search: steps ? walker(steps) : (data: unknown) => lib.search(data, expr) };
   } catch (e) {
     made = { ok: false, error: syntaxError(expr, e, name) };
   }

@@ -9,7 +9,7 @@ import { createPacer, type Pacer } from './pacing.js';
 import { createPlanner, excerpt, type PlanIssue, type Planner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { describeResult, sendWithRetry } from './retry.js';
+import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { countSucceeded } from './success.js';
 import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
@@ -51,6 +51,8 @@ export interface RunOptions {
   onRecord?: (rec: PreparedRecord) => void;
   /** Dry run only: the remote audience templates see (a real run gets it from the get/create step). */
   remoteAudience?: unknown;
+  /** Backoff tuning; tests shorten the base delay so fault runs stay quick. */
+  retryDelay?: RetryDelayOptions;
   /** Progress events at most this often (ms). Default 250. */
   progressEveryMs?: number;
 }
@@ -162,6 +164,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         maxAttempts: d.maxAttempts,
         retryOnErrors: d.retryOnErrors,
         signal: runSignal,
+        ...(opts.retryDelay ? { delay: opts.retryDelay } : {}),
         before: async (s) => {
           await pacer.acquire(s);
         },

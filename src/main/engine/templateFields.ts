@@ -152,7 +152,7 @@ function suggest(word: string, names: readonly string[]): string {
       best = n;
     }
   }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? `; did you mean "${best}"?` : '';
+  return best !== undefined && bestD <= Math.max(1, Math.ceil(best.length / 3)) ? `; did you mean "${best}"?` : '';
 }
 
 /**

@@ -18,9 +18,14 @@ export function jsonErrorDetail(text: string, err: unknown): JsonErrorDetail {
     return { offset: text.length, reason: 'Unexpected end of JSON input' };
   }
   // "Unexpected token 'x', "<echo of the input>" is not valid JSON": drop the echo.
-  const reason = message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+  const reason = printable(message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ''));
   const offset = findJsonErrorOffset(text);
   return { offset: offset < 0 ? undefined : offset, reason };
+}
+
+/** V8 quotes the offending character raw; a newline or tab would break a one-line message. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** Offset of the first syntax error in `text`, or -1 when none is found. Error path only. */

@@ -306,18 +306,18 @@ export class Store {
     });
   }
 
-  /** Streams a run's attempts (for HAR and log output) without holding them all. */
-  *iterateRequests(runId: string, filter: RequestFilter = {}): IterableIterator<RequestRow> {
-    const run = this.guard('reading requests', () => this.runKey(runId));
-    if (run === undefined) return;
-    const { sql, params } = this.requestWhere(run, filter);
-    const it = this.guard('reading requests', () =>
-      (this.db.prepare(`SELECT * FROM requests WHERE ${sql} ORDER BY n`) as Stmt).iterate(...params),
-    );
-    try {
-      for (const r of it) yield toRequestRow(r as RequestDbRow);
-    } catch (err) {
-      throw toStoreError(err, this.path, 'reading requests');
+  /**
+   * Streams a run's attempts (for HAR and log output) without holding them all: pages of
+   * rows by key, so the connection is free between pages (and `.all()` pages are much
+   * faster than a row-by-row cursor).
+   */
+  *iterateRequests(runId: string, filter: RequestFilter = {}, pageSize = 500): IterableIterator<RequestRow> {
+    let after = 0;
+    for (;;) {
+      const page = this.runRequests(runId, { ...filter, afterId: after, limit: pageSize, offset: 0 });
+      for (const r of page) yield r;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]!.id;
     }
   }
 
@@ -342,15 +342,13 @@ export class Store {
     });
   }
 
-  *iterateOutcomes(runId: string, q: { failedOnly?: boolean } = {}): IterableIterator<OutcomeRow> {
-    const run = this.guard('reading record outcomes', () => this.runKey(runId));
-    if (run === undefined) return;
-    const sql = `SELECT * FROM record_outcomes WHERE run = ?${q.failedOnly ? " AND status = 'failed'" : ''} ORDER BY seq`;
-    const it = this.guard('reading record outcomes', () => (this.db.prepare(sql) as Stmt).iterate(run));
-    try {
-      for (const r of it) yield toOutcomeRow(r as OutcomeDbRow);
-    } catch (err) {
-      throw toStoreError(err, this.path, 'reading record outcomes');
+  *iterateOutcomes(runId: string, q: { failedOnly?: boolean } = {}, pageSize = 5000): IterableIterator<OutcomeRow> {
+    let after = -1;
+    for (;;) {
+      const page = this.runOutcomes(runId, { failedOnly: q.failedOnly ?? false, afterSeq: after, limit: pageSize });
+      for (const o of page) yield o;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]!.seq;
     }
   }
 
@@ -363,8 +361,16 @@ export class Store {
         | number
         | null;
       if (max === null) return new SeqBitset(0);
-      const seqs = this.db.prepare('SELECT seq FROM record_outcomes WHERE run = ? AND status = ?').pluck().iterate(run, status);
-      return SeqBitset.from(seqs as IterableIterator<number>, max);
+      // Pages of seqs by key: a row-by-row cursor is ~10x slower for 10 M rows.
+      const page = this.stmt('SELECT seq FROM record_outcomes WHERE run = ? AND status = ? AND seq > ? ORDER BY seq LIMIT 65536').pluck();
+      const set = new SeqBitset(max + 1);
+      let after = -1;
+      for (;;) {
+        const seqs = page.all(run, status, after) as number[];
+        for (const seq of seqs) set.add(seq);
+        if (seqs.length < 65536) return set;
+        after = seqs[seqs.length - 1]!;
+      }
     });
   }
 

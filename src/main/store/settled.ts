@@ -53,6 +53,11 @@ export class SeqBitset implements SettledSet {
     return this.max;
   }
 
+  /** Memory the set holds. */
+  get byteLength(): number {
+    return this.bits.byteLength;
+  }
+
   *values(): IterableIterator<number> {
     for (let byte = 0; byte < this.bits.length; byte++) {
       const b = this.bits[byte]!;

@@ -2,13 +2,30 @@
 import type { KeyboardEvent } from 'react';
 import { actions, useStudio, type Place } from '../state/store.js';
 
-export const PLACES: ReadonlyArray<{ id: Place; label: string; icon: string }> = [
-  { id: 'destinations', label: 'Destinations', icon: '⇢' },
-  { id: 'samples', label: 'Samples', icon: '☰' },
-  { id: 'runs', label: 'Runs', icon: '▶' },
-  { id: 'mock', label: 'Mock endpoint', icon: '◎' },
-  { id: 'oauth', label: 'OAuth', icon: '⚿' },
+// Inline SVG icons: no icon font to load, nothing outside 'self'.
+const ICONS: Record<Place, string> = {
+  destinations: 'M4 12h11M11 7l5 5-5 5M19 5v14',
+  samples: 'M5 6h14M5 12h14M5 18h9',
+  runs: 'M7 5l11 7-11 7z',
+  mock: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8',
+  oauth: 'M14 10a4 4 0 1 0-3.5 4L9 15.5V18h2.5v-1.5H13V15l1.2-1.2A4 4 0 0 0 14 10zM15.5 8.5h.01',
+};
+
+export const PLACES: ReadonlyArray<{ id: Place; label: string; short: string }> = [
+  { id: 'destinations', label: 'Destinations', short: 'Destinations' },
+  { id: 'samples', label: 'Samples', short: 'Samples' },
+  { id: 'runs', label: 'Runs', short: 'Runs' },
+  { id: 'mock', label: 'Mock endpoint', short: 'Mock' },
+  { id: 'oauth', label: 'OAuth', short: 'OAuth' },
 ];
+
+function Icon({ place }: { place: Place }) {
+  return (
+    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+      <path d={ICONS[place]} />
+    </svg>
+  );
+}
 
 export function Rail() {
   const place = useStudio((s) => s.place);
@@ -35,11 +52,9 @@ export function Rail() {
           aria-label={p.label}
           title={p.label}
         >
-          <span className="rail-icon" aria-hidden="true">
-            {p.icon}
-          </span>
+          <Icon place={p.id} />
           <span className="rail-label" aria-hidden="true">
-            {p.label === 'Mock endpoint' ? 'Mock' : p.label}
+            {p.short}
           </span>
         </button>
       ))}

@@ -145,6 +145,9 @@ function MonacoTemplateEditor({
         ? { vertical: 'hidden', horizontal: 'hidden', alwaysConsumeMouseWheel: false }
         : { alwaysConsumeMouseWheel: false },
       fixedOverflowWidgets: true,
+      links: false,
+      bracketPairColorization: { enabled: false },
+      matchBrackets: 'near',
       quickSuggestions: { other: true, strings: true, comments: false },
       suggestOnTriggerCharacters: true,
       tabFocusMode: false,

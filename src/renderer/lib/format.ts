@@ -1,4 +1,5 @@
 // Small pure formatters shared by the views.
+import { findJsonError } from './jsonError.js';
 
 /** Seconds left as `mm:ss` (or `h:mm:ss` past an hour); `expired` once at or below zero. */
 export function formatCountdown(expiresAt: number, now: number): string {
@@ -36,21 +37,10 @@ export function checkBody(body: string | undefined, contentType?: string): BodyC
   try {
     return { kind: 'json', pretty: JSON.stringify(JSON.parse(body), null, 2) };
   } catch (err) {
-    const message = (err as Error).message;
-    const pos = jsonErrorPosition(message, body);
-    return { kind: 'invalid', message, ...pos };
+    const found = findJsonError(body);
+    if (found) return { kind: 'invalid', message: found.message, line: found.line, column: found.column };
+    return { kind: 'invalid', message: (err as Error).message, line: 1, column: 1 };
   }
-}
-
-/** V8 says "at position N" or "(line L column C)"; turn either into 1-based line/column. */
-export function jsonErrorPosition(message: string, text: string): { line: number; column: number } {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const p = /position (\d+)/.exec(message);
-  const offset = p ? Number(p[1]) : text.length;
-  const before = text.slice(0, offset);
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
 }
 
 export function formatBytes(n: number): string {

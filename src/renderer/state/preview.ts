@@ -4,6 +4,7 @@
 import { api, errorText } from '../api.js';
 import { debounce, latestOnly } from '../lib/latest.js';
 import { useStudio } from './store.js';
+import { requestIndexForTab } from './tabs.js';
 
 const PREVIEW_LIMIT = 20;
 const previewCalls = latestOnly();
@@ -27,12 +28,11 @@ async function runPreview(): Promise<void> {
   try {
     const r = await previewCalls.run(() => api().preview({ config, setId: selectedSetId, limit: PREVIEW_LIMIT }));
     if (r.stale) return;
-    const count = r.value.requests.length;
     useStudio.setState((s) => ({
       preview: r.value,
       previewPending: false,
       previewError: undefined,
-      selectedRequest: Math.min(s.selectedRequest, Math.max(0, count - 1)),
+      selectedRequest: requestIndexForTab(r.value.requests, s.tab, s.selectedRequest),
     }));
   } catch (err) {
     useStudio.setState({ previewPending: false, previewError: errorText(err) });

@@ -14,6 +14,7 @@ import type { ConfigIssue, ExportConfigInput, StepName } from '../../shared/conf
 import { api, errorText } from '../api.js';
 import { presetConfig, growthLoopPreset } from '../presets.js';
 import { configToForm, validateForm, type FormState } from './form.js';
+import { requestIndexForTab } from './tabs.js';
 
 export type Place = 'destinations' | 'samples' | 'runs' | 'mock' | 'oauth';
 export const TABS = ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors'] as const;
@@ -116,7 +117,9 @@ export const actions = {
     set({ place });
   },
   setTab(tab: Tab) {
-    set({ tab });
+    // The preview follows the editor: the Add tab shows an add request, and so on.
+    const requests = get().preview?.requests ?? [];
+    set({ tab, selectedRequest: requestIndexForTab(requests, tab, get().selectedRequest) });
   },
 
   async refreshDestinations() {

@@ -24,3 +24,25 @@ export function countByTab(issues: readonly ApiIssue[]): Record<Tab, number> {
   for (const i of issues) out[tabForIssue(i)]++;
   return out;
 }
+
+/**
+ * Which planned request the preview should show for the tab being edited: the current
+ * one if it belongs to the tab's step, else the first of that step, else the current.
+ */
+export function requestIndexForTab(
+  requests: ReadonlyArray<{ step: string }>,
+  tab: Tab,
+  current: number,
+): number {
+  const steps: Partial<Record<Tab, string[]>> = {
+    Add: ['add'],
+    Remove: ['remove'],
+    Audience: ['getAudience', 'createAudience'],
+  };
+  const clamped = Math.min(Math.max(0, current), Math.max(0, requests.length - 1));
+  const wanted = steps[tab];
+  if (!wanted) return clamped;
+  if (wanted.includes(requests[clamped]?.step ?? '')) return clamped;
+  const first = requests.findIndex((r) => wanted.includes(r.step));
+  return first >= 0 ? first : clamped;
+}

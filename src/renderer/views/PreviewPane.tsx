@@ -2,12 +2,17 @@
 // sample set, their bodies checked as JSON, issues with their place, the mapped records,
 // and "Send this one" with the answer beside it.
 import { useMemo, useState } from 'react';
-import type { PreviewRequestView, ResponseView } from '../../shared/api.js';
+import type { ApiIssue, PreviewRequestView, PreviewResult, ResponseView } from '../../shared/api.js';
 import { actions, useStudio, type SentResponse } from '../state/store.js';
 import { checkBody, formatBytes, plural, statusTone } from '../lib/format.js';
 import { describeWhere } from '../editor/issues.js';
 import { tabForIssue } from '../state/tabs.js';
 import { ConfirmDialog } from '../components/Dialog.js';
+
+// Stable empties: a selector returning a fresh [] would re-render forever.
+const NONE_REQUESTS: PreviewRequestView[] = [];
+const NONE_ISSUES: ApiIssue[] = [];
+const NONE_RECORDS: PreviewResult['records'] = [];
 
 const STEP_LABEL: Record<string, string> = {
   getAudience: 'get audience',
@@ -128,7 +133,7 @@ function ResponseBlock({ sent }: { sent: SentResponse }) {
 }
 
 function RequestView({ req, index }: { req: PreviewRequestView; index: number }) {
-  const requests = useStudio((s) => s.preview?.requests ?? []);
+  const requests = useStudio((s) => s.preview?.requests ?? NONE_REQUESTS);
   const sent = useStudio((s) => s.sent);
   const setId = useStudio((s) => s.selectedSetId);
   const [confirm, setConfirm] = useState(false);
@@ -186,7 +191,7 @@ function RequestView({ req, index }: { req: PreviewRequestView; index: number })
 }
 
 function IssuesList() {
-  const issues = useStudio((s) => s.preview?.issues ?? []);
+  const issues = useStudio((s) => s.preview?.issues ?? NONE_ISSUES);
   const formIssues = useStudio((s) => s.formIssues);
   const all = [...formIssues, ...issues];
   if (all.length === 0) return null;
@@ -208,7 +213,7 @@ function IssuesList() {
 }
 
 function MappedRecords() {
-  const records = useStudio((s) => s.preview?.records ?? []);
+  const records = useStudio((s) => s.preview?.records ?? NONE_RECORDS);
   if (records.length === 0) return <div className="empty">No mapped records yet: pick a sample set.</div>;
   return (
     <ol className="record-list" aria-label="Mapped records">
@@ -285,7 +290,7 @@ export function PreviewPane() {
                 </select>
                 <span className="muted" aria-live="polite">
                   {plural(requests.length, 'request')}
-                  {preview ? ` · ${preview.elapsedMs} ms` : ''}
+                  {preview ? ` · ${Math.round(preview.elapsedMs)} ms` : ''}
                   {pending ? ' · updating…' : ''}
                 </span>
               </div>

@@ -1,0 +1,152 @@
+// The studio service as the app creates it, with a real store on disk and the real mock
+// endpoint on loopback: what a user sees on first launch, in previews and when sending.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStudioService, type SecretCrypto, type StudioService } from '../../src/main/service.js';
+import { DEMO_CLIENT_SECRET } from '../../src/main/service/demo.js';
+
+/** Stand-in for safeStorage: reversible, and never the clear text. */
+const testCrypto: SecretCrypto = {
+  encrypt: (plain) => Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)),
+  decrypt: (cipher) => Buffer.from(cipher.map((b) => b ^ 0x5a)).toString('utf8'),
+};
+
+let dir: string;
+const services: StudioService[] = [];
+function open(opts: { crypto?: SecretCrypto; env?: Record<string, string> } = {}): StudioService {
+  const s = createStudioService({ dbPath: join(dir, 'outbound.db'), ...opts });
+  services.push(s);
+  return s;
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'outbound-service-'));
+});
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function demo(service: StudioService) {
+  const [dest] = await service.listDestinations();
+  const [set] = await service.listSampleSets();
+  const saved = await service.getDestination(dest!.id);
+  return { dest: dest!, set: set!, config: saved!.config };
+}
+
+describe('studio service', () => {
+  it('first launch shows a working example: a destination on the mock and 50 profiles', async () => {
+    const service = open({ crypto: testCrypto });
+    const { dest, set, config } = await demo(service);
+    expect(dest.name).toMatch(/example/i);
+    expect(set.count).toBe(50);
+    const mock = await service.mockStatus();
+    expect(mock.running).toBe(true);
+    expect(config.destination.add?.url).toContain(`${mock.url}/api/audiences/`);
+    expect(await service.validateConfig(config)).toEqual([]);
+    // Second launch: nothing seeded twice.
+    await service.close();
+    const again = open({ crypto: testCrypto });
+    expect(await again.listDestinations()).toHaveLength(1);
+    expect(await again.listSampleSets()).toHaveLength(1);
+  });
+
+  it('never hands the stored client secret to the renderer, nor writes it in clear', async () => {
+    const service = open({ crypto: testCrypto });
+    const { dest, config } = await demo(service);
+    expect(JSON.stringify(config)).not.toContain(DEMO_CLIENT_SECRET);
+    expect(config.destination.oauth?.clientSecret).toBe(`\${stored:${dest.id}:destination.oauth.clientSecret}`);
+    await service.close();
+    expect((await readFile(join(dir, 'outbound.db'))).includes(Buffer.from(DEMO_CLIENT_SECRET))).toBe(false);
+  });
+
+  it('saving the config back unchanged keeps the secret working', async () => {
+    const service = open({ crypto: testCrypto });
+    const { dest, config } = await demo(service);
+    config.destination.name = 'Renamed';
+    const saved = await service.saveDestination({ id: dest.id, config });
+    expect(saved).toEqual({ id: dest.id, issues: [] });
+    expect((await service.listDestinations())[0]!.name).toBe('Renamed');
+    const token = await service.testOAuth({ config: (await service.getDestination(dest.id))!.config });
+    expect(token.ok).toBe(true);
+    expect(JSON.stringify(token)).not.toContain(DEMO_CLIENT_SECRET);
+  });
+
+  it('without OS encryption the example refers to the secret through an env reference', async () => {
+    const service = open();
+    const { config } = await demo(service);
+    expect(config.destination.oauth?.clientSecret).toBe('${env:OUTBOUND_DEMO_SECRET}');
+    expect((await service.testOAuth({ config })).ok).toBe(true);
+    const clear = structuredClone(config);
+    clear.destination.oauth!.clientSecret = 'typed-in-clear';
+    await expect(service.saveDestination({ config: clear })).rejects.toThrow(/stored in clear/);
+  });
+
+  it('previews the exact requests with the token masked and the records the templates saw', async () => {
+    const service = open({ crypto: testCrypto });
+    const { set, config } = await demo(service);
+    const result = await service.preview({ config, setId: set.id });
+    expect(result.issues).toEqual([]);
+    const steps = result.requests.map((r) => r.step);
+    expect(steps[0]).toBe('getAudience');
+    const add = result.requests.find((r) => r.step === 'add')!;
+    expect(add.method).toBe('POST');
+    expect(add.headers['authorization']).toBe('Bearer ●●●●');
+    const body = JSON.parse(add.body!) as { users: Array<{ id: string }> };
+    expect(body.users.length).toBe(add.recordKeys.length);
+    expect(result.records.length).toBeGreaterThan(0);
+    expect(JSON.stringify(result)).not.toContain(DEMO_CLIENT_SECRET);
+  });
+
+  it('reports a template error with its place instead of requests', async () => {
+    const service = open({ crypto: testCrypto });
+    const { set, config } = await demo(service);
+    config.destination.add!.bodyTemplate = '{"users": [{{#each users}}{"id": "{{id}}"}]}';
+    const result = await service.preview({ config, setId: set.id });
+    expect(result.requests).toEqual([]);
+    expect(result.issues[0]!.path).toContain('destination.add.bodyTemplate');
+  });
+
+  it('sends one previewed add to the mock: finds or creates the audience first, and judges the answer', async () => {
+    const service = open({ crypto: testCrypto });
+    const { set, config } = await demo(service);
+    const response = await service.sendPreviewed({ config, setId: set.id, step: 'add', index: 0 });
+    expect(response.ok).toBe(true);
+    expect(response.status).toBe(200);
+    expect(response.verdict).toMatch(/^\d+ of \d+ records succeeded/);
+    const mock = await service.mockStatus();
+    expect(mock.journalSize).toBeGreaterThanOrEqual(3); // token, get, create, add
+  });
+
+  it('evaluates JMESPath with the conclusion Outbound would draw', async () => {
+    const service = open();
+    const data = { records: [{ id: 1 }, { id: 2 }], tables: [] };
+    expect(await service.evaluateJmes({ expression: 'records', data, purpose: 'success', recordCount: 3 })).toMatchObject({
+      ok: true,
+      conclusion: expect.stringMatching(/^2 of 3 records succeeded/),
+    });
+    expect((await service.evaluateJmes({ expression: 'tables', data, purpose: 'filter' })).conclusion).toMatch(/missing/);
+    expect((await service.evaluateJmes({ expression: 'records[', data })).ok).toBe(false);
+  });
+
+  it('switches the mock scenario and stops it', async () => {
+    const service = open();
+    expect((await service.startMock({ scenario: 'flaky' })).scenario).toBe('flaky');
+    await expect(service.startMock({ scenario: 'nonsense' })).rejects.toThrow(/neither a built-in scenario/);
+    expect((await service.stopMock()).running).toBe(false);
+    expect((await service.startMock({})).running).toBe(true);
+  });
+
+  it('imports samples and reports unreadable rows by line', async () => {
+    const service = open();
+    const { set, issues } = await service.importSamples({ name: 'mine', format: 'ndjson', text: '{"id":"a"}\nnot json\n{"id":"b"}\n' });
+    expect(set.count).toBe(2);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.line).toBe(2);
+    const csv = await service.importSamples({ name: 'csv', format: 'csv', text: 'id,email\n1,a@example.com\n2,b@example.com\n' });
+    expect(csv.set.count).toBe(2);
+    expect(await service.getSamples({ setId: csv.set.id, limit: 1 })).toHaveLength(1);
+  });
+});
