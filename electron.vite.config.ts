@@ -5,6 +5,19 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * Dev server only: React Refresh needs an inline preamble script, which the page's strict
+ * CSP meta tag forbids. Loosen script-src in the served HTML; a build keeps it strict.
+ */
+function devCspPlugin(): Plugin {
+  return {
+    name: 'outbound-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(/script-src 'self'(?! 'unsafe-inline')/, "script-src 'self' 'unsafe-inline'"),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -28,7 +41,7 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     base: './',
-    plugins: [react()],
+    plugins: [react(), devCspPlugin()],
     worker: { format: 'es' },
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { startMock } from '../main/mock/index.js';
 import { generateProfiles, profileToNdjsonLine } from '../main/sources/sample.js';
+import { openStore } from '../main/store/db.js';
 import { main } from './main.js';
 
 const count = Number(process.env.OUTBOUND_DEMO_COUNT ?? 2000);
@@ -25,7 +26,12 @@ process.stderr.write(`demo: mock endpoint on ${mock.url}, ${count} profiles in $
 const env = { ...process.env, OUTBOUND_MOCK_URL: mock.url, OUTBOUND_DEMO_SECRET: 'demo-secret' };
 const io = { stdout: (s: string) => void process.stdout.write(s), stderr: (s: string) => void process.stderr.write(s), env, isTTY: process.stderr.isTTY === true };
 const code = await main(['run', 'examples/growthloop-mock.json', '--input', input, '--db', db], io);
-const stats = mock.journal.size;
-process.stdout.write(`\nthe mock endpoint received ${stats} requests; see them with: npm run -s outbound -- log <runId> --db ${db}\n`);
+const store = openStore(db);
+const runId = store.listRuns().at(-1)?.id ?? '<runId>';
+store.close();
+const byRoute = Object.entries(mock.stats().byRoute).map(([route, n]) => `${route} ${n}`).join(' · ');
+process.stdout.write(`\nthe mock endpoint received ${mock.journal.size} requests (${byRoute})\n`);
+process.stdout.write(`see every request and response: npm run -s outbound -- log ${runId} --db ${db}\n`);
+process.stdout.write(`export them as HAR:             npm run -s outbound -- export-log ${runId} --har run.har --db ${db}\n`);
 await mock.close();
 process.exit(code);

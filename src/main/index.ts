@@ -5,7 +5,7 @@ import { app, BrowserWindow, safeStorage, session, shell, type IpcMainInvokeEven
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registerIpc } from './ipc.js';
-import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isSameDocument, isTrustedSenderUrl, type RendererLocation } from './security.js';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY, isAllowedPermission, isSafeExternalUrl, isSameDocument, isTrustedSenderUrl, type RendererLocation } from './security.js';
 import { createStudioService, type SecretCrypto, type StudioService } from './service.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -57,12 +57,18 @@ function lockDownSession(): void {
     for (const name of Object.keys(headers)) {
       if (name.toLowerCase() === 'content-security-policy') delete headers[name];
     }
-    headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    headers['Content-Security-Policy'] = [devUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY];
     callback({ responseHeaders: headers });
   });
-  // No camera, notifications, clipboard-read, geolocation…: the studio needs none.
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  // No camera, notifications, clipboard-read, geolocation…: only writing the clipboard
+  // ("copy as cURL"), and only for our own page.
+  const ours = (url: string | undefined) => isTrustedSenderUrl(url, rendererLocation);
+  ses.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(isAllowedPermission(permission) && ours(details.requestingUrl || wc.getURL())),
+  );
+  ses.setPermissionCheckHandler((wc, permission, _origin, details) =>
+    isAllowedPermission(permission) && ours(details.requestingUrl || wc?.getURL()),
+  );
 }
 
 app.on('web-contents-created', (_event, contents) => {

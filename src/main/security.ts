@@ -16,6 +16,17 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * `electron-vite dev` only: React Refresh injects an inline preamble script, so the dev
+ * server's pages need inline scripts. Never used for a built app.
+ */
+export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+
+/** Permissions the studio may use (copying a request as cURL); everything else is denied. */
+export function isAllowedPermission(permission: string): boolean {
+  return permission === 'clipboard-sanitized-write';
+}
+
 /** Where our renderer lives: the built index.html (file:) or the dev server's origin. */
 export interface RendererLocation {
   /** `file:///…/out/renderer/index.html` in a built app. */

@@ -44,6 +44,7 @@ import {
   DEMO_SECRET_ENV,
   demoConfig,
 } from './service/demo.js';
+import { moveMockOrigin, rememberedMockPort, rememberMockPort } from './service/mock-origin.js';
 import { mergeSecrets, resolveSecretRefs, splitSecrets, withSecretRefs } from './service/vault.js';
 import { configIssues, previewIssue, requestView, responseView, tokenView } from './service/views.js';
 
@@ -58,7 +59,7 @@ export interface StudioServiceOptions {
   env?: Env;
   /** Start the built-in mock endpoint at launch (default true): the first-launch example uses it. */
   startMockOnLaunch?: boolean;
-  /** Preferred mock port; 0 or absent picks a free one. */
+  /** Preferred mock port; absent: the port of the last launch, else a free one. */
   mockPort?: number;
   /** Seed the example destination and profiles into an empty store (default true). */
   seedExample?: boolean;
@@ -86,16 +87,21 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
 
   const init = async (): Promise<void> => {
     store = openStore(opts.dbPath);
-    if (opts.startMockOnLaunch !== false) await startMockServer(undefined);
+    if (opts.startMockOnLaunch !== false) {
+      const previous = rememberedMockPort(opts.dbPath);
+      await startMockServer(undefined, opts.mockPort ?? previous);
+      if (previous !== undefined && mock && mock.port !== previous) moveMockOrigin(store, previous, mock.url);
+      if (mock) rememberMockPort(opts.dbPath, mock.port);
+    }
     if (opts.seedExample !== false) seedIfEmpty();
   };
 
-  const startMockServer = async (scenario: Scenario | undefined): Promise<void> => {
+  const startMockServer = async (scenario: Scenario | undefined, preferredPort?: number): Promise<void> => {
     const base = { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, ...(scenario ? { scenario } : {}) };
     try {
-      mock = await startMock({ ...base, port: opts.mockPort ?? 0 });
+      mock = await startMock({ ...base, port: preferredPort ?? 0 });
     } catch (err) {
-      if (!opts.mockPort) throw err;
+      if (!preferredPort) throw err;
       mock = await startMock({ ...base, port: 0 }); // the preferred port is taken: any free one
     }
   };
@@ -335,7 +341,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       await open();
       const parsed = scenario === undefined ? undefined : parseScenarioText(scenario);
       if (mock) mock.setScenario(parsed?.scenario);
-      else await startMockServer(parsed?.scenario);
+      else await startMockServer(parsed?.scenario, rememberedMockPort(opts.dbPath));
       scenarioName = parsed?.name ?? (scenario === undefined ? scenarioName : 'ok');
       return mockStatus();
     },

@@ -150,3 +150,35 @@ describe('studio service', () => {
     expect(await service.getSamples({ setId: csv.set.id, limit: 1 })).toHaveLength(1);
   });
 });
+
+describe('the mock endpoint across launches', () => {
+  it('keeps the example destination pointing at the mock when its port changes', async () => {
+    const first = open({ crypto: testCrypto });
+    const { dest } = await demo(first);
+    const firstPort = (await first.mockStatus()).port!;
+    await first.close();
+    // Something else takes the port while the studio is closed.
+    const { createServer } = await import('node:net');
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(firstPort, '127.0.0.1', () => r()));
+    try {
+      const second = open({ crypto: testCrypto });
+      const status = await second.mockStatus();
+      expect(status.port).not.toBe(firstPort);
+      const config = (await second.getDestination(dest.id))!.config;
+      expect(config.destination.add?.url).toContain(`${status.url}/api/audiences/`);
+      expect(JSON.stringify(config)).not.toContain(`:${firstPort}/`);
+      expect((await second.testOAuth({ config })).ok).toBe(true);
+    } finally {
+      await new Promise<void>((r) => squatter.close(() => r()));
+    }
+  });
+
+  it('reuses the same port on the next launch when it is free', async () => {
+    const first = open();
+    const port = (await first.mockStatus()).port;
+    await first.close();
+    const second = open();
+    expect((await second.mockStatus()).port).toBe(port);
+  });
+});

@@ -62,6 +62,17 @@ describe('createPacer', () => {
     expect(starts).toEqual([0, 120_000, 130_000, 140_000]);
   });
 
+  it('a late start pushes the next one back (real starts stay an interval apart)', async () => {
+    const { clock, advanceTo, now } = fakeClock();
+    const lateClock: PacerClock = { now: clock.now, sleep: (ms, s) => clock.sleep(ms + 300, s) }; // a stalled timer
+    const pacer = createPacer(3600, lateClock);
+    const starts: number[] = [];
+    const all = startMany(pacer, now, 3, starts);
+    await advanceTo(10_000);
+    await Promise.all(all);
+    expect(starts).toEqual([0, 1300, 2600]);
+  });
+
   it('a caller arriving mid-interval waits only for the rest of it', async () => {
     const { clock, advanceTo, now } = fakeClock();
     const pacer = createPacer(3600, clock);
@@ -74,19 +85,21 @@ describe('createPacer', () => {
     expect(starts).toEqual([0, 1000]);
   });
 
-  it('an aborted waiter throws an AbortError and its slot is not reused', async () => {
+  it('an aborted waiter throws an AbortError and starts nothing; spacing holds', async () => {
     const { clock, advanceTo, now } = fakeClock();
     const pacer = createPacer(3600, clock);
     await pacer.acquire(); // t=0
     const ac = new AbortController();
-    const aborted = pacer.acquire(ac.signal); // slot 1000
+    const aborted = pacer.acquire(ac.signal);
     const starts: number[] = [];
-    const later = pacer.acquire().then(() => void starts.push(now())); // slot 2000
+    const later = startMany(pacer, now, 2, starts);
+    await advanceTo(300);
     ac.abort();
     await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
     await advanceTo(5000);
-    await later;
-    expect(starts).toEqual([2000]);
+    await Promise.all(later);
+    // Still one interval after the last real start (0), never two at once.
+    expect(starts).toEqual([1000, 2000]);
   });
 
   it('an already aborted signal is refused at once', async () => {

@@ -56,10 +56,10 @@ describe('readNdjson', () => {
 
   it('skips an over-long line with an error instead of buffering it', async () => {
     const path = tmp.write('long.ndjson', `{"a":1}\n{"big":"${'x'.repeat(5000)}"}\n{"a":3}\n`);
-    const items = await collect(readNdjson(path, { highWaterMark: 512, maxLineChars: 1000 }));
+    const items = await collect(readNdjson(path, { highWaterMark: 512, maxLineBytes: 1000 }));
     expect(items).toEqual([
       { ok: true, line: 1, value: { a: 1 } },
-      { ok: false, line: 2, error: 'line is longer than 1000 characters; skipped' },
+      { ok: false, line: 2, error: 'line is longer than 1000 bytes; skipped' },
       { ok: true, line: 3, value: { a: 3 } },
     ]);
   });

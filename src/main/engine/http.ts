@@ -160,16 +160,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       });
       timer = setTimeout(() => exchange.cancel('timeout'), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      agent.dispatch(
-        {
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: req.method as Method,
-          headers: req.headers,
-          body: req.body ?? null,
-        },
-        exchange,
-      );
+      try {
+        agent.dispatch(
+          {
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: req.method as Method,
+            headers: req.headers,
+            body: req.body ?? null,
+          },
+          exchange,
+        );
+      } catch (err) {
+        // undici reports most refusals through onResponseError; this keeps the "never throws" promise.
+        exchange.onResponseError(null, err instanceof Error ? err : new Error(String(err)));
+      }
     });
   };
 

@@ -13,10 +13,13 @@ const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Field names whose values are secrets even when written inline. */
 const SECRET_FIELDS = new Set(['clientSecret']);
+/** Environment values landing under such keys (or in any header) are secrets; a URL is not. */
+const SECRET_KEY = /secret|token|password|passwd|key|auth|credential|cookie/i;
 
 /**
- * Replaces every `${env:NAME}` in string values. Values that came from the environment,
- * and inline client secrets, are returned as secrets so they can be redacted.
+ * Replaces every `${env:NAME}` in string values. Values resolved into secret places (client
+ * secret, headers, secret-looking keys) and inline client secrets are returned as secrets so
+ * they can be redacted; a base URL from the environment stays readable in logs.
  */
 export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: ConfigIssue[]; secrets: string[] } {
   const issues: ConfigIssue[] = [];
@@ -31,7 +34,7 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
           issues.push({ path, message: `environment variable ${name} is not set` });
           return '';
         }
-        secrets.push(resolved);
+        if ((SECRET_KEY.test(key) && !/url$/i.test(key)) || path.startsWith('destination.headers')) secrets.push(resolved);
         return resolved;
       });
     }

@@ -1,6 +1,7 @@
 // requestsPerHour spaces request *starts* evenly across all steps (3600 ⇒ one a second).
-// A strict next-slot scheduler: each acquire reserves max(now, nextSlot) and pushes nextSlot
-// one interval on. Unlike a token bucket it never lets a burst through after an idle spell.
+// A strict next-slot scheduler: callers queue, and each starts no earlier than one interval
+// after the previous start. Unlike a token bucket it never lets a burst through after an
+// idle spell, and it spaces real starts even when the event loop stalls.
 import { abortableSleep } from './retry.js';
 
 export interface PacerClock {
@@ -37,20 +38,28 @@ export function createPacer(requestsPerHour?: number, clock: PacerClock = realCl
     };
   }
   const intervalMs = 3_600_000 / requestsPerHour;
-  let nextSlot = -Infinity;
+  let lastStart = -Infinity;
+  let tail: Promise<void> = resolved;
+
+  const takeTurn = async (signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) throw abortError(signal);
+    const wait = lastStart + intervalMs - clock.now();
+    if (wait > 0) await clock.sleep(Math.ceil(wait), signal);
+    // Measured after the wait, not computed: if the process stalled and this start is
+    // late, the next one still keeps a full interval from it.
+    lastStart = clock.now();
+  };
 
   return {
     intervalMs,
     acquire(signal?: AbortSignal): Promise<void> {
       if (signal?.aborted) return Promise.reject(abortError(signal));
-      const now = clock.now();
-      const slot = Math.max(now, nextSlot);
-      nextSlot = slot + intervalMs;
-      const wait = slot - now;
-      // An aborted waiter's slot is simply left unused: giving it back could let two
-      // later callers start closer together than the interval.
-      if (wait <= 0) return resolved;
-      return clock.sleep(Math.ceil(wait), signal);
+      // Waiters queue in arrival order; each waits for the previous start plus one interval.
+      // An aborted waiter starts nothing, so the next one keeps the spacing from the last
+      // real start and no burst can follow.
+      const turn = tail.then(() => takeTurn(signal));
+      tail = turn.catch(() => undefined);
+      return turn;
     },
   };
 }

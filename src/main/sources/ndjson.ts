@@ -1,14 +1,16 @@
 // NDJSON / JSON Lines: one JSON value per line. A bad line fails alone; blank lines are
 // skipped (but still counted, so line numbers match the file as an editor shows it).
 import type { SourceItem } from '../engine/types.js';
-import { readTextChunks, type ReadOptions } from './file-read.js';
+import { fileError, openFileStream, type ReadOptions } from './file-read.js';
 import { jsonErrorDetail } from './json-error.js';
 
-/** A longer line is reported as an error and skipped, so one runaway line cannot eat memory. */
+/** A longer line (characters for text, bytes for files) is reported as an error and skipped,
+ * so one runaway line cannot eat memory. */
 export const MAX_LINE_CHARS = 32 * 1024 * 1024;
 
 export interface NdjsonOptions extends ReadOptions {
-  maxLineChars?: number;
+  /** Longest line the file reader keeps, in bytes. */
+  maxLineBytes?: number;
 }
 
 /**
@@ -107,12 +109,94 @@ export function parseNdjsonText(text: string): SourceItem[] {
   return items;
 }
 
+/**
+ * The file reader's splitter works on bytes: it cuts at 0x0A (never part of a multi-byte
+ * UTF-8 sequence, so a character split across reads stays whole) and decodes each line on
+ * its own. A line of plain ASCII then becomes a one-byte string, which JSON.parse reads
+ * markedly faster than the two-byte strings a whole decoded chunk turns into as soon as it
+ * holds one emoji (measured ~30% on the sample profiles).
+ */
+export class NdjsonByteDecoder {
+  private carry: Buffer | null = null;
+  private lineNo = 0;
+  private atStart = true;
+  private skippingLong = false;
+
+  constructor(private readonly maxLineBytes = MAX_LINE_CHARS) {}
+
+  push(chunk: Buffer): SourceItem[] {
+    const out: SourceItem[] = [];
+    let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = null;
+    if (this.atStart) {
+      if (buf.length < 3 && buf.length > 0 && isBomPrefix(buf)) {
+        this.carry = buf; // too short to tell yet
+        return out;
+      }
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      if (buf.length > 0) this.atStart = false;
+    }
+    let start = 0;
+    let nl: number;
+    while ((nl = buf.indexOf(10, start)) !== -1) {
+      this.lineNo++;
+      if (this.skippingLong) {
+        this.skippingLong = false;
+        out.push(tooLong(this.lineNo, this.maxLineBytes, 'bytes'));
+      } else {
+        const item = parseNdjsonBytes(buf, start, nl, this.lineNo);
+        if (item !== null) out.push(item);
+      }
+      start = nl + 1;
+    }
+    if (this.skippingLong) return out;
+    if (buf.length - start > this.maxLineBytes) this.skippingLong = true;
+    // Copy the tail so the 256 KiB read buffer it came from can be freed.
+    else if (start < buf.length) this.carry = Buffer.from(buf.subarray(start));
+    return out;
+  }
+
+  end(): SourceItem[] {
+    if (this.skippingLong) {
+      this.skippingLong = false;
+      return [tooLong(++this.lineNo, this.maxLineBytes, 'bytes')];
+    }
+    const buf = this.carry;
+    this.carry = null;
+    if (!buf || buf.length === 0) return [];
+    const item = parseNdjsonBytes(buf, 0, buf.length, ++this.lineNo);
+    return item === null ? [] : [item];
+  }
+}
+
+function isBomPrefix(buf: Buffer): boolean {
+  return buf[0] === 0xef && (buf.length < 2 || buf[1] === 0xbb);
+}
+
+function parseNdjsonBytes(buf: Buffer, start: number, end: number, line: number): SourceItem | null {
+  if (end === start) return null;
+  const text = buf.toString('utf8', start, end);
+  return parseNdjsonLine(text, 0, text.length, line);
+}
+
+function tooLong(line: number, max: number, unit: string): SourceItem {
+  return { ok: false, line, error: `line is longer than ${max} ${unit}; skipped` };
+}
+
 /** Streams an NDJSON file item by item, in constant memory. */
 export async function* readNdjson(path: string, opts: NdjsonOptions = {}): AsyncGenerator<SourceItem> {
-  const decoder = new NdjsonDecoder(opts.maxLineChars);
-  for await (const text of readTextChunks(path, opts)) {
-    const items = decoder.push(text);
-    for (let i = 0; i < items.length; i++) yield items[i]!;
+  opts.signal?.throwIfAborted();
+  const decoder = new NdjsonByteDecoder(opts.maxLineBytes);
+  const stream = openFileStream(path, opts);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const items = decoder.push(chunk);
+      for (let i = 0; i < items.length; i++) yield items[i]!;
+    }
+  } catch (err) {
+    throw fileError(path, err);
+  } finally {
+    stream.destroy();
   }
   for (const item of decoder.end()) yield item;
 }

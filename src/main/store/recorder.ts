@@ -63,24 +63,28 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
        audience = coalesce(nullif(runs.audience, ''), excluded.audience),
        status = 'running', finished_at = NULL, error = NULL`,
   );
-  const insertSent = store.stmt(
-    `INSERT INTO requests (run, session, request_id, step, attempt, method, url, request_headers, request_body, record_keys, record_count, started_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET
-       step = excluded.step, method = excluded.method, url = excluded.url,
-       request_headers = excluded.request_headers, request_body = excluded.request_body,
-       record_keys = excluded.record_keys, record_count = excluded.record_count, started_at = excluded.started_at`,
+  const SENT_COLS = 'method, url, request_headers, request_body, record_keys, record_count, started_at';
+  const ANSWER_COLS =
+    'answered_at, status, response_headers, response_body, body_bytes, truncated, ttfb_ms, total_ms, error_kind, error_message, failed';
+  const setAll = (cols: string) =>
+    cols
+      .split(', ')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
+  const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+  const KEY_COLS = 'run, session, request_id, step, attempt';
+  const upsertSent = store.stmt(
+    `INSERT INTO requests (${KEY_COLS}, ${SENT_COLS}) VALUES (${marks(12)})
+     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET step = excluded.step, ${setAll(SENT_COLS)}`,
   );
   const upsertAnswer = store.stmt(
-    `INSERT INTO requests (run, session, request_id, step, attempt, answered_at, status, response_headers, response_body,
-                           body_bytes, truncated, ttfb_ms, total_ms, error_kind, error_message, failed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET
-       answered_at = excluded.answered_at, status = excluded.status,
-       response_headers = excluded.response_headers, response_body = excluded.response_body,
-       body_bytes = excluded.body_bytes, truncated = excluded.truncated,
-       ttfb_ms = excluded.ttfb_ms, total_ms = excluded.total_ms,
-       error_kind = excluded.error_kind, error_message = excluded.error_message, failed = excluded.failed`,
+    `INSERT INTO requests (${KEY_COLS}, ${ANSWER_COLS}) VALUES (${marks(16)})
+     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET ${setAll(ANSWER_COLS)}`,
+  );
+  // The engine emits an attempt's sent and answered events together: one row write for both.
+  const upsertAttempt = store.stmt(
+    `INSERT INTO requests (${KEY_COLS}, ${SENT_COLS}, ${ANSWER_COLS}) VALUES (${marks(23)})
+     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET step = excluded.step, ${setAll(SENT_COLS)}, ${setAll(ANSWER_COLS)}`,
   );
   // The retry belongs to the latest attempt sent so far (whether the event numbers the
   // failed attempt or the next one).
@@ -131,6 +135,40 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     return store.runKey(runId)!;
   }
 
+  type Sent = Extract<RunEvent, { type: 'request-sent' }>;
+  type Answered = Extract<RunEvent, { type: 'request-answered' }>;
+
+  function sentValues(e: Sent): unknown[] {
+    return [
+      e.request.method,
+      e.request.url,
+      JSON.stringify(redactHeaders(e.request.headers, 'request')),
+      e.request.body === undefined ? null : redactBody(e.request.body, 'request'),
+      JSON.stringify(e.recordKeys),
+      e.recordKeys.length,
+      e.at,
+    ];
+  }
+
+  function answerValues(e: Answered): unknown[] {
+    const r = e.result;
+    if (!r.ok) return [e.at, null, null, null, null, 0, r.timings.ttfb, r.timings.total, r.kind, r.message, 1];
+    const capped = capUtf8(redactBody(r.body, 'response'), maxBody);
+    return [
+      e.at,
+      r.status,
+      JSON.stringify(redactHeaders(r.headers, 'response')),
+      capped.text,
+      r.bodyBytes,
+      r.truncated || capped.cut ? 1 : 0,
+      r.timings.ttfb,
+      r.timings.total,
+      null,
+      null,
+      r.status < 200 || r.status > 299 ? 1 : 0,
+    ];
+  }
+
   function apply(e: RunEvent): void {
     switch (e.type) {
       case 'run-started': {
@@ -138,44 +176,13 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         return;
       }
       case 'request-sent': {
-        const run = runKey(e.at);
-        const body = e.request.body === undefined ? null : redactBody(e.request.body, 'request');
-        insertSent.run(
-          run,
-          session,
-          e.id,
-          e.step,
-          e.attempt,
-          e.request.method,
-          e.request.url,
-          JSON.stringify(redactHeaders(e.request.headers, 'request')),
-          body,
-          JSON.stringify(e.recordKeys),
-          e.recordKeys.length,
-          e.at,
-        );
+        upsertSent.run(runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e));
         requests.sent++;
         countersDirty = true;
         return;
       }
       case 'request-answered': {
-        const run = runKey(e.at);
-        const r = e.result;
-        if (r.ok) {
-          const capped = capUtf8(redactBody(r.body, 'response'), maxBody);
-          const failed = r.status < 200 || r.status > 299 ? 1 : 0;
-          upsertAnswer.run(
-            run, session, e.id, e.step, e.attempt, e.at, r.status,
-            JSON.stringify(redactHeaders(r.headers, 'response')),
-            capped.text, r.bodyBytes, r.truncated || capped.cut ? 1 : 0,
-            r.timings.ttfb, r.timings.total, null, null, failed,
-          );
-        } else {
-          upsertAnswer.run(
-            run, session, e.id, e.step, e.attempt, e.at, null, null, null, null, 0,
-            r.timings.ttfb, r.timings.total, r.kind, r.message, 1,
-          );
-        }
+        upsertAnswer.run(runKey(e.at), session, e.id, e.step, e.attempt, ...answerValues(e));
         return;
       }
       case 'request-retry': {
@@ -217,7 +224,18 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
   }
 
   const writeBatch = store.db.transaction((events: RunEvent[]) => {
-    for (const e of events) apply(e);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const next = events[i + 1];
+      if (e.type === 'request-sent' && next?.type === 'request-answered' && next.id === e.id && next.attempt === e.attempt) {
+        upsertAttempt.run(runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e), ...answerValues(next));
+        requests.sent++;
+        countersDirty = true;
+        i++;
+        continue;
+      }
+      apply(e);
+    }
     if (countersDirty) {
       const run = runKey(Date.now());
       writeCounters.run(records.total, records.succeeded, records.failed, requests.sent, requests.retried, run);

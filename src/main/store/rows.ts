@@ -105,7 +105,8 @@ export interface OutcomeQuery {
 
 export interface OutcomeRow {
   seq: number;
-  key: string | null;
+  /** The record's key; '' when it could not be read (a record that failed before mapping). */
+  key: string;
   action: Action | null;
   status: 'succeeded' | 'failed';
   reason: string | null;
@@ -288,7 +289,7 @@ export interface OutcomeDbRow {
 export function toOutcomeRow(r: OutcomeDbRow): OutcomeRow {
   return {
     seq: r.seq,
-    key: r.key,
+    key: r.key ?? '',
     action: r.action,
     status: r.status,
     reason: r.reason,

@@ -81,7 +81,7 @@ export function* runLogLines(store: Store, runId: string, opts: { failedOnly?: b
   for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
     if (f === 0) yield 'record failures:';
     const where = o.location ?? (o.line !== null ? `line ${o.line}` : `record #${o.seq + 1}`);
-    const key = o.key !== null ? ` key ${o.key}` : '';
+    const key = o.key !== '' ? ` key ${o.key}` : '';
     const via = o.requestId !== null ? ` (request ${o.requestId})` : '';
     yield `  ${where}${key}: ${o.reason ?? 'failed'}${via}`;
     f++;

@@ -51,7 +51,7 @@ function Body({ body, label, contentType }: { body: string | undefined; label: s
   const text = raw || check.kind !== 'json' ? body! : check.pretty;
   return (
     <div className="body-view">
-      <div className="segmented" role="group" aria-label={`${label} view`}>
+      <div className="segmented" role="group" aria-label={`Format of ${label.toLowerCase()}`}>
         <button type="button" aria-pressed={!raw} onClick={() => setRaw(false)}>
           pretty
         </button>

@@ -1,0 +1,105 @@
+// The studio's editing loop, as a user meets it: type a template, watch the preview
+// follow; break it, see where; fetch a token from the mock endpoint and watch it expire.
+import { expect, test, type Page } from '@playwright/test';
+import { openStudio, type Studio } from './harness.js';
+
+const SCREENS = 'test-results/screens';
+let studio: Studio;
+
+test.beforeEach(async () => {
+  studio = await openStudio();
+});
+
+test.afterEach(async () => {
+  await studio?.close();
+});
+
+/** Replaces the text of a Monaco (or fallback) editor found by its accessible name. */
+async function replaceEditorText(page: Page, name: string, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name, exact: true });
+  await expect(box).toBeAttached();
+  await box.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  // insertText is a paste: no auto-closed quotes or brackets added on the way.
+  await page.keyboard.insertText(text);
+}
+
+async function openAddTab(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Destinations', exact: true }).click();
+  await page.getByRole('tab', { name: 'Add' }).click();
+  await expect(page.getByRole('textbox', { name: 'Body template', exact: true })).toBeAttached();
+  // The first launch previews the example destination against the example profiles.
+  await expect(page.getByRole('complementary', { name: 'Preview' }).getByLabel('Request body', { exact: true })).toBeVisible();
+}
+
+test('typing in the body template updates the preview', async () => {
+  const { page } = studio;
+  await openAddTab(page);
+  const preview = page.getByRole('complementary', { name: 'Preview' });
+  await expect(preview.getByText(/✓ valid JSON · \d+ records/)).toBeVisible();
+
+  await replaceEditorText(
+    page,
+    'Body template',
+    '{"members": [{{#each users}}{"member_id": "{{id}}", "audience": "{{../audience_name}}"}{{#unless @last}},{{/unless}}{{/each}}]}',
+  );
+  const body = preview.getByLabel('Request body', { exact: true });
+  await expect(body).toContainText('"member_id"');
+  await expect(body).not.toContainText('"users"');
+  await expect(preview.getByText(/✓ valid JSON · \d+ records/)).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/studio-body-template.png` });
+});
+
+test('an invalid template is underlined and listed at its line and column', async () => {
+  const { page } = studio;
+  await openAddTab(page);
+  await replaceEditorText(page, 'Body template', '{\n  "users": [{{#each users}}"{{id}}"\n]}');
+
+  const problems = page.getByRole('list', { name: 'Template problems' });
+  await expect(problems).toContainText(/add\.bodyTemplate line \d+, column \d+/);
+  // Monaco draws the marker as a squiggle in the editor.
+  await expect(page.locator('[data-testid="editor-Body template"] .squiggly-error').first()).toBeAttached();
+  // The tab says how many problems it holds.
+  await expect(page.getByRole('tab', { name: /Add/ })).toContainText(/\d/);
+  await page.screenshot({ path: `${SCREENS}/studio-template-error.png` });
+});
+
+test('an invalid JSON body says where it breaks', async () => {
+  const { page } = studio;
+  await openAddTab(page);
+  // Records without a comma between them: valid Handlebars, invalid JSON once rendered.
+  await replaceEditorText(page, 'Body template', '{"users": [{{#each users}}{"id": "{{id}}"}{{/each}}]}');
+  const preview = page.getByRole('complementary', { name: 'Preview' });
+  await expect(preview.getByText(/not valid JSON|invalid JSON/).first()).toBeVisible();
+  await expect(preview.getByText(/line \d+, column \d+/).first()).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/studio-invalid-json.png` });
+});
+
+test('the OAuth tester fetches a token from the mock endpoint and counts down its expiry', async () => {
+  const { page } = studio;
+  await expect(page.getByRole('status', { name: 'Status bar' })).toContainText(/mock endpoint on :\d+/);
+  await page.getByRole('button', { name: 'OAuth', exact: true }).click();
+  await page.getByRole('button', { name: 'Fetch token' }).click();
+
+  const expiry = page.getByLabel('Expires in');
+  await expect(expiry).toHaveText(/^\d{2}:\d{2}$|^\d+:\d{2}:\d{2}$/);
+  const first = await expiry.textContent();
+  await expect(expiry).not.toHaveText(first ?? '', { timeout: 5_000 });
+  // The exchange is shown with the client secret masked.
+  await expect(page.getByRole('region', { name: 'Token request' })).not.toContainText('demo-secret');
+  await expect(page.getByRole('status', { name: 'Status bar' })).toContainText(/token valid \d/);
+  await page.screenshot({ path: `${SCREENS}/studio-oauth.png` });
+});
+
+test('first launch shows a working example with accessible places', async () => {
+  const { page } = studio;
+  const places = page.getByRole('navigation', { name: 'Places' });
+  for (const name of ['Destinations', 'Samples', 'Runs', 'Mock endpoint', 'OAuth']) {
+    await expect(places.getByRole('button', { name, exact: true })).toBeVisible();
+  }
+  for (const name of ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors']) {
+    await expect(page.getByRole('tab', { name: new RegExp(`^${name}`) })).toBeVisible();
+  }
+  await expect(page.getByRole('complementary', { name: 'Preview' }).getByRole('button', { name: 'Send this one' })).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/studio-first-launch.png` });
+});

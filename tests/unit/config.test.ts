@@ -1,0 +1,89 @@
+// The export config: schema errors name the field, env references resolve (and the right
+// ones count as secrets), the header string form parses, and a JSON Schema is generated.
+import { describe, expect, it } from 'vitest';
+import { jsonErrorPosition, parseJsonText, resolveConfig } from '../../src/main/engine/load.js';
+import { exportConfigJsonSchema, parseExportConfig, parseHeaderString } from '../../src/shared/config.js';
+
+const base = { version: 1, destination: { name: 'x', add: { url: 'https://api.example.com/m' } }, audience: { name: 'A' } };
+
+describe('export config', () => {
+  it('fills the documented defaults', () => {
+    const r = parseExportConfig(base);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const d = r.config.destination;
+    expect([d.retryOnErrors, d.maxAttempts, d.concurrency, d.timeoutMs, d.idempotencyKey]).toEqual([true, 6, 8, 30_000, false]);
+    expect(d.add).toMatchObject({ enabled: true, method: 'POST', batchMode: 'individual', batchSize: 100 });
+    expect(d.remove.enabled).toBe(false);
+    expect(d.oauth).toBeUndefined();
+    expect(r.config.records.key).toBe('id');
+  });
+
+  it('names the field path of every problem', () => {
+    const r = parseExportConfig({ version: 1, destination: { name: '', add: { url: 'u', batchMode: 'bulk' }, outputSchema: [{ name: 'a', type: 'float' }] }, audience: {} });
+    expect(r.ok).toBe(false);
+    const paths = r.ok ? [] : r.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['destination.name', 'destination.add.batchMode', 'destination.outputSchema[0].type', 'audience.name']));
+  });
+
+  it('accepts the header string form h1:v1,h2:v2 and refuses a pair without a colon', () => {
+    expect(parseHeaderString('X-API-Key:abc, X-Org : acme')).toEqual({ 'X-API-Key': 'abc', 'X-Org': 'acme' });
+    expect(parseHeaderString('X-API-Key:abc,broken')).toMatch(/header pair 2 .*name:value/);
+    const r = parseExportConfig({ ...base, destination: { ...base.destination, headers: 'A:1,B' } });
+    expect(r.ok ? [] : r.issues).toEqual([{ path: 'destination.headers', message: expect.stringMatching(/pair 2/) }]);
+  });
+
+  it('refuses create audience without get, and a step enabled without a URL', () => {
+    const r = parseExportConfig({ ...base, destination: { ...base.destination, createAudience: { enabled: true, url: 'https://x' }, remove: { enabled: true } } });
+    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['destination.createAudience.enabled', 'destination.remove.url']));
+  });
+
+  it('generates a JSON Schema from the same definitions', () => {
+    const schema = exportConfigJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['version', 'destination', 'audience', 'records']));
+    expect(Object.keys(schema.properties.destination!.properties!)).toEqual(expect.arrayContaining(['oauth', 'requestsPerHour', 'outputSchema', 'getAudience']));
+  });
+});
+
+describe('env references', () => {
+  const cfg = {
+    ...base,
+    destination: {
+      ...base.destination,
+      headers: { 'X-Tenant': '${env:TENANT}' },
+      oauth: { tokenUrl: '${env:BASE}/oauth/token', clientId: 'id', clientSecret: '${env:SECRET}' },
+      add: { url: '${env:BASE}/members' },
+    },
+  };
+
+  it('resolves anywhere in a string; header and secret values are secrets, URLs are not', () => {
+    const r = resolveConfig(cfg, { BASE: 'https://api.example.com', SECRET: 's3cr3t-value', TENANT: 'tenant-42' });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.config.destination.add.url).toBe('https://api.example.com/members');
+    expect(r.secrets.sort()).toEqual(['s3cr3t-value', 'tenant-42']);
+  });
+
+  it('a missing variable is an error naming it and the field', () => {
+    const r = resolveConfig(cfg, { BASE: 'https://api.example.com' });
+    expect(r.ok ? [] : r.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'destination.oauth.clientSecret', message: 'environment variable SECRET is not set' },
+        { path: 'destination.headers.X-Tenant', message: 'environment variable TENANT is not set' },
+      ]),
+    );
+  });
+
+  it('an inline client secret still counts as a secret', () => {
+    const r = resolveConfig({ ...cfg, destination: { ...cfg.destination, oauth: { tokenUrl: 'https://a/t', clientId: 'i', clientSecret: 'inline-secret' } } }, { BASE: 'https://a', TENANT: 't' });
+    expect(r.ok && r.secrets).toContain('inline-secret');
+  });
+});
+
+describe('JSON syntax errors', () => {
+  it('give the line and column', () => {
+    const text = '{\n  "version": 1,\n  "destination": {,\n}';
+    const r = parseJsonText(text, 'c.json');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.issue.path).toMatch(/^c\.json:3:\d+$/);
+    expect(jsonErrorPosition('Unexpected end of JSON input', '{"a":')).toMatchObject({ line: 1, column: 6 });
+  });
+});
