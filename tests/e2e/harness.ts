@@ -16,7 +16,8 @@ import { bridgeService, type BridgeLog } from './bridge.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The renderer bundle the browser harness serves (built by global-setup). */
 export const E2E_RENDERER_DIR = join(ROOT, 'out', 'e2e-renderer');
-export const CHROMIUM_PATH = process.env['OUTBOUND_CHROMIUM'] ?? '/usr/bin/chromium';
+/** Debian's Chromium here; elsewhere Playwright's own browser (`npx playwright install chromium`). */
+export const CHROMIUM_PATH = process.env['OUTBOUND_CHROMIUM'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**
@@ -102,7 +103,7 @@ async function openChromium(dataDir: string, cleanup: () => Promise<void>): Prom
     server = await serveStatic(E2E_RENDERER_DIR);
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('static server has no port');
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}), args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     const bridge = await bridgeService(page, service);

@@ -20,7 +20,8 @@ async function replaceEditorText(page: Page, name: string, text: string): Promis
   await expect(box).toBeAttached();
   await box.focus();
   await page.keyboard.press('ControlOrMeta+A');
-  // insertText is a paste: no auto-closed quotes or brackets added on the way.
+  // Clear first: Monaco reads an insertText over a selection as a partial replace.
+  await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
 }
 

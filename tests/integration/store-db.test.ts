@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/main/store/db.js';
 import { StoreError } from '../../src/main/store/errors.js';
 import { SCHEMA_VERSION } from '../../src/main/store/migrations.js';
@@ -132,6 +132,26 @@ describe('openStore', () => {
     }
     store.createRun(run);
     expect(store.listRuns()).toHaveLength(2);
+    store.close();
+  });
+
+  it('a recorder rides out a brief lock held by another writer, without reporting it', async () => {
+    const file = tmp.file('outbound.db');
+    const store = openStore(file, { busyTimeoutMs: 50 });
+    const runId = store.createRun(run);
+    const errors: StoreError[] = [];
+    const recorder = createRunRecorder(store, runId, { flushIntervalMs: 10, onError: (e) => errors.push(e) });
+    const holder = new Database(file);
+    holder.exec('BEGIN EXCLUSIVE');
+    holder.exec("INSERT INTO sample_sets VALUES ('x', 'held', 0, 0)");
+    for (const e of syntheticRun(runId).slice(0, 7)) recorder.onEvent(e);
+    await new Promise((r) => setTimeout(r, 120)); // at least one try has met the lock
+    expect(store.countRequests(runId)).toBe(0);
+    holder.exec('ROLLBACK');
+    holder.close();
+    await vi.waitFor(() => expect(store.countRequests(runId)).toBe(2), { timeout: 5000 });
+    expect(errors).toEqual([]);
+    recorder.close();
     store.close();
   });
 

@@ -182,3 +182,18 @@ describe('the mock endpoint across launches', () => {
     expect((await second.mockStatus()).port).toBe(port);
   });
 });
+
+describe('stored secrets', () => {
+  it('are not sent to another origin than the one they were saved for', async () => {
+    const service = open({ crypto: testCrypto });
+    const { set, config } = await demo(service);
+    const stolen = structuredClone(config);
+    stolen.destination.oauth!.tokenUrl = 'http://127.0.0.1:9/collect';
+    const token = await service.testOAuth({ config: stolen });
+    expect(token.ok).toBe(false);
+    expect(token.error).toMatch(/destination\.oauth\.clientSecret: the saved secret was saved for http:\/\/127\.0\.0\.1:\d+, not http:\/\/127\.0\.0\.1:9/);
+    const preview = await service.preview({ config: stolen, setId: set.id });
+    expect(preview.requests).toEqual([]);
+    expect(preview.issues[0]!.message).toMatch(/enter the secret again/);
+  });
+});

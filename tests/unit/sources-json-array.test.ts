@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { parseJsonArrayText, readJsonArray } from '../../src/main/sources/json-array.js';
+import { generateProfiles } from '../../src/main/sources/sample.js';
 import { collect, FIXTURES, tempDir } from './sources-helpers.js';
 
 const tmp = tempDir();
@@ -22,6 +23,15 @@ describe('readJsonArray', () => {
     const whole = await collect(readJsonArray(path));
     for (const size of [1, 2, 3, 7, 64]) {
       expect(await collect(readJsonArray(path, { highWaterMark: size }))).toEqual(whole);
+    }
+  });
+
+  it('reads back generated profiles (quotes, backslashes, escapes, emoji) at any chunk size', async () => {
+    const profiles = [...generateProfiles(300, 4)];
+    const path = tmp.write('profiles.json', JSON.stringify(profiles, null, 1));
+    for (const highWaterMark of [5, 64, 4096]) {
+      const items = await collect(readJsonArray(path, { highWaterMark }));
+      expect(items.map((i) => (i.ok ? i.value : i.error))).toEqual(profiles);
     }
   });
 

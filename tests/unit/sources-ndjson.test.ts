@@ -24,12 +24,15 @@ describe('readNdjson', () => {
 
   it('handles CRLF, a UTF-8 BOM and a last line without newline', async () => {
     const path = tmp.write('crlf.ndjson', '\uFEFF{"a":1}\r\n\r\n{"a":"x\\r\\ny"}\r\n{"a":3}');
-    const items = await collect(readNdjson(path));
-    expect(items).toEqual([
-      { ok: true, line: 1, value: { a: 1 } },
-      { ok: true, line: 3, value: { a: 'x\r\ny' } },
-      { ok: true, line: 4, value: { a: 3 } },
-    ]);
+    // Tiny reads too: the BOM and the CRLF pairs then arrive split over several chunks.
+    for (const highWaterMark of [undefined, 1, 2]) {
+      const items = await collect(readNdjson(path, highWaterMark ? { highWaterMark } : {}));
+      expect(items).toEqual([
+        { ok: true, line: 1, value: { a: 1 } },
+        { ok: true, line: 3, value: { a: 'x\r\ny' } },
+        { ok: true, line: 4, value: { a: 3 } },
+      ]);
+    }
   });
 
   it('keeps a multi-byte character whole when it straddles a read boundary', async () => {

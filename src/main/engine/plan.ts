@@ -103,6 +103,13 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
   const create = d.createAudience.enabled ? stepTemplates('createAudience', 'audience') : null;
   const add = d.add.enabled ? stepTemplates('add', d.add.batchMode) : null;
   const remove = d.remove.enabled ? stepTemplates('remove', d.remove.batchMode) : null;
+  for (const step of ['add', 'remove'] as const) {
+    const sp = d[step].successPath?.trim();
+    if (d[step].enabled && sp) {
+      const c = compileJmes(sp, `destination.${step}.successPath`);
+      if (!c.ok) issues.push({ path: `destination.${step}.successPath`, message: c.error.message, ...(c.error.column !== undefined ? { column: c.error.column } : {}) });
+    }
+  }
   const filter = d.getAudience.enabled && d.getAudience.filterPath ? compile(d.getAudience.filterPath, 'jmespath', 'destination.getAudience.filterPath', 'audience') : null;
   if (issues.length > 0) return { ok: false, issues };
 

@@ -1,6 +1,6 @@
 // How many records of a request the endpoint acknowledged (DESIGN "successPath"): a record
 // counts as delivered only after a 2xx and, when set, the success path agrees.
-import jmespath from 'jmespath';
+import { evaluate } from './jmes.js';
 
 export interface SuccessCount {
   succeeded: number;
@@ -43,14 +43,9 @@ export function countSucceeded(
     return { succeeded: 0, reason: `response is not JSON; successPath "${path}" cannot be read` };
   }
 
-  let value: unknown;
-  try {
-    // jmespath's typings want a JSON value; any parsed JSON is one.
-    value = jmespath.search(doc as Parameters<typeof jmespath.search>[0], path);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    return { succeeded: 0, reason: `successPath "${path}" is not a valid JMESPath expression: ${msg}` };
-  }
+  const evaluated = evaluate(path, doc, 'successPath');
+  if (!evaluated.ok) return { succeeded: 0, reason: `successPath "${path}": ${evaluated.error.message}` };
+  const value = evaluated.value;
 
   const partial = (n: number, detail = ''): SuccessCount =>
     n >= recordCount

@@ -56,12 +56,43 @@ export interface SecretLookup {
   (destinationId: string): Promise<unknown>;
 }
 
-/** A copy of `config` with every `${stored:…}` reference replaced by the stored value. */
+/** `https://host:port` of a URL template (the part before the first templated or path character). */
+function originOf(template: unknown): string | null {
+  if (typeof template !== 'string') return null;
+  const m = /^(https?:\/\/[^/?#{}]+)/i.exec(template.trim());
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/** Origins a stored secret may go to: where the destination sent it when it was saved. */
+function allowedOrigins(config: Json, path: string): Set<string> {
+  const out = new Set<string>();
+  const d = config['destination'];
+  if (!isObject(d)) return out;
+  if (path === 'destination.oauth.clientSecret') {
+    const o = isObject(d['oauth']) ? originOf(d['oauth']['tokenUrl']) : null;
+    if (o) out.add(o);
+    return out;
+  }
+  for (const step of ['getAudience', 'createAudience', 'add', 'remove']) {
+    const s = d[step];
+    const o = isObject(s) ? originOf(s['url']) : null;
+    if (o) out.add(o);
+  }
+  return out;
+}
+
+/**
+ * A copy of `config` with every `${stored:…}` reference replaced by the stored value.
+ * A stored secret only goes where it went when saved: if the config now sends it to another
+ * origin (token URL for the client secret, step URLs for secret headers), it is refused, so
+ * a page cannot lift a saved secret by pointing a preview at its own server.
+ */
 export async function resolveSecretRefs(config: unknown, lookup: SecretLookup): Promise<unknown> {
   if (!isObject(config)) return config;
   const copy = structuredClone(config);
   const slots = secretSlots(copy);
   const cache = new Map<string, Map<string, string>>();
+  const storedConfigs = new Map<string, unknown>();
   for (const slot of slots) {
     const m = STORED_REF.exec(slot.holder[slot.key] as string);
     if (!m) continue;
@@ -70,6 +101,7 @@ export async function resolveSecretRefs(config: unknown, lookup: SecretLookup): 
     let values = cache.get(id);
     if (!values) {
       const stored = await lookup(id);
+      storedConfigs.set(id, stored);
       values = new Map();
       if (isObject(stored)) {
         const storedCopy = structuredClone(stored);
@@ -79,6 +111,12 @@ export async function resolveSecretRefs(config: unknown, lookup: SecretLookup): 
     }
     const value = values.get(path);
     if (value === undefined) throw new Error(`${slot.path}: the stored secret it refers to no longer exists; enter the secret again`);
+    const allowed = allowedOrigins((storedConfigs.get(id) ?? {}) as Json, path);
+    for (const origin of allowedOrigins(copy, path)) {
+      if (!allowed.has(origin)) {
+        throw new Error(`${slot.path}: the saved secret was saved for ${[...allowed].join(', ') || 'no URL'}, not ${origin}; enter the secret again to use it there`);
+      }
+    }
     slot.holder[slot.key] = value;
   }
   return copy;

@@ -19,7 +19,6 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const QUOTE = 34;
-const BACKSLASH = 92;
 const COMMA = 44;
 const NEWLINE = 10;
 
@@ -155,15 +154,37 @@ export class JsonArrayScanner {
     let inString = this.inString;
     let escaped = this.escaped;
     const startPos = pos;
+    // Strings are most of the text: jump through them with indexOf instead of char by char.
+    // Next newline / backslash at or after pos; -2 = not looked up yet, -1 = none in buf.
+    let nextNl = -2;
+    let nextBs = -2;
     for (; pos < len; pos++) {
-      const c = buf.charCodeAt(pos);
-      if (c === NEWLINE) this.newline(pos);
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) inString = false;
+        if (escaped) {
+          escaped = false;
+          if (buf.charCodeAt(pos) === NEWLINE) this.newline(pos);
+          continue;
+        }
+        if (nextBs !== -1 && nextBs < pos) nextBs = buf.indexOf('\\', pos);
+        const q = buf.indexOf('"', pos);
+        let stop = q === -1 ? len : q;
+        if (nextBs !== -1 && nextBs < stop) stop = nextBs;
+        if (nextNl !== -1 && nextNl < pos) nextNl = buf.indexOf('\n', pos);
+        while (nextNl !== -1 && nextNl < stop) {
+          this.newline(nextNl);
+          nextNl = buf.indexOf('\n', nextNl + 1);
+        }
+        if (stop === len) {
+          pos = len;
+          break;
+        }
+        if (stop === nextBs) escaped = true;
+        else inString = false;
+        pos = stop; // the loop's pos++ steps past the backslash or the closing quote
         continue;
       }
+      const c = buf.charCodeAt(pos);
+      if (c === NEWLINE) this.newline(pos);
       if (c === QUOTE) inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) stack.push(c);
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {

@@ -327,17 +327,21 @@ export class Store {
     return this.guard('reading record outcomes', () => {
       const run = this.runKey(runId);
       if (run === undefined) return [];
-      const where = ['run = ?'];
+      // The status is a literal so failures are read through their partial index.
+      const where = ['o.run = ?'];
       const params: unknown[] = [run];
-      if (q.failedOnly) where.push("status = 'failed'");
+      if (q.failedOnly) where.push("o.status = 'failed'");
       if (q.afterSeq !== undefined) {
-        where.push('seq > ?');
+        where.push('o.seq > ?');
         params.push(q.afterSeq);
       }
       params.push(Math.max(0, Math.floor(q.limit ?? 1000)), Math.max(0, Math.floor(q.offset ?? 0)));
-      const rows = this.stmt(`SELECT * FROM record_outcomes WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ? OFFSET ?`).all(
-        ...params,
-      ) as OutcomeDbRow[];
+      const rows = this.stmt(
+        `SELECT o.seq, o.key, o.action, o.status, o.reason, o.location, coalesce(o.request_id, r.request_id) AS request_id,
+                o.line, o.settled_at
+         FROM record_outcomes o LEFT JOIN requests r ON r.n = o.request_n
+         WHERE ${where.join(' AND ')} ORDER BY o.seq LIMIT ? OFFSET ?`,
+      ).all(...params) as OutcomeDbRow[];
       return rows.map(toOutcomeRow);
     });
   }
@@ -356,17 +360,17 @@ export class Store {
     return this.guard('reading record outcomes', () => {
       const run = this.runKey(runId);
       if (run === undefined) return new SeqBitset(0);
-      // Both queries walk the (run, status, seq) index only.
-      const max = this.stmt('SELECT max(seq) FROM record_outcomes WHERE run = ? AND status = ?').pluck().get(run, status) as
-        | number
-        | null;
+      const max = this.stmt('SELECT max(seq) FROM record_outcomes WHERE run = ?').pluck().get(run) as number | null;
       if (max === null) return new SeqBitset(0);
-      // Pages of seqs by key: a row-by-row cursor is ~10x slower for 10 M rows.
-      const page = this.stmt('SELECT seq FROM record_outcomes WHERE run = ? AND status = ? AND seq > ? ORDER BY seq LIMIT 65536').pluck();
+      // Pages of seqs by key (a row-by-row cursor is ~10x slower for 10 M rows); the status
+      // is a literal so failures come from their partial index.
+      const page = this.stmt(
+        `SELECT seq FROM record_outcomes WHERE run = ? AND status = '${status}' AND seq > ? ORDER BY seq LIMIT 65536`,
+      ).pluck();
       const set = new SeqBitset(max + 1);
       let after = -1;
       for (;;) {
-        const seqs = page.all(run, status, after) as number[];
+        const seqs = page.all(run, after) as number[];
         for (const seq of seqs) set.add(seq);
         if (seqs.length < 65536) return set;
         after = seqs[seqs.length - 1]!;
@@ -388,10 +392,9 @@ export class Store {
     return this.guard('counting record outcomes', () => {
       const run = this.runKey(runId);
       if (run === undefined) return { total: 0, succeeded: 0, failed: 0 };
-      const r = this.stmt(
-        "SELECT count(*) AS total, count(*) FILTER (WHERE status = 'succeeded') AS succeeded FROM record_outcomes WHERE run = ?",
-      ).get(run) as { total: number; succeeded: number };
-      return { total: r.total, succeeded: r.succeeded, failed: r.total - r.succeeded };
+      const total = this.stmt('SELECT count(*) FROM record_outcomes WHERE run = ?').pluck().get(run) as number;
+      const failed = this.stmt("SELECT count(*) FROM record_outcomes WHERE run = ? AND status = 'failed'").pluck().get(run) as number;
+      return { total, succeeded: total - failed, failed };
     });
   }
 

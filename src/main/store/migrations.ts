@@ -103,12 +103,14 @@ export const MIGRATIONS: readonly string[] = [
     status      TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
     reason      TEXT,
     location    TEXT,                       -- where a record failed before sending: file:line, field
-    request_id  TEXT,
+    request_n   INTEGER,                    -- requests.n of the attempt that settled it
+    request_id  TEXT,                       -- only when that attempt was not recorded
     line        INTEGER,
     settled_at  INTEGER NOT NULL,
     PRIMARY KEY (run, seq)
   ) WITHOUT ROWID;
-  CREATE INDEX record_outcomes_by_status ON record_outcomes(run, status, seq);
+  -- Only failures are indexed: they are few, and every outcome write stays one b-tree insert.
+  CREATE INDEX record_outcomes_failed ON record_outcomes(run, seq) WHERE status = 'failed';
   `,
 ];
 

@@ -94,13 +94,18 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
        (SELECT max(attempt) FROM requests WHERE run = ? AND session = ? AND request_id = ? AND attempt <= ?)`,
   );
   const upsertOutcome = store.stmt(
-    `INSERT INTO record_outcomes (run, seq, key, action, status, reason, location, request_id, line, settled_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO record_outcomes (run, seq, key, action, status, reason, location, request_n, request_id, line, settled_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(run, seq) DO UPDATE SET
        key = coalesce(excluded.key, key), action = coalesce(excluded.action, action),
        status = excluded.status, reason = excluded.reason, location = excluded.location,
-       request_id = excluded.request_id, line = coalesce(excluded.line, line), settled_at = excluded.settled_at`,
+       request_n = excluded.request_n, request_id = excluded.request_id,
+       line = coalesce(excluded.line, line), settled_at = excluded.settled_at`,
   );
+  // Outcomes point at their attempt's row (an integer) rather than repeat its id string.
+  const attemptRow = store.stmt(
+    'SELECT n FROM requests WHERE run = ? AND session = ? AND request_id = ? ORDER BY attempt DESC LIMIT 1',
+  ).pluck();
   const writeCounters = store.stmt(
     `UPDATE runs SET records_total = ?, records_succeeded = ?, records_failed = ?, requests_sent = ?, requests_retried = ?
      WHERE n = ?`,
@@ -194,10 +199,12 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       }
       case 'records-settled': {
         const run = runKey(e.at);
+        const requestN = e.requestId === null ? null : ((attemptRow.get(run, session, e.requestId) as number | undefined) ?? null);
+        const requestId = requestN === null ? e.requestId : null;
         for (const o of e.outcomes) {
           upsertOutcome.run(
             run, o.seq, o.key, o.action, o.ok ? 'succeeded' : 'failed',
-            o.ok ? null : (o.reason ?? 'failed'), null, e.requestId, null, e.at,
+            o.ok ? null : (o.reason ?? 'failed'), null, requestN, requestId, null, e.at,
           );
         }
         return;
@@ -205,7 +212,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       case 'record-failed': {
         const run = runKey(e.at);
         const f = e.failure;
-        upsertOutcome.run(run, f.seq, f.key ?? null, null, 'failed', f.reason, f.where, null, f.line, e.at);
+        upsertOutcome.run(run, f.seq, f.key ?? null, null, 'failed', f.reason, f.where, null, null, f.line, e.at);
         return;
       }
       case 'progress': {
@@ -268,12 +275,22 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     }
   }
 
+  let lockedInARow = 0;
   function backgroundFlush(): void {
     timer = null;
     try {
       flush();
+      lockedInARow = 0;
     } catch (err) {
-      opts.onError?.(err as StoreError);
+      const e = err as StoreError;
+      // Another process writing briefly (the studio, a second CLI run) is not a failure:
+      // each try already waited the busy timeout; keep the events and try again a few times.
+      if (e.code === 'locked' && ++lockedInARow < 5) {
+        schedule();
+        return;
+      }
+      lockedInARow = 0;
+      opts.onError?.(e);
     }
   }
 

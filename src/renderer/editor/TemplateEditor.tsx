@@ -146,6 +146,10 @@ function MonacoTemplateEditor({
         : { alwaysConsumeMouseWheel: false },
       fixedOverflowWidgets: true,
       links: false,
+      // Templates mix JSON and {{tags}}: auto-closing doubles braces and quotes more often
+      // than it helps, and a paste must land exactly as pasted.
+      autoClosingBrackets: 'never',
+      autoClosingQuotes: 'never',
       bracketPairColorization: { enabled: false },
       matchBrackets: 'near',
       quickSuggestions: { other: true, strings: true, comments: false },

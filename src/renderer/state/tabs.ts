@@ -16,7 +16,10 @@ export function tabForPath(path: string): Tab {
 
 export function tabForIssue(issue: ApiIssue): Tab {
   const loc = issueLocation(issue);
-  return tabForPath(loc ? loc.template : issue.path);
+  if (loc) return tabForPath(loc.template);
+  // Record-level issues ("record p-1") name the template in their message.
+  const named = /\b(?:destination\.)?((?:add|remove|getAudience|createAudience)\.\w+)/.exec(issue.message);
+  return tabForPath(named ? named[1]! : issue.path);
 }
 
 export function countByTab(issues: readonly ApiIssue[]): Record<Tab, number> {

@@ -190,24 +190,38 @@ function RequestView({ req, index }: { req: PreviewRequestView; index: number })
   );
 }
 
+/** Same message for many records ⇒ one row saying how many, so 40 records don't bury the rest. */
+export function groupIssues(issues: readonly ApiIssue[]): Array<{ issue: ApiIssue; count: number }> {
+  const groups = new Map<string, { issue: ApiIssue; count: number }>();
+  for (const issue of issues) {
+    const key = `${issue.template ?? ''}|${issue.line ?? ''}|${issue.column ?? ''}|${issue.message}`;
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { issue, count: 1 });
+  }
+  return [...groups.values()];
+}
+
 function IssuesList() {
   const issues = useStudio((s) => s.preview?.issues ?? NONE_ISSUES);
   const formIssues = useStudio((s) => s.formIssues);
   const all = [...formIssues, ...issues];
   if (all.length === 0) return null;
+  const groups = groupIssues(all);
   return (
     <section className="issues" aria-label="Problems">
       <h3>Problems ({all.length})</h3>
       <ul className="issue-list">
-        {all.map((i, n) => (
+        {groups.slice(0, 30).map(({ issue: i, count }, n) => (
           <li key={n} className="issue">
             <button type="button" className="link" onClick={() => actions.setTab(tabForIssue(i))}>
               <span className="where mono">{describeWhere(i)}</span>
-            </button>{' '}
-            {i.message}
+            </button>
+            {count > 1 && <span className="muted"> and {count - 1} more</span>} {i.message}
           </li>
         ))}
       </ul>
+      {groups.length > 30 && <div className="muted">{groups.length - 30} more kinds of problem not shown</div>}
     </section>
   );
 }
