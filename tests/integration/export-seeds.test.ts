@@ -143,3 +143,14 @@ describe("GrowthLoop's HTTP Endpoint examples", () => {
     expect(summary.status).toBe(expected === 3 ? 'succeeded' : expected === 0 ? 'failed' : 'partial');
   });
 });
+
+describe('which records a partial success names', () => {
+  it('records the endpoint lists as accepted succeed, the others fail with the reason', async () => {
+    server = await startCaptureServer(() => ({ body: { records: [{ id: 'u1', status: 'added' }, { id: 'u3', status: 'added' }], errors: [{ index: 1, reason: 'bad email' }] } }));
+    const cfg = config({ version: 1, destination: { name: 'partial', add: { url: `${server.url}/m`, batchMode: 'batched', successPath: 'records' } }, audience: { name: 'A' } });
+    const outcomes: Array<{ key: string; ok: boolean; reason?: string }> = [];
+    const summary = await run(cfg, users, { onEvent: (e) => e.type === 'records-settled' && outcomes.push(...e.outcomes) });
+    expect(summary.records).toMatchObject({ succeeded: 2, failed: 1 });
+    expect(outcomes.filter((o) => !o.ok)).toEqual([expect.objectContaining({ key: 'u2', reason: expect.stringMatching(/acknowledged 2 of 3/) })]);
+  });
+});

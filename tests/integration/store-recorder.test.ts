@@ -232,4 +232,15 @@ describe('createRunRecorder', () => {
     expect(store.getRun('run-without-row')).toMatchObject({ destination: 'Acme Audiences API', audience: 'High Value', status: 'partial' });
     expect(store.countRequests('run-without-row')).toBe(4);
   });
+
+  it('keeps events that arrive before run-started and without a run row', () => {
+    const recorder = createRunRecorder(store, 'early-run');
+    const events = syntheticRun('early-run');
+    for (const e of events.slice(1)) recorder.onEvent(e);
+    expect(store.getRun('early-run')).toMatchObject({ destination: '', status: 'partial', records: { total: 6 } });
+    expect(store.countRequests('early-run')).toBe(4);
+    recorder.onEvent(events[0]!);
+    recorder.flush();
+    expect(store.getRun('early-run')).toMatchObject({ destination: 'Acme Audiences API', audience: 'High Value' });
+  });
 });

@@ -202,10 +202,11 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     }
   };
 
-  const settle = (requestId: string | null, records: PreparedRecord[], succeeded: number, reason: string | undefined): void => {
+  const settle = (requestId: string | null, records: PreparedRecord[], succeeded: number, reason: string | undefined, acknowledged?: unknown[]): void => {
     const outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string }> = [];
+    const named = succeeded < records.length && acknowledged ? acknowledgedKeys(acknowledged, records) : null;
     records.forEach((r, i) => {
-      const ok = i < succeeded;
+      const ok = named ? named.has(r.key) : i < succeeded;
       if (ok) counts.succeeded++;
       else counts.failed++;
       outcomes.push(ok ? { seq: r.seq, key: r.key, action: r.action, ok } : { seq: r.seq, key: r.key, action: r.action, ok, reason: reason ?? 'not acknowledged' });
@@ -284,7 +285,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           return;
         }
         const verdict = countSucceeded(result.status, result.body, d[action].successPath, batch.length);
-        settle(requestId, batch, verdict.succeeded, verdict.reason ? redactor.text(verdict.reason) : undefined);
+        settle(requestId, batch, verdict.succeeded, verdict.reason ? redactor.text(verdict.reason) : undefined, verdict.acknowledged);
       })
       .catch((err: unknown) => {
         if (!fatal) fatal = err instanceof Error ? err.message : String(err);
@@ -370,6 +371,21 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     durationMs: Math.round(performance.now() - started),
     dryRun: !!opts.dryRun,
   };
+}
+
+/**
+ * When the success path's array names records (strings, or objects with id/key/email) that
+ * match the batch's keys, those are the ones that succeeded; otherwise the count is applied
+ * in order. Null when the array names none of the batch.
+ */
+function acknowledgedKeys(acknowledged: unknown[], records: PreparedRecord[]): Set<string> | null {
+  const keys = new Set(records.map((r) => r.key));
+  const named = new Set<string>();
+  for (const a of acknowledged) {
+    const candidates = typeof a === 'string' || typeof a === 'number' ? [a] : a && typeof a === 'object' ? [(a as Record<string, unknown>).id, (a as Record<string, unknown>).key, (a as Record<string, unknown>).email] : [];
+    for (const c of candidates) if ((typeof c === 'string' || typeof c === 'number') && keys.has(String(c))) named.add(String(c));
+  }
+  return named.size > 0 ? named : null;
 }
 
 function redactSpec(r: Redactor, spec: HttpRequestSpec): HttpRequestSpec {

@@ -6,6 +6,8 @@ export interface SuccessCount {
   succeeded: number;
   /** Why not all records succeeded; absent when they all did. */
   reason?: string;
+  /** The success path's array, when it gave one: lets the runner tell which records it names. */
+  acknowledged?: unknown[];
 }
 
 const EXCERPT_CHARS = 300;
@@ -52,7 +54,7 @@ export function countSucceeded(
       ? { succeeded: recordCount }
       : { succeeded: n, reason: `endpoint acknowledged ${n} of ${recordCount} records (successPath "${path}"${detail})` };
 
-  if (Array.isArray(value)) return partial(Math.min(value.length, recordCount));
+  if (Array.isArray(value)) return { ...partial(Math.min(value.length, recordCount)), acknowledged: value };
   if (typeof value === 'boolean') return value ? { succeeded: recordCount } : partial(0, ' is false');
   if (typeof value === 'number') {
     const n = Number.isFinite(value) ? Math.floor(value) : 0;

@@ -136,7 +136,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     const n = store.runKey(runId);
     if (n !== undefined) return n;
     // Events before run-started and without createRun: keep them rather than drop them.
-    upsertRun.run(runId, at, null, '', '', null);
+    upsertRun.run(runId, at, null, '', '');
     return store.runKey(runId)!;
   }
 
