@@ -14,8 +14,10 @@ import { createStudioService, type StudioService } from '../../src/main/service.
 import { bridgeService, type BridgeLog } from './bridge.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-/** The renderer bundle the browser harness serves (built by global-setup). */
-export const E2E_RENDERER_DIR = join(ROOT, 'out', 'e2e-renderer');
+/** The renderer bundle the browser harness serves: global-setup builds one per test run. */
+export function rendererDir(): string {
+  return process.env['OUTBOUND_E2E_RENDERER_DIR'] ?? join(ROOT, 'out', 'e2e-renderer');
+}
 /** Debian's Chromium here; elsewhere Playwright's own browser (`npx playwright install chromium`). */
 export const CHROMIUM_PATH = process.env['OUTBOUND_CHROMIUM'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -94,13 +96,14 @@ async function openElectron(executablePath: string, dataDir: string, cleanup: ()
 }
 
 async function openChromium(dataDir: string, cleanup: () => Promise<void>): Promise<Studio> {
-  if (!existsSync(join(E2E_RENDERER_DIR, 'index.html'))) await buildRenderer();
+  const dir = rendererDir();
+  if (!existsSync(join(dir, 'index.html'))) await buildRenderer(dir);
   const service = createStudioService({ dbPath: join(dataDir, 'outbound.db'), env: {} });
   let browser: Browser | null = null;
   let server: Server | null = null;
   try {
     await service.ready;
-    server = await serveStatic(E2E_RENDERER_DIR);
+    server = await serveStatic(dir);
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('static server has no port');
     browser = await chromium.launch({ ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}), args: CHROMIUM_ARGS });
@@ -172,8 +175,8 @@ export async function serveStatic(dir: string): Promise<Server> {
   return server;
 }
 
-/** Builds the renderer with the app's own Vite settings into out/e2e-renderer. */
-export async function buildRenderer(): Promise<void> {
+/** Builds the renderer with the app's own Vite settings (into out/e2e-renderer by default). */
+export async function buildRenderer(outDir: string = rendererDir()): Promise<void> {
   const { build } = await import('vite');
   const { default: config } = await import('../../electron.vite.config.js');
   type Exported = { renderer?: import('vite').UserConfig } | ((env: { command: 'build'; mode: string }) => unknown);
@@ -183,11 +186,11 @@ export async function buildRenderer(): Promise<void> {
   };
   const renderer = resolved.renderer;
   if (!renderer) throw new Error('electron.vite.config.ts has no renderer section');
-  await mkdir(E2E_RENDERER_DIR, { recursive: true });
+  await mkdir(outDir, { recursive: true });
   await build({
     ...renderer,
     configFile: false,
     logLevel: 'warn',
-    build: { ...renderer.build, outDir: E2E_RENDERER_DIR, emptyOutDir: true },
+    build: { ...renderer.build, outDir, emptyOutDir: true },
   });
 }

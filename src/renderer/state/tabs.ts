@@ -24,7 +24,15 @@ export function tabForIssue(issue: ApiIssue): Tab {
 
 export function countByTab(issues: readonly ApiIssue[]): Record<Tab, number> {
   const out: Record<Tab, number> = { Setup: 0, Auth: 0, Audience: 0, Add: 0, Remove: 0, Errors: 0 };
-  for (const i of issues) out[tabForIssue(i)]++;
+  // The same message from validation and from the preview counts once.
+  const seen = new Set<string>();
+  for (const i of issues) {
+    const tab = tabForIssue(i);
+    const key = `${tab}|${i.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out[tab]++;
+  }
   return out;
 }
 

@@ -15,10 +15,17 @@ export function useNow(active = true): number {
   return now;
 }
 
-function Exchange({ title, lines, body }: { title: string; lines: string[]; body: string }) {
+function Exchange({ title, lines, body, status }: { title: string; lines: string[]; body: string; status?: number }) {
   return (
     <section className="exchange" aria-label={title}>
-      <h3>{title}</h3>
+      <h3>
+        {title}{' '}
+        {status !== undefined && (
+          <span className={`status-pill ${statusTone(status)}`} aria-label={`Status ${status}`}>
+            {status}
+          </span>
+        )}
+      </h3>
       <pre className="mono code-block">
         {lines.join('\n')}
         {body ? `\n\n${body}` : ''}
@@ -134,7 +141,8 @@ export function OAuthView() {
             )}
             {token.response && (
               <Exchange
-                title={`Token response`}
+                title="Token response"
+                status={token.response.status}
                 lines={[
                   `HTTP ${token.response.status}`,
                   ...Object.entries(token.response.headers).map(([k, v]) => `${k}: ${v}`),
@@ -143,11 +151,6 @@ export function OAuthView() {
               />
             )}
           </div>
-          {token.response && (
-            <span className={`status-pill ${statusTone(token.response.status)}`} aria-label={`Token response status ${token.response.status}`}>
-              {token.response.status}
-            </span>
-          )}
         </div>
       )}
     </div>

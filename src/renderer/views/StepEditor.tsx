@@ -24,10 +24,17 @@ export function useTemplateIssues(prefix: string): ApiIssue[] {
 }
 
 export function TemplateIssueList({ issues }: { issues: ApiIssue[] }) {
-  if (issues.length === 0) return null;
+  const server = useStudio((s) => s.serverIssues);
+  // Validation may report the same problem on the field itself: show it once, there.
+  const onField = new Set(server.map((i) => `${i.path}|${i.message}`));
+  const shown = issues.filter((i) => {
+    const loc = issueLocation(i);
+    return !(loc && onField.has(`destination.${loc.template}|${i.message}`));
+  });
+  if (shown.length === 0) return null;
   return (
-    <ul className="issue-list" aria-label="Template problems">
-      {issues.map((i, n) => (
+    <ul className="issue-list wide" aria-label="Template problems">
+      {shown.map((i, n) => (
         <li key={n} className="issue">
           <span className="where mono">{describeWhere(i)}</span> {i.message}
         </li>
