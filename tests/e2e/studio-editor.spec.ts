@@ -51,6 +51,17 @@ test('typing in the body template updates the preview', async () => {
   await page.screenshot({ path: `${SCREENS}/studio-body-template.png` });
 });
 
+test('the body editor completes record fields after user.', async () => {
+  const { page } = studio;
+  await openAddTab(page);
+  await replaceEditorText(page, 'Body template', '{"email": "');
+  await page.keyboard.type('{{user.');
+  const suggest = page.locator('[data-testid="editor-Body template"] .suggest-widget, .monaco-editor .suggest-widget').first();
+  await expect(suggest).toBeVisible();
+  await expect(suggest).toContainText('email');
+  await page.screenshot({ path: `${SCREENS}/studio-completion.png` });
+});
+
 test('an invalid template is underlined and listed at its line and column', async () => {
   const { page } = studio;
   await openAddTab(page);

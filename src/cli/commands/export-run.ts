@@ -116,13 +116,27 @@ async function execute(io: CliIo, ex: Execution): Promise<number> {
     });
   } catch (err) {
     progress.done();
-    recorder?.close();
+    try {
+      recorder?.close();
+    } catch {
+      // the engine's error below is the one to report
+    }
     if (err instanceof ConfigError) return printIssues(io, 'config', err.issues);
     io.stderr(`run failed: ${(err as Error).message}\n`);
     return EXIT.aborted;
   }
-  recorder?.close();
   progress.done();
+  if (ex.store && recorder) {
+    try {
+      if (summary.remoteAudience !== undefined) ex.store.setRemoteAudience(ex.runId, summary.remoteAudience);
+      recorder.close();
+      // A resumed run reports the whole run: requests of earlier sessions included.
+      const stored = ex.store.getRun(ex.runId);
+      if (stored) summary = { ...summary, requests: { ...summary.requests, sent: stored.requests.sent, retried: stored.requests.retried } };
+    } catch (err) {
+      io.stderr(`warning: the run log could not be written completely (${(err as Error).message}); the export itself finished as summarised\n`);
+    }
+  }
   printSummary(io, summary, ex.json, ex.dbPath && !ex.dryRun ? { db: ex.dbPath } : {});
   if (summary.status === 'aborted' && !ex.dryRun) io.stderr(`resume with: outbound resume ${summary.runId}${ex.dbPath ? ` --db ${ex.dbPath}` : ''}\n`);
   return exitCodeFor(summary.status);

@@ -203,13 +203,13 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   };
 
   const settle = (requestId: string | null, records: PreparedRecord[], succeeded: number, reason: string | undefined, acknowledged?: unknown[]): void => {
-    const outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string }> = [];
+    const outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string; line?: number }> = [];
     const named = succeeded < records.length && acknowledged ? acknowledgedKeys(acknowledged, records) : null;
     records.forEach((r, i) => {
       const ok = named ? named.has(r.key) : i < succeeded;
       if (ok) counts.succeeded++;
       else counts.failed++;
-      outcomes.push(ok ? { seq: r.seq, key: r.key, action: r.action, ok } : { seq: r.seq, key: r.key, action: r.action, ok, reason: reason ?? 'not acknowledged' });
+      outcomes.push(ok ? { seq: r.seq, key: r.key, action: r.action, ok, line: r.line } : { seq: r.seq, key: r.key, action: r.action, ok, reason: reason ?? 'not acknowledged', line: r.line });
     });
     emit?.({ type: 'records-settled', requestId, outcomes, at: Date.now() });
     progress();

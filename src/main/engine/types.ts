@@ -89,7 +89,7 @@ export type RunEvent =
   | {
       type: 'records-settled';
       requestId: string | null;
-      outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string }>;
+      outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string; line?: number }>;
       at: number;
     }
   | { type: 'record-failed'; failure: RecordFailure; at: number }

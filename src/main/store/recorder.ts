@@ -204,7 +204,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         for (const o of e.outcomes) {
           upsertOutcome.run(
             run, o.seq, o.key, o.action, o.ok ? 'succeeded' : 'failed',
-            o.ok ? null : (o.reason ?? 'failed'), null, requestN, requestId, null, e.at,
+            o.ok ? null : (o.reason ?? 'failed'), null, requestN, requestId, o.line ?? null, e.at,
           );
         }
         return;

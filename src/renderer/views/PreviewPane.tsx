@@ -114,7 +114,7 @@ function ResponseBlock({ sent }: { sent: SentResponse }) {
         )}
         {r.timings && (
           <span className="muted">
-            {r.timings.total} ms (first byte {r.timings.ttfb} ms)
+            {Math.round(r.timings.total)} ms (first byte {Math.round(r.timings.ttfb)} ms)
           </span>
         )}
         {r.bodyBytes !== undefined && <span className="muted">{formatBytes(r.bodyBytes)}{r.truncated ? ' (truncated)' : ''}</span>}
@@ -193,7 +193,12 @@ function RequestView({ req, index }: { req: PreviewRequestView; index: number })
 /** Same message for many records ⇒ one row saying how many, so 40 records don't bury the rest. */
 export function groupIssues(issues: readonly ApiIssue[]): Array<{ issue: ApiIssue; count: number }> {
   const groups = new Map<string, { issue: ApiIssue; count: number }>();
+  const exact = new Set<string>();
   for (const issue of issues) {
+    // Validation and preview may both report the same field: that is one problem.
+    const id = `${issue.path}|${issue.message}`;
+    if (exact.has(id)) continue;
+    exact.add(id);
     const key = `${issue.template ?? ''}|${issue.line ?? ''}|${issue.column ?? ''}|${issue.message}`;
     const g = groups.get(key);
     if (g) g.count++;
@@ -210,7 +215,7 @@ function IssuesList() {
   const groups = groupIssues(all);
   return (
     <section className="issues" aria-label="Problems">
-      <h3>Problems ({all.length})</h3>
+      <h3>Problems ({groups.reduce((n, g) => n + g.count, 0)})</h3>
       <ul className="issue-list">
         {groups.slice(0, 30).map(({ issue: i, count }, n) => (
           <li key={n} className="issue">
