@@ -16,9 +16,9 @@ export interface RecorderOptions {
   /** Flush as soon as this many events are queued (default 1000). */
   maxBatch?: number;
   /**
-   * How long events may wait before they are written (default 50 ms; 0 = next setImmediate).
-   * A short wait turns a burst of small commits into one, and a crash in that window only
-   * means those records are sent again on resume (at least once), never lost.
+   * How long events may wait before they are written (default 0 = the next setImmediate:
+   * everything settled in one event-loop turn is one commit). A longer wait batches more,
+   * but a crash in that window re-sends acknowledged records on resume (still at least once).
    */
   flushIntervalMs?: number;
   /** Told when a background write fails (e.g. disk full); the host should stop the run. */
@@ -50,7 +50,7 @@ function capUtf8(text: string, maxBytes: number): { text: string; cut: boolean }
 export function createRunRecorder(store: Store, runId: string, opts: RecorderOptions = {}): RunRecorder {
   const maxBody = opts.maxStoredBodyBytes ?? DEFAULT_MAX_BODY;
   const maxBatch = Math.max(1, opts.maxBatch ?? 1000);
-  const interval = opts.flushIntervalMs ?? 50;
+  const interval = opts.flushIntervalMs ?? 0;
   const redactHeaders = opts.redactHeaders ?? ((h) => h);
   const redactBody = opts.redactBody ?? ((b) => b);
 

@@ -30,6 +30,7 @@ async function runPreview(): Promise<void> {
     if (r.stale) return;
     useStudio.setState((s) => ({
       preview: r.value,
+      lastRequests: r.value.requests.length > 0 ? r.value.requests : s.lastRequests,
       previewPending: false,
       previewError: undefined,
       selectedRequest: requestIndexForTab(r.value.requests, s.tab, s.selectedRequest),

@@ -48,6 +48,8 @@ export interface StudioState {
   selectedSetId: string | undefined;
 
   preview: PreviewResult | null;
+  /** Requests of the last preview that planned any: shown, marked stale, while a template is broken. */
+  lastRequests: PreviewResult['requests'];
   previewPending: boolean;
   previewError: string | undefined;
   selectedRequest: number;
@@ -82,6 +84,7 @@ export const useStudio = create<StudioState>()(() => ({
   sampleSets: [],
   selectedSetId: undefined,
   preview: null,
+  lastRequests: [],
   previewPending: false,
   previewError: undefined,
   selectedRequest: 0,

@@ -132,8 +132,8 @@ function ResponseBlock({ sent }: { sent: SentResponse }) {
   );
 }
 
-function RequestView({ req, index }: { req: PreviewRequestView; index: number }) {
-  const requests = useStudio((s) => s.preview?.requests ?? NONE_REQUESTS);
+function RequestView({ req, index, stale }: { req: PreviewRequestView; index: number; stale: boolean }) {
+  const requests = useShownRequests().requests;
   const sent = useStudio((s) => s.sent);
   const setId = useStudio((s) => s.selectedSetId);
   const [confirm, setConfirm] = useState(false);
@@ -174,10 +174,12 @@ function RequestView({ req, index }: { req: PreviewRequestView; index: number })
       </details>
       <Body body={req.body} label="Request body" contentType={req.headers['content-type'] ?? req.headers['Content-Type']} />
       <div className="send-row">
-        <button type="button" className="primary" disabled={!setId || mine?.pending} onClick={() => setConfirm(true)}>
+        <button type="button" className="primary" disabled={!setId || stale || mine?.pending} onClick={() => setConfirm(true)}>
           Send this one
         </button>
-        <span className="hint">Sends exactly this request (secrets filled in by the service).</span>
+        <span className="hint">
+          {stale ? 'Fix the problems above to send.' : 'Sends exactly this request (secrets filled in by the service).'}
+        </span>
       </div>
       {mine && <ResponseBlock sent={mine} />}
       <ConfirmDialog title="Send this request?" open={confirm} confirmLabel="Send" onCancel={() => setConfirm(false)} onConfirm={send}>
@@ -205,6 +207,18 @@ export function groupIssues(issues: readonly ApiIssue[]): Array<{ issue: ApiIssu
     else groups.set(key, { issue, count: 1 });
   }
   return [...groups.values()];
+}
+
+/**
+ * The requests to show: the current preview's, or, while a half-typed template plans
+ * nothing, the last ones that planned (marked stale) so the pane does not jump.
+ */
+function useShownRequests(): { requests: PreviewRequestView[]; stale: boolean } {
+  const preview = useStudio((s) => s.preview);
+  const last = useStudio((s) => s.lastRequests);
+  if (!preview) return { requests: NONE_REQUESTS, stale: false };
+  if (preview.requests.length === 0 && preview.issues.length > 0 && last.length > 0) return { requests: last, stale: true };
+  return { requests: preview.requests, stale: false };
 }
 
 function IssuesList() {
@@ -256,7 +270,7 @@ export function PreviewPane() {
   const sets = useStudio((s) => s.sampleSets);
   const setId = useStudio((s) => s.selectedSetId);
   const [view, setView] = useState<'requests' | 'records'>('requests');
-  const requests = preview?.requests ?? [];
+  const { requests, stale } = useShownRequests();
   const req = requests[Math.min(selected, requests.length - 1)];
 
   return (
@@ -314,8 +328,15 @@ export function PreviewPane() {
                 </span>
               </div>
             )}
+            {stale && (
+              <div className="stale-note" role="note">
+                Showing the last preview that planned requests: fix the problems above to update it.
+              </div>
+            )}
             {req ? (
-              <RequestView key={`${req.step}-${selected}`} req={req} index={Math.min(selected, requests.length - 1)} />
+              <div className={stale ? 'stale' : undefined}>
+                <RequestView key={`${req.step}-${selected}`} req={req} stale={stale} index={Math.min(selected, requests.length - 1)} />
+              </div>
             ) : (
               setId && !pending && preview && <div className="empty">No requests planned: fix the problems above, or enable add/remove.</div>
             )}
