@@ -67,8 +67,10 @@ test('an invalid template is underlined and listed at its line and column', asyn
   await openAddTab(page);
   await replaceEditorText(page, 'Body template', '{\n  "users": [{{#each users}}"{{id}}"\n]}');
 
-  const problems = page.getByRole('list', { name: 'Template problems' });
-  await expect(problems).toContainText(/add\.bodyTemplate line \d+, column \d+/);
+  const problems = page.getByRole('complementary', { name: 'Preview' }).getByRole('region', { name: 'Problems' });
+  await expect(problems).toContainText(/add\.bodyTemplate line 2, column \d+/);
+  // ...and beside the field itself.
+  await expect(page.getByRole('tabpanel').getByRole('alert').filter({ hasText: /each/ }).first()).toBeVisible();
   // Monaco draws the marker as a squiggle in the editor.
   await expect(page.locator('[data-testid="editor-Body template"] .squiggly-error').first()).toBeAttached();
   // The tab says how many problems it holds.

@@ -60,6 +60,10 @@ export async function previewExport(config: ExportConfig, items: Iterable<Source
       onPlanned: (req) => {
         if (opts.limit !== undefined && sendRequests >= opts.limit && (req.step === 'add' || req.step === 'remove')) return;
         const shown: PlannedRequest = { ...req, url: redactor.text(req.url), headers: redactor.headers(req.headers) };
+        if (shown.warnings && opts.remoteAudience === undefined && config.destination.getAudience.enabled) {
+          // Not a data problem: the audience is looked up only when the export runs.
+          shown.warnings = shown.warnings.map((w) => (w.startsWith('remote_audience') ? `${w.replace(/ \(rendered as [^)]*\)$/, '')}: known once the get/create audience step runs (empty in this preview)` : w));
+        }
         if (req.body !== undefined) shown.body = redactor.text(req.body);
         requests.push(shown);
         if (req.step === 'add' || req.step === 'remove') {

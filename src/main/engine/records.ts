@@ -59,12 +59,13 @@ export function createRecordPreparer(
   const keyField = config.records.key;
   const hasMapping = mapping.length > 0;
 
+  const failed = (item: SourceItem, seq: number, reason: string, key?: string): Prepared => ({
+    ok: false,
+    failure: { seq, line: item.line, where: `${file}:${item.line}`, reason, ...(key !== undefined ? { key } : {}) },
+  });
+
   const prepare = (item: SourceItem, seq: number): Prepared => {
-    const where = `${file}:${item.line}`;
-    const fail = (reason: string, key?: string): Prepared => ({
-      ok: false,
-      failure: { seq, line: item.line, where, reason, ...(key !== undefined ? { key } : {}) },
-    });
+    const fail = (reason: string, key?: string): Prepared => failed(item, seq, reason, key);
     if (!item.ok) return fail(item.error);
     const input = item.value;
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
