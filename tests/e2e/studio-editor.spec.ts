@@ -86,6 +86,9 @@ test('an invalid JSON body says where it breaks', async () => {
   const preview = page.getByRole('complementary', { name: 'Preview' });
   await expect(preview.getByText(/not valid JSON|invalid JSON/).first()).toBeVisible();
   await expect(preview.getByText(/line \d+, column \d+/).first()).toBeVisible();
+  // The add request it planned last stays in view, marked stale, and cannot be sent.
+  await expect(preview.getByRole('note')).toContainText('last requests this step planned');
+  await expect(preview.getByRole('button', { name: 'Send this one' })).toBeDisabled();
   await page.screenshot({ path: `${SCREENS}/studio-invalid-json.png` });
 });
 

@@ -5,6 +5,7 @@ import { parseExportConfig } from '../../src/shared/config.js';
 import { PRESETS, blankConfig, presetConfig } from '../../src/renderer/presets.js';
 import { configToForm, formToConfig, parseHeadersText, validateForm, issuesAt } from '../../src/renderer/state/form.js';
 import { tabForPath, requestIndexForTab, countByTab } from '../../src/renderer/state/tabs.js';
+import { configForExport } from '../../src/renderer/lib/exportConfig.js';
 
 describe('presets', () => {
   it.each(PRESETS.map((p) => [p.label, p] as const))('%s is a valid export config', (_label, preset) => {
@@ -131,11 +132,15 @@ describe('tabs', () => {
 
   it('counts template issues under their step tab', () => {
     const counts = countByTab([
-      { path: 'x', template: 'add.bodyTemplate', line: 1, column: 2, message: 'm' },
-      { path: 'destination.add.url', message: 'm' },
-      { path: 'destination.name', message: 'm' },
+      { path: 'x', template: 'add.bodyTemplate', line: 1, column: 2, message: 'unclosed {{' },
+      { path: 'destination.add.url', message: 'is required' },
+      { path: 'destination.name', message: 'must not be empty' },
+      { path: 'record p-1', message: 'destination.remove.bodyTemplate: rendered body is not valid JSON' },
+      // The same problem from validation and from the preview counts once.
+      { path: 'destination.add.url', message: 'is required' },
     ]);
     expect(counts.Add).toBe(2);
+    expect(counts.Remove).toBe(1);
     expect(counts.Setup).toBe(1);
   });
 
@@ -147,5 +152,28 @@ describe('tabs', () => {
     expect(requestIndexForTab(requests, 'Audience', 3)).toBe(0);
     expect(requestIndexForTab(requests, 'Setup', 9)).toBe(4);
     expect(requestIndexForTab([], 'Add', 2)).toBe(0);
+  });
+});
+
+describe('export for the CLI', () => {
+  it('turns stored secret references into env references the CLI resolves', () => {
+    const { config, envNames } = configForExport({
+      destination: {
+        oauth: { clientSecret: '${stored:d1:destination.oauth.clientSecret}', clientId: 'abc' },
+        headers: { 'X-API-Key': '${stored:d1:destination.headers.X-API-Key}', Accept: 'application/json' },
+      },
+    });
+    expect(config).toEqual({
+      destination: {
+        oauth: { clientSecret: '${env:OAUTH_CLIENT_SECRET}', clientId: 'abc' },
+        headers: { 'X-API-Key': '${env:X_API_KEY}', Accept: 'application/json' },
+      },
+    });
+    expect(envNames).toEqual(['OAUTH_CLIENT_SECRET', 'X_API_KEY']);
+  });
+
+  it('leaves env references and plain values alone', () => {
+    const input = { destination: { oauth: { clientSecret: '${env:MINE}' } } };
+    expect(configForExport(input)).toEqual({ config: input, envNames: [] });
   });
 });

@@ -154,7 +154,8 @@ function MonacoTemplateEditor({
       matchBrackets: 'near',
       quickSuggestions: { other: true, strings: true, comments: false },
       suggestOnTriggerCharacters: true,
-      tabFocusMode: false,
+      // One-line editors behave like inputs: Tab moves on. Body editors indent (Ctrl+M toggles).
+      tabFocusMode: Boolean(singleLine),
       accessibilitySupport: 'auto',
       padding: singleLine ? { top: 5, bottom: 0 } : { top: 6, bottom: 6 },
     });

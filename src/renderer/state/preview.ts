@@ -3,12 +3,27 @@
 // an old keystroke never overwrites a newer one. Typing never waits on any of this.
 import { api, errorText } from '../api.js';
 import { debounce, latestOnly } from '../lib/latest.js';
-import { useStudio } from './store.js';
+import { useStudio, type StudioState } from './store.js';
+import { STEP_NAMES } from '../../shared/config.js';
+import type { PreviewResult } from '../../shared/api.js';
 import { requestIndexForTab } from './tabs.js';
 
 const PREVIEW_LIMIT = 20;
 const previewCalls = latestOnly();
 const validateCalls = latestOnly();
+
+/** Keeps, per step, the newest requests that step planned. */
+function rememberByStep(
+  last: StudioState['lastByStep'],
+  requests: PreviewResult['requests'],
+): StudioState['lastByStep'] {
+  const next = { ...last };
+  for (const step of STEP_NAMES) {
+    const mine = requests.filter((r) => r.step === step);
+    if (mine.length > 0) next[step] = mine;
+  }
+  return next;
+}
 
 async function runPreview(): Promise<void> {
   const { config, selectedSetId } = useStudio.getState();
@@ -30,7 +45,7 @@ async function runPreview(): Promise<void> {
     if (r.stale) return;
     useStudio.setState((s) => ({
       preview: r.value,
-      lastRequests: r.value.requests.length > 0 ? r.value.requests : s.lastRequests,
+      lastByStep: rememberByStep(s.lastByStep, r.value.requests),
       previewPending: false,
       previewError: undefined,
       selectedRequest: requestIndexForTab(r.value.requests, s.tab, s.selectedRequest),

@@ -48,8 +48,8 @@ export interface StudioState {
   selectedSetId: string | undefined;
 
   preview: PreviewResult | null;
-  /** Requests of the last preview that planned any: shown, marked stale, while a template is broken. */
-  lastRequests: PreviewResult['requests'];
+  /** Per step, the requests of the last preview that planned any: shown, marked stale, while its template is broken. */
+  lastByStep: Partial<Record<StepName, PreviewResult['requests']>>;
   previewPending: boolean;
   previewError: string | undefined;
   selectedRequest: number;
@@ -84,7 +84,7 @@ export const useStudio = create<StudioState>()(() => ({
   sampleSets: [],
   selectedSetId: undefined,
   preview: null,
-  lastRequests: [],
+  lastByStep: {},
   previewPending: false,
   previewError: undefined,
   selectedRequest: 0,

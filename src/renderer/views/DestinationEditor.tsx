@@ -2,14 +2,17 @@
 // and edit it in six tabs. Validated as you type; tabs badge their problems.
 import { useRef, useState } from 'react';
 import { PRESETS } from '../presets.js';
-import { actions, isDirty, TABS, useStudio, type Tab } from '../state/store.js';
+import { actions, isDirty, notify, TABS, useStudio, type Tab } from '../state/store.js';
+import { configForExport } from '../lib/exportConfig.js';
 import { countByTab } from '../state/tabs.js';
 import { Tabs } from '../components/Tabs.js';
 import { ConfirmDialog, Dialog } from '../components/Dialog.js';
 import { AudienceTab, AuthTab, ErrorsTab, SetupTab } from './FormTabs.js';
 import { StepEditor } from './StepEditor.js';
 
-function downloadJson(config: unknown, name: string) {
+function downloadJson(raw: unknown, name: string) {
+  const { config, envNames } = configForExport(raw);
+  if (envNames.length > 0) notify(`Exported; set ${envNames.join(', ')} in the environment before running it with the CLI`);
   const blob = new Blob([`${JSON.stringify(config, null, 2)}\n`], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

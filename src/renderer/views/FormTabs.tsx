@@ -93,6 +93,7 @@ function RecordsSection() {
         label="Action (JMESPath)"
         path="records.action"
         mono
+        wide
         value={records.action}
         placeholder='segmentMembership.ups."seg-1".status'
         onChange={(v) => edit((f) => void (f.records.action = v))}

@@ -3,7 +3,8 @@
 // and "Send this one" with the answer beside it.
 import { useMemo, useState } from 'react';
 import type { ApiIssue, PreviewRequestView, PreviewResult, ResponseView } from '../../shared/api.js';
-import { actions, useStudio, type SentResponse } from '../state/store.js';
+import { actions, useStudio, type SentResponse, type Tab } from '../state/store.js';
+import { STEP_NAMES, type StepName } from '../../shared/config.js';
 import { checkBody, formatBytes, plural, statusTone } from '../lib/format.js';
 import { describeWhere } from '../editor/issues.js';
 import { tabForIssue } from '../state/tabs.js';
@@ -215,11 +216,28 @@ export function groupIssues(issues: readonly ApiIssue[]): Array<{ issue: ApiIssu
  */
 function useShownRequests(): { requests: PreviewRequestView[]; stale: boolean } {
   const preview = useStudio((s) => s.preview);
-  const last = useStudio((s) => s.lastRequests);
-  if (!preview) return { requests: NONE_REQUESTS, stale: false };
-  if (preview.requests.length === 0 && preview.issues.length > 0 && last.length > 0) return { requests: last, stale: true };
-  return { requests: preview.requests, stale: false };
+  const lastByStep = useStudio((s) => s.lastByStep);
+  const tab = useStudio((s) => s.tab);
+  return useMemo(() => {
+    if (!preview) return { requests: NONE_REQUESTS, stale: false };
+    if (preview.issues.length > 0) {
+      // The step being edited planned nothing (its template is broken mid-edit): show what
+      // it planned last, marked stale, rather than another step's requests.
+      const steps = TAB_STEPS[tab] ?? (preview.requests.length === 0 ? STEP_NAMES : undefined);
+      if (steps && !preview.requests.some((r) => steps.includes(r.step))) {
+        const last = steps.flatMap((s) => lastByStep[s] ?? []);
+        if (last.length > 0) return { requests: last, stale: true };
+      }
+    }
+    return { requests: preview.requests, stale: false };
+  }, [preview, lastByStep, tab]);
 }
+
+const TAB_STEPS: Partial<Record<Tab, readonly StepName[]>> = {
+  Add: ['add'],
+  Remove: ['remove'],
+  Audience: ['getAudience', 'createAudience'],
+};
 
 function IssuesList() {
   const issues = useStudio((s) => s.preview?.issues ?? NONE_ISSUES);
@@ -330,7 +348,7 @@ export function PreviewPane() {
             )}
             {stale && (
               <div className="stale-note" role="note">
-                Showing the last preview that planned requests: fix the problems above to update it.
+                Showing the last requests this step planned: fix the problems above to update them.
               </div>
             )}
             {req ? (
