@@ -28,7 +28,7 @@ export function items(records: unknown[]): SourceItem[] {
   return records.map((value, i) => ({ ok: true, line: i + 1, value }));
 }
 
-export async function run(cfg: ExportConfig, records: unknown[], extra: { onEvent?: (e: RunEvent) => void } = {}): Promise<RunSummary> {
+export async function run(cfg: ExportConfig, records: unknown[], extra: { onEvent?: (e: RunEvent) => void; gate?: () => Promise<void> } = {}): Promise<RunSummary> {
   async function* source() {
     yield* items(records);
   }

@@ -154,3 +154,20 @@ describe('which records a partial success names', () => {
     expect(outcomes.filter((o) => !o.ok)).toEqual([expect.objectContaining({ key: 'u2', reason: expect.stringMatching(/acknowledged 2 of 3/) })]);
   });
 });
+
+describe('pause', () => {
+  it('a closed gate holds every request start until it opens', async () => {
+    server = await startCaptureServer();
+    const cfg = config({ version: 1, destination: { name: 'gate', add: { url: `${server.url}/m/{{user.id}}` } }, audience: { name: 'A' } });
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    let paused = true;
+    const running = run(cfg, users, { gate: () => (paused ? opened : Promise.resolve()) });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(server.requests).toHaveLength(0);
+    paused = false;
+    open();
+    expect((await running).records.succeeded).toBe(3);
+    expect(server.requests).toHaveLength(3);
+  });
+});

@@ -51,6 +51,8 @@ export interface RunOptions {
   onRecord?: (rec: PreparedRecord) => void;
   /** Dry run only: the remote audience templates see (a real run gets it from the get/create step). */
   remoteAudience?: unknown;
+  /** Pause: awaited before every request start (a paused run holds here; in-flight requests finish). */
+  gate?: () => Promise<void>;
   /** Backoff tuning; tests shorten the base delay so fault runs stay quick. */
   retryDelay?: RetryDelayOptions;
   /** Progress events at most this often (ms). Default 250. */
@@ -166,6 +168,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         signal: runSignal,
         ...(opts.retryDelay ? { delay: opts.retryDelay } : {}),
         before: async (s) => {
+          if (opts.gate) await opts.gate();
           await pacer.acquire(s);
         },
         ...(hooks

@@ -54,7 +54,10 @@ export function countSucceeded(
       ? { succeeded: recordCount }
       : { succeeded: n, reason: `endpoint acknowledged ${n} of ${recordCount} records (successPath "${path}"${detail})` };
 
-  if (Array.isArray(value)) return { ...partial(Math.min(value.length, recordCount)), acknowledged: value };
+  if (Array.isArray(value)) {
+    const r = partial(Math.min(value.length, recordCount));
+    return r.succeeded < recordCount ? { ...r, acknowledged: value } : r;
+  }
   if (typeof value === 'boolean') return value ? { succeeded: recordCount } : partial(0, ' is false');
   if (typeof value === 'number') {
     const n = Number.isFinite(value) ? Math.floor(value) : 0;
