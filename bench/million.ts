@@ -1,6 +1,7 @@
 // Child process of the benchmark: exports a large NDJSON file through the real engine (and
 // optionally the store) and reports its own peak RSS, so memory is measured in isolation.
 import { rmSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfig } from '../src/main/engine/load.js';
@@ -35,8 +36,16 @@ const runId = 'bench-million';
 store?.createRun({ id: runId, destination: 'bench', audience: 'bench', config: {}, inputPath: input });
 const recorder = store ? createRunRecorder(store, runId) : null;
 const started = performance.now();
+// BENCH_MEMLOG=1 prints the heap spaces every 2 s (to see what grows, when something does).
+const memTimer = process.env.BENCH_MEMLOG
+  ? setInterval(() => {
+      const spaces = getHeapSpaceStatistics().map((s) => `${s.space_name.replace('_space', '')}:${Math.round(s.space_size / 1e6)}`).join(' ');
+      process.stderr.write(`rss ${Math.round(process.memoryUsage().rss / 1e6)} MB · ${spaces}\n`);
+    }, 2000)
+  : null;
 const summary = await runExport({ config: cfg.config, source: openSource(input), file: input, runId, ...(recorder ? { onEvent: (e) => recorder.onEvent(e) } : {}) });
 const seconds = (performance.now() - started) / 1000;
+if (memTimer) clearInterval(memTimer);
 recorder?.close();
 store?.close();
 if (store) rmSync(dbPath, { force: true });

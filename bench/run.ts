@@ -54,7 +54,7 @@ async function rawBaseline(url: string, records: Array<{ id: string; email: stri
 
 function child(args: string[]): Promise<Record<string, number | string>> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'million.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--max-semi-space-size=16', '--import', 'tsx', join(import.meta.dirname, 'million.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d));
     p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`million.ts exited ${code}`))));

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
+// A small young generation: V8 otherwise grows it to ~130 MB during a long export, which
+// is most of the process's memory (see bench/million.ts, BENCH_MEMLOG=1).
 // Runs the TypeScript CLI directly through tsx, so a checkout works right after `npm install`.
 import { register } from 'tsx/esm/api';
 

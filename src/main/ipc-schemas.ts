@@ -82,6 +82,13 @@ const configArg = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/** A run's input: a sample set id or an absolute-or-relative file path. */
+const runInput = z.union([
+  z.strictObject({ setId: id }),
+  z.strictObject({ path: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').refine((p) => !p.includes('\0'), 'must not contain NUL') }),
+]);
+const rowId = z.number().int('must be an integer').min(1, 'must be 1 or more').max(Number.MAX_SAFE_INTEGER);
+
 const none: MethodSchema = { args: [], required: 0 };
 const one = (schema: z.ZodType): MethodSchema => ({ args: [schema], required: 1 });
 
@@ -150,6 +157,40 @@ export const METHOD_SCHEMAS: MethodSchemas = {
     required: 0,
   },
   stopMock: none,
+  mockJournal: one(z.strictObject({ since: count(Number.MAX_SAFE_INTEGER).optional(), limit: count(LIMITS.pageSize).optional() })),
+
+  dryRun: one(z.strictObject({ config: configArg, input: runInput })),
+  startRun: one(z.strictObject({ config: configArg, destinationId: id.optional(), input: runInput })),
+  runProgress: one(id),
+  pauseRun: one(id),
+  resumeRun: one(id),
+  cancelRun: one(id),
+  resumeInterrupted: one(id),
+  retryFailed: one(id),
+  listRuns: none,
+  getRun: one(id),
+  runRequests: one(
+    z.strictObject({
+      runId: id,
+      filter: z
+        .strictObject({
+          step: z.enum(STEP_NAMES).optional(),
+          status: z.string().regex(/^([1-5]xx|[1-5][0-9][0-9]|none)$/, 'must be an HTTP status (404), a class (4xx) or "none"').optional(),
+          errorKind: z.string().min(1).max(LIMITS.name).optional(),
+          key: z.string().min(1).max(LIMITS.id).optional(),
+          failedOnly: z.boolean().optional(),
+        })
+        .optional(),
+      offset: count(Number.MAX_SAFE_INTEGER).optional(),
+      limit: count(LIMITS.pageSize).optional(),
+    }),
+  ),
+  requestDetail: one(z.strictObject({ runId: id, id: rowId })),
+  copyAsCurl: one(z.strictObject({ runId: id, id: rowId, reveal: z.boolean().optional() })),
+  replayRequest: one(
+    z.strictObject({ runId: id, id: rowId, mode: z.enum(['logged', 'rerendered']), config: configArg.optional() }),
+  ),
+  exportRun: one(z.strictObject({ runId: id, format: z.enum(['har', 'ndjson']) })),
 };
 
 export function describeType(value: unknown): string {

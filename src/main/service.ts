@@ -47,6 +47,7 @@ import {
 import { moveMockOrigin, rememberedMockPort, rememberMockPort } from './service/mock-origin.js';
 import { mergeSecrets, resolveSecretRefs, splitSecrets, withSecretRefs } from './service/vault.js';
 import { configIssues, previewIssue, requestView, responseView, tokenView } from './service/views.js';
+import { createRunManager } from './service/runs.js';
 
 export type { SecretCrypto } from './store/rows.js';
 
@@ -170,8 +171,23 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     return { items: values.map((value, i) => ({ ok: true, line: i + 1, value })), name: set.name };
   };
 
+  const runs = createRunManager({
+    open,
+    load,
+    resolveStored: async (raw) => {
+      try {
+        return resolveConfig(await resolveSecretRefs(raw, storedConfig), env);
+      } catch (err) {
+        return { ok: false, issues: [{ path: 'destination', message: (err as Error).message }] };
+      }
+    },
+    // A run's stored config keeps references, never clear secrets (invariant 6).
+    configForStore: (value, destinationId) => (destinationId ? withSecretRefs(value, destinationId) : splitSecrets(value).config),
+  });
+
   const service: StudioService = {
     ready,
+    ...runs,
 
     async listDestinations(): Promise<DestinationSummary[]> {
       return (await open()).listDestinations().map((d) => ({ id: d.id, name: d.name, updatedAt: d.updatedAt }));
@@ -354,10 +370,34 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       return mockStatus();
     },
 
+    async mockJournal({ since, limit }) {
+      await open();
+      if (!mock) return { latestSeq: 0, entries: [] };
+      const entries = mock.journal.since(since ?? Math.max(0, mock.journal.latestSeq - (limit ?? 200)), limit ?? 200);
+      return {
+        latestSeq: mock.journal.latestSeq,
+        entries: entries.map((e) => ({
+          seq: e.seq,
+          time: e.time,
+          method: e.method,
+          path: e.path,
+          status: e.status,
+          route: e.route,
+          injected: e.injected,
+          ...(e.fault ? { fault: e.fault } : {}),
+          // The mock answers a curl or a run: the body shows what arrived (cut: this is a live list).
+          body: e.body.length > 4096 ? e.body.slice(0, 4096) : e.body,
+          bodyBytes: Buffer.byteLength(e.body, 'utf8'),
+        })),
+      };
+    },
+
     async close() {
       if (closed) return;
       closed = true;
       await ready.catch(() => undefined);
+      // Live runs stop first so their logs are written; they stay resumable.
+      await runs.stopAll().catch(() => undefined);
       const m = mock;
       mock = null;
       await m?.close();

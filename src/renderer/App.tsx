@@ -11,13 +11,17 @@ import { SamplesView } from './views/SamplesView.js';
 import { OAuthView } from './views/OAuthView.js';
 import { MockView } from './views/MockView.js';
 import { RunsView } from './views/RunsView.js';
+import { RequestDetailPane } from './views/runs/RequestDetailPane.js';
+import { InterruptedBanner } from './views/runs/InterruptedBanner.js';
+import { runActions } from './state/runs.js';
 
 let launched = false;
 async function firstLaunch(): Promise<void> {
   // StrictMode mounts twice in development; generate the example profiles once.
   if (launched) return;
   launched = true;
-  await Promise.all([actions.refreshDestinations(), actions.refreshSamples(), actions.refreshMock()]);
+  // Runs too: one left unfinished by the last session is offered for resumption.
+  await Promise.all([actions.refreshDestinations(), actions.refreshSamples(), actions.refreshMock(), runActions.refreshRuns()]);
   const s = useStudio.getState();
   // A first launch shows a working example: profiles to preview against...
   if (s.sampleSets.length === 0) await actions.generateSamples(20, 1, 'Sample profiles');
@@ -68,13 +72,14 @@ export function App() {
     <div className="app">
       <Rail />
       <main className={`centre place-${place}`}>
+        {place !== 'runs' && <InterruptedBanner />}
         {place === 'destinations' && <DestinationEditor />}
         {place === 'samples' && <SamplesView />}
         {place === 'runs' && <RunsView />}
         {place === 'mock' && <MockView />}
         {place === 'oauth' && <OAuthView />}
       </main>
-      <PreviewPane />
+      {place === 'runs' ? <RequestDetailPane /> : <PreviewPane />}
       <StatusBar />
       <CommandPalette />
     </div>

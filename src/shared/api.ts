@@ -94,6 +94,156 @@ export interface JmesEvalResult {
   conclusion?: string;
 }
 
+
+/** What a run reads: a saved sample set, or a file on this machine (any size: it is streamed). */
+export type RunInputSpec = { setId: string } | { path: string };
+
+export interface DryRunResult {
+  ok: boolean;
+  issues: ApiIssue[];
+  records: { total: number; add: number; remove: number; skipped: number; failed: number };
+  /** Requests the run would send, per step. */
+  requests: Record<StepName, number>;
+  requestsPerHour?: number;
+  /** How long `requestsPerHour` alone makes the run take (ms); absent without a limit. */
+  impliedMs?: number;
+  elapsedMs: number;
+}
+
+export type RunState = 'running' | 'paused' | 'finished';
+export type RunStatusView = 'running' | 'succeeded' | 'partial' | 'failed' | 'aborted';
+
+/** One second of a run: throughput and latency. */
+export interface RunSeriesPoint {
+  /** Seconds since the run started. */
+  t: number;
+  recordsPerSec: number;
+  requestsPerSec: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/** A small aggregated snapshot of a live run: the renderer polls it, never one message per record. */
+export interface RunProgress {
+  runId: string;
+  state: RunState;
+  status: RunStatusView;
+  startedAt: number;
+  elapsedMs: number;
+  records: { total: number | null; done: number; succeeded: number; failed: number };
+  /** Records per second over the last few seconds. */
+  rate: number;
+  etaMs: number | null;
+  /** Attempts by HTTP status class (`2xx`…`5xx`) or `error` for no response. */
+  byStatus: Record<string, number>;
+  requests: { sent: number; retried: number };
+  /** Retries that waited for a server's Retry-After, and how long in total. */
+  retryAfter: { count: number; totalMs: number };
+  series: RunSeriesPoint[];
+  error?: string;
+}
+
+export interface RunView {
+  id: string;
+  destination: string;
+  audience: string;
+  status: RunStatusView;
+  /** Running in this studio now. */
+  live: boolean;
+  /** Left unfinished (app closed, crash, cancel): offered for resumption. */
+  interrupted: boolean;
+  records: { total: number; succeeded: number; failed: number };
+  requests: { sent: number; retried: number };
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  input: string | null;
+  error: string | null;
+}
+
+export interface RequestFilterView {
+  step?: StepName;
+  /** An HTTP status (`404`), a class (`4xx`) or `none` for no response. */
+  status?: string;
+  errorKind?: string;
+  key?: string;
+  failedOnly?: boolean;
+}
+
+export interface RequestRowView {
+  id: number;
+  requestId: string;
+  session: number;
+  step: StepName;
+  attempt: number;
+  method: string;
+  url: string;
+  status: number | null;
+  errorKind: string | null;
+  recordCount: number;
+  totalMs: number | null;
+  startedAt: number | null;
+  failed: boolean;
+  retryDelayMs: number | null;
+}
+
+export interface RequestPage {
+  total: number;
+  offset: number;
+  rows: RequestRowView[];
+}
+
+export interface BodyView {
+  /** The body as shown (cut at `shownBytes` when large). */
+  text: string;
+  /** Size of the whole body. */
+  bytes: number;
+  shownBytes: number;
+  cut: boolean;
+}
+
+export interface RequestDetail {
+  id: number;
+  requestId: string;
+  step: StepName;
+  attempt: number;
+  request: { method: string; url: string; headers: Record<string, string>; body: BodyView | null };
+  response: { status: number; headers: Record<string, string>; body: BodyView | null } | null;
+  error: { kind: string | null; message: string | null } | null;
+  timings: { startedAt: number | null; answeredAt: number | null; ttfbMs: number | null; totalMs: number | null };
+  attempts: Array<{ id: number; attempt: number; status: number | null; errorKind: string | null; totalMs: number | null; retryDelayMs: number | null; retryReason: string | null }>;
+  records: Array<{ key: string; status: 'succeeded' | 'failed' | 'unsettled'; reason: string | null }>;
+}
+
+export interface ReplayResult {
+  mode: 'logged' | 'rerendered';
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  /** The response the run logged. */
+  logged: ResponseView;
+  /** The response to the replay just sent. */
+  replayed: ResponseView;
+  /** Whether status and body are the same. */
+  same: boolean;
+}
+
+export interface MockJournalView {
+  latestSeq: number;
+  entries: Array<{
+    seq: number;
+    time: number;
+    method: string;
+    path: string;
+    status: number | null;
+    route: string | null;
+    injected: boolean;
+    fault?: string;
+    /** The request body, cut at 4 KiB (`bodyBytes` is its whole size). */
+    body: string;
+    bodyBytes: number;
+  }>;
+}
+
 export interface StudioApi {
   listDestinations(): Promise<DestinationSummary[]>;
   getDestination(id: string): Promise<SavedDestination | null>;
@@ -114,6 +264,23 @@ export interface StudioApi {
   mockStatus(): Promise<MockStatus>;
   startMock(input: { scenario?: string }): Promise<MockStatus>;
   stopMock(): Promise<MockStatus>;
+  mockJournal(input: { since?: number; limit?: number }): Promise<MockJournalView>;
+
+  dryRun(input: { config: unknown; input: RunInputSpec }): Promise<DryRunResult>;
+  startRun(input: { config: unknown; destinationId?: string; input: RunInputSpec }): Promise<{ runId: string }>;
+  runProgress(runId: string): Promise<RunProgress | null>;
+  pauseRun(runId: string): Promise<RunProgress | null>;
+  resumeRun(runId: string): Promise<RunProgress | null>;
+  cancelRun(runId: string): Promise<RunProgress | null>;
+  resumeInterrupted(runId: string): Promise<{ runId: string }>;
+  retryFailed(runId: string): Promise<{ runId: string }>;
+  listRuns(): Promise<RunView[]>;
+  getRun(runId: string): Promise<RunView | null>;
+  runRequests(input: { runId: string; filter?: RequestFilterView; offset?: number; limit?: number }): Promise<RequestPage>;
+  requestDetail(input: { runId: string; id: number }): Promise<RequestDetail | null>;
+  copyAsCurl(input: { runId: string; id: number; reveal?: boolean }): Promise<string>;
+  replayRequest(input: { runId: string; id: number; mode: 'logged' | 'rerendered'; config?: unknown }): Promise<ReplayResult>;
+  exportRun(input: { runId: string; format: 'har' | 'ndjson' }): Promise<string>;
 }
 
 export type StudioMethod = keyof StudioApi;
@@ -136,6 +303,22 @@ export const STUDIO_METHODS = [
   'mockStatus',
   'startMock',
   'stopMock',
+  'mockJournal',
+  'dryRun',
+  'startRun',
+  'runProgress',
+  'pauseRun',
+  'resumeRun',
+  'cancelRun',
+  'resumeInterrupted',
+  'retryFailed',
+  'listRuns',
+  'getRun',
+  'runRequests',
+  'requestDetail',
+  'copyAsCurl',
+  'replayRequest',
+  'exportRun',
 ] as const satisfies readonly StudioMethod[];
 
 export const IPC_PREFIX = 'outbound:';

@@ -1,16 +1,15 @@
 // `run`, `resume` and `retry-failed`: one path through the engine and the store, so a
 // resumed run ends with the same summary and exit codes as a fresh one.
 import { randomUUID } from 'node:crypto';
-import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ExportConfig } from '../../shared/config.js';
 import { loadConfigFile, resolveConfig } from '../../main/engine/load.js';
-import { checkExport, ConfigError, runExport, type RunSummary } from '../../main/engine/runner.js';
-import type { RunEvent } from '../../main/engine/types.js';
-import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../../main/sources/index.js';
+import { checkExport, ConfigError, type RunSummary } from '../../main/engine/runner.js';
+import { executeRun, prepareContinuation, type ExecuteRunResult } from '../../main/runs/execute.js';
+import { checkInputFile } from '../../main/runs/input.js';
+import { fileIdentity, openSource } from '../../main/sources/index.js';
 import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
-import { createRunRecorder } from '../../main/store/recorder.js';
 import { parse, str } from '../args.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { createProgressReporter } from '../progress.js';
@@ -56,20 +55,6 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, extra: Record<str
   io.stdout(`${lines.join('\n')}\n`);
 }
 
-async function checkInput(input: string): Promise<string | null> {
-  try {
-    detectFormat(input);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  try {
-    await access(input);
-  } catch {
-    return `input file not found: ${input}`;
-  }
-  return null;
-}
-
 function openStoreOrReport(io: CliIo, dbPath: string): Store | null {
   try {
     return openStore(dbPath);
@@ -95,20 +80,16 @@ interface Execution {
 
 async function execute(io: CliIo, ex: Execution): Promise<number> {
   const progress = createProgressReporter(io, ex.label);
-  const recorder = ex.store ? createRunRecorder(ex.store, ex.runId) : null;
-  const onEvent = (e: RunEvent) => {
-    recorder?.onEvent(e);
-    progress.onEvent(e);
-  };
-  let summary: RunSummary;
+  let result: ExecuteRunResult;
   try {
-    summary = await runExport({
+    result = await executeRun({
+      store: ex.store,
       config: ex.config,
       secrets: ex.secrets,
       source: openSource(ex.input, io.signal ? { signal: io.signal } : {}),
       file: ex.input,
       runId: ex.runId,
-      onEvent,
+      onEvent: (e) => progress.onEvent(e),
       dryRun: ex.dryRun,
       ...(io.signal ? { signal: io.signal } : {}),
       ...(ex.previous ? { previous: ex.previous } : {}),
@@ -116,27 +97,13 @@ async function execute(io: CliIo, ex: Execution): Promise<number> {
     });
   } catch (err) {
     progress.done();
-    try {
-      recorder?.close();
-    } catch {
-      // the engine's error below is the one to report
-    }
     if (err instanceof ConfigError) return printIssues(io, 'config', err.issues);
     io.stderr(`run failed: ${(err as Error).message}\n`);
     return EXIT.aborted;
   }
   progress.done();
-  if (ex.store && recorder) {
-    try {
-      if (summary.remoteAudience !== undefined) ex.store.setRemoteAudience(ex.runId, summary.remoteAudience);
-      recorder.close();
-      // A resumed run reports the whole run: requests of earlier sessions included.
-      const stored = ex.store.getRun(ex.runId);
-      if (stored) summary = { ...summary, requests: { ...summary.requests, sent: stored.requests.sent, retried: stored.requests.retried } };
-    } catch (err) {
-      io.stderr(`warning: the run log could not be written completely (${(err as Error).message}); the export itself finished as summarised\n`);
-    }
-  }
+  const summary = result.summary;
+  if (result.warning) io.stderr(`warning: ${result.warning}\n`);
   printSummary(io, summary, ex.json, ex.dbPath && !ex.dryRun ? { db: ex.dbPath } : {});
   if (summary.status === 'aborted' && !ex.dryRun) io.stderr(`resume with: outbound resume ${summary.runId}${ex.dbPath ? ` --db ${ex.dbPath}` : ''}\n`);
   return exitCodeFor(summary.status);
@@ -155,7 +122,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (!input) throw new UsageError('run: --input <file> is required');
   const loaded = await loadConfigFile(configPath, io.env);
   if (!loaded.ok) return printIssues(io, configPath, loaded.issues);
-  const inputProblem = await checkInput(input);
+  const inputProblem = await checkInputFile(input);
   if (inputProblem) {
     io.stderr(`${inputProblem}\n`);
     return EXIT.invalid;
@@ -205,32 +172,21 @@ export async function continueCommand(mode: 'resume' | 'retry-failed', argv: str
       io.stderr(`run ${runId} already finished (${run.status}); nothing to resume${run.status !== 'succeeded' ? `; to re-send its failed records: outbound retry-failed ${runId}` : ''}\n`);
       return exitCodeFor(run.status);
     }
-    const resolved = resolveConfig(run.config, io.env);
-    if (!resolved.ok) return printIssues(io, `run ${runId} config`, resolved.issues);
-    const input = run.inputPath;
-    if (!input) {
-      io.stderr(`run ${runId} has no input file recorded; it cannot be resumed\n`);
+    const prepared = await prepareContinuation(store, run, mode, (raw) => resolveConfig(raw, io.env));
+    if (!prepared.ok) {
+      if (prepared.kind === 'config') return printIssues(io, `run ${runId} config`, prepared.issues);
+      io.stderr(`${prepared.message}\n`);
       return EXIT.invalid;
     }
-    const inputProblem = await checkInput(input);
-    if (inputProblem) {
-      io.stderr(`${inputProblem}\n`);
+    if (prepared.input.kind !== 'file') {
+      io.stderr(`run ${runId} read a studio sample set; resume it in the studio\n`);
       return EXIT.invalid;
     }
-    if (run.inputIdentity) {
-      const what = describeIdentityChange(run.inputIdentity, await fileIdentity(input));
-      if (what) {
-        io.stderr(`input ${input} changed since run ${runId} started (${what}); refusing to ${mode}: records would be matched to the wrong lines\n`);
-        return EXIT.invalid;
-      }
-    }
-    const succeeded = store.settledSeqs(runId);
-    const failed = store.failedSeqs(runId);
-    const previous = (seq: number) => (succeeded.has(seq) ? 'succeeded' : failed.has(seq) ? 'failed' : undefined);
+    const input = prepared.input.path;
     store.markRunStatus(runId, 'running');
     return await execute(io, {
-      config: resolved.config,
-      secrets: resolved.secrets,
+      config: prepared.config,
+      secrets: prepared.secrets,
       input,
       runId,
       store,
@@ -238,8 +194,8 @@ export async function continueCommand(mode: 'resume' | 'retry-failed', argv: str
       dryRun: false,
       label: mode,
       dbPath,
-      previous,
-      ...(mode === 'retry-failed' ? { only: (seq: number) => failed.has(seq) } : {}),
+      previous: prepared.previous,
+      ...(prepared.only ? { only: prepared.only } : {}),
     });
   } finally {
     store.close();

@@ -65,11 +65,10 @@ export function createRecordPreparer(
   });
 
   const prepare = (item: SourceItem, seq: number): Prepared => {
-    const fail = (reason: string, key?: string): Prepared => failed(item, seq, reason, key);
-    if (!item.ok) return fail(item.error);
+    if (!item.ok) return failed(item, seq, item.error);
     const input = item.value;
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      return fail(`record is not a JSON object (got ${Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input})`);
+      return failed(item, seq, `record is not a JSON object (got ${Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input})`);
     }
     let data: Record<string, unknown>;
     if (hasMapping) {
@@ -79,7 +78,7 @@ export function createRecordPreparer(
           const v = search(input);
           if (v !== null && v !== undefined) data[field] = v;
         } catch (err) {
-          return fail(`records.mapping.${field}: ${(err as Error).message}`);
+          return failed(item, seq, `records.mapping.${field}: ${(err as Error).message}`);
         }
       }
     } else {
@@ -90,11 +89,11 @@ export function createRecordPreparer(
       for (const f of schema) {
         const raw = data[f.name];
         if (raw === undefined || raw === null) {
-          if (f.required) return fail(`field "${f.name}" is required by the output schema but missing`, keyOf(data, keyField, seq));
+          if (f.required) return failed(item, seq, `field "${f.name}" is required by the output schema but missing`, keyOf(data, keyField, seq));
           continue;
         }
         const c = coerceValue(raw, f.type);
-        if (!c.ok) return fail(`field "${f.name}" (${f.type}): ${c.reason}`, keyOf(data, keyField, seq));
+        if (!c.ok) return failed(item, seq, `field "${f.name}" (${f.type}): ${c.reason}`, keyOf(data, keyField, seq));
         out[f.name] = c.value;
       }
       data = out;
@@ -106,14 +105,14 @@ export function createRecordPreparer(
       try {
         v = action(input);
       } catch (err) {
-        return fail(`records.action: ${(err as Error).message}`, key);
+        return failed(item, seq, `records.action: ${(err as Error).message}`, key);
       }
       if (v === null || v === undefined) {
         return { ok: 'skip', seq, reason: `records.action "${config.records.action}" is empty for this record` };
       }
       const mapped = typeof v === 'string' ? AEP_STATUS[v.toLowerCase()] : undefined;
       if (!mapped) {
-        return fail(`records.action gave ${JSON.stringify(v)}; expected add, remove, realized, existing or exited`, key);
+        return failed(item, seq, `records.action gave ${JSON.stringify(v)}; expected add, remove, realized, existing or exited`, key);
       }
       act = mapped;
     }

@@ -2,12 +2,14 @@
 import { actions, useStudio } from '../state/store.js';
 import { formatCountdown } from '../lib/format.js';
 import { useNow } from '../views/OAuthView.js';
+import { useRuns } from '../state/runs.js';
 
 export function StatusBar() {
   const mock = useStudio((s) => s.mock);
   const token = useStudio((s) => s.token);
   const notice = useStudio((s) => s.notice);
   const pending = useStudio((s) => s.previewPending);
+  const progress = useRuns((s) => (s.activeRunId ? s.progress : null));
   const now = useNow(Boolean(token?.expiresAt));
   const tokenText = !token
     ? 'no token'
@@ -32,7 +34,9 @@ export function StatusBar() {
         </span>
         {tokenText}
       </button>
-      <span className="status-item">no run</span>
+      <button type="button" className="status-item" aria-label="Run status" onClick={() => actions.setPlace('runs')}>
+        {runText(progress)}
+      </button>
       <span className="status-item">{pending ? 'previewing…' : 'preview up to date'}</span>
       <span className="spacer" />
       {notice && (
@@ -43,4 +47,12 @@ export function StatusBar() {
       <span className="status-item muted">Ctrl/Cmd+K commands</span>
     </footer>
   );
+}
+
+function runText(p: import('../../shared/api.js').RunProgress | null): string {
+  if (!p) return 'no run';
+  const total = p.records.total;
+  const pct = total ? Math.min(100, Math.floor((p.records.done / total) * 100)) : null;
+  if (p.state === 'finished') return `run ${p.status}${pct !== null ? ` ${pct}%` : ''}`;
+  return `run ${p.state === 'paused' ? 'paused ' : ''}${pct !== null ? `${pct}%` : `${p.records.done} records`}`;
 }

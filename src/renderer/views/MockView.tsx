@@ -1,6 +1,7 @@
 // The built-in mock endpoint: start/stop it and choose how it misbehaves.
 import { useState } from 'react';
 import { actions, useStudio } from '../state/store.js';
+import { MockJournal } from './MockJournal.js';
 
 export const SCENARIOS: ReadonlyArray<{ id: string; label: string }> = [
   { id: 'ok', label: 'ok: every request succeeds' },
@@ -66,6 +67,7 @@ export function MockView() {
       <button type="button" className="ghost" onClick={() => void actions.refreshMock()}>
         Refresh status
       </button>
+      <MockJournal running={running} />
     </div>
   );
 }

@@ -1,13 +1,25 @@
-// Placeholder until the run view exists: says what will come and how to run today.
+// Runs: start an export (dry run first), watch it live, browse its requests, and the history.
+// The request detail shows in the right-hand pane (views/runs/RequestDetailPane.tsx).
+import { useEffect } from 'react';
+import { runActions } from '../state/runs.js';
+import { InterruptedBanner } from './runs/InterruptedBanner.js';
+import { RequestsTable } from './runs/RequestsTable.js';
+import { RunHistory } from './runs/RunHistory.js';
+import { RunProgressPanel } from './runs/RunProgressPanel.js';
+import { RunStart } from './runs/RunStart.js';
+
 export function RunsView() {
+  useEffect(() => {
+    void runActions.refreshRuns();
+  }, []);
   return (
-    <div className="page" role="region" aria-label="Runs">
+    <div className="page runs-page" role="region" aria-label="Runs">
       <h2>Runs</h2>
-      <div className="empty">
-        Runs arrive with the run view. Until then, run an export from a terminal:
-        <pre className="mono code-block">npm run -s outbound -- run destination.json --input profiles.ndjson</pre>
-        Export the current destination with <strong>Export config</strong> in the Destinations place.
-      </div>
+      <InterruptedBanner />
+      <RunStart />
+      <RunProgressPanel />
+      <RequestsTable />
+      <RunHistory />
     </div>
   );
 }

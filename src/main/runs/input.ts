@@ -1,0 +1,90 @@
+// What a run reads: an input file, or a sample set saved in the store. Both the CLI and the
+// studio open a run's input here, so a run started in one can be resumed by the other.
+import { access } from 'node:fs/promises';
+import type { SourceItem } from '../engine/types.js';
+import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../sources/index.js';
+import type { InputIdentity } from '../store/rows.js';
+import type { Store } from '../store/db.js';
+
+export type RunInput = { kind: 'file'; path: string } | { kind: 'samples'; setId: string };
+
+/** How a sample-set input is written in the run's `input_path` column. */
+export const SAMPLE_SET_PREFIX = 'sample-set:';
+const PAGE = 1000;
+
+export function inputPathOf(input: RunInput): string {
+  return input.kind === 'file' ? input.path : `${SAMPLE_SET_PREFIX}${input.setId}`;
+}
+
+export function inputFromPath(inputPath: string): RunInput {
+  return inputPath.startsWith(SAMPLE_SET_PREFIX) ? { kind: 'samples', setId: inputPath.slice(SAMPLE_SET_PREFIX.length) } : { kind: 'file', path: inputPath };
+}
+
+/** Why an input file cannot be read (unknown format, missing), or null when it can. */
+export async function checkInputFile(path: string): Promise<string | null> {
+  try {
+    detectFormat(path);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  try {
+    await access(path);
+  } catch {
+    return `input file not found: ${path}`;
+  }
+  return null;
+}
+
+/** Problem with an input (file or sample set), or null. */
+export async function checkInput(store: Store | null, input: RunInput): Promise<string | null> {
+  if (input.kind === 'file') return checkInputFile(input.path);
+  const set = store?.listSampleSets().find((s) => s.id === input.setId);
+  return set ? null : `sample set ${input.setId} not found`;
+}
+
+/** What identifies the input, so a resume can refuse one that changed. */
+export async function inputIdentity(store: Store | null, input: RunInput): Promise<InputIdentity | null> {
+  if (input.kind === 'file') return fileIdentity(input.path);
+  const set = store?.listSampleSets().find((s) => s.id === input.setId);
+  // Sample sets are immutable once saved: count and creation time identify them.
+  return set ? { size: set.count, mtimeMs: set.createdAt, prefixHash: `sample-set:${set.id}` } : null;
+}
+
+/** A sentence naming what changed since `before`, or null when the input is the same. */
+export async function describeInputChange(store: Store | null, input: RunInput, before: InputIdentity): Promise<string | null> {
+  const now = await inputIdentity(store, input);
+  if (!now) return 'it is gone';
+  return describeIdentityChange(before, now);
+}
+
+/** A name for record errors (`file:line`). */
+export function inputLabel(store: Store | null, input: RunInput): string {
+  if (input.kind === 'file') return input.path;
+  const set = store?.listSampleSets().find((s) => s.id === input.setId);
+  return set ? set.name : input.setId;
+}
+
+/** The input as a stream of items; a sample set is read from the store a page at a time. */
+export function openRunInput(store: Store | null, input: RunInput, signal?: AbortSignal): AsyncIterable<SourceItem> {
+  if (input.kind === 'file') return openSource(input.path, signal ? { signal } : {});
+  if (!store) throw new Error('a sample-set input needs the store');
+  const setId = input.setId;
+  return (async function* () {
+    let offset = 0;
+    for (;;) {
+      if (signal?.aborted) return;
+      const page = store.getSamples(setId, offset, PAGE);
+      for (let i = 0; i < page.length; i++) yield { ok: true, line: offset + i + 1, value: page[i] } as SourceItem;
+      if (page.length < PAGE) return;
+      offset += page.length;
+    }
+  })();
+}
+
+/** How many records the input holds: a sample set knows; a file is counted by streaming it. */
+export async function countInput(store: Store | null, input: RunInput, signal?: AbortSignal): Promise<number> {
+  if (input.kind === 'samples') return store?.listSampleSets().find((s) => s.id === input.setId)?.count ?? 0;
+  let n = 0;
+  for await (const _item of openSource(input.path, signal ? { signal } : {})) n++;
+  return n;
+}

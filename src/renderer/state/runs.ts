@@ -1,0 +1,257 @@
+// Runs state: the run being watched, history, the requests filter and the request open in
+// the detail pane. Live progress is polled (one small aggregated snapshot every 250 ms),
+// never pushed per record, so the window stays responsive at full engine speed.
+import { create } from 'zustand';
+import type {
+  DryRunResult,
+  ReplayResult,
+  RequestDetail,
+  RequestFilterView,
+  RunInputSpec,
+  RunProgress,
+  RunView,
+} from '../../shared/api.js';
+import { api, errorText } from '../api.js';
+import { notify, useStudio } from './store.js';
+
+export const POLL_MS = 250;
+
+export interface RunsState {
+  runs: RunView[];
+  /** The run shown in the run view (live or from history). */
+  runId: string | undefined;
+  /** The run started in this session that the status bar follows. */
+  activeRunId: string | undefined;
+  progress: RunProgress | null;
+  dry: DryRunResult | null;
+  dryPending: boolean;
+  starting: boolean;
+  filter: RequestFilterView;
+  /** Bumped to make the requests table reload its pages. */
+  requestsVersion: number;
+  requestId: number | undefined;
+  detail: RequestDetail | null;
+  replay: ReplayResult | null;
+  replayPending: boolean;
+  curl: string | null;
+  /** Interrupted runs the launch banner offers; dismissed ones leave it. */
+  dismissed: string[];
+}
+
+export const useRuns = create<RunsState>()(() => ({
+  runs: [],
+  runId: undefined,
+  activeRunId: undefined,
+  progress: null,
+  dry: null,
+  dryPending: false,
+  starting: false,
+  filter: {},
+  requestsVersion: 0,
+  requestId: undefined,
+  detail: null,
+  replay: null,
+  replayPending: false,
+  curl: null,
+  dismissed: [],
+}));
+
+const set = useRuns.setState;
+const get = useRuns.getState;
+
+let timer: ReturnType<typeof setInterval> | undefined;
+
+async function poll(): Promise<void> {
+  const runId = get().activeRunId ?? get().runId;
+  if (!runId) return;
+  try {
+    const progress = await api().runProgress(runId);
+    if (progress && (get().runId === runId || get().activeRunId === runId)) {
+      const wasLive = get().progress?.state !== 'finished';
+      set({ progress });
+      if (progress.state === 'finished' && wasLive) {
+        stopPolling();
+        set({ requestsVersion: get().requestsVersion + 1 });
+        void runActions.refreshRuns();
+      }
+    }
+  } catch {
+    // one missed poll is not worth a notice; the next one tries again
+  }
+}
+
+function startPolling(): void {
+  stopPolling();
+  timer = setInterval(() => void poll(), POLL_MS);
+  void poll();
+}
+
+function stopPolling(): void {
+  if (timer) clearInterval(timer);
+  timer = undefined;
+}
+
+/** The config the run uses: the editor's own when it is the destination being edited. */
+async function configOf(destinationId: string): Promise<unknown> {
+  const s = useStudio.getState();
+  if (destinationId === s.currentId) return s.config;
+  const saved = await api().getDestination(destinationId);
+  if (!saved) throw new Error(`destination ${destinationId} no longer exists`);
+  return saved.config;
+}
+
+export const runActions = {
+  async refreshRuns() {
+    try {
+      set({ runs: await api().listRuns() });
+    } catch (err) {
+      notify(`Could not list runs: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async dryRun(destinationId: string, input: RunInputSpec) {
+    set({ dryPending: true, dry: null });
+    try {
+      set({ dry: await api().dryRun({ config: await configOf(destinationId), input }) });
+    } catch (err) {
+      notify(`Dry run failed: ${errorText(err)}`, 'error');
+    } finally {
+      set({ dryPending: false });
+    }
+  },
+
+  async start(destinationId: string, input: RunInputSpec) {
+    set({ starting: true });
+    try {
+      const { runId } = await api().startRun({ config: await configOf(destinationId), destinationId, input });
+      follow(runId);
+      void runActions.refreshRuns();
+    } catch (err) {
+      notify(`Could not start the run: ${errorText(err)}`, 'error');
+    } finally {
+      set({ starting: false });
+    }
+  },
+
+  async pause() {
+    const id = get().activeRunId;
+    if (id) set({ progress: (await api().pauseRun(id)) ?? get().progress });
+  },
+  async resume() {
+    const id = get().activeRunId;
+    if (id) set({ progress: (await api().resumeRun(id)) ?? get().progress });
+  },
+  async cancel() {
+    const id = get().activeRunId;
+    if (id) {
+      set({ progress: (await api().cancelRun(id)) ?? get().progress });
+      void poll();
+    }
+  },
+
+  async resumeInterrupted(runId: string) {
+    try {
+      await api().resumeInterrupted(runId);
+      follow(runId);
+      useStudio.setState({ place: 'runs' });
+      void runActions.refreshRuns();
+    } catch (err) {
+      notify(`Could not resume run ${runId.slice(0, 8)}: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async retryFailed(runId: string) {
+    try {
+      await api().retryFailed(runId);
+      follow(runId);
+      void runActions.refreshRuns();
+    } catch (err) {
+      notify(`Could not retry: ${errorText(err)}`, 'error');
+    }
+  },
+
+  dismiss(runId: string) {
+    set({ dismissed: [...get().dismissed, runId] });
+  },
+
+  async open(runId: string) {
+    set({ runId, requestId: undefined, detail: null, replay: null, curl: null, requestsVersion: get().requestsVersion + 1 });
+    const progress = await api().runProgress(runId).catch(() => null);
+    set({ progress });
+    if (progress && progress.state !== 'finished') {
+      set({ activeRunId: runId });
+      startPolling();
+    }
+  },
+
+  setFilter(filter: RequestFilterView) {
+    set({ filter, requestsVersion: get().requestsVersion + 1 });
+  },
+
+  async selectRequest(id: number) {
+    const runId = get().runId;
+    if (!runId) return;
+    set({ requestId: id, replay: null, curl: null });
+    try {
+      const detail = await api().requestDetail({ runId, id });
+      if (get().requestId === id) set({ detail });
+    } catch (err) {
+      notify(`Could not read request #${id}: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async copyCurl(reveal: boolean) {
+    const { runId, requestId } = get();
+    if (!runId || requestId === undefined) return;
+    try {
+      const curl = await api().copyAsCurl({ runId, id: requestId, reveal });
+      set({ curl });
+      await navigator.clipboard?.writeText(curl).catch(() => undefined);
+      notify(reveal ? 'cURL copied with secrets revealed: keep it to yourself' : 'cURL copied (secrets masked)');
+    } catch (err) {
+      notify(`Could not build the cURL command: ${errorText(err)}`, 'error');
+    }
+  },
+
+  async replay(mode: 'logged' | 'rerendered') {
+    const { runId, requestId } = get();
+    if (!runId || requestId === undefined) return;
+    set({ replayPending: true, replay: null });
+    try {
+      const current = useStudio.getState();
+      const run = get().runs.find((r) => r.id === runId);
+      // Re-rendered uses the editor's current template when it edits this run's destination.
+      const config = mode === 'rerendered' && current.currentId && run && current.config.destination?.name === run.destination ? current.config : undefined;
+      set({ replay: await api().replayRequest({ runId, id: requestId, mode, ...(config ? { config } : {}) }) });
+    } catch (err) {
+      notify(`Replay failed: ${errorText(err)}`, 'error');
+    } finally {
+      set({ replayPending: false });
+    }
+  },
+
+  async exportRun(format: 'har' | 'ndjson') {
+    const runId = get().runId;
+    if (!runId) return;
+    try {
+      const text = await api().exportRun({ runId, format });
+      const blob = new Blob([text], { type: format === 'har' ? 'application/json' : 'application/x-ndjson' });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `outbound-run-${runId.slice(0, 8)}.${format === 'har' ? 'har' : 'ndjson'}`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      notify(`Export failed: ${errorText(err)}`, 'error');
+    }
+  },
+};
+
+/** Shows `runId` in the run view and follows it live. */
+function follow(runId: string): void {
+  set({ runId, activeRunId: runId, progress: null, requestId: undefined, detail: null, replay: null, curl: null, requestsVersion: get().requestsVersion + 1 });
+  startPolling();
+}

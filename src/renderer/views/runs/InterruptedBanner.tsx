@@ -1,0 +1,29 @@
+// At launch: runs left unfinished (the app closed, a crash, a cancel) are offered for resumption.
+import { runActions, useRuns } from '../../state/runs.js';
+import { formatClock } from './format.js';
+
+export function InterruptedBanner() {
+  const runs = useRuns((s) => s.runs);
+  const dismissed = useRuns((s) => s.dismissed);
+  const waiting = runs.filter((r) => r.interrupted && !dismissed.includes(r.id));
+  if (waiting.length === 0) return null;
+  return (
+    <div className="banner" role="alert" aria-label="Interrupted runs">
+      {waiting.slice(0, 3).map((r) => (
+        <div key={r.id} className="banner-row">
+          <span>
+            Run <span className="mono">{r.id.slice(0, 8)}</span> ({r.destination} → {r.audience}, started {formatClock(r.startedAt ?? r.createdAt)}) stopped at{' '}
+            {r.records.succeeded + r.records.failed} records. Resume it? Only unacknowledged records are sent again.
+          </span>
+          <button type="button" className="primary" onClick={() => void runActions.resumeInterrupted(r.id)}>
+            Resume run {r.id.slice(0, 8)}
+          </button>
+          <button type="button" className="ghost" onClick={() => runActions.dismiss(r.id)}>
+            Not now
+          </button>
+        </div>
+      ))}
+      {waiting.length > 3 && <span className="muted">and {waiting.length - 3} more in Runs</span>}
+    </div>
+  );
+}

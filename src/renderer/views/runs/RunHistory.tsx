@@ -1,0 +1,59 @@
+// Every run, newest first: destination, audience, counts, status and duration.
+import { runActions, useRuns } from '../../state/runs.js';
+import { formatClock, formatDuration, runTone } from './format.js';
+
+export function RunHistory() {
+  const runs = useRuns((s) => s.runs);
+  const runId = useRuns((s) => s.runId);
+  return (
+    <section className="run-history" aria-label="Run history">
+      <h3>History</h3>
+      {runs.length === 0 ? (
+        <div className="empty">No runs yet. Pick a destination and an input above, try a dry run, then start the run.</div>
+      ) : (
+        <table className="history-table" aria-label="Runs">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Destination</th>
+              <th scope="col">Audience</th>
+              <th scope="col">Status</th>
+              <th scope="col">Records</th>
+              <th scope="col">Requests</th>
+              <th scope="col">Duration</th>
+              <th scope="col">
+                <span className="visually-hidden">Open</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.id} aria-selected={r.id === runId} className={r.id === runId ? 'selected' : undefined}>
+                <td>{formatClock(r.startedAt ?? r.createdAt)}</td>
+                <td>{r.destination}</td>
+                <td>{r.audience}</td>
+                <td>
+                  <span className={`status-pill ${runTone(r.status)}`}>{r.live ? (r.status === 'running' ? 'running' : r.status) : r.interrupted ? 'interrupted' : r.status}</span>
+                </td>
+                <td className="num">
+                  {r.records.succeeded}/{r.records.total}
+                  {r.records.failed > 0 && <span className="error-text"> · {r.records.failed} failed</span>}
+                </td>
+                <td className="num">
+                  {r.requests.sent}
+                  {r.requests.retried > 0 && <span className="retry-text"> · {r.requests.retried} retried</span>}
+                </td>
+                <td className="num">{r.durationMs !== null ? formatDuration(r.durationMs) : '—'}</td>
+                <td>
+                  <button type="button" className="ghost" aria-label={`Open run ${r.id.slice(0, 8)}`} onClick={() => void runActions.open(r.id)}>
+                    Open
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

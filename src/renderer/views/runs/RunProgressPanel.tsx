@@ -1,0 +1,141 @@
+// The run being watched: progress bar, rate and time left, counts by HTTP status and by
+// outcome, retries and Retry-After pauses, the chart, and pause / resume / cancel.
+import { runActions, useRuns } from '../../state/runs.js';
+import { RunChart } from './RunChart.js';
+import { formatDuration, runTone } from './format.js';
+
+const CLASSES = ['2xx', '3xx', '4xx', '5xx', 'error'] as const;
+const CLASS_TONE: Record<string, string> = { '2xx': 'ok', '3xx': 'ok', '4xx': 'warn', '5xx': 'error', error: 'error' };
+
+export function RunProgressPanel() {
+  const p = useRuns((s) => s.progress);
+  const runId = useRuns((s) => s.runId);
+  const activeRunId = useRuns((s) => s.activeRunId);
+  const run = useRuns((s) => s.runs.find((r) => r.id === s.runId));
+  if (!runId) return null;
+  const live = p && activeRunId === runId && p.state !== 'finished';
+  const total = p?.records.total ?? run?.records.total ?? null;
+  const done = p?.records.done ?? (run ? run.records.succeeded + run.records.failed : 0);
+  const pct = total ? Math.min(100, Math.floor((done / total) * 100)) : p?.state === 'finished' ? 100 : 0;
+  const status = p?.status ?? run?.status ?? 'running';
+  const succeeded = p?.records.succeeded ?? run?.records.succeeded ?? 0;
+  const failed = p?.records.failed ?? run?.records.failed ?? 0;
+  return (
+    <section className="run-progress" aria-label="Run">
+      <div className="run-head">
+        <h3>
+          Run <span className="mono">{runId.slice(0, 8)}</span>
+          {run && (
+            <span className="muted">
+              {' '}
+              · {run.destination} → {run.audience}
+            </span>
+          )}
+        </h3>
+        <span className={`status-pill ${runTone(p?.state === 'paused' ? 'running' : status)}`} aria-label="Run status">
+          {p?.state === 'paused' ? 'paused' : status}
+        </span>
+      </div>
+      <div className="progress-row">
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label="Run progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={pct}
+          aria-valuetext={`${done} of ${total ?? '?'} records`}
+        >
+          <div className={`progress-fill ${failed > 0 ? 'has-failures' : ''}`} style={{ width: `${pct}%` }} />
+        </div>
+        <span className="progress-text mono">
+          {done.toLocaleString()} / {total === null ? '?' : total.toLocaleString()} records · {pct}%
+        </span>
+      </div>
+      <dl className="run-stats">
+        <div>
+          <dt>Rate</dt>
+          <dd>{p ? `${p.rate} records/s` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Time left</dt>
+          <dd>{p?.state === 'finished' ? 'done' : p?.etaMs !== null && p?.etaMs !== undefined ? formatDuration(p.etaMs) : '—'}</dd>
+        </div>
+        <div>
+          <dt>Elapsed</dt>
+          <dd>{p ? formatDuration(p.elapsedMs) : run?.durationMs !== null && run ? formatDuration(run.durationMs ?? 0) : '—'}</dd>
+        </div>
+        <div>
+          <dt>Succeeded</dt>
+          <dd className="ok-text" aria-label="Records succeeded">
+            {succeeded}
+          </dd>
+        </div>
+        <div>
+          <dt>Failed</dt>
+          <dd className={failed ? 'error-text' : undefined} aria-label="Records failed">
+            {failed}
+          </dd>
+        </div>
+        <div>
+          <dt>Requests</dt>
+          <dd aria-label="Requests sent">{p?.requests.sent ?? run?.requests.sent ?? 0}</dd>
+        </div>
+        <div>
+          <dt>Retries</dt>
+          <dd className={(p?.requests.retried ?? 0) > 0 ? 'retry-text' : undefined} aria-label="Retries">
+            {p?.requests.retried ?? run?.requests.retried ?? 0}
+          </dd>
+        </div>
+        <div>
+          <dt>Retry-After pauses</dt>
+          <dd aria-label="Retry-After pauses">{p ? `${p.retryAfter.count} · ${formatDuration(p.retryAfter.totalMs)}` : '—'}</dd>
+        </div>
+      </dl>
+      {p && (
+        <ul className="status-counts" aria-label="Responses by status">
+          {CLASSES.filter((c) => (p.byStatus[c] ?? 0) > 0).map((c) => (
+            <li key={c} className={`status-pill ${CLASS_TONE[c]}`} aria-label={`${c} responses`}>
+              {c === 'error' ? 'no response' : c} {p.byStatus[c]}
+            </li>
+          ))}
+        </ul>
+      )}
+      {p?.error && <p className="error-text">{p.error}</p>}
+      <div className="button-row">
+        {live && p.state === 'running' && (
+          <button type="button" onClick={() => void runActions.pause()}>
+            Pause
+          </button>
+        )}
+        {live && p.state === 'paused' && (
+          <button type="button" className="primary" onClick={() => void runActions.resume()}>
+            Resume
+          </button>
+        )}
+        {live && (
+          <button type="button" className="danger" onClick={() => void runActions.cancel()}>
+            Cancel run
+          </button>
+        )}
+        {!live && run?.interrupted && (
+          <button type="button" className="primary" onClick={() => void runActions.resumeInterrupted(runId)}>
+            Resume run
+          </button>
+        )}
+        {!live && (run?.records.failed ?? 0) > 0 && (
+          <button type="button" onClick={() => void runActions.retryFailed(runId)}>
+            Retry failed
+          </button>
+        )}
+        <button type="button" onClick={() => void runActions.exportRun('har')}>
+          Export HAR
+        </button>
+        <button type="button" onClick={() => void runActions.exportRun('ndjson')}>
+          Export NDJSON
+        </button>
+      </div>
+      {p && p.series.length > 0 && <RunChart series={p.series} />}
+    </section>
+  );
+}

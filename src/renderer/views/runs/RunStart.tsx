@@ -1,0 +1,98 @@
+// Start an export: destination, input (a sample set or a file path), a dry run first.
+import { useEffect, useState } from 'react';
+import type { RunInputSpec } from '../../../shared/api.js';
+import { useStudio } from '../../state/store.js';
+import { runActions, useRuns } from '../../state/runs.js';
+import { DryRunSummary } from './DryRunSummary.js';
+
+export function RunStart() {
+  const destinations = useStudio((s) => s.destinations);
+  const currentId = useStudio((s) => s.currentId);
+  const sets = useStudio((s) => s.sampleSets);
+  const selectedSetId = useStudio((s) => s.selectedSetId);
+  const dry = useRuns((s) => s.dry);
+  const dryPending = useRuns((s) => s.dryPending);
+  const starting = useRuns((s) => s.starting);
+  const progress = useRuns((s) => s.progress);
+  const activeRunId = useRuns((s) => s.activeRunId);
+  const [destinationId, setDestinationId] = useState(currentId ?? destinations[0]?.id ?? '');
+  const [kind, setKind] = useState<'samples' | 'file'>('samples');
+  const [setId, setSetId] = useState(selectedSetId ?? sets[0]?.id ?? '');
+  const [path, setPath] = useState('');
+
+  useEffect(() => {
+    if (!destinationId && (currentId ?? destinations[0]?.id)) setDestinationId(currentId ?? destinations[0]!.id);
+  }, [destinationId, currentId, destinations]);
+  useEffect(() => {
+    if (!setId && (selectedSetId ?? sets[0]?.id)) setSetId(selectedSetId ?? sets[0]!.id);
+  }, [setId, selectedSetId, sets]);
+
+  const input: RunInputSpec | null = kind === 'samples' ? (setId ? { setId } : null) : path.trim() ? { path: path.trim() } : null;
+  const busy = Boolean(activeRunId && progress && progress.state !== 'finished');
+  const ready = Boolean(destinationId && input);
+
+  return (
+    <section className="run-start" aria-label="Start an export">
+      <h3>Start an export</h3>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="run-destination">Destination</label>
+          <select id="run-destination" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
+            {destinations.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+                {d.id === currentId ? ' (editing)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        <fieldset className="field input-kind">
+          <legend className="label-like">Input</legend>
+          <label className="inline">
+            <input type="radio" name="run-input" checked={kind === 'samples'} onChange={() => setKind('samples')} />
+            Sample set
+          </label>
+          <label className="inline">
+            <input type="radio" name="run-input" checked={kind === 'file'} onChange={() => setKind('file')} />
+            File
+          </label>
+        </fieldset>
+        {kind === 'samples' ? (
+          <div className="field">
+            <label htmlFor="run-set">Sample set</label>
+            <select id="run-set" value={setId} onChange={(e) => setSetId(e.target.value)}>
+              {sets.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name} ({s.count})
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          <div className="field">
+            <label htmlFor="run-file">Input file</label>
+            <input
+              id="run-file"
+              className="mono"
+              type="text"
+              value={path}
+              spellCheck={false}
+              placeholder="/path/to/profiles.ndjson (.ndjson, .jsonl, .csv, .json)"
+              onChange={(e) => setPath(e.target.value)}
+            />
+          </div>
+        )}
+      </div>
+      <div className="button-row run-buttons">
+        <button type="button" disabled={!ready || dryPending} onClick={() => input && void runActions.dryRun(destinationId, input)}>
+          {dryPending ? 'Planning…' : 'Dry run'}
+        </button>
+        <button type="button" className="primary" disabled={!ready || starting || busy} onClick={() => input && void runActions.start(destinationId, input)}>
+          {starting ? 'Starting…' : 'Start run'}
+        </button>
+        {busy && <span className="muted">a run is in progress</span>}
+      </div>
+      {dry && <DryRunSummary dry={dry} />}
+    </section>
+  );
+}

@@ -1,0 +1,294 @@
+// Running exports from the studio and debugging what the endpoint answered: progress to
+// 100% with counts that match the mock's journal, retries under a flaky mock, a failed
+// request's detail, cURL that repeats a request, HAR 1.2 export, and a 100,000-row run
+// log that scrolls without being loaded into the page. These tests seed data through the
+// service, so they use the browser harness (the service lives in the test process).
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import { openStore } from '../../src/main/store/db.js';
+import { openStudio, type Studio } from './harness.js';
+
+const SCREENS = 'test-results/screens';
+let studio: Studio;
+
+test.beforeEach(async () => {
+  studio = await openStudio({ mode: 'chromium' });
+});
+
+test.afterEach(async () => {
+  await studio?.close();
+});
+
+function service() {
+  if (!studio.service) throw new Error('these tests need the in-process service');
+  return studio.service;
+}
+
+async function generateSamples(page: Page, count: number): Promise<void> {
+  await page.getByRole('button', { name: 'Samples', exact: true }).click();
+  await page.getByLabel('Count').fill(String(count));
+  await page.getByLabel('Seed').fill('7');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('combobox', { name: 'Samples' }).locator('option:checked')).toContainText(`(${count})`);
+}
+
+async function startRun(page: Page, count: number): Promise<void> {
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  const start = page.getByRole('region', { name: 'Start an export' });
+  await start.getByLabel('Sample set').selectOption({ label: new RegExp(`\\(${count}\\)$`) as unknown as string }).catch(async () => {
+    const options = await start.getByLabel('Sample set').locator('option').allTextContents();
+    const label = options.find((o) => o.endsWith(`(${count})`));
+    if (!label) throw new Error(`no sample set of ${count} in ${options.join(', ')}`);
+    await start.getByLabel('Sample set').selectOption({ label });
+  });
+  await start.getByRole('button', { name: 'Start run' }).click();
+}
+
+async function waitFinished(page: Page): Promise<void> {
+  const run = page.getByRole('region', { name: 'Run' });
+  await expect(run.getByLabel('Run status')).toHaveText(/succeeded|partial|failed|aborted/, { timeout: 45_000 });
+}
+
+async function apiRequestsAtMock(): Promise<number> {
+  const journal = await service().mockJournal({ since: 0, limit: 10_000 });
+  return journal.entries.filter((e) => e.route !== 'token').length;
+}
+
+test('a run of 3,000 sample profiles reaches 100% with counts that match the mock journal', async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  await generateSamples(page, 3000);
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  const start = page.getByRole('region', { name: 'Start an export' });
+  const options = await start.getByLabel('Sample set').locator('option').allTextContents();
+  await start.getByLabel('Sample set').selectOption({ label: options.find((o) => o.endsWith('(3000)'))! });
+
+  // Dry run first: what would be sent, nothing sent.
+  const before = await apiRequestsAtMock();
+  await start.getByRole('button', { name: 'Dry run' }).click();
+  const dry = page.getByRole('region', { name: 'Dry run' });
+  await expect(dry).toContainText('nothing sent');
+  await expect(dry).toContainText('3000 records');
+  await expect(dry.getByRole('table', { name: 'Requests per step' })).toContainText('add');
+  await expect(dry.getByRole('table', { name: 'Records per action' })).toContainText('remove');
+  expect(await apiRequestsAtMock()).toBe(before);
+
+  await start.getByRole('button', { name: 'Start run' }).click();
+  const bar = page.getByRole('progressbar', { name: 'Run progress' });
+  await expect(bar).toBeVisible();
+  await waitFinished(page);
+  await expect(bar).toHaveAttribute('aria-valuenow', '100');
+  const run = page.getByRole('region', { name: 'Run' });
+  await expect(run.getByLabel('Run status')).toHaveText('succeeded');
+  await expect(run.getByLabel('Records succeeded')).toHaveText('3000');
+  await expect(run.getByLabel('Records failed')).toHaveText('0');
+
+  const atMock = await apiRequestsAtMock();
+  await expect(run.getByLabel('Requests sent')).toHaveText(String(atMock));
+  await expect(run.getByLabel('2xx responses')).toHaveText(`2xx ${atMock}`);
+  await expect(page.getByRole('region', { name: 'Requests' }).getByLabel('Request count')).toHaveText(`${atMock.toLocaleString('en-US')} attempts`);
+  await expect(page.getByRole('figure', { name: 'Throughput and latency' })).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Status bar' })).toContainText('run succeeded 100%');
+  await expect(page.getByRole('table', { name: 'Runs' })).toContainText('3000/3000');
+  await page.getByRole('rowgroup', { name: 'Request rows' }).getByRole('row').nth(3).click();
+  await expect(page.getByRole('complementary', { name: 'Request detail' }).getByLabel(/^Status 2\d\d$/)).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/run-view.png` });
+});
+
+test('a flaky mock shows retries and still delivers every record', async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  await generateSamples(page, 400);
+  await page.getByRole('button', { name: 'Mock endpoint', exact: true }).click();
+  await page.getByLabel('Scenario').selectOption('flaky');
+  await page.getByRole('button', { name: 'Apply scenario' }).click();
+  await expect(page.getByRole('status', { name: 'Mock endpoint status' })).toContainText('flaky');
+  await startRun(page, 400);
+  await waitFinished(page);
+  const run = page.getByRole('region', { name: 'Run' });
+  await expect(run.getByLabel('Run status')).toHaveText('succeeded');
+  await expect(run.getByLabel('Records succeeded')).toHaveText('400');
+  await expect(run.getByLabel('Records failed')).toHaveText('0');
+  expect(Number(await run.getByLabel('Retries').textContent())).toBeGreaterThan(0);
+  // The table shows the retried attempts.
+  await page.getByRole('group', { name: 'Filter requests' }).getByLabel('Failed only').check();
+  await expect(page.getByRole('rowgroup', { name: 'Request rows' }).getByRole('row').first()).toBeVisible();
+
+  // The mock panel lists what arrived, live.
+  await page.getByRole('button', { name: 'Mock endpoint', exact: true }).click();
+  await expect(page.getByRole('list', { name: 'Mock requests' }).getByRole('listitem').first()).toBeVisible();
+});
+
+test("a failed request's detail shows the response body the mock sent", async () => {
+  test.setTimeout(60_000);
+  const { page } = studio;
+  await service().startMock({
+    scenario: JSON.stringify({ name: 'reject-adds', add: { failureRate: 1, failures: [{ status: 422, body: { error: 'invalid_member', detail: 'email is not valid for list' } }] } }),
+  });
+  await generateSamples(page, 300);
+  await startRun(page, 300);
+  await waitFinished(page);
+  const run = page.getByRole('region', { name: 'Run' });
+  await expect(run.getByLabel('Run status')).toHaveText(/partial|failed/);
+  await expect(run.getByLabel('4xx responses')).toBeVisible();
+
+  const filters = page.getByRole('group', { name: 'Filter requests' });
+  await filters.getByLabel('Step').selectOption('add');
+  await filters.getByLabel('Status').fill('422');
+  await filters.getByLabel('Status').press('Enter');
+  const rows = page.getByRole('rowgroup', { name: 'Request rows' }).getByRole('row');
+  await expect(rows.first()).toContainText('422');
+  await rows.first().click();
+  const detail = page.getByRole('complementary', { name: 'Request detail' });
+  await expect(detail.getByLabel('Status 422')).toBeVisible();
+  const body = detail.getByRole('region', { name: 'Response body' });
+  await expect(body).toContainText('"error": "invalid_member"');
+  await expect(body).toContainText('email is not valid for list');
+  await body.getByRole('button', { name: 'raw' }).click();
+  await expect(body.locator('pre')).toHaveText('{"error":"invalid_member","detail":"email is not valid for list"}');
+  await expect(detail.getByRole('list', { name: 'Records' })).toContainText('failed');
+  await expect(run.getByRole('button', { name: 'Retry failed' })).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/request-detail.png` });
+});
+
+test('copy as cURL reproduces the same request when curl sends it to the mock', async () => {
+  test.setTimeout(60_000);
+  const { page } = studio;
+  await generateSamples(page, 200);
+  await startRun(page, 200);
+  await waitFinished(page);
+  await page.getByRole('group', { name: 'Filter requests' }).getByLabel('Step').selectOption('add');
+  await page.getByRole('rowgroup', { name: 'Request rows' }).getByRole('row').first().click();
+  const detail = page.getByRole('complementary', { name: 'Request detail' });
+  await expect(detail.getByLabel(/^Status 2\d\d$/)).toBeVisible();
+
+  // Masked by default.
+  await detail.getByRole('button', { name: 'Copy as cURL' }).click();
+  await expect(detail.getByLabel('cURL command')).toContainText('●●●●');
+  // Revealed on request: runs as is.
+  await detail.getByLabel('Reveal secrets').check();
+  await detail.getByRole('button', { name: 'Copy as cURL' }).click();
+  await expect(detail.getByLabel('cURL command')).not.toContainText('●●●●');
+  const curl = (await detail.getByLabel('cURL command').textContent())!;
+  const loggedBody = (await detail.getByRole('region', { name: 'Request body' }).getByRole('button', { name: 'raw' }).click(), await detail.getByRole('region', { name: 'Request body' }).locator('pre').textContent())!;
+  const url = (await detail.locator('.request-line .url').textContent())!;
+
+  const mark = (await service().mockJournal({ limit: 1 })).latestSeq;
+  const { stdout } = await promisify(execFile)('/usr/bin/curl', ['--version']).then(() => promisify(execFile)('sh', ['-c', `${curl} -o /dev/null -w '%{http_code}'`]));
+  expect(stdout).toMatch(/^2\d\d$/);
+  const arrived = (await service().mockJournal({ since: mark })).entries;
+  expect(arrived).toHaveLength(1);
+  expect(arrived[0]!.method).toBe('POST');
+  expect(arrived[0]!.path).toBe(new URL(url).pathname + new URL(url).search);
+  expect(arrived[0]!.body).toBe(loggedBody);
+});
+
+test('the run exports as HAR 1.2', async () => {
+  test.setTimeout(60_000);
+  const { page } = studio;
+  await generateSamples(page, 150);
+  await startRun(page, 150);
+  await waitFinished(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('region', { name: 'Run' }).getByRole('button', { name: 'Export HAR' }).click();
+  const file = await (await download).path();
+  const har = JSON.parse(await readFile(file, 'utf8')) as { log: Record<string, unknown> & { entries: Array<Record<string, any>> } };
+  expect(har.log['version']).toBe('1.2');
+  expect(har.log['creator']).toMatchObject({ name: 'Outbound', version: expect.any(String) });
+  expect(har.log.entries.length).toBe(await apiRequestsAtMock());
+  for (const e of har.log.entries) {
+    expect(Date.parse(e['startedDateTime'])).not.toBeNaN();
+    expect(typeof e['time']).toBe('number');
+    expect(e['request']).toMatchObject({ method: expect.any(String), url: expect.stringMatching(/^http/), httpVersion: expect.any(String), cookies: [], headers: expect.any(Array), queryString: expect.any(Array), headersSize: -1, bodySize: expect.any(Number) });
+    expect(e['response']).toMatchObject({ status: expect.any(Number), statusText: expect.any(String), httpVersion: expect.any(String), cookies: [], headers: expect.any(Array), content: { size: expect.any(Number), mimeType: expect.any(String) }, redirectURL: '', headersSize: -1, bodySize: expect.any(Number) });
+    expect(e['cache']).toEqual({});
+    expect(e['timings']).toMatchObject({ send: expect.any(Number), wait: expect.any(Number), receive: expect.any(Number) });
+    for (const h of [...e['request'].headers, ...e['response'].headers]) expect(h).toEqual({ name: expect.any(String), value: expect.any(String) });
+  }
+  expect(JSON.stringify(har)).not.toContain('demo-secret');
+});
+
+test('the requests table scrolls a 100,000-row run without loading it all into the page', async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  const runId = seedRun(studio.dataDir, 100_000);
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  await page.getByRole('button', { name: `Open run ${runId.slice(0, 8)}` }).click();
+  const requests = page.getByRole('region', { name: 'Requests' });
+  await expect(requests.getByLabel('Request count')).toHaveText('100,000 attempts');
+  const body = page.getByRole('rowgroup', { name: 'Request rows' });
+  await expect(body.getByRole('row').first()).toContainText('/members/k0');
+  expect(await body.getByRole('row').count()).toBeLessThan(200);
+
+  await body.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(body.getByRole('row').filter({ hasText: '/members/k99999' })).toBeVisible();
+  expect(await body.getByRole('row').count()).toBeLessThan(200);
+  // Pages were fetched as needed: never the whole run, never more than a page per call.
+  const calls = studio.bridge!.calls.filter((c) => c.method === 'runRequests');
+  const asked = calls.reduce((n, c) => n + ((c.args[0] as { limit?: number }).limit ?? 0), 0);
+  expect(calls.every((c) => ((c.args[0] as { limit?: number }).limit ?? 0) <= 100)).toBe(true);
+  expect(asked).toBeLessThan(5_000);
+
+  // Filter by record key reaches the one row.
+  const filters = page.getByRole('group', { name: 'Filter requests' });
+  await filters.getByLabel('Record key').fill('k77777');
+  await filters.getByLabel('Record key').press('Enter');
+  await expect(requests.getByLabel('Request count')).toHaveText('1 attempt');
+  await body.getByRole('row').first().click();
+  await expect(page.getByRole('complementary', { name: 'Request detail' })).toContainText('/members/k77777');
+});
+
+test('an interrupted run is offered at launch and resumes to the end', async () => {
+  test.setTimeout(60_000);
+  const { page } = studio;
+  const set = await service().generateSamples({ count: 120, seed: 5 });
+  const [dest] = await service().listDestinations();
+  const saved = await service().getDestination(dest!.id);
+  // A run the last session left 'running' (the app was closed mid-run).
+  const store = openStore(join(studio.dataDir, 'outbound.db'));
+  const runId = store.createRun({
+    destination: saved!.config.destination.name,
+    audience: saved!.config.audience.name,
+    config: saved!.config,
+    inputPath: `sample-set:${set.id}`,
+    inputIdentity: { size: 120, mtimeMs: (await service().listSampleSets()).find((s) => s.id === set.id) ? Date.now() : 0, prefixHash: `sample-set:${set.id}` },
+  });
+  store.db.prepare('UPDATE runs SET input_size = NULL, input_mtime_ms = NULL, input_prefix_hash = NULL WHERE id = ?').run(runId);
+  store.close();
+  await page.reload();
+  const banner = page.getByRole('alert', { name: 'Interrupted runs' });
+  await expect(banner).toContainText(runId.slice(0, 8));
+  await banner.getByRole('button', { name: `Resume run ${runId.slice(0, 8)}` }).click();
+  await waitFinished(page);
+  await expect(page.getByRole('progressbar', { name: 'Run progress' })).toHaveAttribute('aria-valuenow', '100');
+  await expect(page.getByRole('region', { name: 'Run' }).getByLabel('Run status')).toHaveText('succeeded');
+});
+
+/** Writes a finished run with `n` request rows straight into the studio's database. */
+function seedRun(dataDir: string, n: number): string {
+  const store = openStore(join(dataDir, 'outbound.db'));
+  try {
+    const runId = store.createRun({ destination: 'Bulk API', audience: 'Everyone', config: {} });
+    const runKey = store.runKey(runId)!;
+    const insert = store.db.prepare(
+      `INSERT INTO requests (run, session, request_id, step, attempt, method, url, request_headers, request_body, record_keys, record_count, started_at, answered_at, status, response_headers, response_body, body_bytes, ttfb_ms, total_ms, failed)
+       VALUES (?, 1, ?, 'add', 1, 'POST', ?, '{"content-type":"application/json"}', ?, ?, 1, ?, ?, ?, '{"content-type":"application/json"}', '{"ok":true}', 11, 3, 5, ?)`,
+    );
+    const t0 = Date.now() - 60_000;
+    store.db.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const status = i % 50 === 0 ? 503 : 200;
+        insert.run(runKey, `r${i}`, `http://127.0.0.1:9/api/members/k${i}`, `{"id":"k${i}"}`, `["k${i}"]`, t0 + i, t0 + i + 5, status, status === 200 ? 0 : 1);
+      }
+    })();
+    store.db.prepare("UPDATE runs SET status = 'succeeded', started_at = ?, finished_at = ?, records_total = ?, records_succeeded = ?, requests_sent = ? WHERE id = ?").run(t0, t0 + n, n, n, n, runId);
+    return runId;
+  } finally {
+    store.close();
+  }
+}
