@@ -135,10 +135,10 @@ describe('findJsonError', () => {
   });
 
   it.each([
-    ['{"a": 1,}', 1, 9, /property name/],
+    ['{"a": 1,}', 1, 9, /trailing comma/],
     ['{"users": [{"id": "1"}{"id": "2"}]}', 1, 23, /"," or "]"/],
-    ['{\n  "name": "a\nb"\n}', 2, 13, /line break/],
-    ['{"a": 1} x', 1, 10, /after the JSON value/],
+    ['{\n  "name": "a\nb"\n}', 2, 13, /control character U\+000A must be escaped/],
+    ['{"a": 1} x', 1, 10, /after the end of the JSON value/],
     ['{"a": ', 1, 7, /end of input/],
   ])('%j fails at line %i column %i', (text, line, column, message) => {
     const err = findJsonError(text);

@@ -13,7 +13,7 @@ describe('readJsonArray', () => {
     expect(items).toEqual([
       { ok: true, line: 2, value: { id: 'p-1', person: { email: 'ann@example.com' }, tags: ['a]', '[b', '{c}'] } },
       { ok: true, line: 3, value: { id: 'p-2', note: 'a "quoted" ] bracket, and a comma', nested: [[1, 2], { x: [3] }] } },
-      { ok: false, line: 4, error: expect.stringMatching(/^invalid JSON at line 4 column 37: Unexpected token 'b'/) },
+      { ok: false, line: 4, error: expect.stringMatching(/^invalid JSON at line 4 column 37: expected a value, found "b"/) },
       { ok: true, line: 5, value: { id: 'p-4', path: 'C:\\dir\\', emoji: '👩‍💻' } },
     ]);
   });
@@ -50,7 +50,7 @@ describe('readJsonArray', () => {
   it('reports the position of an error inside a multi-line element', () => {
     expect(parseJsonArrayText('[{"a": 1},\n {\n  "b": 2,\n  "c": tru\n }, {"d": 4}]')).toEqual([
       { ok: true, line: 1, value: { a: 1 } },
-      { ok: false, line: 2, error: "invalid JSON at line 4 column 11: Unexpected token '\\n'" },
+      { ok: false, line: 2, error: 'invalid JSON at line 4 column 8: "tru" is not a value (did you mean true?)' },
       { ok: true, line: 5, value: { d: 4 } },
     ]);
   });

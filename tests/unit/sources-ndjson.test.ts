@@ -16,7 +16,7 @@ describe('readNdjson', () => {
     const bad = items[2]!;
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
-      expect(bad.error).toMatch(/^invalid JSON at column 31: Unexpected token 'x'/);
+      expect(bad.error).toMatch(/^invalid JSON at column 31: expected a value, found "x"/);
       expect(bad.error).not.toContain('is not valid JSON'); // no echo of the whole line
     }
     expect(items[3]).toMatchObject({ ok: true, line: 6, value: { id: 'p-4', ltv: '12.50' } });

@@ -34,18 +34,7 @@ export function formatTemplateError(e: TemplateError): string {
 }
 
 /** 1-based line/column of a 0-based offset in `text`. */
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: end - lineStart + 1 };
-}
+export { lineColumnAt } from '../../shared/json-locate.js';
 
 /** 0-based offset of a 1-based line and 0-based column in `text`. */
 export function offsetOf(text: string, line: number, column0: number): number {

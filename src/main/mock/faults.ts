@@ -4,7 +4,7 @@
 // constructor so the per-request work is a counter, a PRNG draw and a lookup.
 
 import { STATUS_CODES } from 'node:http';
-import { createPrng, hashString } from './prng.js';
+import { hashString, mulberry32 as createPrng } from '../../shared/prng.js';
 import { ROUTE_KEYS, type RouteKey, type RouteRule, type Scenario, type ScenarioAnswer } from './scenario.js';
 
 export interface CompiledAnswer {

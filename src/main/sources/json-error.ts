@@ -1,5 +1,6 @@
 // Where did JSON.parse fail? V8 gives a position for most errors but not for
-// "Unexpected token 'x', ... is not valid JSON"; for those a small validator finds it.
+// "Unexpected token 'x', ... is not valid JSON"; for those the shared locator finds it.
+import { locateJsonError } from '../../shared/json-locate.js';
 
 export interface JsonErrorDetail {
   /** 0-based character offset into the parsed text, when known. */
@@ -19,8 +20,9 @@ export function jsonErrorDetail(text: string, err: unknown): JsonErrorDetail {
   }
   // "Unexpected token 'x', "<echo of the input>" is not valid JSON": drop the echo.
   const reason = printable(message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ''));
-  const offset = findJsonErrorOffset(text);
-  return { offset: offset < 0 ? undefined : offset, reason };
+  const found = locateJsonError(text);
+  // The locator's reason goes with its position (V8's may name a later character).
+  return found ? { offset: found.pos, reason: found.reason } : { offset: undefined, reason };
 }
 
 /** V8 quotes the offending character raw; a newline or tab would break a one-line message. */
@@ -30,106 +32,5 @@ function printable(text: string): string {
 
 /** Offset of the first syntax error in `text`, or -1 when none is found. Error path only. */
 export function findJsonErrorOffset(text: string): number {
-  let i = 0;
-  const fail = (at: number): never => {
-    throw new LocatedError(at);
-  };
-  const ws = (): void => {
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-      else break;
-    }
-  };
-  const literal = (word: string): void => {
-    for (let k = 0; k < word.length; k++) {
-      if (text[i] !== word[k]) fail(i);
-      i++;
-    }
-  };
-  const string = (): void => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) fail(i);
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        return;
-      }
-      if (c < 0x20) fail(i);
-      if (c === 92) {
-        const e = text[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail(i);
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-        else fail(i);
-      } else i++;
-    }
-  };
-  const number = (): void => {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0].length === 0) fail(i);
-    i += m![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(i);
-        string();
-        ws();
-        if (text[i] !== ':') fail(i);
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail(i);
-      }
-    } else if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail(i);
-      }
-    } else if (ch === '"') string();
-    else if (ch === 't') literal('true');
-    else if (ch === 'f') literal('false');
-    else if (ch === 'n') literal('null');
-    else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) number();
-    else fail(i);
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : -1;
-  } catch (err) {
-    if (err instanceof LocatedError) return err.offset;
-    return -1; // e.g. nesting deep enough to overflow the stack
-  }
-}
-
-class LocatedError {
-  constructor(readonly offset: number) {}
+  return locateJsonError(text)?.pos ?? -1;
 }

@@ -3,7 +3,7 @@
 // values real data has. Deterministic: the same (count, seed) gives byte-identical output
 // anywhere, and a smaller count is a prefix of a larger one. Lazy, so count may be 10 million.
 import { createHash } from 'node:crypto';
-import { chance, intBetween, mulberry32, pick, type Rng } from './prng.js';
+import { chance, intBetween, mulberry32, pick, type Rng } from '../../shared/prng.js';
 
 /** The audiences every sample profile belongs to 1–3 of. */
 export const SAMPLE_SEGMENT_IDS = [

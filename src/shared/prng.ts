@@ -1,5 +1,6 @@
 // Seeded PRNG: mulberry32. Pure 32-bit integer arithmetic, so the same seed gives the same
-// sequence on every machine and Node version (unlike Math.random).
+// sequence on every machine and Node version (unlike Math.random). Sample profiles and the
+// mock's fault injection both use it. Not for anything security related.
 
 export type Rng = () => number;
 
@@ -26,4 +27,14 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
 
 export function chance(rng: Rng, p: number): boolean {
   return rng() < p;
+}
+
+/** FNV-1a, to derive independent streams (e.g. one per mock route) from one seed. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
