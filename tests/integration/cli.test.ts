@@ -1,7 +1,7 @@
 // The CLI contract of DESIGN.md: commands, outputs and exit codes, including every kind of
 // bad input, each with an error that says what and where.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../src/main/mock/index.js';
@@ -115,6 +115,19 @@ describe('bad input: exit 2, nothing sent, the error says what and where', () =>
     const flag = await cli(['run', cfg, '--input', input, '--bogus']);
     expect([flag.code, flag.stderr]).toEqual([2, expect.stringMatching(/bogus/)]);
     expect((await cli(['run', cfg])).stderr).toMatch(/--input/);
+  });
+
+  it('a corrupt database is refused with its path, nothing is sent, and the file is left as it was', async () => {
+    const db = join(dir, 'corrupt.db');
+    const garbage = Buffer.from('this is not a database, but it is somebody\'s file\n'.repeat(100));
+    writeFileSync(db, garbage);
+    const before = mock.journal.size;
+    const res = await cli(['run', writeConfig('corrupt-db.json', good()), '--input', input, '--db', db]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(db);
+    expect(res.stderr).toMatch(/not an Outbound database|corrupt|not a database/i);
+    expect(mock.journal.size).toBe(before);
+    expect(readFileSync(db).equals(garbage)).toBe(true);
   });
 
   it('preview reports a bad template with exit 2 and an error naming it', async () => {
