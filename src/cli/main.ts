@@ -4,6 +4,7 @@ import { mockCommand } from './commands/mock.js';
 import { oauthCommand } from './commands/oauth.js';
 import { previewCommand } from './commands/preview.js';
 import { sampleCommand } from './commands/sample.js';
+import { schemaCommand } from './commands/schema.js';
 import { exportLogCommandCli, logCommandCli, runsCommandCli } from './commands/history.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -21,6 +22,7 @@ usage: outbound <command> [options]
   mock [--port N] [--scenario <file>]                            start the mock endpoint
   oauth <config> [--json]                                        fetch a token, print the exchange (secrets masked)
   sample --count N [--seed S]                                    write N generated XDM-style profiles as NDJSON
+  schema                                                         print the export config's JSON Schema
 
 inputs: .ndjson/.jsonl, .csv (header row), .json (an array)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, Command> = {
   mock: mockCommand,
   oauth: oauthCommand,
   sample: sampleCommand,
+  schema: schemaCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
