@@ -105,6 +105,11 @@ test('the OAuth tester fetches a token from the mock endpoint and counts down it
   // The exchange is shown with the client secret masked.
   await expect(page.getByRole('region', { name: 'Token request' })).not.toContainText('demo-secret');
   await expect(page.getByRole('status', { name: 'Status bar' })).toContainText(/token valid \d/);
+  // Then one request to a step's URL with that token.
+  const probe = page.getByRole('region', { name: 'Test request' });
+  await probe.getByLabel('Test request step').selectOption('getAudience');
+  await probe.getByRole('button', { name: 'Send test request' }).click();
+  await expect(probe.getByLabel(/^Status 2\d\d$/)).toBeVisible();
   await page.screenshot({ path: `${SCREENS}/studio-oauth.png` });
 });
 

@@ -1,8 +1,60 @@
 // The OAuth tester: fetch a token with the current destination's OAuth settings and see
-// the exchange (secrets masked), the token's type, scopes, expiry and JWT claims.
+// the exchange (secrets masked), the token's type, scopes, expiry and JWT claims; then send
+// one test request to a step's URL with the token.
 import { useEffect, useState } from 'react';
 import { actions, useStudio } from '../state/store.js';
+import type { StepName } from '../../shared/config.js';
 import { formatCountdown, statusTone } from '../lib/format.js';
+
+const TEST_STEPS: Array<{ step: StepName; label: string }> = [
+  { step: 'getAudience', label: 'Get audience' },
+  { step: 'add', label: 'Add (first request of the preview)' },
+  { step: 'remove', label: 'Remove (first request of the preview)' },
+];
+
+/** Sends the first previewed request of a step with the token (the service fetches it). */
+function TestRequest() {
+  const form = useStudio((s) => s.form);
+  const sent = useStudio((s) => s.sent);
+  const enabled = TEST_STEPS.filter(({ step }) => form[step].enabled);
+  const [step, setStep] = useState<StepName>(enabled[0]?.step ?? 'add');
+  if (enabled.length === 0) return null;
+  const mine = sent && sent.step === step && sent.index === 0 ? sent : null;
+  return (
+    <section className="form-section" aria-label="Test request">
+      <h3>Test request with this token</h3>
+      <div className="send-row">
+        <label>
+          Step{' '}
+          <select aria-label="Test request step" value={step} onChange={(e) => setStep(e.target.value as StepName)}>
+            {enabled.map((s) => (
+              <option key={s.step} value={s.step}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" disabled={mine?.pending === true} onClick={() => void actions.sendRequest(step, 0, form[step].url)}>
+          Send test request
+        </button>
+        {mine?.pending && <span className="muted">Sending…</span>}
+      </div>
+      {mine && !mine.pending && (
+        <div aria-label="Test response" role="status">
+          {mine.response?.status !== undefined ? (
+            <span className={`status-pill ${statusTone(mine.response.status)}`} aria-label={`Status ${mine.response.status}`}>
+              {mine.response.status}
+            </span>
+          ) : (
+            <span className="verdict error">✗ {mine.error ?? mine.response?.error ?? 'failed'}</span>
+          )}{' '}
+          {mine.response?.verdict && <span>{mine.response.verdict}</span>}
+          {mine.response?.body && <pre className="mono code-block">{mine.response.body}</pre>}
+        </div>
+      )}
+    </section>
+  );
+}
 
 /** Re-renders every second while mounted. */
 export function useNow(active = true): number {
@@ -151,6 +203,7 @@ export function OAuthView() {
               />
             )}
           </div>
+          {token.ok && <TestRequest />}
         </div>
       )}
     </div>
