@@ -14,7 +14,7 @@ export default tseslint.config(
     rules: {},
   },
   {
-    files: ['src/main/engine/**', 'src/main/sources/**', 'src/main/mock/**', 'src/main/store/**', 'src/cli/**', 'src/main/service.ts', 'src/main/service/**', 'src/main/ipc-schemas.ts'],
+    files: ['src/main/engine/**', 'src/main/sources/**', 'src/main/mock/**', 'src/main/store/**', 'src/main/runs/**', 'src/cli/**', 'src/main/service.ts', 'src/main/service/**', 'src/main/ipc-schemas.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electron] }] },
   },
   {

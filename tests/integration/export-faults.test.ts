@@ -80,6 +80,25 @@ describe('retries', () => {
   });
 });
 
+describe('idempotency keys', () => {
+  it('are off by default; when on, one key per request, the same on every retry', async () => {
+    mock = await startMock({ scenario: { add: { sequence: [{ status: 503 }, { status: 429, headers: { 'Retry-After': '0' } }], then: 'passthrough' } } });
+    await run(config(mockDestination(mock.url, { concurrency: 1 })), people(10));
+    expect(mock.journal.entries().some((e) => 'idempotency-key' in e.headers)).toBe(false);
+
+    mock.setScenario({ add: { sequence: [{ status: 503 }, { status: 429, headers: { 'Retry-After': '0' } }], then: 'passthrough' } });
+    mock.journal.clear();
+    await run(config(mockDestination(mock.url, { concurrency: 1, idempotencyKey: 'X-Request-Key' })), people(20));
+    const adds = mock.journal.entries().filter((e) => e.route === 'add');
+    expect(adds.map((e) => e.status)).toEqual([503, 429, 200, 200]);
+    const keys = adds.map((e) => e.headers['x-request-key']);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).toBe(keys[0]);
+    expect(keys[3]).not.toBe(keys[0]);
+  });
+});
+
 describe('pacing', () => {
   it('requestsPerHour spaces request starts evenly across steps, measured at the server', async () => {
     server = await startCaptureServer();
@@ -135,6 +154,13 @@ describe('OAuth tokens', () => {
     expect(form.get('client_secret')).toBe('demo-secret');
     expect(form.get('scope')).toBe('audiences:write');
     expect(token.headers['authorization']).toBeUndefined();
+  });
+
+  it('a token endpoint that answers 503 twice is retried like any request', async () => {
+    mock = await startMock({ scenario: { token: { sequence: [{ status: 503 }, { reset: true }], then: 'passthrough' } } });
+    const summary = await run(config(mockDestination(mock.url)), people(3));
+    expect(summary.status).toBe('succeeded');
+    expect(mock.journal.entries().filter((e) => e.route === 'token').map((e) => e.status)).toEqual([503, null, 200]);
   });
 
   it('a token endpoint that refuses aborts the run before any member is sent', async () => {

@@ -127,8 +127,8 @@ describe('studio runs', () => {
     const service = open();
     const { config, destId } = await demo(service);
     const file = join(dir, 'profiles.ndjson');
-    await writeFile(file, Array.from(generateProfiles(400, 9), (p) => p).map((p) => JSON.stringify(p)).join('\n') + '\n');
-    const slow = { ...config, destination: { ...(config['destination'] as object), concurrency: 1, requestsPerHour: 36_000 } };
+    await writeFile(file, Array.from(generateProfiles(200, 9), (p) => p).map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const slow = { ...config, destination: { ...(config['destination'] as object), concurrency: 1, requestsPerHour: 72_000 } };
     const { runId } = await service.startRun({ config: slow, destinationId: destId, input: { path: file } });
     await new Promise((r) => setTimeout(r, 300));
     const paused = await service.pauseRun(runId);
@@ -140,7 +140,7 @@ describe('studio runs', () => {
     expect((await service.resumeRun(runId))?.state).toBe('running');
     const cancelled = await service.cancelRun(runId);
     expect(cancelled).toMatchObject({ state: 'finished', status: 'aborted' });
-    expect(cancelled?.records.total).toBe(400);
+    expect(cancelled?.records.total).toBe(200);
     // Next launch: the run is offered, and resuming it delivers the rest.
     await service.close();
     const again = open();
@@ -149,7 +149,7 @@ describe('studio runs', () => {
     await again.resumeInterrupted(runId);
     const done = await finished(again, runId);
     expect(done.status).toBe('succeeded');
-    expect((await again.getRun(runId))?.records).toMatchObject({ total: 400, failed: 0 });
+    expect((await again.getRun(runId))?.records).toMatchObject({ total: 200, failed: 0 });
   }, 20_000);
 
   it('retries the failed records of a run', async () => {

@@ -4,6 +4,7 @@
 import type { OAuthConfig } from '../../shared/config.js';
 import type { HttpClient } from './http.js';
 import { createRedactor, formEncode, maskToken, type Redactor } from './redact.js';
+import { sendWithRetry, type RetryDelayOptions } from './retry.js';
 import type { HttpRequestSpec, Timings } from './types.js';
 
 export type TokenErrorKind = 'unreachable' | 'http' | 'not-json' | 'no-access-token' | 'timeout';
@@ -102,11 +103,22 @@ function maskTokensInBody(body: string, tokens: Array<unknown>): string {
   return out;
 }
 
-async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => number): Promise<FetchedToken> {
+/** How a provider retries a token endpoint that answers 429/5xx or fails to connect. */
+export interface TokenRetry {
+  maxAttempts: number;
+  delay?: RetryDelayOptions;
+}
+
+async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => number, retry?: TokenRetry): Promise<FetchedToken> {
   const req = buildTokenRequest(cfg);
   const redact = redactorFor(cfg, req);
   const url = cfg.tokenUrl;
-  const result = await client.execute(req);
+  // A token endpoint has bad moments like any other: retried as requests are (a 4xx is final).
+  const { result } = await sendWithRetry(client, req, {
+    maxAttempts: retry?.maxAttempts ?? 1,
+    retryOnErrors: (retry?.maxAttempts ?? 1) > 1,
+    ...(retry?.delay ? { delay: retry.delay } : {}),
+  });
 
   if (!result.ok) {
     if (result.kind === 'timeout') {
@@ -181,6 +193,8 @@ export interface TokenProviderOptions {
   /** ms since the epoch. */
   now?: () => number;
   onExchange?: (ex: TokenExchange) => void;
+  /** Retry transient token endpoint failures (default: one attempt). */
+  retry?: TokenRetry;
 }
 
 export interface TokenProvider {
@@ -202,7 +216,7 @@ export function createTokenProvider(cfg: OAuthConfig, client: HttpClient, opts: 
     getToken(): Promise<string> {
       if (cached && now() < cached.refreshAt) return Promise.resolve(cached.token);
       if (inflight) return inflight;
-      inflight = fetchToken(cfg, client, now)
+      inflight = fetchToken(cfg, client, now, opts.retry)
         .then(({ exchange, accessToken }) => {
           const { obtainedAt, expiresAt } = exchange.token;
           // Refresh skewMs early, but never later than half-way through a short-lived token

@@ -143,7 +143,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const pacer: Pacer = createPacer(d.requestsPerHour);
   let tokens: TokenProvider | undefined;
   if (d.oauth && http) {
-    tokens = createTokenProvider(d.oauth, http);
+    tokens = createTokenProvider(d.oauth, http, { retry: { maxAttempts: d.retryOnErrors ? d.maxAttempts : 1, ...(opts.retryDelay ? { delay: opts.retryDelay } : {}) } });
   }
 
   let fatal: string | undefined;

@@ -29,8 +29,6 @@ export class LiveRun {
   private finished: { status: RunStatusView; at: number; error?: string } | null = null;
   private succeeded = 0;
   private failed = 0;
-  private baseSucceeded = 0;
-  private baseFailed = 0;
   private sent = 0;
   private retried = 0;
   private readonly byStatus: Record<string, number> = {};
@@ -48,12 +46,6 @@ export class LiveRun {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
     this.total = opts.total ?? null;
-  }
-
-  /** Records settled in earlier sessions (a resume): they count as done from the start. */
-  setBase(succeeded: number, failed: number): void {
-    this.baseSucceeded = succeeded;
-    this.baseFailed = failed;
   }
 
   get state(): RunState {
@@ -138,8 +130,9 @@ export class LiveRun {
 
   snapshot(): RunProgress {
     this.roll();
-    const succeeded = this.baseSucceeded + this.succeeded;
-    const failed = this.baseFailed + this.failed;
+    // The engine's counts cover the whole run: a resume counts earlier sessions' records too.
+    const succeeded = this.succeeded;
+    const failed = this.failed;
     const done = Math.max(succeeded + failed, 0);
     const recent = this.series.slice(-RATE_WINDOW);
     const elapsedMs = (this.finished?.at ?? this.now()) - this.startedAt;

@@ -232,6 +232,11 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
           if (active.get(runId) === entry) active.delete(runId);
         }, 60_000).unref?.();
         finished.set(runId, live);
+        // Only the last few finished runs keep a live snapshot; older ones show from history.
+        for (const id of finished.keys()) {
+          if (finished.size <= 20) break;
+          finished.delete(id);
+        }
       }
     })();
     active.set(runId, entry);
@@ -423,7 +428,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         if (r.requestId === row.requestId && r.session === row.session) attempts.push(r);
         if (attempts.length >= 50) break;
       }
-      const records = outcomesFor(store, runId, row);
+      const records = outcomesFor(store, runId, row, attempts);
       return {
         id: row.id,
         requestId: row.requestId,
@@ -546,21 +551,21 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
   return manager;
 }
 
-/** The records a request carried and how each ended (by key). */
-function outcomesFor(store: Store, runId: string, row: RequestRow): RequestDetail['records'] {
+/**
+ * The records a request carried and how each ended. Failures come from the store's failure
+ * list (small: only failed records have rows); a record that did not fail was delivered
+ * when an attempt of this request was acknowledged, else it is still unsettled.
+ */
+function outcomesFor(store: Store, runId: string, row: RequestRow, attempts: RequestRow[]): RequestDetail['records'] {
   if (row.recordKeys.length === 0) return [];
-  const run = store.runKey(runId);
-  const keys = row.recordKeys.slice(0, 1000);
   const want = new Map<string, RequestDetail['records'][number]>();
-  for (const k of keys) want.set(k, { key: k, status: 'unsettled', reason: null });
-  if (run === undefined) return [...want.values()];
-  const rows = store
-    .stmt('SELECT key, status, reason FROM record_outcomes WHERE run = ? AND key IN (SELECT value FROM json_each(?))')
-    .all(run, JSON.stringify(keys)) as Array<{ key: string; status: 'succeeded' | 'failed'; reason: string | null }>;
-  for (const o of rows) {
+  for (const k of row.recordKeys.slice(0, 1000)) want.set(k, { key: k, status: 'unsettled', reason: null });
+  const acknowledged = attempts.some((a) => a.status !== null && a.status >= 200 && a.status <= 299);
+  if (acknowledged) for (const r of want.values()) r.status = 'succeeded';
+  for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
     const hit = want.get(o.key);
     if (hit) {
-      hit.status = o.status;
+      hit.status = 'failed';
       hit.reason = o.reason;
     }
   }

@@ -34,7 +34,7 @@ export function StatusBar() {
         </span>
         {tokenText}
       </button>
-      <button type="button" className="status-item" aria-label="Run status" onClick={() => actions.setPlace('runs')}>
+      <button type="button" className="status-item" title="Open the run view" onClick={() => actions.setPlace('runs')}>
         {runText(progress)}
       </button>
       <span className="status-item">{pending ? 'previewing…' : 'preview up to date'}</span>

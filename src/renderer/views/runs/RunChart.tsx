@@ -9,7 +9,8 @@ export function RunChart({ series }: { series: RunSeriesPoint[] }) {
   const points = series.slice(-120);
   const maxRate = Math.max(1, ...points.map((p) => p.recordsPerSec));
   const maxLat = Math.max(1, ...points.map((p) => p.p95Ms ?? 0));
-  const n = Math.max(points.length, 1);
+  // At least a minute of slots, so the first seconds do not stretch across the chart.
+  const n = Math.max(points.length, 60);
   const bw = (W - PAD * 2) / n;
   const x = (i: number) => PAD + i * bw;
   const yRate = (v: number) => H - PAD - (v / maxRate) * (H - PAD * 2);
@@ -20,7 +21,6 @@ export function RunChart({ series }: { series: RunSeriesPoint[] }) {
       .filter((d): d is { v: number; i: number } => d.v !== null)
       .map((d, k) => `${k === 0 ? 'M' : 'L'}${(x(d.i) + bw / 2).toFixed(1)},${yLat(d.v).toFixed(1)}`)
       .join(' ');
-  const last = points[points.length - 1];
   return (
     <figure className="run-chart" aria-label="Throughput and latency">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Throughput up to ${maxRate} records/s; p95 latency up to ${Math.round(maxLat)} ms`}>
@@ -40,7 +40,7 @@ export function RunChart({ series }: { series: RunSeriesPoint[] }) {
           {points[0]?.t ?? 0}s
         </text>
         <text x={W - PAD} y={H - 6} className="label" textAnchor="end">
-          {last?.t ?? 0}s
+          {(points[0]?.t ?? 0) + n - 1}s
         </text>
       </svg>
       <figcaption className="legend">

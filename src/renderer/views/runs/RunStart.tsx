@@ -50,11 +50,11 @@ export function RunStart() {
           <legend className="label-like">Input</legend>
           <label className="inline">
             <input type="radio" name="run-input" checked={kind === 'samples'} onChange={() => setKind('samples')} />
-            Sample set
+            Saved profiles
           </label>
           <label className="inline">
             <input type="radio" name="run-input" checked={kind === 'file'} onChange={() => setKind('file')} />
-            File
+            A file on disk
           </label>
         </fieldset>
         {kind === 'samples' ? (
