@@ -48,7 +48,7 @@ const seconds = (performance.now() - started) / 1000;
 if (memTimer) clearInterval(memTimer);
 recorder?.close();
 store?.close();
-if (store) rmSync(dbPath, { force: true });
+if (store) for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) rmSync(f, { force: true });
 process.stdout.write(
   JSON.stringify({ status: summary.status, records: summary.records.succeeded, seconds, recordsPerSecond: summary.records.succeeded / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
 );

@@ -75,6 +75,25 @@ describe('outbound run', () => {
     expect(log.stdout).toMatch(/ltv.*cannot coerce "not a number" to number/);
   });
 
+  it('retry-failed re-sends only the failed records and counts the whole run', async () => {
+    const cfg = good();
+    Object.assign(cfg.destination, { retryOnErrors: false, concurrency: 1 });
+    mock.setScenario({ webhook: { sequence: [{ passthrough: true }, { status: 500 }], then: 'passthrough' } });
+    const db = join(dir, 'retry.db');
+    const first = await cli(['run', writeConfig('retry.json', cfg), '--input', input, '--db', db, '--json']);
+    mock.setScenario(undefined);
+    expect(first.code).toBe(1);
+    const { runId } = JSON.parse(first.stdout);
+    expect(JSON.parse(first.stdout).records).toMatchObject({ total: 25, succeeded: 15, failed: 10 });
+    const before = mock.journal.size;
+    const again = await cli(['retry-failed', runId, '--db', db, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ runId, status: 'succeeded', records: { total: 25, succeeded: 25, failed: 0 } });
+    const resent = mock.journal.entries().slice(-(mock.journal.size - before));
+    expect(resent).toHaveLength(1);
+    expect(JSON.parse(resent[0]!.body).users.map((u: { id: string }) => u.id)).toEqual(['u11', 'u12', 'u13', 'u14', 'u15', 'u16', 'u17', 'u18', 'u19', 'u20']);
+  });
+
   it('an aborted run exits 3 and says how to resume', async () => {
     const cfg = good();
     Object.assign(cfg.destination, { getAudience: { enabled: true, url: `${mock.url}/hooks/none`, filterPath: "tables[?name=='{{audience_name}}']" } });
@@ -136,6 +155,16 @@ describe('bad input: exit 2, nothing sent, the error says what and where', () =>
     const res = await cli(['preview', writeConfig('preview-bad.json', cfg), '--input', input]);
     expect(res.code).toBe(2);
     expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ where: 'destination.add.bodyTemplate', line: expect.any(Number) });
+  });
+});
+
+describe('outbound schema', () => {
+  it('prints a JSON Schema that knows every top-level section', async () => {
+    const res = await cli(['schema']);
+    expect(res.code).toBe(0);
+    const schema = JSON.parse(res.stdout);
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['version', 'destination', 'audience', 'records']));
   });
 });
 

@@ -37,7 +37,7 @@ describe('openStore', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['destinations', 'record_outcomes', 'requests', 'runs', 'sample_sets', 'samples']);
+    expect(tables).toEqual(['destinations', 'record_failures', 'requests', 'runs', 'sample_sets', 'samples', 'settled_batches']);
     const id = store.createRun({ ...run, inputPath: '/data/in.ndjson', inputIdentity: { size: 10, mtimeMs: 1.5, prefixHash: 'ab' } });
     store.close();
 

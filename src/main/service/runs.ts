@@ -428,7 +428,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         if (r.requestId === row.requestId && r.session === row.session) attempts.push(r);
         if (attempts.length >= 50) break;
       }
-      const records = outcomesFor(store, runId, row, attempts);
+      const records = outcomesFor(store, runId, row);
       return {
         id: row.id,
         requestId: row.requestId,
@@ -556,18 +556,13 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
  * list (small: only failed records have rows); a record that did not fail was delivered
  * when an attempt of this request was acknowledged, else it is still unsettled.
  */
-function outcomesFor(store: Store, runId: string, row: RequestRow, attempts: RequestRow[]): RequestDetail['records'] {
-  if (row.recordKeys.length === 0) return [];
-  const want = new Map<string, RequestDetail['records'][number]>();
-  for (const k of row.recordKeys.slice(0, 1000)) want.set(k, { key: k, status: 'unsettled', reason: null });
-  const acknowledged = attempts.some((a) => a.status !== null && a.status >= 200 && a.status <= 299);
-  if (acknowledged) for (const r of want.values()) r.status = 'succeeded';
-  for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
-    const hit = want.get(o.key);
-    if (hit) {
-      hit.status = 'failed';
-      hit.reason = o.reason;
-    }
-  }
-  return [...want.values()];
+/** The records a request carried and their outcome as the store has it (latest wins). */
+function outcomesFor(store: Store, runId: string, row: RequestRow): RequestDetail['records'] {
+  const keys = row.recordKeys.slice(0, 1000);
+  if (keys.length === 0) return [];
+  const known = store.outcomesByKey(runId, keys);
+  return keys.map((key) => {
+    const o = known.get(key);
+    return o ? { key, status: o.status, reason: o.reason } : { key, status: 'unsettled' as const, reason: null };
+  });
 }

@@ -6,17 +6,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunCounts } from '../engine/types.js';
 import * as destinations from './destinations.js';
+import * as outcomes from './outcomes.js';
 import { PlaintextSecretError, StoreError, toStoreError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import {
-  toOutcomeRow,
   toRequestRow,
   toRunRow,
   type CreateRunInput,
   type DestinationInput,
   type DestinationRow,
   type DestinationSummaryRow,
-  type OutcomeDbRow,
   type OutcomeQuery,
   type OutcomeRow,
   type RequestDbRow,
@@ -40,7 +39,7 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
 }
 
-const OUR_TABLES = new Set(['destinations', 'sample_sets', 'samples', 'runs', 'requests', 'record_outcomes']);
+const OUR_TABLES = new Set(['destinations', 'sample_sets', 'samples', 'runs', 'requests', 'settled_batches', 'record_failures']);
 
 export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
   const readonly = opts.readonly ?? false;
@@ -148,6 +147,9 @@ export class Store {
       throw toStoreError(err, this.path, doing);
     }
   }
+
+  /** `stmt` as a function value, for the store's read modules. */
+  readonly prepare = (sql: string): Stmt => this.stmt(sql);
 
   /** A cached prepared statement. */
   stmt(sql: string): Stmt {
@@ -323,26 +325,12 @@ export class Store {
 
   // ---- record outcomes ----------------------------------------------------------------
 
+  /** One page of a run's record outcomes in seq order (failures and successes merged). */
   runOutcomes(runId: string, q: OutcomeQuery = {}): OutcomeRow[] {
     return this.guard('reading record outcomes', () => {
       const run = this.runKey(runId);
       if (run === undefined) return [];
-      // The status is a literal so failures are read through their partial index.
-      const where = ['o.run = ?'];
-      const params: unknown[] = [run];
-      if (q.failedOnly) where.push("o.status = 'failed'");
-      if (q.afterSeq !== undefined) {
-        where.push('o.seq > ?');
-        params.push(q.afterSeq);
-      }
-      params.push(Math.max(0, Math.floor(q.limit ?? 1000)), Math.max(0, Math.floor(q.offset ?? 0)));
-      const rows = this.stmt(
-        `SELECT o.seq, o.key, o.action, o.status, o.reason, o.location, coalesce(o.request_id, r.request_id) AS request_id,
-                o.line, o.settled_at
-         FROM record_outcomes o LEFT JOIN requests r ON r.n = o.request_n
-         WHERE ${where.join(' AND ')} ORDER BY o.seq LIMIT ? OFFSET ?`,
-      ).all(...params) as OutcomeDbRow[];
-      return rows.map(toOutcomeRow);
+      return outcomes.outcomePage(this.prepare, run, q);
     });
   }
 
@@ -356,45 +344,37 @@ export class Store {
     }
   }
 
-  private seqSet(runId: string, status: 'succeeded' | 'failed'): SettledSet {
-    return this.guard('reading record outcomes', () => {
-      const run = this.runKey(runId);
-      if (run === undefined) return new SeqBitset(0);
-      const max = this.stmt('SELECT max(seq) FROM record_outcomes WHERE run = ?').pluck().get(run) as number | null;
-      if (max === null) return new SeqBitset(0);
-      // Pages of seqs by key (a row-by-row cursor is ~10x slower for 10 M rows); the status
-      // is a literal so failures come from their partial index.
-      const page = this.stmt(
-        `SELECT seq FROM record_outcomes WHERE run = ? AND status = '${status}' AND seq > ? ORDER BY seq LIMIT 65536`,
-      ).pluck();
-      const set = new SeqBitset(max + 1);
-      let after = -1;
-      for (;;) {
-        const seqs = page.all(run, after) as number[];
-        for (const seq of seqs) set.add(seq);
-        if (seqs.length < 65536) return set;
-        after = seqs[seqs.length - 1]!;
-      }
-    });
-  }
-
   /** Seqs whose records were delivered: a resume skips them. */
   settledSeqs(runId: string): SettledSet {
-    return this.seqSet(runId, 'succeeded');
+    return this.guard('reading record outcomes', () => {
+      const run = this.runKey(runId);
+      return run === undefined ? new SeqBitset(0) : outcomes.succeededSet(this.prepare, run);
+    });
   }
 
   /** Seqs whose latest outcome is a failure: retry-failed sends them again. */
   failedSeqs(runId: string): SettledSet {
-    return this.seqSet(runId, 'failed');
+    return this.guard('reading record outcomes', () => {
+      const run = this.runKey(runId);
+      return run === undefined ? new SeqBitset(0) : outcomes.failedSet(this.prepare, run);
+    });
   }
 
   outcomeCounts(runId: string): RunCounts {
     return this.guard('counting record outcomes', () => {
       const run = this.runKey(runId);
-      if (run === undefined) return { total: 0, succeeded: 0, failed: 0 };
-      const total = this.stmt('SELECT count(*) FROM record_outcomes WHERE run = ?').pluck().get(run) as number;
-      const failed = this.stmt("SELECT count(*) FROM record_outcomes WHERE run = ? AND status = 'failed'").pluck().get(run) as number;
-      return { total, succeeded: total - failed, failed };
+      return run === undefined ? { total: 0, succeeded: 0, failed: 0 } : outcomes.outcomeCounts(this.prepare, run);
+    });
+  }
+
+  /**
+   * How the records with these keys ended (their latest outcome; keys never settled are
+   * absent): what a request's detail view shows for the records it carried.
+   */
+  outcomesByKey(runId: string, keys: readonly string[]): Map<string, { status: 'succeeded' | 'failed'; reason: string | null }> {
+    return this.guard('reading record outcomes', () => {
+      const run = this.runKey(runId);
+      return run === undefined ? new Map() : outcomes.outcomesByKey(this.prepare, run, keys);
     });
   }
 

@@ -8,8 +8,10 @@
 // - requests: one row per attempt, keyed by (run, session, request_id, attempt), so a resumed
 //   run whose engine numbers its requests from 1 again never overwrites the first session's
 //   attempts; `n` gives log order.
-// - record_outcomes: one row per input record (seq), replaced by a later outcome (resume,
-//   retry-failed). WITHOUT ROWID so the (run, seq) key is the table itself.
+// - record outcomes: a million succeeded records must not cost a million row inserts, so
+//   succeeded records are stored per settling event (settled_batches: packed seqs, keys
+//   only when they differ from the request's), and only failures get a row each
+//   (record_failures), replaced or deleted by a later outcome (resume, retry-failed).
 
 export const MIGRATIONS: readonly string[] = [
   // 1: initial schema
@@ -59,7 +61,8 @@ export const MIGRATIONS: readonly string[] = [
     requests_sent      INTEGER NOT NULL DEFAULT 0,
     requests_retried   INTEGER NOT NULL DEFAULT 0,
     remote_audience    TEXT,                -- JSON
-    error              TEXT
+    error              TEXT,
+    batch_span         INTEGER NOT NULL DEFAULT 0  -- widest settled_batches row: max_seq - min_seq
   );
   CREATE INDEX runs_by_created ON runs(created_at, n);
 
@@ -93,15 +96,35 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (run, session, request_id, attempt)
   );
   CREATE INDEX requests_by_run ON requests(run, n);
-  CREATE INDEX requests_failed_by_run ON requests(run, failed, n);
+  CREATE INDEX requests_failed_by_run ON requests(run, n) WHERE failed = 1;  -- failures are few: most inserts skip it
 
-  CREATE TABLE record_outcomes (
+  -- Succeeded records, compactly: one row per records-settled event (a request's
+  -- acknowledged records), not one per record. A seq's outcome is its failure row when it
+  -- has one (a later success deletes it), else the latest batch that holds it.
+  CREATE TABLE settled_batches (
+    n           INTEGER PRIMARY KEY,
+    run         INTEGER NOT NULL REFERENCES runs(n) ON DELETE CASCADE,
+    request_n   INTEGER,                    -- requests.n of the attempt that settled them
+    request_id  TEXT,                       -- only when that attempt was not recorded
+    min_seq     INTEGER NOT NULL,
+    max_seq     INTEGER NOT NULL,
+    seqs        BLOB NOT NULL,              -- int32 little-endian, in event order
+    keys        TEXT,                       -- JSON array per seq; NULL = the request's record_keys
+    action      TEXT,                       -- when every record has the same action
+    actions     TEXT,                       -- otherwise one '+' (add) or '-' (remove) per seq
+    line_offset INTEGER,                    -- line = seq + line_offset for every seq
+    lines       BLOB,                       -- otherwise int32 per seq (-1 = unknown)
+    settled_at  INTEGER NOT NULL
+  );
+  CREATE INDEX settled_batches_by_seq ON settled_batches(run, min_seq, max_seq);
+
+  -- One row per record whose latest outcome is a failure.
+  CREATE TABLE record_failures (
     run         INTEGER NOT NULL REFERENCES runs(n) ON DELETE CASCADE,
     seq         INTEGER NOT NULL,
     key         TEXT,
     action      TEXT,
-    status      TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
-    reason      TEXT,
+    reason      TEXT NOT NULL,
     location    TEXT,                       -- where a record failed before sending: file:line, field
     request_n   INTEGER,                    -- requests.n of the attempt that settled it
     request_id  TEXT,                       -- only when that attempt was not recorded
@@ -109,8 +132,7 @@ export const MIGRATIONS: readonly string[] = [
     settled_at  INTEGER NOT NULL,
     PRIMARY KEY (run, seq)
   ) WITHOUT ROWID;
-  -- Only failures are indexed: they are few, and every outcome write stays one b-tree insert.
-  CREATE INDEX record_outcomes_failed ON record_outcomes(run, seq) WHERE status = 'failed';
+  CREATE INDEX record_failures_by_key ON record_failures(run, key);
   `,
 ];
 

@@ -5,6 +5,8 @@
 import type { RunCounts, RunEvent } from '../engine/types.js';
 import type { Store } from './db.js';
 import { StoreError, toStoreError } from './errors.js';
+import { acquireCheckpointer } from './checkpointer.js';
+import { packInt32 } from './outcomes.js';
 
 export interface RecorderOptions {
   /** Applied to request and response headers before they are stored (the engine redacts too). */
@@ -29,7 +31,7 @@ export interface RunRecorder {
   onEvent(e: RunEvent): void;
   /** Writes everything queued now; throws a StoreError when the write fails. */
   flush(): void;
-  /** Flushes and stops the timer. */
+  /** Flushes, stops the timer and hands WAL checkpoints back to SQLite. */
   close(): void;
   /** The last write failure, if the latest write failed. */
   readonly error: StoreError | null;
@@ -93,21 +95,27 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
      WHERE run = ? AND session = ? AND request_id = ? AND attempt =
        (SELECT max(attempt) FROM requests WHERE run = ? AND session = ? AND request_id = ? AND attempt <= ?)`,
   );
-  const upsertOutcome = store.stmt(
-    `INSERT INTO record_outcomes (run, seq, key, action, status, reason, location, request_n, request_id, line, settled_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  const upsertFailure = store.stmt(
+    `INSERT INTO record_failures (run, seq, key, action, reason, location, request_n, request_id, line, settled_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(run, seq) DO UPDATE SET
        key = coalesce(excluded.key, key), action = coalesce(excluded.action, action),
-       status = excluded.status, reason = excluded.reason, location = excluded.location,
+       reason = excluded.reason, location = excluded.location,
        request_n = excluded.request_n, request_id = excluded.request_id,
        line = coalesce(excluded.line, line), settled_at = excluded.settled_at`,
+  );
+  const deleteFailure = store.stmt('DELETE FROM record_failures WHERE run = ? AND seq = ?');
+  const insertBatch = store.stmt(
+    `INSERT INTO settled_batches (run, request_n, request_id, min_seq, max_seq, seqs, keys, action, actions, line_offset, lines, settled_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Outcomes point at their attempt's row (an integer) rather than repeat its id string.
   const attemptRow = store.stmt(
     'SELECT n FROM requests WHERE run = ? AND session = ? AND request_id = ? ORDER BY attempt DESC LIMIT 1',
   ).pluck();
   const writeCounters = store.stmt(
-    `UPDATE runs SET records_total = ?, records_succeeded = ?, records_failed = ?, requests_sent = ?, requests_retried = ?
+    `UPDATE runs SET records_total = ?, records_succeeded = ?, records_failed = ?, requests_sent = ?, requests_retried = ?,
+       batch_span = max(batch_span, ?)
      WHERE n = ?`,
   );
   const finishRun = store.stmt('UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE n = ?');
@@ -126,6 +134,23 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     existingKey === undefined
       ? 1
       : (store.stmt('SELECT coalesce(max(session), 0) + 1 FROM requests WHERE run = ?').pluck().get(existingKey) as number);
+
+  // Seqs with a failure row: a later success must delete it (failures are few, so this
+  // costs a lookup per settled record rather than a DELETE).
+  let failedSeqs = loadFailedSeqs();
+  // The keys each request of this session carried: a batch whose succeeded keys are exactly
+  // those stores no keys of its own.
+  const requestKeys = new Map<string, string[]>();
+  let batchSpan = 0;
+
+  function loadFailedSeqs(): Set<number> {
+    const n = store.runKey(runId);
+    if (n === undefined) return new Set();
+    return new Set(store.stmt('SELECT seq FROM record_failures WHERE run = ?').pluck().all(n) as number[]);
+  }
+
+  // Checkpoints move to a worker while this run writes (see checkpointer.ts).
+  const releaseCheckpointer = acquireCheckpointer(store);
 
   let queue: RunEvent[] = [];
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
@@ -174,6 +199,71 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     ];
   }
 
+  type Settled = Extract<RunEvent, { type: 'records-settled' }>;
+
+  /** Failures get a row each; the succeeded records of the event become one batch row. */
+  function settle(e: Settled): void {
+    const run = runKey(e.at);
+    const requestN = e.requestId === null ? null : ((attemptRow.get(run, session, e.requestId) as number | undefined) ?? null);
+    const requestId = requestN === null ? e.requestId : null;
+    const sentKeys = e.requestId === null ? undefined : requestKeys.get(e.requestId);
+    if (e.requestId !== null) requestKeys.delete(e.requestId);
+    const all = e.outcomes;
+    let okCount = 0;
+    for (let i = 0; i < all.length; i++) {
+      const o = all[i]!;
+      if (o.ok) {
+        okCount++;
+        continue;
+      }
+      upsertFailure.run(run, o.seq, o.key, o.action, o.reason ?? 'failed', null, requestN, requestId, o.line ?? null, e.at);
+      failedSeqs.add(o.seq);
+    }
+    if (okCount === 0) return;
+
+    const seqs = Buffer.allocUnsafe(okCount * 4);
+    const first = all.find((o) => o.ok)!;
+    let min = first.seq;
+    let max = first.seq;
+    let sameAction = true;
+    const lineOffset = first.line === undefined ? undefined : first.line - first.seq;
+    let sameOffset = lineOffset !== undefined;
+    // Keys are stored only when they are not the request's own keys, in order.
+    let keysAreSent = requestN !== null && sentKeys !== undefined && sentKeys.length === okCount;
+    let j = 0;
+    for (let i = 0; i < all.length; i++) {
+      const o = all[i]!;
+      if (!o.ok) continue;
+      seqs.writeInt32LE(o.seq, j * 4);
+      if (o.seq < min) min = o.seq;
+      else if (o.seq > max) max = o.seq;
+      if (o.action !== first.action) sameAction = false;
+      if (sameOffset && (o.line === undefined || o.line - o.seq !== lineOffset)) sameOffset = false;
+      if (keysAreSent && sentKeys![j] !== o.key) keysAreSent = false;
+      if (failedSeqs.size > 0 && failedSeqs.delete(o.seq)) deleteFailure.run(run, o.seq);
+      j++;
+    }
+    const oks = sameAction && keysAreSent && sameOffset ? null : all.filter((o) => o.ok);
+    insertBatch.run(
+      run,
+      requestN,
+      requestId,
+      min,
+      max,
+      seqs,
+      keysAreSent ? null : JSON.stringify(oks!.map((o) => o.key)),
+      sameAction ? first.action : null,
+      sameAction ? null : oks!.map((o) => (o.action === 'remove' ? '-' : '+')).join(''),
+      sameOffset ? lineOffset : null,
+      sameOffset ? null : packInt32(oks!.map((o) => o.line ?? -1)),
+      e.at,
+    );
+    if (max - min > batchSpan) {
+      batchSpan = max - min;
+      countersDirty = true;
+    }
+  }
+
   function apply(e: RunEvent): void {
     switch (e.type) {
       case 'run-started': {
@@ -181,6 +271,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         return;
       }
       case 'request-sent': {
+        if (e.recordKeys.length > 0) requestKeys.set(e.id, e.recordKeys);
         upsertSent.run(runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e));
         requests.sent++;
         countersDirty = true;
@@ -198,21 +289,14 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         return;
       }
       case 'records-settled': {
-        const run = runKey(e.at);
-        const requestN = e.requestId === null ? null : ((attemptRow.get(run, session, e.requestId) as number | undefined) ?? null);
-        const requestId = requestN === null ? e.requestId : null;
-        for (const o of e.outcomes) {
-          upsertOutcome.run(
-            run, o.seq, o.key, o.action, o.ok ? 'succeeded' : 'failed',
-            o.ok ? null : (o.reason ?? 'failed'), null, requestN, requestId, o.line ?? null, e.at,
-          );
-        }
+        settle(e);
         return;
       }
       case 'record-failed': {
         const run = runKey(e.at);
         const f = e.failure;
-        upsertOutcome.run(run, f.seq, f.key ?? null, null, 'failed', f.reason, f.where, null, null, f.line, e.at);
+        upsertFailure.run(run, f.seq, f.key ?? null, null, f.reason, f.where, null, null, f.line, e.at);
+        failedSeqs.add(f.seq);
         return;
       }
       case 'progress': {
@@ -235,6 +319,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       const e = events[i]!;
       const next = events[i + 1];
       if (e.type === 'request-sent' && next?.type === 'request-answered' && next.id === e.id && next.attempt === e.attempt) {
+        if (e.recordKeys.length > 0) requestKeys.set(e.id, e.recordKeys);
         upsertAttempt.run(runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e), ...answerValues(next));
         requests.sent++;
         countersDirty = true;
@@ -245,7 +330,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     }
     if (countersDirty) {
       const run = runKey(Date.now());
-      writeCounters.run(records.total, records.succeeded, records.failed, requests.sent, requests.retried, run);
+      writeCounters.run(records.total, records.succeeded, records.failed, requests.sent, requests.retried, batchSpan, run);
     }
   });
 
@@ -258,7 +343,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     if (queue.length === 0) return;
     const batch = queue;
     // Counters are recomputed from events, so a failed batch must not leave them advanced.
-    const saved = { records: { ...records }, requests: { ...requests }, countersDirty };
+    const saved = { records: { ...records }, requests: { ...requests }, countersDirty, batchSpan };
     try {
       writeBatch(batch);
       queue = [];
@@ -268,7 +353,13 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       records = saved.records;
       requests = saved.requests;
       countersDirty = saved.countersDirty;
+      batchSpan = saved.batchSpan;
       store.forgetRunKey(runId); // a run row inserted by the rolled-back batch is gone
+      try {
+        failedSeqs = loadFailedSeqs(); // the rolled-back writes changed the set
+      } catch {
+        // the database is failing; the next flush reloads nothing better
+      }
       // The transaction rolled back; the events stay queued and are retried on the next flush.
       lastError = toStoreError(err, store.path, `recording run ${runId}`);
       throw lastError;
@@ -308,7 +399,11 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     flush,
     close(): void {
       closed = true;
-      flush();
+      try {
+        flush();
+      } finally {
+        releaseCheckpointer();
+      }
     },
     get error() {
       return lastError;

@@ -38,6 +38,19 @@ export class SeqBitset implements SettledSet {
     }
   }
 
+  /** Removes a seq (`maxSeq` stays an upper bound). */
+  delete(seq: number): void {
+    if (!this.has(seq)) return;
+    const byte = seq >>> 3;
+    this.bits[byte] = this.bits[byte]! & ~(1 << (seq & 7));
+    this.count--;
+    if (seq === this.max) {
+      let s = seq - 1;
+      while (s >= 0 && !this.has(s)) s--;
+      this.max = s;
+    }
+  }
+
   has(seq: number): boolean {
     if (!Number.isInteger(seq) || seq < 0) return false;
     const byte = seq >>> 3;
