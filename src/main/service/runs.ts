@@ -17,6 +17,7 @@ import type {
   RunInputSpec,
   RunProgress,
   RunView,
+  StudioApi,
 } from '../../shared/api.js';
 import { STEP_NAMES, type ExportConfig, type StepName } from '../../shared/config.js';
 import type { LoadResult } from '../engine/load.js';
@@ -57,25 +58,28 @@ interface Active {
   done: Promise<void>;
 }
 
-export interface RunManager {
-  dryRun(input: { config: unknown; input: RunInputSpec }): Promise<DryRunResult>;
-  startRun(input: { config: unknown; destinationId?: string; input: RunInputSpec }): Promise<{ runId: string }>;
-  runProgress(runId: string): Promise<RunProgress | null>;
-  pauseRun(runId: string): Promise<RunProgress | null>;
-  resumeRun(runId: string): Promise<RunProgress | null>;
-  cancelRun(runId: string): Promise<RunProgress | null>;
-  resumeInterrupted(runId: string): Promise<{ runId: string }>;
-  retryFailed(runId: string): Promise<{ runId: string }>;
-  listRuns(): Promise<RunView[]>;
-  getRun(runId: string): Promise<RunView | null>;
-  runRequests(input: { runId: string; filter?: RequestFilterView; offset?: number; limit?: number }): Promise<RequestPage>;
-  requestDetail(input: { runId: string; id: number }): Promise<RequestDetail | null>;
-  copyAsCurl(input: { runId: string; id: number; reveal?: boolean }): Promise<string>;
-  replayRequest(input: { runId: string; id: number; mode: 'logged' | 'rerendered'; config?: unknown }): Promise<ReplayResult>;
-  exportRun(input: { runId: string; format: 'har' | 'ndjson' }): Promise<string>;
+/** The run half of the studio API (the signatures are StudioApi's), plus shutdown. */
+export type RunManager = Pick<
+  StudioApi,
+  | 'dryRun'
+  | 'startRun'
+  | 'runProgress'
+  | 'pauseRun'
+  | 'resumeRun'
+  | 'cancelRun'
+  | 'resumeInterrupted'
+  | 'retryFailed'
+  | 'listRuns'
+  | 'getRun'
+  | 'runRequests'
+  | 'requestDetail'
+  | 'copyAsCurl'
+  | 'replayRequest'
+  | 'exportRun'
+> & {
   /** Stops every live run (they stay resumable) and waits for their logs to be written. */
   stopAll(): Promise<void>;
-}
+};
 
 function toInput(spec: RunInputSpec): RunInput {
   return 'setId' in spec ? { kind: 'samples', setId: spec.setId } : { kind: 'file', path: resolvePath(spec.path) };
