@@ -12,6 +12,7 @@
 //  text     plain, no escaping — for non-JSON bodies (form, XML): escape those yourself.
 import { templateEnv, KNOWN_HELPERS, RUNTIME_OPTIONS, type RenderState } from './templateEnv.js';
 import { invalidJsonMessage } from './templateJson.js';
+import { compileFast, FALLBACK, type FastRender } from './templateFast.js';
 import { originalOffset, rewriteTemplate, type Rewritten } from './templateRewrite.js';
 import {
   lineColumnAt,
@@ -129,8 +130,9 @@ function build(source: string, kind: TemplateKind, name: string | undefined): Co
   if ('message' in rw) return withName(rw, name);
   const exprError = checkExpressions(source, rw);
   if (exprError) return withName(exprError, name);
+  let ast: unknown;
   try {
-    templateEnv.parse(rw.source);
+    ast = templateEnv.parse(rw.source);
   } catch (e) {
     return withName(parseError(e, rw, source), name);
   }
@@ -140,7 +142,7 @@ function build(source: string, kind: TemplateKind, name: string | undefined): Co
   } catch (e) {
     return withName({ message: `template cannot be compiled: ${e instanceof Error ? e.message : String(e)}` }, name);
   }
-  return new Template(source, kind, name, rw, fn);
+  return new Template(source, kind, name, rw, fn, compileFast(ast, templateEnv, rw.lits));
 }
 
 class Template implements CompiledTemplate {
@@ -150,15 +152,22 @@ class Template implements CompiledTemplate {
     readonly name: string | undefined,
     private readonly rw: Rewritten,
     private readonly fn: Delegate,
+    /** The Handlebars-free renderer for common shapes (templateFast.ts); null when not covered. */
+    private readonly fast: FastRender | null,
   ) {}
 
   render(context: object): RenderResult {
-    const st: RenderState = { sites: this.rw.sites, lits: this.rw.lits, missing: new Map(), jraw: null };
+    let st: RenderState = { sites: this.rw.sites, lits: this.rw.lits, missing: new Map(), jraw: null };
     let text: string;
-    try {
-      text = this.fn(context, { ...RUNTIME_OPTIONS, data: { __st: st } });
-    } catch (e) {
-      return { ok: false, error: this.runtimeError(e) };
+    const quick = this.fast ? this.fast(context, st) : FALLBACK;
+    if (quick !== FALLBACK) text = quick;
+    else {
+      if (this.fast) st = { sites: this.rw.sites, lits: this.rw.lits, missing: new Map(), jraw: null };
+      try {
+        text = this.fn(context, { ...RUNTIME_OPTIONS, data: { __st: st } });
+      } catch (e) {
+        return { ok: false, error: this.runtimeError(e) };
+      }
     }
     const bad = this.check(text);
     if (bad) return { ok: false, error: withName(bad, this.name) };

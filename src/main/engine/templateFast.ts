@@ -1,0 +1,190 @@
+// A fast renderer for the common batched shape, e.g.
+//   {"users": [{{#each users}}{"id": "{{id}}"}{{#unless @last}},{{/unless}}{{/each}}]}
+// It walks the Handlebars AST of the rewritten source (templateRewrite.ts) and, when
+// every statement is one it can reproduce exactly, renders without the Handlebars
+// runtime: same lookups (own properties only), same escaping helpers called in the same
+// order, same @first/@last. Anything else — another helper, a sub-expression, `../`,
+// an @data value, a non-array `each` target, a non-own property, a throw — makes it give
+// up and the caller renders with Handlebars, so output stays byte-identical.
+import type { templateEnv as Env, RenderState } from './templateEnv.js';
+
+/** Returned when this render must go through Handlebars instead. */
+export const FALLBACK: unique symbol = Symbol('fallback');
+
+type Helper = (v: unknown, site: number, o: { data: { __st: RenderState } }) => unknown;
+
+type Op =
+  | { k: 0; text: string }
+  | { k: 1; path: string[]; helper: Helper; site: number }
+  | { k: 2; path: string[]; body: Op[] }
+  | { k: 3; last: boolean; when: boolean; text: string };
+
+export type FastRender = (context: unknown, st: RenderState) => string | typeof FALLBACK;
+
+/** Escaping helpers the fast path may call (not __jr/__jraw: they need block state). */
+const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__r', '__jb', '__jbv', '__jbs']);
+
+interface Node {
+  type: string;
+  [k: string]: unknown;
+}
+interface PathNode extends Node {
+  data: boolean;
+  depth: number;
+  parts: string[];
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function isPlainPath(n: unknown): n is PathNode {
+  const p = n as PathNode | undefined;
+  return !!p && p.type === 'PathExpression' && !p.data && p.depth === 0 && Array.isArray(p.parts);
+}
+
+function noHash(n: Node): boolean {
+  const h = n.hash as { pairs?: unknown[] } | undefined;
+  return !h || !h.pairs || h.pairs.length === 0;
+}
+
+function helperName(n: Node): string | null {
+  const p = n.path as PathNode | undefined;
+  return p && p.type === 'PathExpression' && !p.data && p.depth === 0 && p.parts.length === 1 ? (p.parts[0] ?? null) : null;
+}
+
+/** The text of a program made only of content (and __lit), else null. */
+function contentOnly(prog: Node, lits: string[]): string | null {
+  let s = '';
+  for (const st of prog.body as Node[]) {
+    if (st.type === 'ContentStatement') s += st.value as string;
+    else if (st.type === 'CommentStatement') continue;
+    else {
+      const lit = litOf(st, lits);
+      if (lit === null) return null;
+      s += lit;
+    }
+  }
+  return s;
+}
+
+function litOf(st: Node, lits: string[]): string | null {
+  if (st.type !== 'MustacheStatement' || helperName(st) !== '__lit' || !noHash(st)) return null;
+  const params = st.params as Node[];
+  const p = params[0];
+  if (params.length !== 1 || !p || p.type !== 'NumberLiteral') return null;
+  return lits[p.value as number] ?? '';
+}
+
+function compileProgram(prog: Node, env: typeof Env, lits: string[], inEach: boolean): Op[] | null {
+  if ((prog.blockParams as unknown[] | undefined)?.length) return null;
+  const ops: Op[] = [];
+  const text = (s: string): void => {
+    const last = ops[ops.length - 1];
+    if (last && last.k === 0) last.text += s;
+    else ops.push({ k: 0, text: s });
+  };
+  for (const st of prog.body as Node[]) {
+    if (st.type === 'ContentStatement') {
+      text(st.value as string);
+      continue;
+    }
+    if (st.type === 'CommentStatement') continue;
+    const name = helperName(st);
+    if (!name || !noHash(st)) return null;
+    const params = st.params as Node[];
+    if (st.type === 'MustacheStatement') {
+      const lit = litOf(st, lits);
+      if (lit !== null) {
+        text(lit);
+        continue;
+      }
+      const [v, site] = params;
+      if (!VALUE_HELPERS.has(name) || params.length !== 2 || !isPlainPath(v) || !site || site.type !== 'NumberLiteral') return null;
+      const helper = env.helpers[name] as unknown as Helper | undefined;
+      if (!helper) return null;
+      ops.push({ k: 1, path: v.parts, helper, site: site.value as number });
+      continue;
+    }
+    if (st.type !== 'BlockStatement' || st.inverse || params.length !== 1) return null;
+    const program = st.program as Node | undefined;
+    if (!program) return null;
+    const p = params[0] as PathNode;
+    if (name === 'each' && !inEach && isPlainPath(p)) {
+      const body = compileProgram(program, env, lits, true);
+      if (!body) return null;
+      ops.push({ k: 2, path: p.parts, body });
+      continue;
+    }
+    if ((name === 'if' || name === 'unless') && inEach && p.type === 'PathExpression' && p.data && p.depth === 0 && p.parts.length === 1 && (p.parts[0] === 'first' || p.parts[0] === 'last')) {
+      const body = contentOnly(program, lits);
+      if (body === null) return null;
+      ops.push({ k: 3, last: p.parts[0] === 'last', when: name === 'if', text: body });
+      continue;
+    }
+    return null;
+  }
+  return ops;
+}
+
+/** Handlebars' lookupProperty for trusted own data; FALLBACK where it would consult the prototype rules. */
+function lookup(ctx: unknown, path: string[]): unknown {
+  let cur = ctx;
+  for (let i = 0; i < path.length; i++) {
+    if (cur == null) return cur;
+    const name = path[i]!;
+    const v = (cur as Record<string, unknown>)[name];
+    if (v == null) {
+      cur = v;
+      continue;
+    }
+    if (name === 'constructor' || !hasOwn.call(cur, name)) return FALLBACK;
+    cur = v;
+  }
+  return cur;
+}
+
+function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first: boolean, last: boolean): string | typeof FALLBACK {
+  let out = '';
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    switch (op.k) {
+      case 0:
+        out += op.text;
+        break;
+      case 1: {
+        const v = lookup(ctx, op.path);
+        if (v === FALLBACK) return FALLBACK;
+        const r = op.helper(v, op.site, o);
+        out += r != null ? r : '';
+        break;
+      }
+      case 2: {
+        const list = lookup(ctx, op.path);
+        if (!Array.isArray(list)) return FALLBACK;
+        for (let j = 0; j < list.length; j++) {
+          if (!(j in list)) continue;
+          const r = run(op.body, list[j], o, j === 0, j === list.length - 1);
+          if (r === FALLBACK) return FALLBACK;
+          out += r;
+        }
+        break;
+      }
+      case 3:
+        if ((op.last ? last : first) === op.when) out += op.text;
+        break;
+    }
+  }
+  return out;
+}
+
+/** A fast renderer for `ast` (the parsed rewritten source), or null when its shape is not covered. */
+export function compileFast(ast: unknown, env: typeof Env, lits: string[]): FastRender | null {
+  const ops = compileProgram(ast as Node, env, lits, false);
+  if (!ops) return null;
+  return (context, st) => {
+    try {
+      return run(ops, context, { data: { __st: st } }, false, false);
+    } catch {
+      return FALLBACK;
+    }
+  };
+}
