@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
-import { builtInScenarios } from '../../src/main/mock/index.js';
 import { openStore } from '../../src/main/store/db.js';
 import { openStudio, type Studio } from './harness.js';
 
@@ -102,12 +101,11 @@ test('a flaky mock shows retries and still delivers every record', async () => {
   test.setTimeout(90_000);
   const { page } = studio;
   await generateSamples(page, 400);
-  // The built-in flaky scenario, API routes only: the engine does not retry a failed token
-  // fetch yet (the run aborts, resumable), which is not what this test is about.
-  const { token: _token, ...flaky } = builtInScenarios.flaky;
-  await service().startMock({ scenario: JSON.stringify({ ...flaky, name: 'flaky' }) });
+  // The built-in flaky scenario as a user picks it: the token endpoint fails too, and is
+  // retried like any request.
   await page.getByRole('button', { name: 'Mock endpoint', exact: true }).click();
-  await page.getByRole('button', { name: 'Refresh status' }).click();
+  await page.getByLabel('Scenario').selectOption('flaky');
+  await page.getByRole('button', { name: /Apply scenario|Start mock/ }).click();
   await expect(page.getByRole('status', { name: 'Mock endpoint status' })).toContainText('flaky');
   await startRun(page, 400);
   await waitFinished(page);
