@@ -301,3 +301,31 @@ function seedRun(dataDir: string, n: number): string {
     store.close();
   }
 }
+
+test('pause holds the run, resume finishes it; cancel leaves it resumable', async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  await generateSamples(page, 600);
+  // Slow answers, so there is time to press the buttons mid-run.
+  await service().startMock({ scenario: JSON.stringify({ name: 'slowish', '*': { latencyMs: 60 } }) });
+  await startRun(page, 600);
+  const run = page.getByRole('region', { name: 'Run', exact: true });
+  await run.getByRole('button', { name: 'Pause' }).click();
+  await expect(run.getByLabel('Run status')).toHaveText('paused');
+  // Paused: in-flight requests finish, then nothing new arrives at the endpoint.
+  await page.waitForTimeout(400);
+  const held = (await service().mockJournal({ limit: 1 })).latestSeq;
+  await page.waitForTimeout(700);
+  expect((await service().mockJournal({ limit: 1 })).latestSeq).toBe(held);
+  await run.getByRole('button', { name: 'Resume', exact: true }).click();
+  await waitFinished(page);
+  await expect(run.getByLabel('Run status')).toHaveText('succeeded');
+
+  await startRun(page, 600);
+  await expect(run.getByRole('button', { name: 'Cancel run' })).toBeVisible();
+  await run.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(run.getByLabel('Run status')).toHaveText('aborted', { timeout: 20_000 });
+  await run.getByRole('button', { name: 'Resume run' }).click();
+  await waitFinished(page);
+  await expect(run.getByLabel('Run status')).toHaveText('succeeded');
+});

@@ -72,7 +72,7 @@ describe('studio runs', () => {
     expect(p.requests.sent).toBe(sent);
     expect(p.byStatus['2xx']).toBe(sent);
     const [run] = await service.listRuns();
-    expect(run).toMatchObject({ id: runId, status: 'succeeded', live: true, interrupted: false });
+    expect(run).toMatchObject({ id: runId, status: 'succeeded', live: false, interrupted: false });
     const page = await service.runRequests({ runId, offset: 0, limit: 5 });
     expect(page.total).toBe(sent);
     expect(page.rows).toHaveLength(5);

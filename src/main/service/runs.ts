@@ -153,7 +153,9 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
   };
 
   const runView = (r: RunRow): RunView => {
-    const a = active.get(r.id);
+    // Live until its run-finished event, even while its log is still being closed.
+    const entry = active.get(r.id);
+    const a = entry && entry.live.state !== 'finished' ? entry : undefined;
     const start = r.startedAt ?? r.createdAt;
     return {
       id: r.id,
@@ -231,11 +233,10 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         }
         live.finish('aborted', message);
       } finally {
-        // Keep the finished snapshot readable for a while; the history has the rest.
-        setTimeout(() => {
-          if (active.get(runId) === entry) active.delete(runId);
-        }, 60_000).unref?.();
+        // The finished snapshot stays readable from `finished`; the run is no longer live, so
+        // an aborted one is offered for resumption at once.
         finished.set(runId, live);
+        if (active.get(runId) === entry) active.delete(runId);
         // Only the last few finished runs keep a live snapshot; older ones show from history.
         for (const id of finished.keys()) {
           if (finished.size <= 20) break;

@@ -66,17 +66,20 @@ async function poll(): Promise<void> {
   if (!runId) return;
   try {
     const progress = await api().runProgress(runId);
-    if (progress && (get().runId === runId || get().activeRunId === runId)) {
-      const wasLive = get().progress?.state !== 'finished';
-      set({ progress });
-      if (progress.state === 'finished' && wasLive) {
-        stopPolling();
-        set({ requestsVersion: get().requestsVersion + 1 });
-        void runActions.refreshRuns();
-      }
-    }
+    if (progress && (get().runId === runId || get().activeRunId === runId)) applyProgress(progress);
   } catch {
     // one missed poll is not worth a notice; the next one tries again
+  }
+}
+
+/** Shows a snapshot; the first time a run is seen finished, reload its history and table. */
+function applyProgress(progress: RunProgress): void {
+  const wasLive = get().progress?.state !== 'finished';
+  set({ progress });
+  if (progress.state === 'finished' && wasLive) {
+    stopPolling();
+    set({ requestsVersion: get().requestsVersion + 1 });
+    void runActions.refreshRuns();
   }
 }
 
@@ -135,18 +138,19 @@ export const runActions = {
 
   async pause() {
     const id = get().activeRunId;
-    if (id) set({ progress: (await api().pauseRun(id)) ?? get().progress });
+    const p = id ? await api().pauseRun(id) : null;
+    if (p) applyProgress(p);
   },
   async resume() {
     const id = get().activeRunId;
-    if (id) set({ progress: (await api().resumeRun(id)) ?? get().progress });
+    const p = id ? await api().resumeRun(id) : null;
+    if (p) applyProgress(p);
   },
   async cancel() {
     const id = get().activeRunId;
-    if (id) {
-      set({ progress: (await api().cancelRun(id)) ?? get().progress });
-      void poll();
-    }
+    const p = id ? await api().cancelRun(id) : null;
+    if (p) applyProgress(p);
+    void poll();
   },
 
   async resumeInterrupted(runId: string) {
