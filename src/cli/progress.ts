@@ -7,6 +7,7 @@ export function createProgressReporter(io: CliIo, label: string): { onEvent(e: R
   const started = performance.now();
   let lastDraw = 0;
   let drawn = false;
+  let lastLine = '';
   let retries = 0;
   let sent = 0;
   let settled = 0;
@@ -20,6 +21,8 @@ export function createProgressReporter(io: CliIo, label: string): { onEvent(e: R
     const secs = (now - started) / 1000;
     const rate = secs > 0 ? Math.round(settled / secs) : 0;
     const line = `${label}: ${settled.toLocaleString('en-US')} records · ${rate.toLocaleString('en-US')}/s · ${failed} failed · ${sent} requests · ${retries} retries`;
+    if (!io.isTTY && line === lastLine) return; // a log gets each state once
+    lastLine = line;
     if (io.isTTY) io.stderr(`\r\x1b[2K${line}`);
     else io.stderr(`${line}\n`);
     drawn = true;

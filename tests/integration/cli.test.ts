@@ -70,6 +70,7 @@ describe('outbound run', () => {
     const res = await cli(['run', writeConfig('bad-rows.json', good()), '--input', bad, '--db', db, '--json']);
     expect(res.code).toBe(1);
     expect(JSON.parse(res.stdout)).toMatchObject({ status: 'partial', records: { total: 4, succeeded: 2, failed: 2 } });
+    expect(res.stderr).toContain(`outbound log ${JSON.parse(res.stdout).runId} --failed --db ${db}`);
     const log = await cli(['log', JSON.parse(res.stdout).runId, '--db', db, '--failed']);
     expect(log.stdout).toMatch(/bad\.ndjson:2/);
     expect(log.stdout).toMatch(/ltv.*cannot coerce "not a number" to number/);
@@ -126,6 +127,8 @@ describe('bad input: exit 2, nothing sent, the error says what and where', () =>
 
   it('a missing input file, an unknown extension, an unknown command and a bad flag', async () => {
     const cfg = writeConfig('fine.json', good());
+    const noConfig = await cli(['run', join(dir, 'nope.json'), '--input', input]);
+    expect([noConfig.code, noConfig.stderr]).toEqual([2, `${join(dir, 'nope.json')}: config file not found\n`]);
     const missing = await cli(['run', cfg, '--input', join(dir, 'nope.ndjson')]);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/input file not found: .*nope\.ndjson/)]);
     const ext = await cli(['run', cfg, '--input', join(dir, 'in.txt')]);

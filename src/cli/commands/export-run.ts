@@ -15,7 +15,8 @@ import { EXIT, UsageError, type CliIo } from '../io.js';
 import { createProgressReporter } from '../progress.js';
 
 function printIssues(io: CliIo, file: string, issues: Array<{ path: string; message: string }>): number {
-  for (const i of issues) io.stderr(`${file}: ${i.path}: ${i.message}\n`);
+  // File-level issues (not found, JSON syntax) already name the file, with line and column.
+  for (const i of issues) io.stderr(`${i.path.startsWith(file) ? i.path : `${file}: ${i.path}`}: ${i.message}\n`);
   return EXIT.invalid;
 }
 
@@ -105,7 +106,11 @@ async function execute(io: CliIo, ex: Execution): Promise<number> {
   const summary = result.summary;
   if (result.warning) io.stderr(`warning: ${result.warning}\n`);
   printSummary(io, summary, ex.json, ex.dbPath && !ex.dryRun ? { db: ex.dbPath } : {});
-  if (summary.status === 'aborted' && !ex.dryRun) io.stderr(`resume with: outbound resume ${summary.runId}${ex.dbPath ? ` --db ${ex.dbPath}` : ''}\n`);
+  const db = ex.dbPath ? ` --db ${ex.dbPath}` : '';
+  if (summary.status === 'aborted' && !ex.dryRun) io.stderr(`resume with: outbound resume ${summary.runId}${db}\n`);
+  if (summary.records.failed > 0 && !ex.dryRun && ex.store) {
+    io.stderr(`why records failed: outbound log ${summary.runId} --failed${db} · re-send them: outbound retry-failed ${summary.runId}${db}\n`);
+  }
   return exitCodeFor(summary.status);
 }
 

@@ -12,7 +12,7 @@ export async function oauthCommand(argv: string[], io: CliIo): Promise<number> {
   if (!configPath || positionals.length > 1) throw new UsageError('oauth: usage: outbound oauth <config> [--json]');
   const loaded = await loadConfigFile(configPath, io.env);
   if (!loaded.ok) {
-    for (const i of loaded.issues) io.stderr(`${configPath}: ${i.path}: ${i.message}\n`);
+    for (const i of loaded.issues) io.stderr(`${i.path.startsWith(configPath) ? i.path : `${configPath}: ${i.path}`}: ${i.message}\n`);
     return EXIT.invalid;
   }
   const oauth = loaded.config.destination.oauth;

@@ -20,7 +20,7 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   const loaded = await loadConfigFile(configPath, io.env);
   if (!loaded.ok) {
     io.stdout(`${JSON.stringify({ requests: [], errors: loaded.issues.map((i) => ({ where: `${configPath}: ${i.path}`, message: i.message })) }, null, 2)}\n`);
-    for (const i of loaded.issues) io.stderr(`${configPath}: ${i.path}: ${i.message}\n`);
+    for (const i of loaded.issues) io.stderr(`${i.path.startsWith(configPath) ? i.path : `${configPath}: ${i.path}`}: ${i.message}\n`);
     return EXIT.invalid;
   }
   try {
