@@ -1,7 +1,7 @@
 // A template editor: Monaco when it loads, a plain labelled textarea when it does not.
 // Issues arrive as markers (underlined at their line and column).
 import { useEffect, useRef, useState } from 'react';
-import type * as Monaco from 'monaco-editor';
+import type * as Monaco from 'monaco-editor/editor';
 import type { TemplateMarker } from './issues.js';
 
 type MonacoModule = typeof import('./monacoSetup.js');

@@ -1,7 +1,11 @@
 // Loads Monaco from the bundle (no CDN: the CSP allows only 'self'), registers the
 // template language and its completions. Imported lazily so a failure falls back to a
 // plain textarea instead of breaking the studio.
-import * as monaco from 'monaco-editor';
+// The editor core and its features (suggest, find, hover…) only: the studio highlights its
+// own template language, so the JSON/CSS/HTML/TypeScript language services and their
+// workers (~15 MB) stay out of the bundle.
+import * as monaco from 'monaco-editor/editor';
+import 'monaco-editor/features/register.all';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { loader } from '@monaco-editor/react';
 import { completionsAt } from './completions.js';
