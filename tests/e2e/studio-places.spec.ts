@@ -82,6 +82,8 @@ test('validation as you type puts the error beside its field', async () => {
 
 test('the command palette opens with Ctrl+K and runs a command', async () => {
   const { page } = studio;
+  // As a user would: once the studio has loaded (keys are bound when the app mounts).
+  await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible();
   await page.keyboard.press('ControlOrMeta+K');
   const palette = page.getByRole('dialog', { name: 'Command palette' });
   await expect(palette).toBeVisible();
