@@ -22,7 +22,7 @@ import { resolveConfig, type Env } from './engine/load.js';
 import { createHttpClient } from './engine/http.js';
 import { evaluate } from './engine/jmes.js';
 import { createTokenProvider, fetchTokenOnce, TokenError, withBearer } from './engine/oauth.js';
-import { createPlanner } from './engine/plan.js';
+import { audienceIn, createdAudience, createPlanner, recordsPerRequest, type Planner } from './engine/plan.js';
 import { previewExport } from './engine/preview.js';
 import { createRedactor, type Redactor } from './engine/redact.js';
 import { runExport } from './engine/runner.js';
@@ -322,8 +322,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       const value = evaluated.value;
       const result: JmesEvalResult = { ok: true, value };
       if (purpose === 'filter') {
-        const found = Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined && value !== false && !(typeof value === 'object' && Object.keys(value).length === 0);
-        result.conclusion = found ? 'audience found' : 'audience missing: create audience would run';
+        result.conclusion = audienceIn(value).found ? 'audience found' : 'audience missing: create audience would run';
       } else if (purpose === 'success') {
         const n = recordCount ?? 1;
         const c = countSucceeded(200, JSON.stringify(data ?? null), expression, n);
@@ -451,7 +450,7 @@ type Authorize = (req: PlannedRequest) => Promise<PlannedRequest>;
 
 /** Get audience (then create when missing and enabled), as the runner does before adds. */
 async function resolveAudience(
-  planner: import('./engine/plan.js').Planner,
+  planner: Planner,
   client: ReturnType<typeof createHttpClient>,
   authorize: Authorize,
   redactor: Redactor,
@@ -471,16 +470,11 @@ async function resolveAudience(
   if (!cres.ok || cres.status < 200 || cres.status > 299) {
     return { ok: false, view: responseView(cres, redactor, 'create audience failed: the add/remove request was not sent') };
   }
-  try {
-    return { ok: true, value: cres.body.trim() === '' ? {} : JSON.parse(cres.body) };
-  } catch {
-    return { ok: true, value: {} };
-  }
+  return { ok: true, value: createdAudience(cres.body) };
 }
 
 function batchOf(config: ExportConfig, step: 'add' | 'remove'): number {
-  const s = config.destination[step];
-  return s.batchMode === 'batched' ? s.batchSize : 1;
+  return recordsPerRequest(config.destination[step]);
 }
 
 function optional(i: { template?: string; line?: number; column?: number; field?: string }) {

@@ -1,7 +1,7 @@
 // The planner: config + records → the exact HTTP requests. Preview and run both call it,
 // so a previewed request is byte-for-byte the request that is sent (invariant 2).
 import { createHash } from 'node:crypto';
-import type { ExportConfig, StepName } from '../../shared/config.js';
+import type { ExportConfig, SendStep, StepName } from '../../shared/config.js';
 import { compileJmes } from './jmes.js';
 import { knownRecordFields } from './records.js';
 import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template.js';
@@ -47,11 +47,16 @@ function isTemplateError(v: CompiledTemplate | TemplateError): v is TemplateErro
   return typeof (v as CompiledTemplate).render !== 'function';
 }
 
-function issueFrom(path: string, e: TemplateError): PlanIssue {
+/** The error's message with its place appended, unless the message already says it. */
+function located(e: TemplateError): string {
   const where = e.line !== undefined ? ` (line ${e.line}, column ${e.column ?? 1})` : '';
+  return `${e.message}${e.message.includes('line ') ? '' : where}`;
+}
+
+function issueFrom(path: string, e: TemplateError): PlanIssue {
   return {
     path,
-    message: `${e.message}${e.message.includes('line ') ? '' : where}`,
+    message: located(e),
     template: path,
     ...(e.line !== undefined ? { line: e.line } : {}),
     ...(e.column !== undefined ? { column: e.column } : {}),
@@ -134,10 +139,7 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
     let body: string | undefined;
     if (t.body) {
       const b = t.body.render(ctx);
-      if (!b.ok) {
-        const at = b.error.line !== undefined ? ` (line ${b.error.line}, column ${b.error.column ?? 1})` : '';
-        return { ok: false, reason: `destination.${step}.bodyTemplate: ${b.error.message}${b.error.message.includes('line ') ? '' : at}` };
-      }
+      if (!b.ok) return { ok: false, reason: `destination.${step}.bodyTemplate: ${located(b.error)}` };
       warnings.push(...b.warnings);
       body = b.text;
     } else if (!NO_BODY_METHODS.has(s.method)) {
@@ -189,10 +191,7 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
           return { ok: false, reason: `destination.getAudience.filterPath: ${(err as Error).message}` };
         }
       }
-      if (Array.isArray(value)) return value.length > 0 ? { ok: true, found: true, value: value[0] } : { ok: true, found: false, value: null };
-      if (value === null || value === undefined || value === false) return { ok: true, found: false, value: null };
-      if (typeof value === 'object' && Object.keys(value).length === 0) return { ok: true, found: false, value: null };
-      return { ok: true, found: true, value };
+      return { ok: true, ...audienceIn(value) };
     },
     planBatch(action, records, ctx) {
       const t = action === 'add' ? add : remove;
@@ -206,12 +205,34 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
       const users = records.map((r) => r.data);
       return build(action, t, { ...ctx, users }, keys, () => JSON.stringify({ users }));
     },
-    batchSize(action) {
-      const s = d[action];
-      return s.batchMode === 'individual' ? 1 : s.batchSize;
-    },
+    batchSize: (action) => recordsPerRequest(d[action]),
   };
   return { ok: true, planner };
+}
+
+/** Records one add/remove request carries. */
+export function recordsPerRequest(step: SendStep): number {
+  return step.batchMode === 'individual' ? 1 : step.batchSize;
+}
+
+/**
+ * What the get step's (filtered) response says: a non-empty array is found (its first
+ * element is the audience), an empty one, null, false or {} is missing.
+ */
+export function audienceIn(value: unknown): { found: boolean; value: unknown } {
+  if (Array.isArray(value)) return value.length > 0 ? { found: true, value: value[0] } : { found: false, value: null };
+  if (value === null || value === undefined || value === false) return { found: false, value: null };
+  if (typeof value === 'object' && Object.keys(value).length === 0) return { found: false, value: null };
+  return { found: true, value };
+}
+
+/** The create step's answer becomes remote_audience: its JSON, or {} when it has none. */
+export function createdAudience(body: string): unknown {
+  try {
+    return body.trim() === '' ? {} : JSON.parse(body);
+  } catch {
+    return {};
+  }
 }
 
 /** Stable across retries and resumes: derived from what the request carries. */

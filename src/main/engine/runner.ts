@@ -6,7 +6,7 @@ import type { ExportConfig, StepName } from '../../shared/config.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
 import { createPacer, type Pacer } from './pacing.js';
-import { createPlanner, excerpt, type PlanIssue, type Planner, type TopContext } from './plan.js';
+import { createdAudience, createPlanner, excerpt, type PlanIssue, type Planner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
@@ -259,11 +259,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       const cres = await send(create.request);
       if (!cres.ok) throw new AbortRun(`create audience failed: ${describeResult(cres)}`);
       if (cres.status < 200 || cres.status > 299) throw new AbortRun(`create audience answered HTTP ${cres.status}: ${redactor.text(excerpt(cres.body))}`);
-      try {
-        remoteAudience = cres.body.trim() === '' ? {} : JSON.parse(cres.body);
-      } catch {
-        remoteAudience = {};
-      }
+      remoteAudience = createdAudience(cres.body);
     }
     ctxHolder.ctx = planner.context(remoteAudience);
   };

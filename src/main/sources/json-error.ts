@@ -29,8 +29,3 @@ export function jsonErrorDetail(text: string, err: unknown): JsonErrorDetail {
 function printable(text: string): string {
   return text.replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
-
-/** Offset of the first syntax error in `text`, or -1 when none is found. Error path only. */
-export function findJsonErrorOffset(text: string): number {
-  return locateJsonError(text)?.pos ?? -1;
-}
