@@ -12,13 +12,8 @@ import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { parse, str } from '../args.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
+import { printIssues } from '../issues.js';
 import { createProgressReporter } from '../progress.js';
-
-function printIssues(io: CliIo, file: string, issues: Array<{ path: string; message: string }>): number {
-  // File-level issues (not found, JSON syntax) already name the file, with line and column.
-  for (const i of issues) io.stderr(`${i.path.startsWith(file) ? i.path : `${file}: ${i.path}`}: ${i.message}\n`);
-  return EXIT.invalid;
-}
 
 export function exitCodeFor(status: RunSummary['status']): number {
   if (status === 'succeeded') return EXIT.ok;

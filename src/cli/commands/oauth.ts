@@ -4,6 +4,7 @@ import { loadConfigFile } from '../../main/engine/load.js';
 import { fetchTokenOnce, formatTokenExchange, TokenError } from '../../main/engine/oauth.js';
 import { createRedactor } from '../../main/engine/redact.js';
 import { parse } from '../args.js';
+import { printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
 export async function oauthCommand(argv: string[], io: CliIo): Promise<number> {
@@ -11,10 +12,7 @@ export async function oauthCommand(argv: string[], io: CliIo): Promise<number> {
   const configPath = positionals[0];
   if (!configPath || positionals.length > 1) throw new UsageError('oauth: usage: outbound oauth <config> [--json]');
   const loaded = await loadConfigFile(configPath, io.env);
-  if (!loaded.ok) {
-    for (const i of loaded.issues) io.stderr(`${i.path.startsWith(configPath) ? i.path : `${configPath}: ${i.path}`}: ${i.message}\n`);
-    return EXIT.invalid;
-  }
+  if (!loaded.ok) return printIssues(io, configPath, loaded.issues);
   const oauth = loaded.config.destination.oauth;
   if (!oauth) {
     io.stderr(`${configPath}: destination.oauth: not set; this destination does not use OAuth2\n`);

@@ -3,6 +3,7 @@ import { loadConfigFile } from '../../main/engine/load.js';
 import { previewExport } from '../../main/engine/preview.js';
 import { openSource } from '../../main/sources/index.js';
 import { intOption, parse, str } from '../args.js';
+import { issueWhere, printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { access } from 'node:fs/promises';
 import { detectFormat } from '../../main/sources/index.js';
@@ -19,9 +20,8 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   const limit = intOption('preview', 'limit', values.limit, 1);
   const loaded = await loadConfigFile(configPath, io.env);
   if (!loaded.ok) {
-    io.stdout(`${JSON.stringify({ requests: [], errors: loaded.issues.map((i) => ({ where: `${configPath}: ${i.path}`, message: i.message })) }, null, 2)}\n`);
-    for (const i of loaded.issues) io.stderr(`${i.path.startsWith(configPath) ? i.path : `${configPath}: ${i.path}`}: ${i.message}\n`);
-    return EXIT.invalid;
+    io.stdout(`${JSON.stringify({ requests: [], errors: loaded.issues.map((i) => ({ where: issueWhere(configPath, i.path), message: i.message })) }, null, 2)}\n`);
+    return printIssues(io, configPath, loaded.issues);
   }
   try {
     detectFormat(input);

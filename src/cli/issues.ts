@@ -1,0 +1,13 @@
+// Config issues as the CLI prints them: `file: field.path: message`. File-level issues (not
+// found, JSON syntax at line:column) already name the file and are not prefixed twice.
+import { EXIT, type CliIo } from './io.js';
+
+export function issueWhere(file: string, path: string): string {
+  return path.startsWith(file) ? path : `${file}: ${path}`;
+}
+
+/** Prints every issue on stderr and returns the exit code for invalid input. */
+export function printIssues(io: CliIo, file: string, issues: ReadonlyArray<{ path: string; message: string }>): number {
+  for (const i of issues) io.stderr(`${issueWhere(file, i.path)}: ${i.message}\n`);
+  return EXIT.invalid;
+}
