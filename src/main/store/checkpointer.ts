@@ -17,11 +17,18 @@ const INTERVAL_MS = 100;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
+const closed = new Int32Array(workerData.closed);
+function signalClosed() {
+  Atomics.store(closed, 0, 1);
+  Atomics.notify(closed, 0);
+}
 let db = null;
 try {
   db = new Database(workerData.file, { timeout: 0 });
   db.pragma('wal_autocheckpoint = 0');
 } catch (err) {
+  db = null;
+  signalClosed();
   parentPort.postMessage({ error: String(err && err.message || err) });
 }
 function checkpoint() {
@@ -37,13 +44,19 @@ parentPort.on('message', (m) => {
   clearInterval(timer);
   checkpoint();
   try { if (db) db.close(); } catch {}
+  signalClosed();
   parentPort.close();
 });
 `;
 
+/** Longest a release waits for the worker's last checkpoint and close. */
+const STOP_WAIT_MS = 5000;
+
 interface Running {
   users: number;
   worker: Worker | null;
+  /** Set to 1 by the worker once its connection is closed (or never opened). */
+  closed: Int32Array;
 }
 
 const running = new WeakMap<Store, Running>();
@@ -66,11 +79,17 @@ export function acquireCheckpointer(store: Store): () => void {
   let state = running.get(store);
   if (!state) {
     let worker: Worker | null = null;
+    const closed = new Int32Array(new SharedArrayBuffer(4));
     try {
       worker = new Worker(WORKER_SOURCE, {
         eval: true,
         execArgv: [],
-        workerData: { file: store.path, sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: INTERVAL_MS },
+        workerData: {
+          file: store.path,
+          sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+          intervalMs: INTERVAL_MS,
+          closed: closed.buffer,
+        },
       });
       worker.unref();
       const w = worker;
@@ -90,7 +109,7 @@ export function acquireCheckpointer(store: Store): () => void {
     } catch {
       worker = null;
     }
-    state = { users: 0, worker };
+    state = { users: 0, worker, closed };
     running.set(store, state);
   }
   state.users++;
@@ -100,11 +119,27 @@ export function acquireCheckpointer(store: Store): () => void {
     released = true;
     const s = running.get(store);
     if (!s || --s.users > 0) return;
-    running.delete(store);
-    if (s.worker) {
-      s.worker.postMessage('stop'); // a last checkpoint, then it exits on its own
-      s.worker = null;
-    }
-    restoreAutoCheckpoint(store);
+    stop(store, s);
   };
+}
+
+/**
+ * Stops the store's checkpoint worker, whoever holds it; the store calls this before it
+ * closes. Waits (bounded) until the worker's connection is closed, so once the store is
+ * closed no other thread touches its files: a caller may delete or move them at once.
+ */
+export function stopCheckpointer(store: Store): void {
+  const s = running.get(store);
+  if (s) stop(store, s);
+}
+
+function stop(store: Store, s: Running): void {
+  running.delete(store);
+  if (s.worker) {
+    s.worker.postMessage('stop'); // a last checkpoint, then it closes and exits
+    s.worker = null;
+    // Blocking is brief: a PASSIVE checkpoint of a WAL kept small, then a close.
+    Atomics.wait(s.closed, 0, 0, STOP_WAIT_MS);
+  }
+  restoreAutoCheckpoint(store);
 }
