@@ -22,7 +22,8 @@ import { resolveConfig, type Env } from './engine/load.js';
 import { createHttpClient } from './engine/http.js';
 import { evaluate } from './engine/jmes.js';
 import { createTokenProvider, fetchTokenOnce, TokenError, withBearer } from './engine/oauth.js';
-import { audienceIn, createdAudience, createPlanner, recordsPerRequest, type Planner } from './engine/plan.js';
+import { findOrCreateAudience } from './engine/audience.js';
+import { audienceIn, createPlanner, recordsPerRequest } from './engine/plan.js';
 import { previewExport } from './engine/preview.js';
 import { createRedactor, type Redactor } from './engine/redact.js';
 import { runExport } from './engine/runner.js';
@@ -287,8 +288,15 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
         if (!planned.ok) return { ok: false, errorKind: 'config', error: planned.issues.map((i) => `${i.path}: ${redactor.text(i.message)}`).join('; ') };
         const planner = planned.planner;
         if ((step === 'add' || step === 'remove') && planner.steps.get) {
-          const found = await resolveAudience(planner, client, authorize, redactor);
-          if (!found.ok) return found.view;
+          // Sent once each, no retries: the developer sees exactly what the endpoint answered.
+          const found = await findOrCreateAudience(planner, cfg.audience.name, {
+            send: async (req) => client.execute(await authorize(req)),
+            redact: (text) => redactor.text(text),
+          });
+          if (!found.ok) {
+            const why = `${redactor.text(found.reason)}: the ${step} request was not sent`;
+            return found.result ? responseView(found.result, redactor, why) : { ok: false, errorKind: 'plan', error: why };
+          }
           remoteAudience = found.value;
         }
         const perRequest = step === 'add' || step === 'remove' ? batchOf(cfg, step) : 1;
@@ -444,33 +452,6 @@ async function plannedRequest(
     if (!found) throw err;
   });
   return found;
-}
-
-type Authorize = (req: PlannedRequest) => Promise<PlannedRequest>;
-
-/** Get audience (then create when missing and enabled), as the runner does before adds. */
-async function resolveAudience(
-  planner: Planner,
-  client: ReturnType<typeof createHttpClient>,
-  authorize: Authorize,
-  redactor: Redactor,
-): Promise<{ ok: true; value: unknown } | { ok: false; view: ResponseView }> {
-  const ctx = planner.context();
-  const get = planner.planAudience('getAudience', ctx);
-  if (!get.ok) return { ok: false, view: { ok: false, errorKind: 'plan', error: redactor.text(get.reason) } };
-  const res = await client.execute(await authorize(get.request));
-  if (!res.ok) return { ok: false, view: responseView(res, redactor, 'get audience failed: the add/remove request was not sent') };
-  const found = planner.findAudience(res.status, res.body, ctx);
-  if (!found.ok) return { ok: false, view: responseView(res, redactor, `${redactor.text(found.reason)}; the add/remove request was not sent`) };
-  if (found.found) return { ok: true, value: found.value };
-  if (!planner.steps.create) return { ok: false, view: responseView(res, redactor, 'audience missing and create audience is off: the add/remove request was not sent') };
-  const create = planner.planAudience('createAudience', ctx);
-  if (!create.ok) return { ok: false, view: { ok: false, errorKind: 'plan', error: redactor.text(create.reason) } };
-  const cres = await client.execute(await authorize(create.request));
-  if (!cres.ok || cres.status < 200 || cres.status > 299) {
-    return { ok: false, view: responseView(cres, redactor, 'create audience failed: the add/remove request was not sent') };
-  }
-  return { ok: true, value: createdAudience(cres.body) };
 }
 
 function batchOf(config: ExportConfig, step: 'add' | 'remove'): number {

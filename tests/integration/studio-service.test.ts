@@ -120,6 +120,18 @@ describe('studio service', () => {
     expect(mock.journalSize).toBeGreaterThanOrEqual(3); // token, get, create, add
   });
 
+  it('does not send the add when the audience is missing and create audience is off, and says why', async () => {
+    const service = open({ crypto: testCrypto });
+    const { set, config } = await demo(service);
+    config.audience.name = 'Never Created Here';
+    config.destination.createAudience!.enabled = false;
+    const before = (await service.mockStatus()).journalSize;
+    const response = await service.sendPreviewed({ config, setId: set.id, step: 'add', index: 0 });
+    expect(response.status).toBe(200); // the get audience answer that ended it
+    expect(response.verdict).toBe('audience "Never Created Here" not found by get audience, and create audience is not enabled: the add request was not sent');
+    expect((await service.mockStatus()).journalSize - before).toBeLessThanOrEqual(2); // token and get only
+  });
+
   it('evaluates JMESPath with the conclusion Outbound would draw', async () => {
     const service = open();
     const data = { records: [{ id: 1 }, { id: 2 }], tables: [] };

@@ -6,7 +6,8 @@ import type { ExportConfig, StepName } from '../../shared/config.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
 import { createPacer, type Pacer } from './pacing.js';
-import { createdAudience, createPlanner, excerpt, type PlanIssue, type Planner, type TopContext } from './plan.js';
+import { findOrCreateAudience } from './audience.js';
+import { createPlanner, type PlanIssue, type Planner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
@@ -229,12 +230,13 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
 
   const runAudience = async (): Promise<void> => {
     if (!planner.steps.get) return;
-    const ctx = planner.context();
-    const get = planner.planAudience('getAudience', ctx);
-    if (!get.ok) throw new AbortRun(`get audience: ${get.reason}`);
-    requests.planned.getAudience++;
-    opts.onPlanned?.(get.request);
     if (opts.dryRun) {
+      // Nothing is sent, so both steps are planned: the dry run counts what could be sent.
+      const ctx = planner.context();
+      const get = planner.planAudience('getAudience', ctx);
+      if (!get.ok) throw new AbortRun(`get audience: ${get.reason}`);
+      requests.planned.getAudience++;
+      opts.onPlanned?.(get.request);
       const create = planner.steps.create ? planner.planAudience('createAudience', ctx) : null;
       if (create?.ok) {
         requests.planned.createAudience++;
@@ -244,23 +246,16 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       ctxHolder.ctx = planner.context(remoteAudience);
       return;
     }
-    const res = await send(get.request);
-    if (!res.ok) throw new AbortRun(`get audience failed: ${describeResult(res)}`);
-    const found = planner.findAudience(res.status, res.body, ctx);
-    if (!found.ok) throw new AbortRun(redactor.text(found.reason));
-    if (found.found) {
-      remoteAudience = found.value;
-    } else {
-      if (!planner.steps.create) throw new AbortRun(`audience "${config.audience.name}" not found by get audience, and create audience is not enabled`);
-      const create = planner.planAudience('createAudience', ctx);
-      if (!create.ok) throw new AbortRun(`create audience: ${create.reason}`);
-      requests.planned.createAudience++;
-      opts.onPlanned?.(create.request);
-      const cres = await send(create.request);
-      if (!cres.ok) throw new AbortRun(`create audience failed: ${describeResult(cres)}`);
-      if (cres.status < 200 || cres.status > 299) throw new AbortRun(`create audience answered HTTP ${cres.status}: ${redactor.text(excerpt(cres.body))}`);
-      remoteAudience = createdAudience(cres.body);
-    }
+    const outcome = await findOrCreateAudience(planner, config.audience.name, {
+      send: (req) => send(req),
+      onPlanned: (req) => {
+        requests.planned[req.step]++;
+        opts.onPlanned?.(req);
+      },
+      redact: (text) => redactor.text(text),
+    });
+    if (!outcome.ok) throw new AbortRun(outcome.reason);
+    remoteAudience = outcome.value;
     ctxHolder.ctx = planner.context(remoteAudience);
   };
 

@@ -1,0 +1,47 @@
+// The audience step before adds and removes: get the audience, create it when it is missing
+// (and create is enabled), and hand `remote_audience` on. One flow for the runner and the
+// studio's "Send this one"; each brings its own way of sending (the runner retries, paces
+// and logs; the studio sends once and shows the answer).
+import { createdAudience, excerpt, type Planner } from './plan.js';
+import { describeResult } from './retry.js';
+import type { HttpResult, PlannedRequest } from './types.js';
+
+export type AudienceOutcome =
+  | { ok: true; value: unknown; created: boolean }
+  /** `result` is the answer that ended the step, when one came back. */
+  | { ok: false; reason: string; result?: HttpResult };
+
+export interface AudienceStepOptions {
+  /** Sends one planned request and resolves with its (last) result. */
+  send(request: PlannedRequest): Promise<HttpResult>;
+  /** Told of each request before it is sent. */
+  onPlanned?(request: PlannedRequest): void;
+  /** Masks secrets in text taken from a response. */
+  redact?(text: string): string;
+}
+
+/** Runs get (then create) audience; call only when the planner has a get step. */
+export async function findOrCreateAudience(planner: Planner, audienceName: string, opts: AudienceStepOptions): Promise<AudienceOutcome> {
+  const redact = opts.redact ?? ((s: string) => s);
+  const ctx = planner.context();
+  const get = planner.planAudience('getAudience', ctx);
+  if (!get.ok) return { ok: false, reason: `get audience: ${get.reason}` };
+  opts.onPlanned?.(get.request);
+  const res = await opts.send(get.request);
+  if (!res.ok) return { ok: false, reason: `get audience failed: ${describeResult(res)}`, result: res };
+  const found = planner.findAudience(res.status, res.body, ctx);
+  if (!found.ok) return { ok: false, reason: redact(found.reason), result: res };
+  if (found.found) return { ok: true, value: found.value, created: false };
+  if (!planner.steps.create) {
+    return { ok: false, reason: `audience "${audienceName}" not found by get audience, and create audience is not enabled`, result: res };
+  }
+  const create = planner.planAudience('createAudience', ctx);
+  if (!create.ok) return { ok: false, reason: `create audience: ${create.reason}` };
+  opts.onPlanned?.(create.request);
+  const cres = await opts.send(create.request);
+  if (!cres.ok) return { ok: false, reason: `create audience failed: ${describeResult(cres)}`, result: cres };
+  if (cres.status < 200 || cres.status > 299) {
+    return { ok: false, reason: `create audience answered HTTP ${cres.status}: ${redact(excerpt(cres.body))}`, result: cres };
+  }
+  return { ok: true, value: createdAudience(cres.body), created: true };
+}
