@@ -1,5 +1,5 @@
 // The recorder turns a run's events into rows: attempts, retries, outcomes and counters.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore, type Store } from '../../src/main/store/db.js';
 import { createRunRecorder } from '../../src/main/store/recorder.js';
 import type { RunEvent } from '../../src/main/engine/types.js';
@@ -91,27 +91,29 @@ describe('createRunRecorder', () => {
     expect(store.runOutcomes(runId).find((o) => o.seq === 0)).toMatchObject({ status: 'succeeded', action: 'add', requestId: `${runId}:1` });
   });
 
-  it('batches writes: nothing is written until the flush, then everything in one go', async () => {
+  it('batches writes: nothing is written within the turn, then everything in one commit', async () => {
     const runId = newRun();
     const recorder = createRunRecorder(store, runId, { flushIntervalMs: 0 });
     const events = syntheticRun(runId).slice(0, 7); // up to the first records-settled
     for (const e of events) recorder.onEvent(e);
     expect(store.countRequests(runId)).toBe(0);
     await new Promise((r) => setImmediate(r));
-    expect(store.countRequests(runId)).toBe(2);
+    // The writer thread commits soon after: attempts, outcomes and counters together (the
+    // counters are the checkpoint a resume starts from).
+    await vi.waitFor(() => expect(store.countRequests(runId)).toBe(2));
     expect(store.settledSeqs(runId).size).toBe(3);
-    // The counters were committed with the outcomes (the checkpoint).
     expect(store.getRun(runId)!.requests).toEqual({ sent: 2, retried: 1 });
   });
 
-  it('flushes every maxBatch events, and on flush()/close()', () => {
+  it('flushes every maxBatch events, and on flush()/close()', async () => {
     const runId = newRun();
     const recorder = createRunRecorder(store, runId, { maxBatch: 3, flushIntervalMs: 10_000 });
     const events = syntheticRun(runId);
     events.slice(0, 3).forEach((e) => recorder.onEvent(e));
-    expect(store.countRequests(runId)).toBe(1);
+    await vi.waitFor(() => expect(store.countRequests(runId)).toBe(1));
     recorder.onEvent(events[3]!);
-    expect(store.runRequests(runId)[0]!.retryDelayMs).toBeNull();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.runRequests(runId)[0]!.retryDelayMs).toBeNull(); // one event queued: not handed over yet
     recorder.flush();
     expect(store.runRequests(runId)[0]!.retryDelayMs).toBe(1200);
     recorder.onEvent(events[4]!);

@@ -37,6 +37,7 @@ export interface RunOptions {
   file: string;
   runId: string;
   onEvent?: (e: RunEvent) => void;
+  /** Stops the run, resumable; a string reason is reported as the run's error (else "interrupted"). */
   signal?: AbortSignal;
   /** Plan everything, send nothing. */
   dryRun?: boolean;
@@ -345,7 +346,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     await slots.idle();
   } catch (err) {
     if (err instanceof AbortRun) fatal = err.message;
-    else if (runSignal.aborted) fatal ??= 'interrupted';
+    else if (runSignal.aborted) fatal ??= stopReason(signal);
     else {
       await slots.idle();
       if (ownsHttp) await http?.close();
@@ -357,7 +358,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   if (ownsHttp) await http?.close();
   signal?.removeEventListener('abort', onOuterAbort);
 
-  if (!fatal && signal?.aborted) fatal = 'interrupted';
+  if (!fatal && signal?.aborted) fatal = stopReason(signal);
   const status: RunStatus = fatal ? 'aborted' : counts.failed === 0 ? 'succeeded' : counts.succeeded === 0 ? 'failed' : 'partial';
   const records = { total: counts.total, succeeded: counts.succeeded, failed: counts.failed };
   progress(true);
@@ -387,6 +388,10 @@ function acknowledgedKeys(acknowledged: unknown[], records: PreparedRecord[]): S
     for (const c of candidates) if ((typeof c === 'string' || typeof c === 'number') && keys.has(String(c))) named.add(String(c));
   }
   return named.size > 0 ? named : null;
+}
+
+function stopReason(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === 'string' ? signal.reason : 'interrupted';
 }
 
 function redactSpec(r: Redactor, spec: HttpRequestSpec): HttpRequestSpec {

@@ -34,7 +34,18 @@ export interface ExecuteRunResult {
 
 /** Runs the export, recording it; rethrows the engine's errors (ConfigError…) after closing the recorder. */
 export async function executeRun(o: ExecuteRunOptions): Promise<ExecuteRunResult> {
-  const recorder = o.store && !o.dryRun ? createRunRecorder(o.store, o.runId) : null;
+  // A run whose log cannot be written stops (resumable) rather than send records nobody
+  // could account for; the store's message says what is wrong and what to do.
+  const storeFailed = new AbortController();
+  const recorder =
+    o.store && !o.dryRun
+      ? createRunRecorder(o.store, o.runId, {
+          onError: (err) => {
+            if (!storeFailed.signal.aborted) storeFailed.abort(`the run log could not be written, so the run stopped (resumable): ${err.message}`);
+          },
+        })
+      : null;
+  const signal = o.signal ? AbortSignal.any([o.signal, storeFailed.signal]) : storeFailed.signal;
   const onEvent = (e: RunEvent) => {
     recorder?.onEvent(e);
     o.onEvent?.(e);
@@ -49,7 +60,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<ExecuteRunResult
       runId: o.runId,
       onEvent,
       dryRun: o.dryRun,
-      ...(o.signal ? { signal: o.signal } : {}),
+      signal,
       ...(o.gate ? { gate: o.gate } : {}),
       ...(o.previous ? { previous: o.previous } : {}),
       ...(o.only ? { only: o.only } : {}),

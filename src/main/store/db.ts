@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunCounts } from '../engine/types.js';
-import { stopCheckpointer } from './checkpointer.js';
+import { closeWriters } from './writer.js';
 import * as destinations from './destinations.js';
 import * as outcomes from './outcomes.js';
 import { PlaintextSecretError, StoreError, toStoreError } from './errors.js';
@@ -135,7 +135,7 @@ export class Store {
   }
 
   close(): void {
-    stopCheckpointer(this);
+    closeWriters(this); // a recorder still open commits what it holds, then its thread lets go of the file
     if (this.db.open) this.db.close();
   }
 
