@@ -59,11 +59,15 @@ it('tells the host of a failed background commit while the run goes on, and keep
   store.close();
 });
 
-it('records on an in-memory store the same way, on the caller thread', () => {
+it('records on an in-memory store the same way, on the caller thread', async () => {
   const store = openStore(':memory:');
   const runId = store.createRun({ destination: 'D', audience: 'A', config: {} });
   const recorder = createRunRecorder(store, runId);
-  for (const e of syntheticRun(runId)) recorder.onEvent(e);
+  const events = syntheticRun(runId);
+  for (const e of events.slice(0, 7)) recorder.onEvent(e);
+  await new Promise((r) => setImmediate(r));
+  expect(store.countRequests(runId)).toBe(2); // committed with the turn's hand-over
+  for (const e of events.slice(7)) recorder.onEvent(e);
   expect(store.countRequests(runId)).toBe(4);
   expect(store.getRun(runId)).toMatchObject({ status: 'partial', records: { total: 6, succeeded: 3, failed: 3 }, requests: { sent: 4, retried: 2 } });
   recorder.close();

@@ -7,7 +7,7 @@ import { describeResult } from './retry.js';
 import type { HttpResult, PlannedRequest } from './types.js';
 
 export type AudienceOutcome =
-  | { ok: true; value: unknown; created: boolean }
+  | { ok: true; value: unknown }
   /** `result` is the answer that ended the step, when one came back. */
   | { ok: false; reason: string; result?: HttpResult };
 
@@ -31,7 +31,7 @@ export async function findOrCreateAudience(planner: Planner, audienceName: strin
   if (!res.ok) return { ok: false, reason: `get audience failed: ${describeResult(res)}`, result: res };
   const found = planner.findAudience(res.status, res.body, ctx);
   if (!found.ok) return { ok: false, reason: redact(found.reason), result: res };
-  if (found.found) return { ok: true, value: found.value, created: false };
+  if (found.found) return { ok: true, value: found.value };
   if (!planner.steps.create) {
     return { ok: false, reason: `audience "${audienceName}" not found by get audience, and create audience is not enabled`, result: res };
   }
@@ -43,5 +43,5 @@ export async function findOrCreateAudience(planner: Planner, audienceName: strin
   if (cres.status < 200 || cres.status > 299) {
     return { ok: false, reason: `create audience answered HTTP ${cres.status}: ${redact(excerpt(cres.body))}`, result: cres };
   }
-  return { ok: true, value: createdAudience(cres.body), created: true };
+  return { ok: true, value: createdAudience(cres.body) };
 }

@@ -148,15 +148,17 @@ export function openWriter(store: Store, sql: string[], doing: string, closeOwne
   return writer;
 }
 
-/** Writes on the caller's thread, at flush. */
+/** Writes on the caller's thread, at once. */
 function inlineWriter(store: Store, sql: string[], doing: string): StoreWriter {
   let stmts: Database.Statement[] | null = null;
   let pending: WriteOp[][] = [];
+  let unreported: StoreError | null = null;
   const commit = store.db.transaction((batches: WriteOp[][]) => {
     stmts ??= sql.map((s) => store.db.prepare(s));
     for (const ops of batches) for (const op of ops) stmts[op[0]]!.run(...op.slice(1));
   });
   const flush = (): StoreError | null => {
+    unreported = null;
     if (pending.length === 0) return null;
     try {
       commit(pending);
@@ -168,10 +170,12 @@ function inlineWriter(store: Store, sql: string[], doing: string): StoreWriter {
   };
   return {
     write(ops) {
-      if (ops.length > 0) pending.push(ops);
+      if (ops.length === 0) return;
+      pending.push(ops);
+      unreported = flush();
     },
     flush,
-    poll: () => null,
+    poll: () => unreported,
     close: flush,
   };
 }
