@@ -150,6 +150,15 @@ export class Store {
     }
   }
 
+  /**
+   * Runs a read of several queries in one transaction, so all of them see the same
+   * snapshot while a run's writer thread commits (in WAL mode each statement would
+   * otherwise see the latest commit).
+   */
+  snapshot<T>(doing: string, fn: () => T): T {
+    return this.guard(doing, () => (this.db.inTransaction ? fn() : this.db.transaction(fn).deferred()));
+  }
+
   /** `stmt` as a function value, for the store's read modules. */
   readonly prepare = (sql: string): Stmt => this.stmt(sql);
 
@@ -329,7 +338,7 @@ export class Store {
 
   /** One page of a run's record outcomes in seq order (failures and successes merged). */
   runOutcomes(runId: string, q: OutcomeQuery = {}): OutcomeRow[] {
-    return this.guard('reading record outcomes', () => {
+    return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
       if (run === undefined) return [];
       return outcomes.outcomePage(this.prepare, run, q);
@@ -348,7 +357,7 @@ export class Store {
 
   /** Seqs whose records were delivered: a resume skips them. */
   settledSeqs(runId: string): SettledSet {
-    return this.guard('reading record outcomes', () => {
+    return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
       return run === undefined ? new SeqBitset(0) : outcomes.succeededSet(this.prepare, run);
     });
@@ -356,14 +365,14 @@ export class Store {
 
   /** Seqs whose latest outcome is a failure: retry-failed sends them again. */
   failedSeqs(runId: string): SettledSet {
-    return this.guard('reading record outcomes', () => {
+    return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
       return run === undefined ? new SeqBitset(0) : outcomes.failedSet(this.prepare, run);
     });
   }
 
   outcomeCounts(runId: string): RunCounts {
-    return this.guard('counting record outcomes', () => {
+    return this.snapshot('counting record outcomes', () => {
       const run = this.runKey(runId);
       return run === undefined ? { total: 0, succeeded: 0, failed: 0 } : outcomes.outcomeCounts(this.prepare, run);
     });
@@ -374,7 +383,7 @@ export class Store {
    * absent): what a request's detail view shows for the records it carried.
    */
   outcomesByKey(runId: string, keys: readonly string[]): Map<string, { status: 'succeeded' | 'failed'; reason: string | null }> {
-    return this.guard('reading record outcomes', () => {
+    return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
       return run === undefined ? new Map() : outcomes.outcomesByKey(this.prepare, run, keys);
     });

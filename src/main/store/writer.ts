@@ -3,8 +3,8 @@
 // The caller prepares the rows; the writer executes them in order as prepared statements,
 // one transaction for all that is queued. A failed transaction rolls back and keeps its
 // rows, retried first by the next one, so the order of writes never changes.
-// A store on ':memory:' or read-only, or a worker that cannot start, writes on the caller's
-// thread with the same semantics.
+// A store on ':memory:' or read-only, a worker that cannot start, or a thread that may not
+// block writes on the caller's thread with the same semantics.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -135,8 +135,8 @@ export function closeWriters(store: Store): void {
  * store closes first, so the owner can hand over what it holds and close the writer.
  */
 export function openWriter(store: Store, sql: string[], doing: string, closeOwner: () => void): StoreWriter {
-  const writer =
-    store.readonly || store.path === ':memory:' || store.path === '' ? inlineWriter(store, sql, doing) : (workerWriter(store, sql, doing) ?? inlineWriter(store, sql, doing));
+  const threaded = !store.readonly && store.path !== ':memory:' && store.path !== '' && canBlock();
+  const writer = (threaded && workerWriter(store, sql, doing)) || inlineWriter(store, sql, doing);
   let owners = open.get(store);
   if (!owners) open.set(store, (owners = new Set()));
   owners.add(closeOwner);
@@ -146,6 +146,23 @@ export function openWriter(store: Store, sql: string[], doing: string, closeOwne
     return close();
   };
   return writer;
+}
+
+let blockingAllowed: boolean | undefined;
+/**
+ * Whether this thread may block in Atomics.wait (flush waits for the worker). Node's main
+ * thread may; a host that forbids it (as browsers do on their main thread) writes inline.
+ */
+function canBlock(): boolean {
+  if (blockingAllowed === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0); // 'not-equal' at once
+      blockingAllowed = true;
+    } catch {
+      blockingAllowed = false;
+    }
+  }
+  return blockingAllowed;
 }
 
 /** Writes on the caller's thread, at once. */
