@@ -3,9 +3,9 @@
 // real service in the test process, through the same validating dispatcher as ipc.ts.
 import type { Page } from '@playwright/test';
 import { STUDIO_METHODS } from '../../src/shared/api.js';
-import { createDispatcher } from '../../src/main/ipc-dispatch.js';
-import { METHOD_SCHEMAS } from '../../src/main/ipc-schemas.js';
-import type { StudioService } from '../../src/main/service.js';
+import { createDispatcher } from '../../src/main/electron/ipc-dispatch.js';
+import { METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
+import type { StudioService } from '../../src/main/studio/service.js';
 
 export const BINDING = '__outbound_call';
 

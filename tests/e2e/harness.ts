@@ -9,8 +9,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, _electron, type Browser, type ElectronApplication, type Page } from '@playwright/test';
-import { CONTENT_SECURITY_POLICY } from '../../src/main/security.js';
-import { createStudioService, type StudioService } from '../../src/main/service.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/electron/security.js';
+import { createStudioService, type StudioService } from '../../src/main/studio/service.js';
 import { bridgeService, type BridgeLog } from './bridge.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

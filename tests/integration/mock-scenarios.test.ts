@@ -8,12 +8,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   builtInScenarios,
   loadScenarioFile,
-  runMockCommand,
   scenarioSchema,
   startMock,
   type MockServer,
   type Scenario,
 } from '../../src/main/mock/index.js';
+import { runMockCommand } from '../../src/cli/commands/mock.js';
 import { call, getToken } from './mock-helpers.js';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../src/main/mock/index.js';
-import { executeRun } from '../../src/main/runs/execute.js';
+import { executeRun } from '../../src/main/app/run/execute.js';
 import { fileIdentity, openSource } from '../../src/main/sources/index.js';
 import { openStore } from '../../src/main/store/db.js';
 import { cli, config, tempDir, writeNdjson } from '../helpers/run.js';

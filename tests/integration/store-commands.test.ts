@@ -1,7 +1,7 @@
 // `outbound runs`, `outbound log` and the HAR export, driven through their handlers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportLogCommand, logCommand, runsCommand } from '../../src/main/store/commands.js';
+import { exportLogCommand, logCommand, runsCommand } from '../../src/cli/history/commands.js';
 import { openStore } from '../../src/main/store/db.js';
 import { createRunRecorder } from '../../src/main/store/recorder.js';
 import { syntheticRun, T0, tempDir } from './store-helpers.js';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../src/shared/api.js';
-import { createStudioService, type StudioService } from '../../src/main/service.js';
-import { DEMO_CLIENT_SECRET } from '../../src/main/service/demo.js';
+import { createStudioService, type StudioService } from '../../src/main/studio/service.js';
+import { DEMO_CLIENT_SECRET } from '../../src/main/studio/demo.js';
 import { generateProfiles } from '../../src/main/sources/sample.js';
 
 let dir: string;

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStudioService, type SecretCrypto, type StudioService } from '../../src/main/service.js';
-import { DEMO_CLIENT_SECRET } from '../../src/main/service/demo.js';
+import { createStudioService, type SecretCrypto, type StudioService } from '../../src/main/studio/service.js';
+import { DEMO_CLIENT_SECRET } from '../../src/main/studio/demo.js';
 
 /** Stand-in for safeStorage: reversible, and never the clear text. */
 const testCrypto: SecretCrypto = {

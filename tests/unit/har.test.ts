@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/main/store/db.js';
-import { formatRunLog, runToHar, writeHar, type HarLog } from '../../src/main/store/har.js';
+import { runToHar, writeHar, type HarLog } from '../../src/main/store/har.js';
+import { formatRunLog } from '../../src/cli/history/runlog.js';
 import { createRunRecorder } from '../../src/main/store/recorder.js';
 import { syntheticRun, T0, tempDir } from '../integration/store-helpers.js';
 

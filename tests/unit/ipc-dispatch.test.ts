@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STUDIO_METHODS, type StudioApi } from '../../src/shared/api.js';
-import { createDispatcher, IpcArgumentError } from '../../src/main/ipc-dispatch.js';
-import { LIMITS, METHOD_SCHEMAS } from '../../src/main/ipc-schemas.js';
+import { createDispatcher, IpcArgumentError } from '../../src/main/electron/ipc-dispatch.js';
+import { LIMITS, METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
 
 /** A service that records what reached it. */
 function recordingService() {

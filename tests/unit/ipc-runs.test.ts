@@ -2,10 +2,10 @@
 // refused in main with a message that says which argument and what is wrong.
 import { describe, expect, it } from 'vitest';
 import { STUDIO_METHODS, type StudioApi } from '../../src/shared/api.js';
-import { createDispatcher, IpcArgumentError } from '../../src/main/ipc-dispatch.js';
-import { METHOD_SCHEMAS } from '../../src/main/ipc-schemas.js';
-import { toCurl, shellQuote } from '../../src/main/runs/curl.js';
-import { LiveRun } from '../../src/main/runs/live.js';
+import { createDispatcher, IpcArgumentError } from '../../src/main/electron/ipc-dispatch.js';
+import { METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
+import { toCurl, shellQuote } from '../../src/main/app/log/curl.js';
+import { LiveRun } from '../../src/main/studio/runs/live.js';
 
 function recordingService() {
   const calls: Array<{ method: string; args: unknown[] }> = [];

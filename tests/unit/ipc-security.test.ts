@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isSameDocument, isTrustedSenderUrl } from '../../src/main/security.js';
+import { CONTENT_SECURITY_POLICY, isSafeExternalUrl, isSameDocument, isTrustedSenderUrl } from '../../src/main/electron/security.js';
 
 describe('host security policy', () => {
   const fileUrl = 'file:///Applications/Outbound.app/out/renderer/index.html';

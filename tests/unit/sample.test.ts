@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { generateProfiles, profileToNdjsonLine, SAMPLE_SEGMENT_IDS, type Profile } from '../../src/main/sources/sample.js';
-import { runSampleCommand } from '../../src/main/sources/sample-command.js';
+import { runSampleCommand } from '../../src/cli/commands/sample.js';
 import { readNdjson } from '../../src/main/sources/ndjson.js';
 import { collect, tempDir } from './sources-helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import jmespath from 'jmespath';
-import { compileTemplate, formatTemplateError, isTemplateError, renderTemplate, type RenderResult } from '../../src/main/engine/template.js';
+import { compileTemplate, formatTemplateError, isTemplateError, renderTemplate, type RenderResult } from '../../src/main/engine/template/compile.js';
 
 const top = { audience_name: 'High Value', audience_id: 'aud_42', organization_name: 'Acme', remote_audience: { id: 'list 7' } };
 

@@ -1,11 +1,11 @@
 // Differential test: the fast renderer (templateFast.ts) must give exactly what the
 // Handlebars path gives — same bytes, same missing-value warnings — or step aside.
 import { describe, expect, it } from 'vitest';
-import { renderTemplate } from '../../src/main/engine/template.js';
-import { KNOWN_HELPERS, RUNTIME_OPTIONS, templateEnv, type RenderState } from '../../src/main/engine/templateEnv.js';
-import { compileFast, FALLBACK } from '../../src/main/engine/templateFast.js';
-import { rewriteTemplate, type Rewritten } from '../../src/main/engine/templateRewrite.js';
-import type { TemplateKind } from '../../src/main/engine/templateTypes.js';
+import { renderTemplate } from '../../src/main/engine/template/compile.js';
+import { KNOWN_HELPERS, RUNTIME_OPTIONS, templateEnv, type RenderState } from '../../src/main/engine/template/env.js';
+import { compileFast, FALLBACK } from '../../src/main/engine/template/fast.js';
+import { rewriteTemplate, type Rewritten } from '../../src/main/engine/template/rewrite.js';
+import type { TemplateKind } from '../../src/main/engine/template/types.js';
 
 type Outcome = { text: string; missing: Array<[string, number]> } | { threw: string } | typeof FALLBACK;
 

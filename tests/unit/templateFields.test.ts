@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplateFields, formatTemplateError, templateFields } from '../../src/main/engine/template.js';
+import { checkTemplateFields, formatTemplateError, templateFields } from '../../src/main/engine/template/compile.js';
 
 const known = ['id', 'email', 'ltv'];
 

@@ -1,5 +1,5 @@
 // `runs`, `log` and `export-log`: read the store.
-import { exportLogCommand, logCommand, runsCommand } from '../../main/store/commands.js';
+import { exportLogCommand, logCommand, runsCommand } from '../history/commands.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { parse, str } from '../args.js';
 import { UsageError, type CliIo } from '../io.js';

@@ -3,7 +3,7 @@
 // that validates) but no way to run a parsed AST, so an expression is validated once and
 // cached, then evaluated with `search` (which re-parses; short expressions parse in µs).
 import jmespath from 'jmespath';
-import type { TemplateError } from './templateTypes.js';
+import type { TemplateError } from './template/types.js';
 
 interface Token {
   type: string;

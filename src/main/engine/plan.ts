@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ExportConfig, SendStep, StepName } from '../../shared/config.js';
 import { compileJmes } from './jmes.js';
 import { knownRecordFields } from './records.js';
-import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template.js';
+import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template/compile.js';
 import type { Action, PlannedRequest, PreparedRecord } from './types.js';
 
 export interface PlanIssue {

@@ -1,6 +1,5 @@
 // Public surface of the mock endpoint.
 export { startMock, type MockOptions, type MockServer, type MockStats } from './server.js';
-export { runMockCommand, type MockCommandIo } from './command.js';
 export { Journal, type JournalEntry, type JournalListener } from './journal.js';
 export { AudienceStore, type Audience, type AudienceWithMembers } from './audiences.js';
 export { MOCK_ROUTES, type MockRouteInfo } from './routes.js';

@@ -5,7 +5,6 @@ import { STATUS_CODES } from 'node:http';
 import type { Store } from './db.js';
 import type { RequestRow, RunRow } from './rows.js';
 
-export { formatRunLog, runLogLines } from './runlog.js';
 
 export interface HarNameValue {
   name: string;

@@ -10,10 +10,10 @@
 //  header   plain text; a CR, LF or NUL in the result is refused.
 //  jmespath values land as JMESPath literals ('...' or `"..."` when escaping is needed).
 //  text     plain, no escaping — for non-JSON bodies (form, XML): escape those yourself.
-import { templateEnv, KNOWN_HELPERS, RUNTIME_OPTIONS, type RenderState } from './templateEnv.js';
-import { invalidJsonMessage } from './templateJson.js';
-import { compileFast, FALLBACK, type FastRender } from './templateFast.js';
-import { originalOffset, rewriteTemplate, type Rewritten } from './templateRewrite.js';
+import { templateEnv, KNOWN_HELPERS, RUNTIME_OPTIONS, type RenderState } from './env.js';
+import { invalidJsonMessage } from './json.js';
+import { compileFast, FALLBACK, type FastRender } from './fast.js';
+import { originalOffset, rewriteTemplate, type Rewritten } from './rewrite.js';
 import {
   lineColumnAt,
   offsetOf,
@@ -21,11 +21,11 @@ import {
   type RenderResult,
   type TemplateError,
   type TemplateKind,
-} from './templateTypes.js';
+} from './types.js';
 
-export type { CompiledTemplate, RenderResult, TemplateError, TemplateKind } from './templateTypes.js';
-export { formatTemplateError } from './templateTypes.js';
-export { checkTemplateFields, templateFields, type FieldMode, type TemplateField } from './templateFields.js';
+export type { CompiledTemplate, RenderResult, TemplateError, TemplateKind } from './types.js';
+export { formatTemplateError } from './types.js';
+export { checkTemplateFields, templateFields, type FieldMode, type TemplateField } from './fields.js';
 
 export interface CompileOptions {
   /** Where the template lives, e.g. `add.bodyTemplate` or `headers.X-Token`; used in errors. */

@@ -2,7 +2,7 @@
 // it reaches the service: the sender must be our own renderer frame, and the arguments must
 // pass the method's zod schema (see ipc-dispatch.ts).
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { IPC_PREFIX, STUDIO_METHODS, type StudioApi } from '../shared/api.js';
+import { IPC_PREFIX, STUDIO_METHODS, type StudioApi } from '../../shared/api.js';
 import { createDispatcher } from './ipc-dispatch.js';
 import { METHOD_SCHEMAS } from './ipc-schemas.js';
 

@@ -34,7 +34,7 @@ export function formatTemplateError(e: TemplateError): string {
 }
 
 /** 1-based line/column of a 0-based offset in `text`. */
-export { lineColumnAt } from '../../shared/json-locate.js';
+export { lineColumnAt } from '../../../shared/json-locate.js';
 
 /** 0-based offset of a 1-based line and 0-based column in `text`. */
 export function offsetOf(text: string, line: number, column0: number): number {

@@ -2,9 +2,9 @@
 // helper for the place it sits (inside a JSON string, a JSON value, a URL, a JMESPath
 // literal...). The host language's quoting is tracked over the template text; values never
 // change it because they are always escaped for where they land.
-import type { TemplateError, TemplateKind } from './templateTypes.js';
-import { lineColumnAt } from './templateTypes.js';
-import { checkBlocks, checkPaths, isSingleWord, splitWords, tokenize, type MustacheToken, type Token } from './templateTokens.js';
+import type { TemplateError, TemplateKind } from './types.js';
+import { lineColumnAt } from './types.js';
+import { checkBlocks, checkPaths, isSingleWord, splitWords, tokenize, type MustacheToken, type Token } from './tokens.js';
 
 export type SiteContext =
   | 'json-str'

@@ -16,26 +16,26 @@ import type {
   SavedDestination,
   StudioApi,
   TokenView,
-} from '../shared/api.js';
-import type { ExportConfig, ExportConfigInput, StepName } from '../shared/config.js';
-import { resolveConfig, type Env } from './engine/load.js';
-import { createHttpClient } from './engine/http.js';
-import { evaluate } from './engine/jmes.js';
-import { createTokenProvider, fetchTokenOnce, TokenError, withBearer } from './engine/oauth.js';
-import { findOrCreateAudience } from './engine/audience.js';
-import { audienceIn, createPlanner, recordsPerRequest } from './engine/plan.js';
-import { previewExport } from './engine/preview.js';
-import { createRedactor, type Redactor } from './engine/redact.js';
-import { runExport } from './engine/runner.js';
-import { countSucceeded } from './engine/success.js';
-import type { PlannedRequest, SourceItem } from './engine/types.js';
-import { builtInScenarios, isBuiltInScenarioName, parseScenario, startMock, type MockServer, type Scenario } from './mock/index.js';
-import { readCsv } from './sources/csv.js';
-import { generateProfiles } from './sources/sample.js';
-import { parseJsonArrayText } from './sources/json-array.js';
-import { parseNdjsonText } from './sources/ndjson.js';
-import { openStore, type Store } from './store/db.js';
-import type { SecretCrypto } from './store/rows.js';
+} from '../../shared/api.js';
+import type { ExportConfig, ExportConfigInput, StepName } from '../../shared/config.js';
+import { resolveConfig, type Env } from '../engine/load.js';
+import { createHttpClient } from '../engine/http.js';
+import { evaluate } from '../engine/jmes.js';
+import { createTokenProvider, fetchTokenOnce, TokenError, withBearer } from '../engine/oauth.js';
+import { findOrCreateAudience } from '../engine/audience.js';
+import { audienceIn, createPlanner, recordsPerRequest } from '../engine/plan.js';
+import { previewExport } from '../engine/preview.js';
+import { createRedactor, type Redactor } from '../engine/redact.js';
+import { runExport } from '../engine/runner.js';
+import { countSucceeded } from '../engine/success.js';
+import type { PlannedRequest, SourceItem } from '../engine/types.js';
+import { builtInScenarios, isBuiltInScenarioName, parseScenario, startMock, type MockServer, type Scenario } from '../mock/index.js';
+import { readCsv } from '../sources/csv.js';
+import { generateProfiles } from '../sources/sample.js';
+import { parseJsonArrayText } from '../sources/json-array.js';
+import { parseNdjsonText } from '../sources/ndjson.js';
+import { openStore, type Store } from '../store/db.js';
+import type { SecretCrypto } from '../store/rows.js';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -44,13 +44,13 @@ import {
   DEMO_SAMPLE_SET_NAME,
   DEMO_SECRET_ENV,
   demoConfig,
-} from './service/demo.js';
-import { moveMockOrigin, rememberedMockPort, rememberMockPort } from './service/mock-origin.js';
-import { mergeSecrets, resolveSecretRefs, splitSecrets, withSecretRefs } from './service/vault.js';
-import { configIssues, previewIssue, requestView, responseView, tokenView } from './service/views.js';
-import { createRunManager } from './service/runs.js';
+} from './demo.js';
+import { moveMockOrigin, rememberedMockPort, rememberMockPort } from './mock-origin.js';
+import { mergeSecrets, resolveSecretRefs, splitSecrets, withSecretRefs } from './vault.js';
+import { configIssues, previewIssue, requestView, responseView, tokenView } from './views.js';
+import { createRunManager } from './runs/manager.js';
 
-export type { SecretCrypto } from './store/rows.js';
+export type { SecretCrypto } from '../store/rows.js';
 
 export interface StudioServiceOptions {
   /** The SQLite file (`:memory:` in tests). */

@@ -1,6 +1,6 @@
 // Explains why a rendered body is not JSON, with line, column and an excerpt (the locating
 // is shared with the sources and the renderer: src/shared/json-locate.ts).
-import { excerptAt, lineColumnAt, locateJsonError } from '../../shared/json-locate.js';
+import { excerptAt, lineColumnAt, locateJsonError } from '../../../shared/json-locate.js';
 
 /** `rendered body is not valid JSON at line L, column C: reason; near: …text⟨here⟩text…`. */
 export function invalidJsonMessage(text: string, parseError: unknown): string {

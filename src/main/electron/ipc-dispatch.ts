@@ -1,7 +1,7 @@
 // The validating dispatcher between IPC and the service. Pure (no Electron import): ipc.ts
 // wires it to ipcMain, tests and the browser harness call it directly.
 import type { z } from 'zod';
-import { STUDIO_METHODS, type StudioApi, type StudioMethod } from '../shared/api.js';
+import { STUDIO_METHODS, type StudioApi, type StudioMethod } from '../../shared/api.js';
 import { describeType, type MethodSchemas } from './ipc-schemas.js';
 
 /** A call the renderer should never have made: unknown method or malformed arguments. */

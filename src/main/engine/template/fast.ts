@@ -6,7 +6,7 @@
 // order, same @first/@last. Anything else — another helper, a sub-expression, `../`,
 // an @data value, a non-array `each` target, a non-own property, a throw — makes it give
 // up and the caller renders with Handlebars, so output stays byte-identical.
-import type { templateEnv as Env, RenderState } from './templateEnv.js';
+import type { templateEnv as Env, RenderState } from './env.js';
 
 /** Returned when this render must go through Handlebars instead. */
 export const FALLBACK: unique symbol = Symbol('fallback');

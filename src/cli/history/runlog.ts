@@ -1,7 +1,7 @@
 // The human log of a run (`outbound log <runId>`): one line per attempt, then the records
 // that failed and why.
-import type { Store } from './db.js';
-import type { RequestRow, RunRow } from './rows.js';
+import type { Store } from '../../main/store/db.js';
+import type { RequestRow, RunRow } from '../../main/store/rows.js';
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');

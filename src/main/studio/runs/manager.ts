@@ -18,22 +18,22 @@ import type {
   RunProgress,
   RunView,
   StudioApi,
-} from '../../shared/api.js';
-import { STEP_NAMES, type ExportConfig, type StepName } from '../../shared/config.js';
-import type { LoadResult } from '../engine/load.js';
-import { createHttpClient, type HttpClient } from '../engine/http.js';
-import { createTokenProvider, withBearer } from '../engine/oauth.js';
-import { MASK, type Redactor } from '../engine/redact.js';
-import { ConfigError, runExport } from '../engine/runner.js';
-import type { HttpRequestSpec, HttpResult, PlannedRequest } from '../engine/types.js';
-import { toCurl } from '../runs/curl.js';
-import { executeRun, prepareContinuation, type ContinueMode } from '../runs/execute.js';
-import { checkInput, countInput, inputFromPath, inputIdentity, inputLabel, inputPathOf, openRunInput, type RunInput } from '../runs/input.js';
-import { LiveRun } from '../runs/live.js';
-import type { Store } from '../store/db.js';
-import { runToHar } from '../store/har.js';
-import type { RequestFilter, RequestRow, RunRow } from '../store/rows.js';
-import { responseView } from './views.js';
+} from '../../../shared/api.js';
+import { STEP_NAMES, type ExportConfig, type StepName } from '../../../shared/config.js';
+import type { LoadResult } from '../../engine/load.js';
+import { createHttpClient, type HttpClient } from '../../engine/http.js';
+import { createTokenProvider, withBearer } from '../../engine/oauth.js';
+import { MASK, type Redactor } from '../../engine/redact.js';
+import { ConfigError, runExport } from '../../engine/runner.js';
+import type { HttpRequestSpec, HttpResult, PlannedRequest } from '../../engine/types.js';
+import { toCurl } from '../../app/log/curl.js';
+import { executeRun, prepareContinuation, type ContinueMode } from '../../app/run/execute.js';
+import { checkInput, countInput, inputFromPath, inputIdentity, inputLabel, inputPathOf, openRunInput, type RunInput } from '../../app/run/input.js';
+import { LiveRun } from './live.js';
+import type { Store } from '../../store/db.js';
+import { runToHar } from '../../store/har.js';
+import type { RequestFilter, RequestRow, RunRow } from '../../store/rows.js';
+import { responseView } from '../views.js';
 
 export type Loaded = { ok: true; config: ExportConfig; redactor: Redactor; secrets: string[] } | { ok: false; issues: ApiIssue[] };
 

@@ -9,7 +9,7 @@
 //    is real (so `"C:\\{{dir}}"` in JSON keeps both backslashes).
 //  - Comments, blocks, `else` pass through to Handlebars; partials, decorators and raw
 //    blocks (`{{{{raw}}}}`) are refused with a message.
-import { lineColumnAt, type TemplateError } from './templateTypes.js';
+import { lineColumnAt, type TemplateError } from './types.js';
 
 export type MustacheKind = 'value' | 'raw' | 'open' | 'close' | 'else' | 'comment';
 

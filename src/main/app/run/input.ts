@@ -1,10 +1,10 @@
 // What a run reads: an input file, or a sample set saved in the store. Both the CLI and the
 // studio open a run's input here, so a run started in one can be resumed by the other.
 import { access } from 'node:fs/promises';
-import type { SourceItem } from '../engine/types.js';
-import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../sources/index.js';
-import type { InputIdentity } from '../store/rows.js';
-import type { Store } from '../store/db.js';
+import type { SourceItem } from '../../engine/types.js';
+import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../../sources/index.js';
+import type { InputIdentity } from '../../store/rows.js';
+import type { Store } from '../../store/db.js';
 
 export type RunInput = { kind: 'file'; path: string } | { kind: 'samples'; setId: string };
 

@@ -10,7 +10,7 @@ import {
   jsonText,
   plainText,
 } from './escape.js';
-import type { Site } from './templateRewrite.js';
+import type { Site } from './rewrite.js';
 
 /** What `{{json x}}` returns: JSON text that the site helper inserts without re-quoting. */
 export class JsonText {

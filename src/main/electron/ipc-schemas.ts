@@ -1,8 +1,8 @@
 // Argument schemas for every studio API method (DESIGN invariant 7: main validates every
 // argument before it reaches the service). Pure: no Electron import, so unit tests run it.
 import { z } from 'zod';
-import { STEP_NAMES } from '../shared/config.js';
-import type { StudioMethod } from '../shared/api.js';
+import { STEP_NAMES } from '../../shared/config.js';
+import type { StudioMethod } from '../../shared/api.js';
 
 /** Limits that keep one IPC message from exhausting main's memory or CPU. */
 export const LIMITS = {

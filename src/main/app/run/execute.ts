@@ -1,13 +1,13 @@
 // One way to run an export against the store, shared by the CLI and the studio (invariant 1):
 // the recorder writes every event, the remote audience is kept for a resume, and a resumed
 // run reports its whole request count. Resume and retry-failed are prepared here too.
-import type { ExportConfig } from '../../shared/config.js';
-import type { LoadResult } from '../engine/load.js';
-import { runExport, type RunSummary } from '../engine/runner.js';
-import type { RunEvent, SourceItem } from '../engine/types.js';
-import type { Store } from '../store/db.js';
-import { createRunRecorder } from '../store/recorder.js';
-import type { RunRow } from '../store/rows.js';
+import type { ExportConfig } from '../../../shared/config.js';
+import type { LoadResult } from '../../engine/load.js';
+import { runExport, type RunSummary } from '../../engine/runner.js';
+import type { RunEvent, SourceItem } from '../../engine/types.js';
+import type { Store } from '../../store/db.js';
+import { createRunRecorder } from '../../store/recorder.js';
+import type { RunRow } from '../../store/rows.js';
 import { checkInput, describeInputChange, inputFromPath, type RunInput } from './input.js';
 
 export interface ExecuteRunOptions {

@@ -1,11 +1,11 @@
 // CLI handlers over the store: `outbound runs`, `outbound log`, `outbound log --har`.
 // They print and return an exit code (0 ok, 2 usage: unknown run, bad database).
 import { existsSync } from 'node:fs';
-import { openStore, type Store } from './db.js';
-import { StoreError } from './errors.js';
-import { writeHar } from './har.js';
-import { defaultDbPath } from './paths.js';
-import type { RunRow } from './rows.js';
+import { openStore, type Store } from '../../main/store/db.js';
+import { StoreError } from '../../main/store/errors.js';
+import { writeHar } from '../../main/store/har.js';
+import { defaultDbPath } from '../../main/store/paths.js';
+import type { RunRow } from '../../main/store/rows.js';
 import { formatDuration, formatWhen, runLogLines } from './runlog.js';
 
 export interface CommandIo {

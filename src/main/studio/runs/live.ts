@@ -1,8 +1,8 @@
 // Aggregates a run's events into a small snapshot for the studio: counts by status class
 // and outcome, retries and Retry-After pauses, and one point per second of throughput and
 // latency. The renderer polls the snapshot; no event ever travels to it one by one.
-import type { RunProgress, RunSeriesPoint, RunState, RunStatusView } from '../../shared/api.js';
-import type { RunEvent } from '../engine/types.js';
+import type { RunProgress, RunSeriesPoint, RunState, RunStatusView } from '../../../shared/api.js';
+import type { RunEvent } from '../../engine/types.js';
 
 /** Points kept for the chart: the last ten minutes at one a second. */
 const MAX_POINTS = 600;

@@ -1,8 +1,8 @@
 // Which record fields a template reads, from the Handlebars AST, and the checks a studio
 // runs as you type: unknown fields, the wrong mode for the step, misspelled variables.
-import { templateEnv, TEMPLATE_HELPERS } from './templateEnv.js';
-import { originalOffset, rewriteTemplate, SITE_HELPER, type Rewritten } from './templateRewrite.js';
-import { lineColumnAt, offsetOf, type TemplateError, type TemplateKind } from './templateTypes.js';
+import { templateEnv, TEMPLATE_HELPERS } from './env.js';
+import { originalOffset, rewriteTemplate, SITE_HELPER, type Rewritten } from './rewrite.js';
+import { lineColumnAt, offsetOf, type TemplateError, type TemplateKind } from './types.js';
 
 export interface TemplateField {
   /** `email` for {{user.email}} or {{email}} in {{#each users}}; the full path for 'top'. */
