@@ -1,6 +1,7 @@
 // The export config, version 1 (DESIGN.md). One zod schema serves the CLI, the studio
 // (validation as you type) and the generated JSON Schema. No Node, no DOM here.
 import { z } from 'zod';
+import type { Issue } from './issues.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'datetime', 'json'] as const;
@@ -180,11 +181,8 @@ export type OutputField = NonNullable<Destination['outputSchema']>[number];
 export type AddStep = Destination['add'];
 export type SendStep = Destination['add'] | Destination['remove'];
 
-export interface ConfigIssue {
-  /** Dotted field path, e.g. `destination.add.batchSize` or `destination.outputSchema[1].type`. */
-  path: string;
-  message: string;
-}
+/** A config problem: `path` is the dotted field (`destination.outputSchema[1].type`). */
+export type ConfigIssue = Issue;
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';

@@ -1,13 +1,14 @@
 // The disk fills up mid-run: the run stops (resumable) with the store's message instead of
 // sending records nobody could account for, and a resume with room delivers every record.
 import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../src/main/mock/index.js';
+import { loadConfig } from '../../src/main/app/config.js';
 import { executeRun } from '../../src/main/app/run/execute.js';
-import { fileIdentity, openSource } from '../../src/main/sources/index.js';
+import { prepareStart } from '../../src/main/app/run/prepare.js';
 import { openStore } from '../../src/main/store/db.js';
-import { cli, config, tempDir, writeNdjson } from '../helpers/run.js';
+import { cli, tempDir, writeNdjson } from '../helpers/run.js';
 
 let mock: MockServer;
 let dir: string;
@@ -36,8 +37,12 @@ it('stops a run whose log cannot be written, and resumes it to the end once ther
   const db = join(dir, 'outbound.db');
   // Room for the run's first few dozen requests (bodies are stored), not for 150.
   const store = openStore(db, { maxSizeBytes: 320 * 1024 });
-  const runId = store.createRun({ destination: 'full disk', audience: 'Full', config: raw, inputPath: resolve(input), inputIdentity: await fileIdentity(input) });
-  const { summary, warning } = await executeRun({ store, config: config(raw as never), secrets: [], source: openSource(input), file: input, runId, dryRun: false });
+  const loaded = loadConfig(raw, {});
+  if (!loaded.ok) throw new Error('config');
+  const prepared = await prepareStart(store, loaded, { kind: 'file', path: input }, { storedConfig: raw });
+  if (!prepared.ok) throw new Error(prepared.message);
+  const runId = prepared.plan.runId;
+  const { summary, warning } = await executeRun(store, prepared.plan);
   store.close();
 
   expect(summary.status).toBe('aborted');

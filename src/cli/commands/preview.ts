@@ -1,12 +1,10 @@
 // `preview <config> --input <file> [--limit N]`: the planned requests as JSON, nothing sent.
-import { loadConfigFile } from '../../main/engine/load.js';
-import { previewExport } from '../../main/engine/preview.js';
-import { openSource } from '../../main/sources/index.js';
+import { loadConfigFromFile } from '../../main/app/config.js';
+import { preview } from '../../main/app/preview.js';
+import { checkInput, openRunInput, type RunInput } from '../../main/app/run/input.js';
 import { intOption, parse, str } from '../args.js';
 import { issueWhere, printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
-import { access } from 'node:fs/promises';
-import { detectFormat } from '../../main/sources/index.js';
 
 export async function previewCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('preview', argv, {
@@ -14,29 +12,22 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
     limit: { type: 'string' },
   });
   const configPath = positionals[0];
-  const input = str(values.input);
+  const inputPath = str(values.input);
   if (!configPath || positionals.length > 1) throw new UsageError('preview: usage: outbound preview <config> --input <file> [--limit N]');
-  if (!input) throw new UsageError('preview: --input <file> is required');
+  if (!inputPath) throw new UsageError('preview: --input <file> is required');
   const limit = intOption('preview', 'limit', values.limit, 1);
-  const loaded = await loadConfigFile(configPath, io.env);
+  const loaded = await loadConfigFromFile(configPath, io.env);
   if (!loaded.ok) {
     io.stdout(`${JSON.stringify({ requests: [], errors: loaded.issues.map((i) => ({ where: issueWhere(configPath, i.path), message: i.message })) }, null, 2)}\n`);
     return printIssues(io, configPath, loaded.issues);
   }
-  try {
-    detectFormat(input);
-    await access(input);
-  } catch (err) {
-    const message = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `input file not found: ${input}` : (err as Error).message;
-    io.stderr(`${message}\n`);
+  const input: RunInput = { kind: 'file', path: inputPath };
+  const problem = await checkInput(null, input);
+  if (problem) {
+    io.stderr(`${problem}\n`);
     return EXIT.invalid;
   }
-  const out = await previewExport(loaded.config, openSource(input), {
-    file: input,
-    secrets: loaded.secrets,
-    ...(limit !== undefined ? { limit } : {}),
-    maxRecords: 0,
-  });
+  const out = await preview(loaded, openRunInput(null, input), { file: inputPath, maxRecords: 0, ...(limit !== undefined ? { limit } : {}) });
   const requests = out.requests.map((r) => ({
     step: r.step,
     method: r.method,
@@ -46,11 +37,9 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
     recordKeys: r.recordKeys,
     ...(r.warnings?.length ? { warnings: r.warnings } : {}),
   }));
-  io.stdout(`${JSON.stringify({ requests, errors: out.errors, ...(out.truncated ? { truncated: true } : {}) }, null, 2)}\n`);
-  const configIssue = out.errors.some((e) => e.template !== undefined || e.where.startsWith('destination.') || e.where.startsWith('records.'));
-  if (configIssue && out.requests.length === 0) {
-    for (const e of out.errors) io.stderr(`${configPath}: ${e.where}: ${e.message}\n`);
-    return EXIT.invalid;
-  }
+  // `where` is the preview contract's name for an issue's place.
+  const errors = out.errors.map(({ path, ...rest }) => ({ where: path, ...rest }));
+  io.stdout(`${JSON.stringify({ requests, errors, ...(out.truncated ? { truncated: true } : {}) }, null, 2)}\n`);
+  if (out.configRefused) return printIssues(io, configPath, out.errors);
   return out.errors.length > 0 ? EXIT.failedRecords : EXIT.ok;
 }

@@ -5,51 +5,12 @@ import { openStore, type Store } from '../../main/store/db.js';
 import { StoreError } from '../../main/store/errors.js';
 import { writeHar } from '../../main/store/har.js';
 import { defaultDbPath } from '../../main/store/paths.js';
-import type { RunRow } from '../../main/store/rows.js';
+import { runJson } from '../run-json.js';
 import { formatDuration, formatWhen, runLogLines } from './runlog.js';
 
 export interface CommandIo {
   stdout(s: string): void;
   stderr(s: string): void;
-}
-
-export interface RunSummaryJson {
-  runId: string;
-  status: RunRow['status'];
-  records: { total: number; succeeded: number; failed: number };
-  requests: { sent: number; retried: number };
-  destination: string;
-  audience: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  inputPath: string | null;
-  remoteAudience: unknown;
-  error: string | null;
-}
-
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}
-
-export function runSummaryJson(run: RunRow): RunSummaryJson {
-  const start = run.startedAt ?? run.createdAt;
-  return {
-    runId: run.id,
-    status: run.status,
-    records: { ...run.records },
-    requests: { ...run.requests },
-    destination: run.destination,
-    audience: run.audience,
-    createdAt: iso(run.createdAt)!,
-    startedAt: iso(run.startedAt ?? run.createdAt),
-    finishedAt: iso(run.finishedAt),
-    durationMs: run.finishedAt === null ? null : run.finishedAt - start,
-    inputPath: run.inputPath,
-    remoteAudience: run.remoteAudience,
-    error: run.error,
-  };
 }
 
 /** Opens the database, runs `fn`, closes; a missing file or a StoreError is reported, exit 2. */
@@ -115,7 +76,7 @@ export function runsCommand(args: { db?: string; json?: boolean }, io: CommandIo
     (store) => {
       const runs = store.listRuns();
       if (args.json) {
-        io.stdout(`${JSON.stringify(runs.map(runSummaryJson), null, 2)}\n`);
+        io.stdout(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
         return 0;
       }
       if (runs.length === 0) {
@@ -162,7 +123,7 @@ export function logCommand(args: { runId: string; db?: string; failedOnly?: bool
       return 0;
     }
     // One JSON object, written piece by piece so a large run is never one giant string.
-    io.stdout(`{"run":${JSON.stringify(runSummaryJson(run))},"requests":[`);
+    io.stdout(`{"run":${JSON.stringify(runJson(run))},"requests":[`);
     let first = true;
     for (const r of store.iterateRequests(runId, { failedOnly })) {
       io.stdout(`${first ? '\n' : ',\n'}${JSON.stringify(r)}`);

@@ -2,19 +2,12 @@
 // so a previewed request is byte-for-byte the request that is sent (invariant 2).
 import { createHash } from 'node:crypto';
 import type { ExportConfig, SendStep, StepName } from '../../shared/config.js';
+import type { Issue } from '../../shared/issues.js';
 import { compileJmes } from './jmes.js';
 import { knownRecordFields } from './records.js';
 import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template/compile.js';
 import type { Action, PlannedRequest, PreparedRecord } from './types.js';
 
-export interface PlanIssue {
-  path: string;
-  message: string;
-  template?: string;
-  line?: number;
-  column?: number;
-  field?: string;
-}
 
 export interface TopContext {
   audience_name: string;
@@ -53,7 +46,7 @@ function located(e: TemplateError): string {
   return `${e.message}${e.message.includes('line ') ? '' : where}`;
 }
 
-function issueFrom(path: string, e: TemplateError): PlanIssue {
+function issueFrom(path: string, e: TemplateError): Issue {
   return {
     path,
     message: located(e),
@@ -65,9 +58,9 @@ function issueFrom(path: string, e: TemplateError): PlanIssue {
 }
 
 /** Compiles every template and checks field names. Issues mean nothing may be sent. */
-export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: boolean; runId?: string } = {}): { ok: true; planner: Planner } | { ok: false; issues: PlanIssue[] } {
+export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: boolean; runId?: string } = {}): { ok: true; planner: Planner } | { ok: false; issues: Issue[] } {
   const d = config.destination;
-  const issues: PlanIssue[] = [];
+  const issues: Issue[] = [];
   const known = knownRecordFields(config);
 
   const compile = (source: string, kind: 'json' | 'url' | 'header' | 'jmespath' | 'text', path: string, mode?: 'individual' | 'batched' | 'audience'): CompiledTemplate | null => {

@@ -1,23 +1,15 @@
 // Preview is the run with the sender switched off (invariant 2): it drives runExport in a
 // dry run and collects the planned requests, so nothing here renders on its own.
 import type { ExportConfig } from '../../shared/config.js';
+import type { Issue } from '../../shared/issues.js';
 import { createRedactor } from './redact.js';
 import { ConfigError, runExport } from './runner.js';
 import type { PlannedRequest, PreparedRecord, SourceItem } from './types.js';
 
-export interface PreviewIssue {
-  where: string;
-  message: string;
-  template?: string;
-  line?: number;
-  column?: number;
-  field?: string;
-  recordKey?: string;
-}
 
 export interface PreviewOutput {
   requests: PlannedRequest[];
-  errors: PreviewIssue[];
+  errors: Issue[];
   records: PreparedRecord[];
   /** True when the limit stopped the preview before the input ended. */
   truncated: boolean;
@@ -39,7 +31,7 @@ async function* fromIterable(items: Iterable<SourceItem> | AsyncIterable<SourceI
 
 export async function previewExport(config: ExportConfig, items: Iterable<SourceItem> | AsyncIterable<SourceItem>, opts: PreviewOptions = {}): Promise<PreviewOutput> {
   const requests: PlannedRequest[] = [];
-  const errors: PreviewIssue[] = [];
+  const errors: Issue[] = [];
   const records: PreparedRecord[] = [];
   const maxRecords = opts.maxRecords ?? 1000;
   const redactor = createRedactor(opts.secrets ?? []);
@@ -73,23 +65,16 @@ export async function previewExport(config: ExportConfig, items: Iterable<Source
       },
       onEvent: (e) => {
         if (e.type === 'record-failed') {
-          errors.push({ where: e.failure.where, message: e.failure.reason, ...(e.failure.key ? { recordKey: e.failure.key } : {}) });
+          errors.push({ path: e.failure.where, message: e.failure.reason, ...(e.failure.key ? { recordKey: e.failure.key } : {}) });
         } else if (e.type === 'records-settled') {
-          for (const o of e.outcomes) if (!o.ok) errors.push({ where: `record ${o.key}`, message: o.reason ?? 'failed', recordKey: o.key });
+          for (const o of e.outcomes) if (!o.ok) errors.push({ path: `record ${o.key}`, message: o.reason ?? 'failed', recordKey: o.key });
         }
       },
     });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const i of err.issues) {
-      errors.push({
-        where: i.path,
-        message: i.message,
-        ...(i.template ? { template: i.template } : {}),
-        ...(i.line !== undefined ? { line: i.line } : {}),
-        ...(i.column !== undefined ? { column: i.column } : {}),
-        ...(i.field ? { field: i.field } : {}),
-      });
+      errors.push(i);
     }
   }
   return { requests, errors, records, truncated: stop.signal.aborted };

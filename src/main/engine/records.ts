@@ -2,16 +2,13 @@
 // coercion), action (add/remove or an AEP status) and key. A record that cannot be
 // prepared fails alone, with its file, line and field.
 import type { ExportConfig } from '../../shared/config.js';
+import type { Issue } from '../../shared/issues.js';
 import { coerceValue } from './coerce.js';
 import { compileJmes } from './jmes.js';
 import type { Action, PreparedRecord, RecordFailure, SourceItem } from './types.js';
 
 export type Prepared = { ok: true; record: PreparedRecord } | { ok: false; failure: RecordFailure } | { ok: 'skip'; seq: number; reason: string };
 
-export interface PrepareIssue {
-  path: string;
-  message: string;
-}
 
 type Search = (data: unknown) => unknown;
 
@@ -39,8 +36,8 @@ export function knownRecordFields(config: ExportConfig): string[] | null {
 export function createRecordPreparer(
   config: ExportConfig,
   file: string,
-): { ok: true; prepare(item: SourceItem, seq: number): Prepared } | { ok: false; issues: PrepareIssue[] } {
-  const issues: PrepareIssue[] = [];
+): { ok: true; prepare(item: SourceItem, seq: number): Prepared } | { ok: false; issues: Issue[] } {
+  const issues: Issue[] = [];
   const mapping: Array<[string, Search]> = [];
   for (const [field, expr] of Object.entries(config.records.mapping ?? {})) {
     const compiled = compileJmes(expr, `records.mapping.${field}`);
@@ -128,6 +125,7 @@ function keyOf(data: Record<string, unknown>, keyField: string, seq: number, inp
   return `#${seq + 1}`;
 }
 
-function describe(error: { message: string; column?: number }): string {
-  return error.column !== undefined ? `${error.message} (column ${error.column})` : error.message;
+/** The expression's message already names the column (jmes.ts): not appended twice. */
+function describe(error: { message: string }): string {
+  return error.message;
 }

@@ -3,11 +3,12 @@
 // Memory is bounded by concurrency × batch size: the source is read only when a send slot
 // is free.
 import type { ExportConfig, StepName } from '../../shared/config.js';
+import type { Issue } from '../../shared/issues.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
 import { createPacer, type Pacer } from './pacing.js';
 import { findOrCreateAudience } from './audience.js';
-import { createPlanner, type PlanIssue, type Planner, type TopContext } from './plan.js';
+import { createPlanner, type Planner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
@@ -15,14 +16,14 @@ import { countSucceeded } from './success.js';
 import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
-  constructor(readonly issues: PlanIssue[]) {
+  constructor(readonly issues: Issue[]) {
     super(issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
 
 /** Everything that makes a config unable to run (templates, fields, JMESPath); empty when it can. */
-export function checkExport(config: ExportConfig, file = 'input'): PlanIssue[] {
+export function checkExport(config: ExportConfig, file = 'input'): Issue[] {
   const planned = createPlanner(config);
   const preparer = createRecordPreparer(config, file);
   return [...(planned.ok ? [] : planned.issues), ...(preparer.ok ? [] : preparer.issues)];

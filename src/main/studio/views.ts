@@ -1,23 +1,8 @@
-// Conversions from engine results to the studio API's views. Every string that can carry
+// Conversions from app/ results to the studio API's views. Every string that can carry
 // a secret goes through the redactor here, on its way out of the main process.
-import type { ApiIssue, PreviewRequestView, ResponseView, TokenView } from '../../shared/api.js';
-import type { ConfigIssue } from '../../shared/config.js';
-import type { TokenExchange } from '../engine/oauth.js';
-import type { PreviewIssue } from '../engine/preview.js';
-import type { Redactor } from '../engine/redact.js';
-import type { HttpResult, PlannedRequest } from '../engine/types.js';
-
-export function configIssues(issues: ConfigIssue[], redactor?: Redactor): ApiIssue[] {
-  return issues.map((i) => ({ path: i.path, message: redactor ? redactor.text(i.message) : i.message }));
-}
-
-export function previewIssue(e: PreviewIssue, redactor: Redactor): ApiIssue {
-  const issue: ApiIssue = { path: e.where, message: redactor.text(e.message) };
-  if (e.template !== undefined) issue.template = e.template;
-  if (e.line !== undefined) issue.line = e.line;
-  if (e.column !== undefined) issue.column = e.column;
-  return issue;
-}
+import type { PreviewRequestView, ResponseView, TokenView } from '../../shared/api.js';
+import { isSuccessStatus } from '../../shared/status.js';
+import type { HttpResult, PlannedRequest, Redactor, TokenExchange } from '../app/types.js';
 
 export function requestView(r: PlannedRequest, redactor: Redactor): PreviewRequestView {
   const view: PreviewRequestView = {
@@ -43,7 +28,7 @@ export function responseView(result: HttpResult, redactor: Redactor, verdict?: s
     };
   }
   return {
-    ok: result.status >= 200 && result.status <= 299,
+    ok: isSuccessStatus(result.status),
     status: result.status,
     headers: redactor.headers(result.headers),
     body: redactor.text(result.body),

@@ -1,6 +1,7 @@
 // What a run reads: an input file, or a sample set saved in the store. Both the CLI and the
 // studio open a run's input here, so a run started in one can be resumed by the other.
 import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { SourceItem } from '../../engine/types.js';
 import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../../sources/index.js';
 import type { InputIdentity } from '../../store/rows.js';
@@ -12,8 +13,9 @@ export type RunInput = { kind: 'file'; path: string } | { kind: 'samples'; setId
 export const SAMPLE_SET_PREFIX = 'sample-set:';
 const PAGE = 1000;
 
+/** What a run records as its input: an absolute path (a resume may start elsewhere), or the set. */
 export function inputPathOf(input: RunInput): string {
-  return input.kind === 'file' ? input.path : `${SAMPLE_SET_PREFIX}${input.setId}`;
+  return input.kind === 'file' ? resolve(input.path) : `${SAMPLE_SET_PREFIX}${input.setId}`;
 }
 
 export function inputFromPath(inputPath: string): RunInput {

@@ -1,0 +1,41 @@
+// The dry run for both hosts: plan every request of the whole input, send nothing, and say
+// what a run would do (requests per step, records per action, the time the
+// requests-per-hour limit implies).
+import { mapMessage, type Issue } from '../../shared/issues.js';
+import { ConfigError, runExport, type RunSummary } from '../engine/runner.js';
+import type { RunEvent, SourceItem } from '../engine/types.js';
+import type { LoadedConfig } from './config.js';
+
+export type DryRunOutcome =
+  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number }
+  | { ok: false; issues: Issue[] };
+
+export async function dryRun(
+  loaded: LoadedConfig,
+  source: AsyncIterable<SourceItem>,
+  opts: { file: string; runId: string; onEvent?: (e: RunEvent) => void; signal?: AbortSignal },
+): Promise<DryRunOutcome> {
+  const actions = { add: 0, remove: 0 };
+  let summary: RunSummary;
+  try {
+    summary = await runExport({
+      config: loaded.config,
+      secrets: loaded.secrets,
+      source,
+      file: opts.file,
+      runId: opts.runId,
+      dryRun: true,
+      onRecord: (r) => {
+        actions[r.action]++;
+      },
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) return { ok: false, issues: err.issues.map((i) => mapMessage(i, (t) => loaded.redactor.text(t))) };
+    throw new Error(loaded.redactor.text((err as Error).message));
+  }
+  const rph = loaded.config.destination.requestsPerHour;
+  const planned = Object.values(summary.requests.planned).reduce((a, b) => a + b, 0);
+  return { ok: true, summary, actions, ...(rph ? { impliedMs: Math.round((planned / rph) * 3_600_000) } : {}) };
+}

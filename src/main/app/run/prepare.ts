@@ -1,0 +1,122 @@
+// Starting, resuming and retrying a run, with their preconditions decided here once for both
+// hosts: the input can be read and has not changed, the config can run, the run is in a
+// state that allows it. A host gets a RunPlan to execute (run/execute.ts) or a refusal.
+import { randomUUID } from 'node:crypto';
+import { formatIssues, type Issue } from '../../../shared/issues.js';
+import type { RunStatus } from '../../../shared/status.js';
+import type { Store } from '../../store/db.js';
+import { checkConfig } from '../check.js';
+import type { Loaded, LoadedConfig } from '../config.js';
+import { checkInput, countInput, describeInputChange, inputFromPath, inputIdentity, inputLabel, inputPathOf, type RunInput } from './input.js';
+
+/** Everything an execution needs; made only by prepareStart and prepareContinue. */
+export interface RunPlan {
+  runId: string;
+  loaded: LoadedConfig;
+  input: RunInput;
+  /** The input's name in record errors (`file:line`). */
+  file: string;
+  /** Records in the input when known without reading it (a sample set). */
+  total?: number;
+  /** Resume: how a record already ended (it is counted, not re-sent). */
+  previous?: (seq: number) => 'succeeded' | 'failed' | undefined;
+  /** retry-failed: only these records are sent. */
+  only?: (seq: number) => boolean;
+}
+
+export type Refusal =
+  | { ok: false; kind: 'config'; issues: Issue[]; message: string }
+  | { ok: false; kind: 'input' | 'not-found' | 'nothing-to-do'; message: string; status?: RunStatus };
+
+export type Prepared = { ok: true; plan: RunPlan } | Refusal;
+
+function refuse(kind: 'input' | 'not-found' | 'nothing-to-do', message: string, status?: RunStatus): Refusal {
+  return { ok: false, kind, message, ...(status ? { status } : {}) };
+}
+
+function refuseConfig(issues: Issue[], prefix = ''): Refusal {
+  return { ok: false, kind: 'config', issues, message: `${prefix}${formatIssues(issues)}` };
+}
+
+/** What keeps `loaded` from running over `input`: the input first, then the config. */
+export async function checkRun(store: Store | null, loaded: LoadedConfig, input: RunInput): Promise<Refusal | null> {
+  const problem = await checkInput(store, input);
+  if (problem) return refuse('input', problem);
+  const issues = checkConfig(loaded, inputLabel(store, input));
+  return issues.length > 0 ? refuseConfig(issues) : null;
+}
+
+/** A new run: checked, then recorded (config as written, never clear secrets). */
+export async function prepareStart(
+  store: Store,
+  loaded: LoadedConfig,
+  input: RunInput,
+  opts: { storedConfig: unknown; runId?: string },
+): Promise<Prepared> {
+  const refused = await checkRun(store, loaded, input);
+  if (refused) return refused;
+  const runId = opts.runId ?? randomUUID();
+  store.createRun({
+    id: runId,
+    destination: loaded.config.destination.name,
+    audience: loaded.config.audience.name,
+    config: opts.storedConfig,
+    inputPath: inputPathOf(input),
+    inputIdentity: await inputIdentity(store, input),
+  });
+  return { ok: true, plan: await planFor(store, runId, loaded, input) };
+}
+
+export type ContinueMode = 'resume' | 'retry-failed';
+
+/**
+ * Resume or retry-failed of a recorded run: it exists and is in a state that allows it, its
+ * config still resolves (`resolve` turns the stored config into a runnable one: the CLI
+ * resolves `${env:…}`, the studio also its stored secrets), its input is unchanged. The run
+ * is marked running again.
+ */
+export async function prepareContinue(
+  store: Store,
+  runIdOrPrefix: string,
+  mode: ContinueMode,
+  resolve: (stored: unknown) => Loaded | Promise<Loaded>,
+): Promise<Prepared> {
+  const runId = store.resolveRunId(runIdOrPrefix) ?? runIdOrPrefix;
+  const run = store.getRun(runId);
+  if (!run) return refuse('not-found', `no run ${runIdOrPrefix}`);
+  if (mode === 'resume' && run.status !== 'running' && run.status !== 'aborted') {
+    const hint = run.status !== 'succeeded' ? `; to re-send its failed records: outbound retry-failed ${runId}` : '';
+    return refuse('nothing-to-do', `run ${runId} already finished (${run.status}); nothing to resume${hint}`, run.status);
+  }
+  if (mode === 'retry-failed' && run.records.failed === 0 && run.status !== 'aborted') {
+    return refuse('nothing-to-do', `run ${runId} has no failed records to retry`, run.status);
+  }
+  const loaded = await resolve(run.config);
+  if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
+  if (!run.inputPath) return refuse('input', `run ${runId} has no input recorded; it cannot be resumed`);
+  const input = inputFromPath(run.inputPath);
+  const problem = await checkInput(store, input);
+  if (problem) return refuse('input', problem);
+  if (run.inputIdentity) {
+    const what = await describeInputChange(store, input, run.inputIdentity);
+    if (what) {
+      return refuse('input', `input ${run.inputPath} changed since run ${runId} started (${what}); refusing to ${mode}: records would be matched to the wrong lines`);
+    }
+  }
+  const succeeded = store.settledSeqs(runId);
+  const failed = store.failedSeqs(runId);
+  store.markRunStatus(runId, 'running');
+  return {
+    ok: true,
+    plan: {
+      ...(await planFor(store, runId, loaded, input)),
+      previous: (seq) => (succeeded.has(seq) ? 'succeeded' : failed.has(seq) ? 'failed' : undefined),
+      ...(mode === 'retry-failed' ? { only: (seq: number) => failed.has(seq) } : {}),
+    },
+  };
+}
+
+async function planFor(store: Store, runId: string, loaded: LoadedConfig, input: RunInput): Promise<RunPlan> {
+  const total = input.kind === 'samples' ? await countInput(store, input) : undefined;
+  return { runId, loaded, input, file: inputLabel(store, input), ...(total !== undefined ? { total } : {}) };
+}

@@ -1,0 +1,66 @@
+// The design tools: the live preview, Send this one, the JMESPath playground and the OAuth
+// tester. Each is an app/ use case; here the results become the studio API's views, with
+// every string redacted on its way out of main.
+import type { JmesEvalResult, PreviewResult, ResponseView, StudioApi, TokenView } from '../../shared/api.js';
+import { formatIssues } from '../../shared/issues.js';
+import { preview, recordsForPreview } from '../app/preview.js';
+import { sendOne, successVerdict } from '../app/send-one.js';
+import { fetchToken } from '../app/token.js';
+import { evaluate } from '../engine/jmes.js';
+import { audienceIn } from '../engine/plan.js';
+import type { StudioContext } from './context.js';
+import { sampleItems } from './samples.js';
+import { requestView, responseView, tokenView } from './views.js';
+
+export type DesignArea = Pick<StudioApi, 'preview' | 'sendPreviewed' | 'evaluateJmes' | 'testOAuth'>;
+
+const DEFAULT_PREVIEW_LIMIT = 20;
+
+export function createDesignTools(ctx: StudioContext): DesignArea {
+  return {
+    async preview({ config, setId, limit }): Promise<PreviewResult> {
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      const loaded = await ctx.load(config);
+      if (!loaded.ok) return { requests: [], issues: loaded.issues, records: [], elapsedMs: elapsed() };
+      const max = limit ?? DEFAULT_PREVIEW_LIMIT;
+      const { items, file } = await sampleItems(ctx, setId, recordsForPreview(loaded, max));
+      const out = await preview(loaded, items, { limit: max, file });
+      return {
+        requests: out.requests.map((r) => requestView(r, loaded.redactor)),
+        issues: out.errors,
+        records: out.records.map((r) => ({ key: r.key, action: r.action, data: r.data })),
+        elapsedMs: elapsed(),
+      };
+    },
+
+    async sendPreviewed({ config, setId, step, index }): Promise<ResponseView> {
+      const loaded = await ctx.load(config);
+      if (!loaded.ok) return { ok: false, errorKind: 'config', error: formatIssues(loaded.issues) };
+      const out = await sendOne(loaded, { step, index, records: (count) => sampleItems(ctx, setId, count) });
+      if (out.ok) return responseView(out.result, loaded.redactor, out.verdict);
+      if (out.result) return responseView(out.result, loaded.redactor, out.message);
+      return { ok: false, errorKind: out.kind, error: out.message };
+    },
+
+    async evaluateJmes({ expression, data, purpose, recordCount }): Promise<JmesEvalResult> {
+      const evaluated = evaluate(expression, data, 'expression');
+      if (!evaluated.ok) return { ok: false, error: evaluated.error.message };
+      const result: JmesEvalResult = { ok: true, value: evaluated.value };
+      if (purpose === 'filter') {
+        result.conclusion = audienceIn(evaluated.value).found ? 'audience found' : 'audience missing: create audience would run';
+      } else if (purpose === 'success') {
+        result.conclusion = successVerdict(200, JSON.stringify(data ?? null), expression, recordCount ?? 1);
+      }
+      return result;
+    },
+
+    async testOAuth({ config }): Promise<TokenView> {
+      const loaded = await ctx.load(config);
+      if (!loaded.ok) return { ok: false, errorKind: 'config', error: formatIssues(loaded.issues) };
+      const out = await fetchToken(loaded);
+      if (!out.ok) return { ok: false, errorKind: out.kind, error: out.message };
+      return tokenView(out.exchange, loaded.redactor);
+    },
+  };
+}

@@ -1,0 +1,196 @@
+// Runs the studio drives: the dry run, start, resume and retry-failed (app/ decides their
+// preconditions), executed in the background while the renderer polls one small progress
+// snapshot (LiveRun); pause, resume and cancel of a live run; shutdown.
+import { resolve as resolvePath } from 'node:path';
+import type { RunInputSpec, StudioApi } from '../../../shared/api.js';
+import { STEP_NAMES, type StepName } from '../../../shared/config.js';
+import { formatIssues } from '../../../shared/issues.js';
+import { dryRun } from '../../app/dry-run.js';
+import { executeRun } from '../../app/run/execute.js';
+import { countInput, inputLabel, openRunInput, type RunInput } from '../../app/run/input.js';
+import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Prepared, type RunPlan } from '../../app/run/prepare.js';
+import { ConfigError } from '../../app/types.js';
+import type { Store } from '../../store/db.js';
+import type { StudioContext } from '../context.js';
+import { LiveRun } from './live.js';
+
+interface Active {
+  live: LiveRun;
+  abort: AbortController;
+  release: (() => void) | null;
+  done: Promise<void>;
+}
+
+export type LaunchArea = Pick<
+  StudioApi,
+  'dryRun' | 'startRun' | 'runProgress' | 'pauseRun' | 'resumeRun' | 'cancelRun' | 'resumeInterrupted' | 'retryFailed'
+> & {
+  /** True while the run is live in this process (until its run-finished event). */
+  isLive(runId: string): boolean;
+  /** Stops every live run (they stay resumable) and waits for their logs to be written. */
+  stopAll(): Promise<void>;
+};
+
+/** Only the last few finished runs keep a live snapshot; older ones show from history. */
+const FINISHED_KEPT = 20;
+
+export function toRunInput(spec: RunInputSpec): RunInput {
+  return 'setId' in spec ? { kind: 'samples', setId: spec.setId } : { kind: 'file', path: resolvePath(spec.path) };
+}
+
+function refusalError(prepared: Exclude<Prepared, { ok: true }>): Error {
+  return new Error(prepared.kind === 'config' ? `the config cannot run: ${prepared.message}` : prepared.message);
+}
+
+export function createRunLauncher(ctx: StudioContext): LaunchArea {
+  const active = new Map<string, Active>();
+  /** Snapshots of runs that ended in this session (their rows in `active` expire). */
+  const finished = new Map<string, LiveRun>();
+
+  /** Starts an execution in the background; the renderer follows it through runProgress. */
+  const launch = (store: Store, plan: RunPlan): void => {
+    const live = new LiveRun(plan.runId, { total: plan.total ?? null });
+    const abort = new AbortController();
+    const entry: Active = { live, abort, release: null, done: Promise.resolve() };
+    let pausedWait: Promise<void> | null = null;
+    const gate = (): Promise<void> => {
+      if (!live.paused || abort.signal.aborted) return Promise.resolve();
+      pausedWait ??= new Promise<void>((r) => {
+        entry.release = () => {
+          pausedWait = null;
+          entry.release = null;
+          r();
+        };
+      });
+      return pausedWait;
+    };
+    if (plan.total === undefined) {
+      // A file's size in records is only known by reading it: count it alongside the run.
+      countInput(store, plan.input, abort.signal)
+        .then((n) => {
+          live.total = n;
+        })
+        .catch(() => undefined);
+    }
+    entry.done = (async () => {
+      try {
+        const { summary } = await executeRun(store, plan, { onEvent: (e) => live.onEvent(e), signal: abort.signal, gate });
+        live.finish(summary.status, summary.error);
+      } catch (err) {
+        const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
+        try {
+          store.markRunStatus(plan.runId, 'aborted', { error: message });
+        } catch {
+          // the store is closing; the run stays resumable as 'running'
+        }
+        live.finish('aborted', message);
+      } finally {
+        // The finished snapshot stays readable; the run is no longer live, so an aborted one
+        // is offered for resumption at once.
+        finished.set(plan.runId, live);
+        if (active.get(plan.runId) === entry) active.delete(plan.runId);
+        for (const id of finished.keys()) {
+          if (finished.size <= FINISHED_KEPT) break;
+          finished.delete(id);
+        }
+      }
+    })();
+    active.set(plan.runId, entry);
+  };
+
+  const continueRun = async (runId: string, mode: ContinueMode): Promise<{ runId: string }> => {
+    const store = await ctx.store();
+    const a = active.get(runId);
+    if (a && a.live.state !== 'finished') throw new Error(`run ${runId} is still running`);
+    const prepared = await prepareContinue(store, runId, mode, (raw) => ctx.load(raw));
+    if (!prepared.ok) throw refusalError(prepared);
+    launch(store, prepared.plan);
+    return { runId: prepared.plan.runId };
+  };
+
+  return {
+    async dryRun({ config, input: spec }) {
+      const started = performance.now();
+      const elapsedMs = () => Math.round(performance.now() - started);
+      const requests = Object.fromEntries(STEP_NAMES.map((s) => [s, 0])) as Record<StepName, number>;
+      const records = { total: 0, add: 0, remove: 0, skipped: 0, failed: 0 };
+      const loaded = await ctx.load(config);
+      if (!loaded.ok) return { ok: false, issues: loaded.issues, records, requests, elapsedMs: elapsedMs() };
+      const store = await ctx.store();
+      const input = toRunInput(spec);
+      const refused = await checkRun(store, loaded, input);
+      if (refused) {
+        const issues = refused.kind === 'config' ? refused.issues : [{ path: 'input', message: refused.message }];
+        return { ok: false, issues, records, requests, elapsedMs: elapsedMs() };
+      }
+      const out = await dryRun(loaded, openRunInput(store, input), { file: inputLabel(store, input), runId: 'dry-run' });
+      if (!out.ok) return { ok: false, issues: out.issues, records, requests, elapsedMs: elapsedMs() };
+      const s = out.summary;
+      Object.assign(requests, s.requests.planned);
+      return {
+        ok: true,
+        issues: [],
+        records: { total: s.records.total, add: out.actions.add, remove: out.actions.remove, skipped: s.records.skipped, failed: s.records.failed },
+        requests,
+        ...(out.impliedMs !== undefined ? { requestsPerHour: loaded.config.destination.requestsPerHour!, impliedMs: out.impliedMs } : {}),
+        elapsedMs: elapsedMs(),
+      };
+    },
+
+    async startRun({ config, destinationId, input: spec }) {
+      const loaded = await ctx.load(config);
+      if (!loaded.ok) throw new Error(`the config cannot run: ${formatIssues(loaded.issues)}`);
+      const store = await ctx.store();
+      const prepared = await prepareStart(store, loaded, toRunInput(spec), { storedConfig: ctx.configForRun(config, destinationId) });
+      if (!prepared.ok) throw refusalError(prepared);
+      launch(store, prepared.plan);
+      return { runId: prepared.plan.runId };
+    },
+
+    async runProgress(runId) {
+      return (active.get(runId)?.live ?? finished.get(runId))?.snapshot() ?? null;
+    },
+
+    async pauseRun(runId) {
+      const a = active.get(runId);
+      if (!a) return null;
+      a.live.paused = true;
+      return a.live.snapshot();
+    },
+
+    async resumeRun(runId) {
+      const a = active.get(runId);
+      if (!a) return null;
+      a.live.paused = false;
+      a.release?.();
+      return a.live.snapshot();
+    },
+
+    async cancelRun(runId) {
+      const a = active.get(runId);
+      if (!a) return null;
+      a.abort.abort(new Error('cancelled in the studio'));
+      a.live.paused = false;
+      a.release?.();
+      await a.done;
+      return a.live.snapshot();
+    },
+
+    resumeInterrupted: (runId) => continueRun(runId, 'resume'),
+    retryFailed: (runId) => continueRun(runId, 'retry-failed'),
+
+    isLive(runId) {
+      const a = active.get(runId);
+      return Boolean(a && a.live.state !== 'finished');
+    },
+
+    async stopAll() {
+      for (const a of active.values()) {
+        a.abort.abort(new Error('the studio closed'));
+        a.release?.();
+      }
+      await Promise.all([...active.values()].map((a) => a.done));
+      active.clear();
+    },
+  };
+}

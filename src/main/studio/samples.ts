@@ -1,0 +1,77 @@
+// Sample sets: generate, import (NDJSON, CSV, JSON), browse; and the first records of a set,
+// which feed the preview and Send this one.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SampleSetSummary, StudioApi } from '../../shared/api.js';
+import type { Issue } from '../../shared/issues.js';
+import type { SourceItem } from '../app/types.js';
+import { readCsv } from '../sources/csv.js';
+import { parseJsonArrayText } from '../sources/json-array.js';
+import { parseNdjsonText } from '../sources/ndjson.js';
+import { generateProfiles } from '../sources/sample.js';
+import type { StudioContext } from './context.js';
+
+export type SamplesArea = Pick<StudioApi, 'listSampleSets' | 'generateSamples' | 'importSamples' | 'getSamples'>;
+
+/** Profiles read from a sample set for one preview: bounded, whatever the set's size. */
+const MAX_PREVIEW_SAMPLES = 1000;
+
+export function createSamples(ctx: StudioContext): SamplesArea {
+  return {
+    async listSampleSets() {
+      return (await ctx.store()).listSampleSets().map(setSummary);
+    },
+
+    async generateSamples({ name, count, seed }) {
+      const store = await ctx.store();
+      const actualSeed = seed ?? 1;
+      return setSummary(store.createSampleSet(name?.trim() || `${count} generated profiles (seed ${actualSeed})`, generateProfiles(count, actualSeed)));
+    },
+
+    async importSamples({ name, format, text }) {
+      const store = await ctx.store();
+      const items = await parseSamples(format, text);
+      const issues: Issue[] = [];
+      const values: unknown[] = [];
+      for (const item of items) {
+        if (item.ok) values.push(item.value);
+        else if (issues.length < 100) issues.push({ path: `${name}:${item.line}`, message: item.error, line: item.line });
+      }
+      return { set: setSummary(store.createSampleSet(name, values)), issues };
+    },
+
+    async getSamples({ setId, offset, limit }) {
+      return (await ctx.store()).getSamples(setId, offset ?? 0, limit ?? 100);
+    },
+  };
+}
+
+/** The first `count` profiles of a set (at most MAX_PREVIEW_SAMPLES), named after the set. */
+export async function sampleItems(ctx: StudioContext, setId: string, count: number): Promise<{ items: SourceItem[]; file: string }> {
+  const store = await ctx.store();
+  const set = store.listSampleSets().find((x) => x.id === setId);
+  if (!set) throw new Error(`sample set ${setId} not found`);
+  const values = store.getSamples(setId, 0, Math.min(count, MAX_PREVIEW_SAMPLES));
+  return { items: values.map((value, i) => ({ ok: true, line: i + 1, value })), file: set.name };
+}
+
+function setSummary(s: { id: string; name: string; count: number }): SampleSetSummary {
+  return { id: s.id, name: s.name, count: s.count };
+}
+
+async function parseSamples(format: 'ndjson' | 'csv' | 'json', text: string): Promise<SourceItem[]> {
+  if (format === 'ndjson') return parseNdjsonText(text);
+  if (format === 'json') return parseJsonArrayText(text);
+  // The CSV reader streams from a file: give it one, so CSV rules live in one place.
+  const dir = await mkdtemp(join(tmpdir(), 'outbound-import-'));
+  try {
+    const file = join(dir, 'samples.csv');
+    await writeFile(file, text, 'utf8');
+    const items: SourceItem[] = [];
+    for await (const item of readCsv(file)) items.push(item);
+    return items;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
