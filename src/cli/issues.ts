@@ -1,5 +1,6 @@
 // Config issues as the CLI prints them: `file: field.path: message`. File-level issues (not
 // found, JSON syntax at line:column) already name the file and are not prefixed twice.
+import { formatIssue, type Issue } from '../shared/issues.js';
 import { EXIT, type CliIo } from './io.js';
 
 export function issueWhere(file: string, path: string): string {
@@ -7,7 +8,7 @@ export function issueWhere(file: string, path: string): string {
 }
 
 /** Prints every issue on stderr and returns the exit code for invalid input. */
-export function printIssues(io: CliIo, file: string, issues: ReadonlyArray<{ path: string; message: string }>): number {
-  for (const i of issues) io.stderr(`${issueWhere(file, i.path)}: ${i.message}\n`);
+export function printIssues(io: CliIo, file: string, issues: ReadonlyArray<Pick<Issue, 'path' | 'message'>>): number {
+  for (const i of issues) io.stderr(`${formatIssue({ path: issueWhere(file, i.path), message: i.message })}\n`);
   return EXIT.invalid;
 }

@@ -1,6 +1,6 @@
 // The studio shell: rail | centre | preview, status bar below. Global keys live here.
 import { useEffect } from 'react';
-import { actions, useStudio } from './state/store.js';
+import { actions, useStudio } from './state/studio.js';
 import { previewNow, startPreviewSync } from './state/preview.js';
 import { Rail } from './components/Rail.js';
 import { StatusBar } from './components/StatusBar.js';
@@ -13,7 +13,7 @@ import { MockView } from './views/MockView.js';
 import { RunsView } from './views/RunsView.js';
 import { RequestDetailPane } from './views/runs/RequestDetailPane.js';
 import { InterruptedBanner } from './views/runs/InterruptedBanner.js';
-import { runActions } from './state/runs.js';
+import { runViewActions } from './state/run-view.js';
 
 let launched = false;
 async function firstLaunch(): Promise<void> {
@@ -21,7 +21,7 @@ async function firstLaunch(): Promise<void> {
   if (launched) return;
   launched = true;
   // Runs too: one left unfinished by the last session is offered for resumption.
-  await Promise.all([actions.refreshDestinations(), actions.refreshSamples(), actions.refreshMock(), runActions.refreshRuns()]);
+  await Promise.all([actions.refreshDestinations(), actions.refreshSamples(), actions.refreshMock(), runViewActions.refreshRuns()]);
   const s = useStudio.getState();
   // A first launch shows a working example: profiles to preview against...
   if (s.sampleSets.length === 0) await actions.generateSamples(20, 1, 'Sample profiles');

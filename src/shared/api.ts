@@ -2,16 +2,9 @@
 // registers one handler per method (validating arguments), the preload exposes exactly
 // these methods on window.outbound, and the renderer calls nothing else.
 import type { ExportConfigInput, StepName } from './config.js';
+import type { Issue } from './issues.js';
+import type { RunStatus } from './status.js';
 
-export interface ApiIssue {
-  /** Where: a config field path (`destination.add.url`) or `template:line:column`. */
-  path: string;
-  message: string;
-  /** For template errors: which template (e.g. `add.bodyTemplate`) and where in it. */
-  template?: string;
-  line?: number;
-  column?: number;
-}
 
 export interface DestinationSummary {
   id: string;
@@ -45,7 +38,7 @@ export interface PreviewRequestView {
 
 export interface PreviewResult {
   requests: PreviewRequestView[];
-  issues: ApiIssue[];
+  issues: Issue[];
   /** The mapped, schema-coerced records the templates saw. */
   records: Array<{ key: string; action: 'add' | 'remove'; data: Record<string, unknown> }>;
   elapsedMs: number;
@@ -100,7 +93,7 @@ export type RunInputSpec = { setId: string } | { path: string };
 
 export interface DryRunResult {
   ok: boolean;
-  issues: ApiIssue[];
+  issues: Issue[];
   records: { total: number; add: number; remove: number; skipped: number; failed: number };
   /** Requests the run would send, per step. */
   requests: Record<StepName, number>;
@@ -111,7 +104,6 @@ export interface DryRunResult {
 }
 
 export type RunState = 'running' | 'paused' | 'finished';
-export type RunStatusView = 'running' | 'succeeded' | 'partial' | 'failed' | 'aborted';
 
 /** One second of a run: throughput and latency. */
 export interface RunSeriesPoint {
@@ -127,7 +119,7 @@ export interface RunSeriesPoint {
 export interface RunProgress {
   runId: string;
   state: RunState;
-  status: RunStatusView;
+  status: RunStatus;
   startedAt: number;
   elapsedMs: number;
   records: { total: number | null; done: number; succeeded: number; failed: number };
@@ -147,7 +139,7 @@ export interface RunView {
   id: string;
   destination: string;
   audience: string;
-  status: RunStatusView;
+  status: RunStatus;
   /** Running in this studio now. */
   live: boolean;
   /** Left unfinished (app closed, crash, cancel): offered for resumption. */
@@ -247,13 +239,13 @@ export interface MockJournalView {
 export interface StudioApi {
   listDestinations(): Promise<DestinationSummary[]>;
   getDestination(id: string): Promise<SavedDestination | null>;
-  saveDestination(input: { id?: string; config: ExportConfigInput }): Promise<{ id: string; issues: ApiIssue[] }>;
+  saveDestination(input: { id?: string; config: ExportConfigInput }): Promise<{ id: string; issues: Issue[] }>;
   deleteDestination(id: string): Promise<void>;
-  validateConfig(config: unknown): Promise<ApiIssue[]>;
+  validateConfig(config: unknown): Promise<Issue[]>;
 
   listSampleSets(): Promise<SampleSetSummary[]>;
   generateSamples(input: { name?: string; count: number; seed?: number }): Promise<SampleSetSummary>;
-  importSamples(input: { name: string; format: 'ndjson' | 'csv' | 'json'; text: string }): Promise<{ set: SampleSetSummary; issues: ApiIssue[] }>;
+  importSamples(input: { name: string; format: 'ndjson' | 'csv' | 'json'; text: string }): Promise<{ set: SampleSetSummary; issues: Issue[] }>;
   getSamples(input: { setId: string; offset?: number; limit?: number }): Promise<unknown[]>;
 
   preview(input: { config: unknown; setId: string; limit?: number }): Promise<PreviewResult>;

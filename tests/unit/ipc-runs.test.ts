@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { STUDIO_METHODS, type StudioApi } from '../../src/shared/api.js';
 import { createDispatcher, IpcArgumentError } from '../../src/main/electron/ipc-dispatch.js';
 import { METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
-import { toCurl, shellQuote } from '../../src/main/app/log/curl.js';
+import { toCurl, shellQuote } from '../../src/main/app/curl.js';
 import { LiveRun } from '../../src/main/studio/runs/live.js';
 
 function recordingService() {

@@ -6,7 +6,8 @@ import { StoreError } from '../../main/store/errors.js';
 import { writeHar } from '../../main/store/har.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { runJson } from '../run-json.js';
-import { formatDuration, formatWhen, runLogLines } from './runlog.js';
+import { formatDuration } from '../../shared/format.js';
+import { formatWhen, runLogLines } from './runlog.js';
 
 export interface CommandIo {
   stdout(s: string): void;

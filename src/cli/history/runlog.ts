@@ -1,5 +1,6 @@
 // The human log of a run (`outbound log <runId>`): one line per attempt, then the records
 // that failed and why.
+import { formatDuration, plural } from '../../shared/format.js';
 import type { Store } from '../../main/store/db.js';
 import type { RequestRow, RunRow } from '../../main/store/rows.js';
 
@@ -17,15 +18,6 @@ export function formatWhen(ms: number): string {
 function formatClock(ms: number): string {
   const d = new Date(ms);
   return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${pad2(Math.round(s % 60))}s`;
-  return `${Math.floor(m / 60)}h${pad2(m % 60)}m`;
 }
 
 export function runHeadline(run: RunRow): string {
@@ -56,7 +48,7 @@ export function requestLine(r: RequestRow): string {
     outcomeOf(r),
     `attempt ${r.attempt}`,
     r.totalMs !== null ? `${Math.round(r.totalMs)} ms` : '- ms',
-    `${r.recordCount} record${r.recordCount === 1 ? '' : 's'}`,
+    plural(r.recordCount, 'record'),
   ];
   let line = cols.join('  ');
   if (r.truncated) line += `  (response cut: ${r.bodyBytes ?? '?'} bytes in all)`;

@@ -3,7 +3,7 @@
 // Memory is bounded by concurrency × batch size: the source is read only when a send slot
 // is free.
 import type { ExportConfig, StepName } from '../../shared/config.js';
-import type { Issue } from '../../shared/issues.js';
+import { formatIssue, type Issue } from '../../shared/issues.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
 import { createPacer, type Pacer } from './pacing.js';
@@ -17,7 +17,7 @@ import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecor
 
 export class ConfigError extends Error {
   constructor(readonly issues: Issue[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+    super(issues.map(formatIssue).join('\n'));
     this.name = 'ConfigError';
   }
 }

@@ -21,6 +21,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { formatPath } from '../../shared/config.js';
+import { formatIssue } from '../../shared/issues.js';
 
 export const ROUTE_KEYS = ['token', 'getAudience', 'createAudience', 'add', 'remove', 'webhook'] as const;
 export type RouteKey = (typeof ROUTE_KEYS)[number];
@@ -109,15 +111,6 @@ export class ScenarioError extends Error {
   }
 }
 
-/** `add.sequence[0].status`; `(root)` for the top level. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out || '(root)';
-}
 
 /** Validates a scenario value; `source` (a file name) prefixes every error. */
 export function parseScenario(value: unknown, source = 'scenario'): Scenario {
@@ -130,7 +123,7 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
     }
     return { path: formatPath(i.path), message: i.message };
   });
-  const lines = issues.map((i) => `${source}: ${i.path}: ${i.message}`);
+  const lines = issues.map((i) => `${source}: ${formatIssue(i)}`);
   throw new ScenarioError(lines.join('\n'), source, issues);
 }
 

@@ -1,6 +1,7 @@
 // Ctrl/Cmd+K: a filtered list of actions. Arrow keys pick, Enter runs, Escape closes.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { actions, TABS, useStudio } from '../state/store.js';
+import { actions, useStudio } from '../state/studio.js';
+import { TABS } from '../state/tabs.js';
 import { PRESETS } from '../presets.js';
 import { PLACES } from './Rail.js';
 import { previewNow } from '../state/preview.js';

@@ -1,6 +1,6 @@
 // The left rail of places. Arrow keys move within it (roving focus).
 import type { KeyboardEvent } from 'react';
-import { actions, useStudio, type Place } from '../state/store.js';
+import { actions, useStudio, type Place } from '../state/studio.js';
 
 // Inline SVG icons: no icon font to load, nothing outside 'self'.
 const ICONS: Record<Place, string> = {

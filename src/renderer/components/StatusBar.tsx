@@ -1,15 +1,15 @@
 // The global facts: mock endpoint, token, running export, preview state, last notice.
-import { actions, useStudio } from '../state/store.js';
+import { actions, useStudio } from '../state/studio.js';
 import { formatCountdown } from '../lib/format.js';
 import { useNow } from '../views/OAuthView.js';
-import { useRuns } from '../state/runs.js';
+import { useRunView } from '../state/run-view.js';
 
 export function StatusBar() {
   const mock = useStudio((s) => s.mock);
   const token = useStudio((s) => s.token);
   const notice = useStudio((s) => s.notice);
   const pending = useStudio((s) => s.previewPending);
-  const progress = useRuns((s) => (s.activeRunId ? s.progress : null));
+  const progress = useRunView((s) => (s.activeRunId ? s.progress : null));
   const now = useNow(Boolean(token?.expiresAt));
   const tokenText = !token
     ? 'no token'

@@ -1,7 +1,7 @@
 // Form controls with a visible label, an accessible name, and the field's errors beside
 // it (linked with aria-describedby so a screen reader reads them too).
 import { useState, type ReactNode } from 'react';
-import { useStudio } from '../state/store.js';
+import { useStudio } from '../state/studio.js';
 import { issuesAt } from '../state/form.js';
 
 function idFor(path: string): string {
@@ -26,6 +26,12 @@ export function FieldErrors({ id, errors }: { id: string; errors: string[] }) {
       ))}
     </ul>
   );
+}
+
+/** The errors of one row of a repeated group (a mapping, an output field), under the row. */
+export function RowErrors({ path }: { path: string }) {
+  const errors = useFieldErrors(path);
+  return <FieldErrors id={`err-${path.replace(/\W+/g, '-')}`} errors={errors} />;
 }
 
 interface FieldProps {

@@ -1,5 +1,5 @@
 // Which preview/validation issues belong to which template editor, and where.
-import type { ApiIssue } from '../../shared/api.js';
+import type { Issue } from '../../shared/issues.js';
 
 export interface TemplateMarker {
   line: number;
@@ -13,7 +13,7 @@ export function normalizeTemplateId(id: string): string {
 }
 
 /** The issue's template id and position, from its fields or a `template:line:column` path. */
-export function issueLocation(issue: ApiIssue): { template: string; line?: number; column?: number } | undefined {
+export function issueLocation(issue: Issue): { template: string; line?: number; column?: number } | undefined {
   if (issue.template) {
     return { template: normalizeTemplateId(issue.template), line: issue.line, column: issue.column };
   }
@@ -23,7 +23,7 @@ export function issueLocation(issue: ApiIssue): { template: string; line?: numbe
 }
 
 /** Markers for one template editor; an issue without a position marks the first column. */
-export function markersFor(issues: readonly ApiIssue[], templateId: string): TemplateMarker[] {
+export function markersFor(issues: readonly Issue[], templateId: string): TemplateMarker[] {
   const out: TemplateMarker[] = [];
   for (const issue of issues) {
     const loc = issueLocation(issue);
@@ -34,7 +34,7 @@ export function markersFor(issues: readonly ApiIssue[], templateId: string): Tem
 }
 
 /** Human place of an issue: `add.bodyTemplate line 3, column 14` or its field path. */
-export function describeWhere(issue: ApiIssue): string {
+export function describeWhere(issue: Issue): string {
   const loc = issueLocation(issue);
   if (!loc) return issue.path;
   if (loc.line === undefined) return loc.template;

@@ -9,7 +9,7 @@ import 'monaco-editor/features/register.all';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { loader } from '@monaco-editor/react';
 import { completionsAt } from './completions.js';
-import { useStudio } from '../state/store.js';
+import { useStudio } from '../state/studio.js';
 
 export const TEMPLATE_LANGUAGE = 'outbound-template';
 

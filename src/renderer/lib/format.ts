@@ -1,4 +1,4 @@
-// Small pure formatters shared by the views.
+// Small pure formatters shared by the views (durations and counts: src/shared/format.ts).
 import { findJsonError } from './jsonError.js';
 
 /** Seconds left as `mm:ss` (or `h:mm:ss` past an hour); `expired` once at or below zero. */
@@ -47,8 +47,4 @@ export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

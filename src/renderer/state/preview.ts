@@ -3,7 +3,7 @@
 // an old keystroke never overwrites a newer one. Typing never waits on any of this.
 import { api, errorText } from '../api.js';
 import { debounce, latestOnly } from '../lib/latest.js';
-import { useStudio, type StudioState } from './store.js';
+import { useStudio, type StudioState } from './studio.js';
 import { STEP_NAMES } from '../../shared/config.js';
 import type { PreviewResult } from '../../shared/api.js';
 import { requestIndexForTab } from './tabs.js';
@@ -63,7 +63,7 @@ export function previewNow(): void {
   void runPreview();
 }
 
-/** Wires the store to the preview; returns the unsubscribe. */
+/** Wires the studio state to the preview; returns the unsubscribe. */
 export function startPreviewSync(): () => void {
   let lastConfig = useStudio.getState().config;
   let lastSet = useStudio.getState().selectedSetId;

@@ -1,8 +1,10 @@
-// Which editor tab shows a given config path, so tabs can badge their error counts and
-// an issue in the list can jump to its tab.
-import type { ApiIssue } from '../../shared/api.js';
+// The destination editor's tabs, and which tab shows a given config path, so tabs can
+// badge their error counts and an issue in the list can jump to its tab.
+import type { Issue } from '../../shared/issues.js';
 import { issueLocation } from '../editor/issues.js';
-import type { Tab } from './store.js';
+
+export const TABS = ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors'] as const;
+export type Tab = (typeof TABS)[number];
 
 export function tabForPath(path: string): Tab {
   const p = path.replace(/^destination\./, '');
@@ -14,7 +16,7 @@ export function tabForPath(path: string): Tab {
   return 'Setup';
 }
 
-export function tabForIssue(issue: ApiIssue): Tab {
+export function tabForIssue(issue: Issue): Tab {
   const loc = issueLocation(issue);
   if (loc) return tabForPath(loc.template);
   // Record-level issues ("record p-1") name the template in their message.
@@ -22,7 +24,7 @@ export function tabForIssue(issue: ApiIssue): Tab {
   return tabForPath(named ? named[1]! : issue.path);
 }
 
-export function countByTab(issues: readonly ApiIssue[]): Record<Tab, number> {
+export function countByTab(issues: readonly Issue[]): Record<Tab, number> {
   const out: Record<Tab, number> = { Setup: 0, Auth: 0, Audience: 0, Add: 0, Remove: 0, Errors: 0 };
   // The same message from validation and from the preview counts once.
   const seen = new Set<string>();

@@ -2,13 +2,16 @@
 // and edit it in six tabs. Validated as you type; tabs badge their problems.
 import { useRef, useState } from 'react';
 import { PRESETS } from '../presets.js';
-import { actions, isDirty, notify, TABS, useStudio, type Tab } from '../state/store.js';
+import { actions, isDirty, notify, useStudio } from '../state/studio.js';
 import { configForExport } from '../lib/exportConfig.js';
-import { countByTab } from '../state/tabs.js';
+import { countByTab, TABS, type Tab } from '../state/tabs.js';
 import { Tabs } from '../components/Tabs.js';
 import { ConfirmDialog, Dialog } from '../components/Dialog.js';
-import { AudienceTab, AuthTab, ErrorsTab, SetupTab } from './FormTabs.js';
-import { StepEditor } from './StepEditor.js';
+import { AudienceTab } from './destination/AudienceTab.js';
+import { AuthTab } from './destination/AuthTab.js';
+import { ErrorsTab } from './destination/ErrorsTab.js';
+import { SetupTab } from './destination/SetupTab.js';
+import { StepEditor } from './destination/StepEditor.js';
 
 function downloadJson(raw: unknown, name: string) {
   const { config, envNames } = configForExport(raw);

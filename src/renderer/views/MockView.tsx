@@ -1,6 +1,6 @@
 // The built-in mock endpoint: start/stop it and choose how it misbehaves.
 import { useState } from 'react';
-import { actions, useStudio } from '../state/store.js';
+import { actions, useStudio } from '../state/studio.js';
 import { MockJournal } from './MockJournal.js';
 
 export const SCENARIOS: ReadonlyArray<{ id: string; label: string }> = [

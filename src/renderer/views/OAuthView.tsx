@@ -2,7 +2,7 @@
 // the exchange (secrets masked), the token's type, scopes, expiry and JWT claims; then send
 // one test request to a step's URL with the token.
 import { useEffect, useState } from 'react';
-import { actions, useStudio } from '../state/store.js';
+import { actions, useStudio } from '../state/studio.js';
 import type { StepName } from '../../shared/config.js';
 import { formatCountdown, statusTone } from '../lib/format.js';
 

@@ -1,7 +1,7 @@
 // Runs: start an export (dry run first), watch it live, browse its requests, and the history.
 // The request detail shows in the right-hand pane (views/runs/RequestDetailPane.tsx).
 import { useEffect } from 'react';
-import { runActions } from '../state/runs.js';
+import { runViewActions } from '../state/run-view.js';
 import { InterruptedBanner } from './runs/InterruptedBanner.js';
 import { RequestsTable } from './runs/RequestsTable.js';
 import { RunHistory } from './runs/RunHistory.js';
@@ -10,7 +10,7 @@ import { RunStart } from './runs/RunStart.js';
 
 export function RunsView() {
   useEffect(() => {
-    void runActions.refreshRuns();
+    void runViewActions.refreshRuns();
   }, []);
   return (
     <div className="page runs-page" role="region" aria-label="Runs">

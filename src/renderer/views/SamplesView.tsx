@@ -2,8 +2,8 @@
 // feeds the preview.
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../api.js';
-import { actions, notify, useStudio } from '../state/store.js';
-import type { ApiIssue } from '../../shared/api.js';
+import { actions, notify, useStudio } from '../state/studio.js';
+import type { Issue } from '../../shared/issues.js';
 
 const PAGE = 20;
 
@@ -56,7 +56,7 @@ function ImportForm() {
   const [name, setName] = useState('Imported profiles');
   const [format, setFormat] = useState<'ndjson' | 'csv' | 'json'>('ndjson');
   const [text, setText] = useState('');
-  const [issues, setIssues] = useState<ApiIssue[]>([]);
+  const [issues, setIssues] = useState<Issue[]>([]);
   return (
     <form
       className="form-section"

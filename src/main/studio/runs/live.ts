@@ -1,7 +1,8 @@
 // Aggregates a run's events into a small snapshot for the studio: counts by status class
 // and outcome, retries and Retry-After pauses, and one point per second of throughput and
 // latency. The renderer polls the snapshot; no event ever travels to it one by one.
-import type { RunProgress, RunSeriesPoint, RunState, RunStatusView } from '../../../shared/api.js';
+import type { RunProgress, RunSeriesPoint, RunState } from '../../../shared/api.js';
+import type { RunStatus } from '../../../shared/status.js';
 import type { RunEvent } from '../../engine/types.js';
 
 /** Points kept for the chart: the last ten minutes at one a second. */
@@ -26,7 +27,7 @@ export class LiveRun {
   readonly startedAt: number;
   total: number | null = null;
   paused = false;
-  private finished: { status: RunStatusView; at: number; error?: string } | null = null;
+  private finished: { status: RunStatus; at: number; error?: string } | null = null;
   private succeeded = 0;
   private failed = 0;
   private sent = 0;
@@ -97,7 +98,7 @@ export class LiveRun {
     }
   }
 
-  finish(status: RunStatusView, error?: string): void {
+  finish(status: RunStatus, error?: string): void {
     if (this.finished) return;
     this.roll();
     this.closeBucket();

@@ -6,7 +6,7 @@ import { formatIssues } from '../../../shared/issues.js';
 import { isSuccessStatus } from '../../../shared/status.js';
 import { createAuthorizer } from '../../app/authorize.js';
 import type { LoadedConfig } from '../../app/config.js';
-import { toCurl } from '../../app/log/curl.js';
+import { toCurl } from '../../app/curl.js';
 import { carrying, findPlanned } from '../../app/planned.js';
 import { inputFromPath, inputLabel, openRunInput } from '../../app/run/input.js';
 import { MASK, type HttpResult } from '../../app/types.js';

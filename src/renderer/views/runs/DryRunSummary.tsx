@@ -1,7 +1,7 @@
 // What a run would send: requests per step, records per action, and how long the
 // requests-per-hour limit alone makes it take.
 import type { DryRunResult } from '../../../shared/api.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../../../shared/format.js';
 
 const STEP_LABELS: Record<string, string> = { getAudience: 'get audience', createAudience: 'create audience', add: 'add', remove: 'remove' };
 

@@ -1,10 +1,10 @@
 // At launch: runs left unfinished (the app closed, a crash, a cancel) are offered for resumption.
-import { runActions, useRuns } from '../../state/runs.js';
+import { runViewActions, useRunView } from '../../state/run-view.js';
 import { formatClock } from './format.js';
 
 export function InterruptedBanner() {
-  const runs = useRuns((s) => s.runs);
-  const dismissed = useRuns((s) => s.dismissed);
+  const runs = useRunView((s) => s.runs);
+  const dismissed = useRunView((s) => s.dismissed);
   const waiting = runs.filter((r) => r.interrupted && !dismissed.includes(r.id));
   if (waiting.length === 0) return null;
   return (
@@ -15,10 +15,10 @@ export function InterruptedBanner() {
             Run <span className="mono">{r.id.slice(0, 8)}</span> ({r.destination} → {r.audience}, started {formatClock(r.startedAt ?? r.createdAt)}) stopped at{' '}
             {r.records.succeeded + r.records.failed} records. Resume it? Only unacknowledged records are sent again.
           </span>
-          <button type="button" className="primary" onClick={() => void runActions.resumeInterrupted(r.id)}>
+          <button type="button" className="primary" onClick={() => void runViewActions.resumeInterrupted(r.id)}>
             Resume run {r.id.slice(0, 8)}
           </button>
-          <button type="button" className="ghost" onClick={() => runActions.dismiss(r.id)}>
+          <button type="button" className="ghost" onClick={() => runViewActions.dismiss(r.id)}>
             Not now
           </button>
         </div>

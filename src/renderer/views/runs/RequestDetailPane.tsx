@@ -4,8 +4,9 @@
 import { useState } from 'react';
 import type { BodyView, ResponseView } from '../../../shared/api.js';
 import { checkBody, formatBytes } from '../../lib/format.js';
-import { runActions, useRuns } from '../../state/runs.js';
-import { formatDuration, statusClass } from './format.js';
+import { runViewActions, useRunView } from '../../state/run-view.js';
+import { formatDuration } from '../../../shared/format.js';
+import { statusClass } from './format.js';
 
 function Headers({ headers, label }: { headers: Record<string, string>; label: string }) {
   const entries = Object.entries(headers);
@@ -69,11 +70,11 @@ function ResponseSummary({ r, label }: { r: ResponseView; label: string }) {
 }
 
 export function RequestDetailPane() {
-  const detail = useRuns((s) => s.detail);
-  const runId = useRuns((s) => s.runId);
-  const replay = useRuns((s) => s.replay);
-  const replayPending = useRuns((s) => s.replayPending);
-  const curl = useRuns((s) => s.curl);
+  const detail = useRunView((s) => s.detail);
+  const runId = useRunView((s) => s.runId);
+  const replay = useRunView((s) => s.replay);
+  const replayPending = useRunView((s) => s.replayPending);
+  const curl = useRunView((s) => s.curl);
   const [reveal, setReveal] = useState(false);
   return (
     <aside className="preview-pane request-detail" aria-label="Request detail">
@@ -104,17 +105,17 @@ export function RequestDetailPane() {
             {detail.error?.message && <p className="verdict error">{detail.error.message}</p>}
 
             <div className="button-row wrap">
-              <button type="button" onClick={() => void runActions.copyCurl(reveal)}>
+              <button type="button" onClick={() => void runViewActions.copyCurl(reveal)}>
                 Copy as cURL
               </button>
               <label className="inline">
                 <input type="checkbox" checked={reveal} onChange={(e) => setReveal(e.target.checked)} />
                 Reveal secrets
               </label>
-              <button type="button" disabled={replayPending} onClick={() => void runActions.replay('logged')}>
+              <button type="button" disabled={replayPending} onClick={() => void runViewActions.replay('logged')}>
                 Replay as logged
               </button>
-              <button type="button" disabled={replayPending} onClick={() => void runActions.replay('rerendered')}>
+              <button type="button" disabled={replayPending} onClick={() => void runViewActions.replay('rerendered')}>
                 Replay re-rendered
               </button>
             </div>
@@ -164,7 +165,7 @@ export function RequestDetailPane() {
             <ol className="attempts" aria-label="Attempts">
               {detail.attempts.map((a) => (
                 <li key={a.id} className={a.id === detail.id ? 'current' : undefined}>
-                  <button type="button" className="ghost" onClick={() => void runActions.selectRequest(a.id)}>
+                  <button type="button" className="ghost" onClick={() => void runViewActions.selectRequest(a.id)}>
                     attempt {a.attempt}
                   </button>{' '}
                   <span className={`status-pill ${statusClass(a.status)}`}>{a.status ?? a.errorKind ?? '—'}</span>

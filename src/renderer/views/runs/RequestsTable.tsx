@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import type { RequestFilterView, RequestRowView } from '../../../shared/api.js';
 import { STEP_NAMES } from '../../../shared/config.js';
 import { api } from '../../api.js';
-import { runActions, useRuns } from '../../state/runs.js';
+import { runViewActions, useRunView } from '../../state/run-view.js';
 import { statusClass } from './format.js';
 
 const PAGE = 100;
@@ -13,13 +13,13 @@ const ROW_H = 26;
 const ERROR_KINDS = ['network', 'timeout', 'tls', 'abort', 'protocol'];
 
 function Filters() {
-  const filter = useRuns((s) => s.filter);
+  const filter = useRunView((s) => s.filter);
   const [key, setKey] = useState(filter.key ?? '');
   const [status, setStatus] = useState(filter.status ?? '');
   const apply = (patch: Partial<RequestFilterView>) => {
     const next: RequestFilterView = { ...filter, ...patch };
     for (const k of Object.keys(next) as Array<keyof RequestFilterView>) if (next[k] === undefined || next[k] === '' || next[k] === false) delete next[k];
-    runActions.setFilter(next);
+    runViewActions.setFilter(next);
   };
   const statusOk = status === '' || /^([1-5]xx|[1-5][0-9][0-9]|none)$/.test(status);
   return (
@@ -79,11 +79,11 @@ function Filters() {
 }
 
 export function RequestsTable() {
-  const runId = useRuns((s) => s.runId);
-  const filter = useRuns((s) => s.filter);
-  const version = useRuns((s) => s.requestsVersion);
-  const selected = useRuns((s) => s.requestId);
-  const live = useRuns((s) => s.progress !== null && s.progress.state !== 'finished' && s.activeRunId === s.runId);
+  const runId = useRunView((s) => s.runId);
+  const filter = useRunView((s) => s.filter);
+  const version = useRunView((s) => s.requestsVersion);
+  const selected = useRunView((s) => s.requestId);
+  const live = useRunView((s) => s.progress !== null && s.progress.state !== 'finished' && s.activeRunId === s.runId);
   const [total, setTotal] = useState(0);
   const pages = useRef(new Map<number, RequestRowView[]>());
   const loading = useRef(new Set<number>());
@@ -153,7 +153,7 @@ export function RequestsTable() {
     const all = [...pages.current.values()].flat();
     const at = all.findIndex((r) => r.id === selected);
     const next = all[Math.max(0, Math.min(all.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
-    if (next) void runActions.selectRequest(next.id);
+    if (next) void runViewActions.selectRequest(next.id);
   };
 
   return (
@@ -190,7 +190,7 @@ export function RequestsTable() {
                   aria-selected={r !== undefined && r.id === selected}
                   className={`rrow${r?.failed ? ' failed' : ''}${r && r.id === selected ? ' selected' : ''}`}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${v.start}px)` }}
-                  onClick={() => r && void runActions.selectRequest(r.id)}
+                  onClick={() => r && void runViewActions.selectRequest(r.id)}
                 >
                   {r ? (
                     <>

@@ -1,10 +1,11 @@
 // Every run, newest first: destination, audience, counts, status and duration.
-import { runActions, useRuns } from '../../state/runs.js';
-import { formatClock, formatDuration, runTone } from './format.js';
+import { runViewActions, useRunView } from '../../state/run-view.js';
+import { formatDuration } from '../../../shared/format.js';
+import { formatClock, runTone } from './format.js';
 
 export function RunHistory() {
-  const runs = useRuns((s) => s.runs);
-  const runId = useRuns((s) => s.runId);
+  const runs = useRunView((s) => s.runs);
+  const runId = useRunView((s) => s.runId);
   return (
     <section className="run-history" aria-label="Run history">
       <h3>History</h3>
@@ -45,7 +46,7 @@ export function RunHistory() {
                 </td>
                 <td className="num">{r.durationMs !== null ? formatDuration(r.durationMs) : '—'}</td>
                 <td>
-                  <button type="button" className="ghost" aria-label={`Open run ${r.id.slice(0, 8)}`} onClick={() => void runActions.open(r.id)}>
+                  <button type="button" className="ghost" aria-label={`Open run ${r.id.slice(0, 8)}`} onClick={() => void runViewActions.open(r.id)}>
                     Open
                   </button>
                 </td>

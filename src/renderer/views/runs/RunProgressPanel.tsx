@@ -1,17 +1,18 @@
 // The run being watched: progress bar, rate and time left, counts by HTTP status and by
 // outcome, retries and Retry-After pauses, the chart, and pause / resume / cancel.
-import { runActions, useRuns } from '../../state/runs.js';
+import { runViewActions, useRunView } from '../../state/run-view.js';
 import { RunChart } from './RunChart.js';
-import { formatDuration, runTone } from './format.js';
+import { formatDuration } from '../../../shared/format.js';
+import { runTone } from './format.js';
 
 const CLASSES = ['2xx', '3xx', '4xx', '5xx', 'error'] as const;
 const CLASS_TONE: Record<string, string> = { '2xx': 'ok', '3xx': 'ok', '4xx': 'warn', '5xx': 'error', error: 'error' };
 
 export function RunProgressPanel() {
-  const p = useRuns((s) => s.progress);
-  const runId = useRuns((s) => s.runId);
-  const activeRunId = useRuns((s) => s.activeRunId);
-  const run = useRuns((s) => s.runs.find((r) => r.id === s.runId));
+  const p = useRunView((s) => s.progress);
+  const runId = useRunView((s) => s.runId);
+  const activeRunId = useRunView((s) => s.activeRunId);
+  const run = useRunView((s) => s.runs.find((r) => r.id === s.runId));
   if (!runId) return null;
   const live = p && activeRunId === runId && p.state !== 'finished';
   const total = p?.records.total ?? run?.records.total ?? null;
@@ -104,34 +105,34 @@ export function RunProgressPanel() {
       {p?.error && <p className="error-text">{p.error}</p>}
       <div className="button-row">
         {live && p.state === 'running' && (
-          <button type="button" onClick={() => void runActions.pause()}>
+          <button type="button" onClick={() => void runViewActions.pause()}>
             Pause
           </button>
         )}
         {live && p.state === 'paused' && (
-          <button type="button" className="primary" onClick={() => void runActions.resume()}>
+          <button type="button" className="primary" onClick={() => void runViewActions.resume()}>
             Resume
           </button>
         )}
         {live && (
-          <button type="button" className="danger" onClick={() => void runActions.cancel()}>
+          <button type="button" className="danger" onClick={() => void runViewActions.cancel()}>
             Cancel run
           </button>
         )}
         {!live && run?.interrupted && (
-          <button type="button" className="primary" onClick={() => void runActions.resumeInterrupted(runId)}>
+          <button type="button" className="primary" onClick={() => void runViewActions.resumeInterrupted(runId)}>
             Resume run
           </button>
         )}
         {!live && (run?.records.failed ?? 0) > 0 && (
-          <button type="button" onClick={() => void runActions.retryFailed(runId)}>
+          <button type="button" onClick={() => void runViewActions.retryFailed(runId)}>
             Retry failed
           </button>
         )}
-        <button type="button" onClick={() => void runActions.exportRun('har')}>
+        <button type="button" onClick={() => void runViewActions.exportRun('har')}>
           Export HAR
         </button>
-        <button type="button" onClick={() => void runActions.exportRun('ndjson')}>
+        <button type="button" onClick={() => void runViewActions.exportRun('ndjson')}>
           Export NDJSON
         </button>
       </div>

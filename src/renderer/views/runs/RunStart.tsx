@@ -1,8 +1,8 @@
 // Start an export: destination, input (a sample set or a file path), a dry run first.
 import { useEffect, useState } from 'react';
 import type { RunInputSpec } from '../../../shared/api.js';
-import { useStudio } from '../../state/store.js';
-import { runActions, useRuns } from '../../state/runs.js';
+import { useStudio } from '../../state/studio.js';
+import { runViewActions, useRunView } from '../../state/run-view.js';
 import { DryRunSummary } from './DryRunSummary.js';
 
 export function RunStart() {
@@ -10,11 +10,11 @@ export function RunStart() {
   const currentId = useStudio((s) => s.currentId);
   const sets = useStudio((s) => s.sampleSets);
   const selectedSetId = useStudio((s) => s.selectedSetId);
-  const dry = useRuns((s) => s.dry);
-  const dryPending = useRuns((s) => s.dryPending);
-  const starting = useRuns((s) => s.starting);
-  const progress = useRuns((s) => s.progress);
-  const activeRunId = useRuns((s) => s.activeRunId);
+  const dry = useRunView((s) => s.dry);
+  const dryPending = useRunView((s) => s.dryPending);
+  const starting = useRunView((s) => s.starting);
+  const progress = useRunView((s) => s.progress);
+  const activeRunId = useRunView((s) => s.activeRunId);
   const [destinationId, setDestinationId] = useState(currentId ?? destinations[0]?.id ?? '');
   const [kind, setKind] = useState<'samples' | 'file'>('samples');
   const [setId, setSetId] = useState(selectedSetId ?? sets[0]?.id ?? '');
@@ -84,10 +84,10 @@ export function RunStart() {
         )}
       </div>
       <div className="button-row run-buttons">
-        <button type="button" disabled={!ready || dryPending} onClick={() => input && void runActions.dryRun(destinationId, input)}>
+        <button type="button" disabled={!ready || dryPending} onClick={() => input && void runViewActions.dryRun(destinationId, input)}>
           {dryPending ? 'Planning…' : 'Dry run'}
         </button>
-        <button type="button" className="primary" disabled={!ready || starting || busy} onClick={() => input && void runActions.start(destinationId, input)}>
+        <button type="button" className="primary" disabled={!ready || starting || busy} onClick={() => input && void runViewActions.start(destinationId, input)}>
           {starting ? 'Starting…' : 'Start run'}
         </button>
         {busy && <span className="muted">a run is in progress</span>}

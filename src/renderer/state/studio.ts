@@ -1,8 +1,8 @@
-// The studio's one store. Data flows one way: views call actions, actions call the API
-// and set state, views re-render from state. Form edits go through `edit`.
+// The studio's renderer state (one zustand hook, `useStudio`) and its actions. Data flows
+// one way: views call actions, actions call the API and set state, views re-render from
+// state. Form edits go through `edit`. The run view keeps its own state (run-view.ts).
 import { create } from 'zustand';
 import type {
-  ApiIssue,
   DestinationSummary,
   MockStatus,
   PreviewResult,
@@ -10,15 +10,14 @@ import type {
   SampleSetSummary,
   TokenView,
 } from '../../shared/api.js';
+import type { Issue } from '../../shared/issues.js';
 import type { ConfigIssue, ExportConfigInput, StepName } from '../../shared/config.js';
 import { api, errorText } from '../api.js';
 import { presetConfig, growthLoopPreset } from '../presets.js';
 import { configToForm, validateForm, type FormState } from './form.js';
-import { requestIndexForTab } from './tabs.js';
+import { requestIndexForTab, type Tab } from './tabs.js';
 
 export type Place = 'destinations' | 'samples' | 'runs' | 'mock' | 'oauth';
-export const TABS = ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors'] as const;
-export type Tab = (typeof TABS)[number];
 
 export interface SentResponse {
   step: StepName;
@@ -42,7 +41,7 @@ export interface StudioState {
   config: ExportConfigInput;
   formIssues: ConfigIssue[];
   /** From the service's validateConfig (env references, templates). */
-  serverIssues: ApiIssue[];
+  serverIssues: Issue[];
 
   sampleSets: SampleSetSummary[];
   selectedSetId: string | undefined;

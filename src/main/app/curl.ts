@@ -1,6 +1,6 @@
 // A logged request as a cURL command line (POSIX shell quoting). Callers decide what the
 // headers hold: masked secrets by default, the real values only when the user asks.
-import type { HttpRequestSpec } from '../../engine/types.js';
+import type { HttpRequestSpec } from '../engine/types.js';
 
 /** Single-quotes a word for sh: `'` becomes `'\''`. */
 export function shellQuote(s: string): string {

@@ -1,6 +1,7 @@
-// Runs state: the run being watched, history, the requests filter and the request open in
-// the detail pane. Live progress is polled (one small aggregated snapshot every 250 ms),
-// never pushed per record, so the window stays responsive at full engine speed.
+// The renderer's run view state (`useRunView`, its actions `runViewActions`): the run being
+// watched, history, the requests filter and the request open in the detail pane. Live
+// progress is polled (one small aggregated snapshot every 250 ms), never pushed per
+// record, so the window stays responsive at full engine speed.
 import { create } from 'zustand';
 import type {
   DryRunResult,
@@ -12,11 +13,11 @@ import type {
   RunView,
 } from '../../shared/api.js';
 import { api, errorText } from '../api.js';
-import { notify, useStudio } from './store.js';
+import { notify, useStudio } from './studio.js';
 
 export const POLL_MS = 250;
 
-export interface RunsState {
+export interface RunViewState {
   runs: RunView[];
   /** The run shown in the run view (live or from history). */
   runId: string | undefined;
@@ -38,7 +39,7 @@ export interface RunsState {
   dismissed: string[];
 }
 
-export const useRuns = create<RunsState>()(() => ({
+export const useRunView = create<RunViewState>()(() => ({
   runs: [],
   runId: undefined,
   activeRunId: undefined,
@@ -56,8 +57,8 @@ export const useRuns = create<RunsState>()(() => ({
   dismissed: [],
 }));
 
-const set = useRuns.setState;
-const get = useRuns.getState;
+const set = useRunView.setState;
+const get = useRunView.getState;
 
 let timer: ReturnType<typeof setInterval> | undefined;
 
@@ -79,7 +80,7 @@ function applyProgress(progress: RunProgress): void {
   if (progress.state === 'finished' && wasLive) {
     stopPolling();
     set({ requestsVersion: get().requestsVersion + 1 });
-    void runActions.refreshRuns();
+    void runViewActions.refreshRuns();
   }
 }
 
@@ -103,7 +104,7 @@ async function configOf(destinationId: string): Promise<unknown> {
   return saved.config;
 }
 
-export const runActions = {
+export const runViewActions = {
   async refreshRuns() {
     try {
       set({ runs: await api().listRuns() });
@@ -128,7 +129,7 @@ export const runActions = {
     try {
       const { runId } = await api().startRun({ config: await configOf(destinationId), destinationId, input });
       follow(runId);
-      void runActions.refreshRuns();
+      void runViewActions.refreshRuns();
     } catch (err) {
       notify(`Could not start the run: ${errorText(err)}`, 'error');
     } finally {
@@ -158,7 +159,7 @@ export const runActions = {
       await api().resumeInterrupted(runId);
       follow(runId);
       useStudio.setState({ place: 'runs' });
-      void runActions.refreshRuns();
+      void runViewActions.refreshRuns();
     } catch (err) {
       notify(`Could not resume run ${runId.slice(0, 8)}: ${errorText(err)}`, 'error');
     }
@@ -168,7 +169,7 @@ export const runActions = {
     try {
       await api().retryFailed(runId);
       follow(runId);
-      void runActions.refreshRuns();
+      void runViewActions.refreshRuns();
     } catch (err) {
       notify(`Could not retry: ${errorText(err)}`, 'error');
     }

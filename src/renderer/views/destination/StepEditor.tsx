@@ -1,47 +1,11 @@
 // The Add and Remove tabs: one send step (URL and body templates, batching, success path).
-import { HTTP_METHODS } from '../../shared/config.js';
-import type { ApiIssue } from '../../shared/api.js';
-import { CheckboxField, Field, SelectField, Section, TextField } from '../components/controls.js';
-import { TemplateEditor } from '../editor/TemplateEditor.js';
-import { markersFor, describeWhere, issueLocation } from '../editor/issues.js';
-import { edit, useStudio } from '../state/store.js';
-import type { SendStepForm } from '../state/form.js';
-
-/** Preview and validation issues that sit in this step's templates. */
-export function useTemplateIssues(prefix: string): ApiIssue[] {
-  const preview = useStudio((s) => s.preview);
-  const server = useStudio((s) => s.serverIssues);
-  const all = [...(preview?.issues ?? []), ...server];
-  const seen = new Set<string>();
-  return all.filter((i) => {
-    const loc = issueLocation(i);
-    if (!loc || !loc.template.startsWith(`${prefix}.`)) return false;
-    const key = `${loc.template}:${loc.line}:${loc.column}:${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-export function TemplateIssueList({ issues }: { issues: ApiIssue[] }) {
-  const server = useStudio((s) => s.serverIssues);
-  // Validation may report the same problem on the field itself: show it once, there.
-  const onField = new Set(server.map((i) => `${i.path}|${i.message}`));
-  const shown = issues.filter((i) => {
-    const loc = issueLocation(i);
-    return !(loc && onField.has(`destination.${loc.template}|${i.message}`));
-  });
-  if (shown.length === 0) return null;
-  return (
-    <ul className="issue-list wide" aria-label="Template problems">
-      {shown.map((i, n) => (
-        <li key={n} className="issue">
-          <span className="where mono">{describeWhere(i)}</span> {i.message}
-        </li>
-      ))}
-    </ul>
-  );
-}
+import { HTTP_METHODS } from '../../../shared/config.js';
+import { CheckboxField, Field, SelectField, Section, TextField } from '../../components/controls.js';
+import { TemplateEditor } from '../../editor/TemplateEditor.js';
+import { markersFor } from '../../editor/issues.js';
+import { edit, useStudio } from '../../state/studio.js';
+import type { SendStepForm } from '../../state/form.js';
+import { TemplateIssueList, useTemplateIssues } from './TemplateIssues.js';
 
 export function StepEditor({ step }: { step: 'add' | 'remove' }) {
   const s = useStudio((st) => st.form[step]);

@@ -1,0 +1,41 @@
+// Template problems of one step (from the preview and the service's validation), listed
+// under its template editors; shared by the Add/Remove and Audience tabs.
+import type { Issue } from '../../../shared/issues.js';
+import { describeWhere, issueLocation } from '../../editor/issues.js';
+import { useStudio } from '../../state/studio.js';
+
+/** Preview and validation issues that sit in this step's templates. */
+export function useTemplateIssues(prefix: string): Issue[] {
+  const preview = useStudio((s) => s.preview);
+  const server = useStudio((s) => s.serverIssues);
+  const all = [...(preview?.issues ?? []), ...server];
+  const seen = new Set<string>();
+  return all.filter((i) => {
+    const loc = issueLocation(i);
+    if (!loc || !loc.template.startsWith(`${prefix}.`)) return false;
+    const key = `${loc.template}:${loc.line}:${loc.column}:${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function TemplateIssueList({ issues }: { issues: Issue[] }) {
+  const server = useStudio((s) => s.serverIssues);
+  // Validation may report the same problem on the field itself: show it once, there.
+  const onField = new Set(server.map((i) => `${i.path}|${i.message}`));
+  const shown = issues.filter((i) => {
+    const loc = issueLocation(i);
+    return !(loc && onField.has(`destination.${loc.template}|${i.message}`));
+  });
+  if (shown.length === 0) return null;
+  return (
+    <ul className="issue-list wide" aria-label="Template problems">
+      {shown.map((i, n) => (
+        <li key={n} className="issue">
+          <span className="where mono">{describeWhere(i)}</span> {i.message}
+        </li>
+      ))}
+    </ul>
+  );
+}

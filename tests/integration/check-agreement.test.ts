@@ -1,0 +1,75 @@
+// The studio and the CLI refuse the same configs with the same words: both call app/'s one
+// check. For each bad config, the studio's as-you-type validation and `outbound run` must
+// name the same places with the same messages (the CLI prefixes its file).
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatIssue } from '../../src/shared/issues.js';
+import { createStudioService, type StudioService } from '../../src/main/studio/service.js';
+import { cli, tempDir, writeNdjson } from '../helpers/run.js';
+
+const good = () => ({
+  version: 1,
+  destination: {
+    name: 'Agreement',
+    headers: { 'X-Api-Key': '${env:AGREEMENT_KEY}' },
+    getAudience: { enabled: true, url: 'http://127.0.0.1:9/lists', filterPath: "lists[?name=='{{audience_name}}']" },
+    add: { url: 'http://127.0.0.1:9/lists/{{remote_audience.id}}', bodyTemplate: '{"users": [{{#each users}}{"id": "{{id}}"}{{#unless @last}},{{/unless}}{{/each}}]}', batchMode: 'batched', batchSize: 10 },
+  },
+  audience: { name: 'A' },
+  records: { key: 'id', mapping: { id: 'id', email: 'person.email' } },
+});
+type Cfg = ReturnType<typeof good>;
+const withAdd = (add: Partial<Cfg['destination']['add']>) => ({ ...good(), destination: { ...good().destination, add: { ...good().destination.add, ...add } } });
+
+const BAD: Array<[string, () => unknown]> = [
+  ['a mapping that does not parse', () => ({ ...good(), records: { key: 'id', mapping: { id: 'id', email: 'a[[' } } })],
+  ['an action that does not parse', () => ({ ...good(), records: { ...good().records, action: 'status ==' } })],
+  ['a template that does not parse', () => withAdd({ bodyTemplate: '{"users": [\n{{#each users}}{"id": "{{id}}"}\n]}' })],
+  ['a template naming a field no record has', () => withAdd({ bodyTemplate: '{"users": [{{#each users}}"{{emial}}"{{/each}}]}' })],
+  ['a filter path that does not parse', () => ({ ...good(), destination: { ...good().destination, getAudience: { ...good().destination.getAudience, filterPath: 'lists[?' } } })],
+  ['a schema error', () => withAdd({ batchSize: 0 })],
+  ['a missing environment variable', () => ({ ...good(), destination: { ...good().destination, headers: { 'X-Api-Key': '${env:AGREEMENT_UNSET}' } } })],
+  ['create audience without get audience', () => ({ ...good(), destination: { ...good().destination, getAudience: { enabled: false }, createAudience: { enabled: true, url: 'http://127.0.0.1:9/lists' } } })],
+];
+
+const env = { AGREEMENT_KEY: 'k-123' };
+let dir: string;
+let input: string;
+let studio: StudioService;
+beforeAll(async () => {
+  dir = tempDir('outbound-agree-');
+  input = writeNdjson(dir, 'in.ndjson', [{ id: 'u1', person: { email: 'a@example.com' } }]);
+  studio = createStudioService({ dbPath: ':memory:', env, startMockOnLaunch: false, seedExample: false });
+  await studio.ready;
+});
+afterAll(async () => {
+  await studio.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('studio and CLI refuse the same bad configs with the same message', () => {
+  it('accept the good config alike', async () => {
+    expect(await studio.validateConfig(good())).toEqual([]);
+    const file = join(dir, 'good.json');
+    writeFileSync(file, JSON.stringify(good()));
+    const res = await cli(['run', file, '--input', input, '--dry-run'], env);
+    expect(res.stderr).not.toContain(file);
+    expect(res.code).toBe(0);
+  });
+
+  BAD.forEach(([title, make], i) => {
+    it(title, async () => {
+      const file = join(dir, `bad-${i}.json`);
+      writeFileSync(file, JSON.stringify(make()));
+      const fromStudio = (await studio.validateConfig(make())).map(formatIssue);
+      const res = await cli(['run', file, '--input', input, '--db', join(dir, 'agree.db')], env);
+      expect(res.code).toBe(2);
+      const fromCli = res.stderr.trimEnd().split('\n').map((line) => line.replace(`${file}: `, ''));
+      expect(fromStudio.length).toBeGreaterThan(0);
+      expect(fromCli).toEqual(fromStudio);
+      // A column is named once, whichever host says it.
+      for (const m of fromStudio) expect(m).not.toMatch(/column \d+\).*column \d+\)/);
+    });
+  });
+});
