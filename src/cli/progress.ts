@@ -1,6 +1,6 @@
 // The progress line on stderr: records done, rate, errors. Redrawn in place on a terminal,
 // a line every few seconds otherwise (CI logs stay readable).
-import type { RunEvent } from '../main/engine/types.js';
+import type { RunEvent } from '../main/app/types.js';
 import type { CliIo } from './io.js';
 
 export function createProgressReporter(io: CliIo, label: string): { onEvent(e: RunEvent): void; done(): void } {

@@ -10,6 +10,7 @@ import { createPacer, type Pacer } from './pacing.js';
 import { findOrCreateAudience } from './audience.js';
 import { createPlanner, type Planner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
+import { Slots } from './slots.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { countSucceeded } from './success.js';
@@ -71,37 +72,6 @@ export interface RunSummary {
   error?: string;
   durationMs: number;
   dryRun: boolean;
-}
-
-/** A counting semaphore: the source is not read while every slot is busy. */
-class Slots {
-  private free: number;
-  private waiters: Array<() => void> = [];
-  private idleWaiters: Array<() => void> = [];
-  private readonly total: number;
-  constructor(n: number) {
-    this.free = n;
-    this.total = n;
-  }
-  acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else {
-      this.free++;
-      if (this.free === this.total) for (const w of this.idleWaiters.splice(0)) w();
-    }
-  }
-  idle(): Promise<void> {
-    if (this.free === this.total) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
 }
 
 class AbortRun extends Error {
