@@ -96,6 +96,13 @@ module.exports = {
       to: { path: pkg(NODE_ONLY_PACKAGES) },
     },
     {
+      name: 'store-connection-private',
+      comment: "The store's connection (db, statements) is private to the store: other layers use the Store's methods.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: LAYERS.store },
+      to: { path: '^src/main/store/connection\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycle anywhere under src/ (type-only imports count).',
       severity: 'error',

@@ -27,7 +27,6 @@ const BAD: Array<[string, () => unknown]> = [
   ['an action that does not parse', () => ({ ...good(), records: { ...good().records, action: 'status ==' } })],
   ['a template that does not parse', () => withAdd({ bodyTemplate: '{"users": [\n{{#each users}}{"id": "{{id}}"}\n]}' })],
   ['a template naming a field no record has', () => withAdd({ bodyTemplate: '{"users": [{{#each users}}"{{emial}}"{{/each}}]}' })],
-  ['a filter path that does not parse', () => ({ ...good(), destination: { ...good().destination, getAudience: { ...good().destination.getAudience, filterPath: 'lists[?' } } })],
   ['a schema error', () => withAdd({ batchSize: 0 })],
   ['a missing environment variable', () => ({ ...good(), destination: { ...good().destination, headers: { 'X-Api-Key': '${env:AGREEMENT_UNSET}' } } })],
   ['create audience without get audience', () => ({ ...good(), destination: { ...good().destination, getAudience: { enabled: false }, createAudience: { enabled: true, url: 'http://127.0.0.1:9/lists' } } })],

@@ -9,7 +9,7 @@ import { StoreError } from '../../src/main/store/errors.js';
 import { SCHEMA_VERSION } from '../../src/main/store/migrations.js';
 import { defaultDbPath } from '../../src/main/store/paths.js';
 import { createRunRecorder } from '../../src/main/store/recorder.js';
-import { syntheticRun, tempDir } from './store-helpers.js';
+import { syntheticRun, tempDir, withRawDb } from './store-helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -33,11 +33,17 @@ describe('openStore', () => {
   it('creates the schema in a new file, in WAL mode, and keeps data across reopen', () => {
     const file = tmp.file('nested/dir/outbound.db');
     const store = openStore(file);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['destinations', 'record_failures', 'requests', 'runs', 'sample_sets', 'samples', 'settled_batches']);
+    withRawDb(file, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+      expect(tables).toEqual(['destinations', 'record_failures', 'requests', 'runs', 'sample_sets', 'samples', 'settled_batches']);
+    });
+    // The store's connection enforces foreign keys (PRAGMA foreign_keys = 1): a deleted
+    // sample set takes its samples with it (ON DELETE CASCADE).
+    const set = store.createSampleSet('fk', [{ id: 1 }, { id: 2 }]);
+    expect(store.deleteSampleSet(set.id)).toBe(true);
+    withRawDb(file, (db) => expect(db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(0));
     const id = store.createRun({ ...run, inputPath: '/data/in.ndjson', inputIdentity: { size: 10, mtimeMs: 1.5, prefixHash: 'ab' } });
     store.close();
 

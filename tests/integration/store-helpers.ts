@@ -2,11 +2,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { HttpResult, RunEvent } from '../../src/main/engine/types.js';
 
 export function tempDir(): { dir: string; file(name: string): string; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'outbound-store-'));
   return { dir, file: (name) => path.join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Looks into a store's file through a connection of the test's own (the Store's is private). */
+export function withRawDb<T>(file: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(file);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }
 
 export const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/main/store/db.js';
 import { createRunRecorder } from '../../src/main/store/recorder.js';
 import type { Action, RunEvent } from '../../src/main/engine/types.js';
-import { okResult, T0, tempDir } from './store-helpers.js';
+import { okResult, T0, tempDir, withRawDb } from './store-helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -62,7 +62,7 @@ describe('record outcomes in compact form', () => {
       { seq: 6, key: 'u6', action: null, status: 'failed', reason: 'not an email', location: 'in.ndjson:7, field email', requestId: null, line: 7, settledAt: T0 + 200 },
     ]);
     // r1's keys are the request's own (not stored twice); r2's are stored with its batch.
-    expect(store.db.prepare('SELECT keys IS NULL FROM settled_batches ORDER BY n').pluck().all()).toEqual([1, 0]);
+    expect(withRawDb(tmp.file('outbound.db'), (db) => db.prepare('SELECT keys IS NULL FROM settled_batches ORDER BY n').pluck().all())).toEqual([1, 0]);
     expect(store.runOutcomes(runId, { offset: 2, limit: 3 }).map((o) => o.seq)).toEqual([2, 3, 4]);
     expect(store.runOutcomes(runId, { afterSeq: 3, limit: 2 }).map((o) => o.seq)).toEqual([4, 5]);
     expect(store.outcomeCounts(runId)).toEqual({ total: 7, succeeded: 5, failed: 2 });

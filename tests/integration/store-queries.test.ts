@@ -7,7 +7,7 @@ import { openStore, type Store } from '../../src/main/store/db.js';
 import { PlaintextSecretError } from '../../src/main/store/errors.js';
 import { createRunRecorder } from '../../src/main/store/recorder.js';
 import type { SecretCrypto } from '../../src/main/store/rows.js';
-import { okResult, T0, tempDir } from './store-helpers.js';
+import { okResult, T0, tempDir, withRawDb } from './store-helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -141,7 +141,7 @@ describe('destinations', () => {
   it('encrypts secrets at rest: the plaintext is nowhere in the database files', () => {
     const secret = 'sk_live_SUPER-SECRET-9f8e7d';
     const { id } = store.saveDestination({ name: 'Acme', config, secrets: { clientSecret: secret } }, fakeCrypto);
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    withRawDb(tmp.file('outbound.db'), (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
     store.close();
     for (const suffix of ['', '-wal']) {
       let bytes: Buffer;
@@ -201,7 +201,7 @@ describe('sample sets', () => {
     expect(store.getSamples(set.id, 249, 100)).toHaveLength(1);
     expect(store.deleteSampleSet(set.id)).toBe(true);
     expect(store.listSampleSets()).toEqual([]);
-    expect(store.db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(0);
+    expect(withRawDb(tmp.file('outbound.db'), (db) => db.prepare('SELECT count(*) FROM samples').pluck().get())).toBe(0);
   });
 
   it('stores nothing when reading the records fails midway', () => {

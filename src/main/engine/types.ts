@@ -1,6 +1,7 @@
 // Contracts between the engine's parts. Plain data only: the same shapes travel to the
 // store, the CLI and (serialised) the studio.
 import type { StepName } from '../../shared/config.js';
+import type { FinishedRunStatus } from '../../shared/status.js';
 
 export type Action = 'add' | 'remove';
 
@@ -65,7 +66,8 @@ export type HttpResult =
     }
   | { ok: false; kind: HttpErrorKind; message: string; timings: Timings };
 
-export type RunStatus = 'succeeded' | 'partial' | 'failed' | 'aborted';
+/** How a run ended (shared/status.ts holds the whole vocabulary, `running` included). */
+export type RunStatus = FinishedRunStatus;
 
 export interface RunCounts {
   total: number;

@@ -1,321 +1,126 @@
-// Opening the database (pragmas, migrations, refusal of foreign/corrupt/newer files) and
-// the Store: the one object the service, the CLI and the recorder use.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+// The Store: the one object the app, the studio, the CLI and the recorder use. It opens the
+// file (connection.ts) and answers each call through the module of the table concerned,
+// turning SQLite failures into StoreErrors. Its connection is private: code outside
+// src/main/store cannot run SQL of its own.
 import type { RunCounts } from '../engine/types.js';
-import { closeWriters } from './writer.js';
+import { attachConnection, openConnection, type Connection, type OpenStoreOptions } from './connection.js';
 import * as destinations from './destinations.js';
 import * as outcomes from './outcomes.js';
-import { PlaintextSecretError, StoreError, toStoreError } from './errors.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import {
-  toRequestRow,
-  toRunRow,
-  type CreateRunInput,
-  type DestinationInput,
-  type DestinationRow,
-  type DestinationSummaryRow,
-  type OutcomeQuery,
-  type OutcomeRow,
-  type RequestDbRow,
-  type RequestFilter,
-  type RequestQuery,
-  type RequestRow,
-  type RunDbRow,
-  type RunRow,
-  type SampleSetRow,
-  type SecretCrypto,
-  type StoredRunStatus,
+import * as requests from './requests.js';
+import type {
+  CreateRunInput,
+  DestinationInput,
+  DestinationRow,
+  DestinationSummaryRow,
+  OutcomeQuery,
+  OutcomeRow,
+  RequestFilter,
+  RequestQuery,
+  RequestRow,
+  RunRow,
+  SampleSetRow,
+  SecretCrypto,
+  StoredRunStatus,
 } from './rows.js';
+import * as runs from './runs.js';
 import * as samples from './samples.js';
 import { SeqBitset, type SettledSet } from './settled.js';
 
-export interface OpenStoreOptions {
-  readonly?: boolean;
-  /** Caps the file size (PRAGMA max_page_count); tests use it to simulate a full disk. */
-  maxSizeBytes?: number;
-  /** How long to wait for another process's lock before failing with 'locked' (default 2000). */
-  busyTimeoutMs?: number;
-}
-
-const OUR_TABLES = new Set(['destinations', 'sample_sets', 'samples', 'runs', 'requests', 'settled_batches', 'record_failures']);
+export type { OpenStoreOptions } from './connection.js';
 
 export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
-  const readonly = opts.readonly ?? false;
-  const busyTimeoutMs = opts.busyTimeoutMs ?? 2000;
-  let db: Database.Database;
-  try {
-    if (!readonly && file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    db = new Database(file, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
-  } catch (err) {
-    throw toStoreError(err, file, 'opening the database');
-  }
-  try {
-    // Read before anything writes: a file that is not a database (or a damaged one) fails
-    // here, and is left exactly as it was.
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new StoreError(
-        'newer-version',
-        `${path.basename(file)} was written by a newer Outbound (schema ${version}, this build knows ${SCHEMA_VERSION}): upgrade Outbound or use --db to pick another file (${file})`,
-        file,
-      );
-    }
-    if (version === 0 && tables.some((t) => !OUR_TABLES.has(t))) {
-      throw new StoreError(
-        'corrupt',
-        `${file} is a SQLite database from another program (tables: ${tables.slice(0, 5).join(', ')}); Outbound will not change it: use --db to pick another file`,
-        file,
-      );
-    }
-    if (readonly) {
-      if (version < SCHEMA_VERSION) {
-        throw new StoreError(
-          'io',
-          `${file} uses an older schema (${version}, this build writes ${SCHEMA_VERSION}) and was opened read-only; open it once read-write to upgrade it`,
-          file,
-        );
-      }
-    } else {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      if (opts.maxSizeBytes !== undefined) {
-        const pageSize = db.pragma('page_size', { simple: true }) as number;
-        db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize))}`);
-      }
-      if (version < SCHEMA_VERSION) migrate(db); // no write lock needed when up to date
-    }
-    db.pragma('foreign_keys = ON');
-  } catch (err) {
-    try {
-      db.close();
-    } catch {
-      // already failing; the first error is the one to report
-    }
-    throw toStoreError(err, file, 'opening the database');
-  }
-  return new Store(db, file);
+  return new Store(openConnection(file, opts));
 }
-
-function migrate(db: Database.Database): void {
-  for (;;) {
-    // IMMEDIATE: two processes opening an old file at once migrate it only once.
-    const done = db
-      .transaction(() => {
-        const current = db.pragma('user_version', { simple: true }) as number;
-        if (current >= SCHEMA_VERSION) return true;
-        db.exec(MIGRATIONS[current]!);
-        db.pragma(`user_version = ${current + 1}`);
-        return false;
-      })
-      .immediate();
-    if (done) return;
-  }
-}
-
-type Stmt = Database.Statement<unknown[], unknown>;
 
 export class Store {
-  /** The connection, for the store's own modules (recorder, har). */
-  readonly db: Database.Database;
   readonly path: string;
-  private readonly runKeys = new Map<string, number>();
-  private readonly statements = new Map<string, Stmt>();
+  readonly #conn: Connection;
 
-  constructor(db: Database.Database, file: string) {
-    this.db = db;
-    this.path = file;
+  constructor(conn: Connection) {
+    this.#conn = conn;
+    this.path = conn.path;
+    attachConnection(this, conn);
   }
 
   get readonly(): boolean {
-    return this.db.readonly;
+    return this.#conn.readonly;
   }
 
   close(): void {
-    closeWriters(this); // a recorder still open commits what it holds, then its thread lets go of the file
-    if (this.db.open) this.db.close();
+    this.#conn.close(); // a recorder still open commits what it holds, then its thread lets go of the file
   }
 
   /** Runs `fn`, turning SQLite failures into StoreErrors that say what was being done. */
   guard<T>(doing: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      // Programmer and input errors (bad arguments, plaintext secrets) keep their own type.
-      if (err instanceof PlaintextSecretError || err instanceof TypeError || err instanceof RangeError) throw err;
-      throw toStoreError(err, this.path, doing);
-    }
+    return this.#conn.guard(doing, fn);
   }
 
   /**
    * Runs a read of several queries in one transaction, so all of them see the same
-   * snapshot while a run's writer thread commits (in WAL mode each statement would
-   * otherwise see the latest commit).
+   * snapshot while a run's writer thread commits.
    */
   snapshot<T>(doing: string, fn: () => T): T {
-    return this.guard(doing, () => (this.db.inTransaction ? fn() : this.db.transaction(fn).deferred()));
-  }
-
-  /** `stmt` as a function value, for the store's read modules. */
-  readonly prepare = (sql: string): Stmt => this.stmt(sql);
-
-  /** A cached prepared statement. */
-  stmt(sql: string): Stmt {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql) as Stmt;
-      this.statements.set(sql, s);
-    }
-    return s;
+    return this.#conn.snapshot(doing, fn);
   }
 
   /** The integer key of a run (child tables use it), or undefined for an unknown run. */
   runKey(runId: string): number | undefined {
-    const cached = this.runKeys.get(runId);
-    if (cached !== undefined) return cached;
-    const n = this.stmt('SELECT n FROM runs WHERE id = ?').pluck().get(runId) as number | undefined;
-    if (n !== undefined) this.runKeys.set(runId, n);
-    return n;
+    return runs.runKey(this.#conn, runId);
   }
 
   /** Drops a cached run key (after a rolled-back transaction that may have created the run). */
   forgetRunKey(runId: string): void {
-    this.runKeys.delete(runId);
+    runs.forgetRunKey(this.#conn, runId);
   }
 
   // ---- runs ---------------------------------------------------------------------------
 
   /** Creates the run row before anything is sent, so config and input identity are on record. */
   createRun(input: CreateRunInput): string {
-    return this.guard('creating a run', () => {
-      const id = input.id ?? randomUUID();
-      const config = typeof input.config === 'string' ? input.config : JSON.stringify(input.config ?? null);
-      const ident = input.inputIdentity ?? null;
-      this.stmt(
-        `INSERT INTO runs (id, created_at, destination, audience, config, input_path, input_size, input_mtime_ms, input_prefix_hash, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
-      ).run(
-        id,
-        input.createdAt ?? Date.now(),
-        input.destination,
-        input.audience,
-        config,
-        input.inputPath ?? null,
-        ident?.size ?? null,
-        ident?.mtimeMs ?? null,
-        ident?.prefixHash ?? null,
-      );
-      return id;
-    });
+    return this.guard('creating a run', () => runs.createRun(this.#conn, input));
   }
 
   getRun(runId: string): RunRow | null {
-    return this.guard('reading a run', () => {
-      const r = this.stmt('SELECT * FROM runs WHERE id = ?').get(runId) as RunDbRow | undefined;
-      return r ? toRunRow(r) : null;
-    });
+    return this.guard('reading a run', () => runs.getRun(this.#conn, runId));
   }
 
   /** Every run, oldest first. */
   listRuns(): RunRow[] {
-    return this.guard('listing runs', () =>
-      (this.stmt('SELECT * FROM runs ORDER BY created_at, n').all() as RunDbRow[]).map(toRunRow),
-    );
+    return this.guard('listing runs', () => runs.listRuns(this.#conn));
   }
 
   /** A full run id from an id or a unique prefix of at least 4 characters; null if none or ambiguous. */
   resolveRunId(idOrPrefix: string): string | null {
-    return this.guard('looking up a run', () => {
-      if (this.runKey(idOrPrefix) !== undefined) return idOrPrefix;
-      if (idOrPrefix.length < 4) return null;
-      const ids = this.stmt("SELECT id FROM runs WHERE substr(id, 1, length(?)) = ? LIMIT 2")
-        .pluck()
-        .all(idOrPrefix, idOrPrefix) as string[];
-      return ids.length === 1 ? ids[0]! : null;
-    });
+    return this.guard('looking up a run', () => runs.resolveRunId(this.#conn, idOrPrefix));
   }
 
   markRunStatus(runId: string, status: StoredRunStatus, opts: { error?: string | null; finishedAt?: number | null } = {}): void {
-    this.guard('updating a run', () => {
-      const finishedAt = opts.finishedAt !== undefined ? opts.finishedAt : status === 'running' ? null : Date.now();
-      this.stmt('UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(
-        status,
-        finishedAt,
-        opts.error ?? null,
-        runId,
-      );
-    });
+    this.guard('updating a run', () => runs.markRunStatus(this.#conn, runId, status, opts));
   }
 
   /** The audience found or created at the endpoint (shown in history, reused on resume). */
   setRemoteAudience(runId: string, value: unknown): void {
-    this.guard('updating a run', () => {
-      this.stmt('UPDATE runs SET remote_audience = ? WHERE id = ?').run(JSON.stringify(value ?? null), runId);
-    });
+    this.guard('updating a run', () => runs.setRemoteAudience(this.#conn, runId, value));
   }
 
   deleteRun(runId: string): boolean {
-    return this.guard('deleting a run', () => {
-      this.runKeys.delete(runId);
-      return this.stmt('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
-    });
+    return this.guard('deleting a run', () => runs.deleteRun(this.#conn, runId));
   }
 
   // ---- requests -----------------------------------------------------------------------
-
-  private requestWhere(run: number, f: RequestFilter): { sql: string; params: unknown[] } {
-    const where = ['run = ?'];
-    const params: unknown[] = [run];
-    if (f.failedOnly) where.push('failed = 1');
-    if (f.step !== undefined) {
-      where.push('step = ?');
-      params.push(f.step);
-    }
-    if (f.status === null) {
-      where.push('status IS NULL');
-    } else if (typeof f.status === 'number') {
-      where.push('status = ?');
-      params.push(f.status);
-    } else if (typeof f.status === 'string') {
-      const cls = Number(f.status[0]) * 100;
-      where.push('status BETWEEN ? AND ?');
-      params.push(cls, cls + 99);
-    }
-    if (f.errorKind !== undefined) {
-      where.push('error_kind = ?');
-      params.push(f.errorKind);
-    }
-    if (f.key !== undefined) {
-      // instr() cheaply skips most rows; json_each makes the match exact.
-      where.push('instr(record_keys, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(record_keys) WHERE value = ?)');
-      params.push(JSON.stringify(String(f.key)), String(f.key));
-    }
-    return { sql: where.join(' AND '), params };
-  }
 
   /** One page of a run's attempts, in the order they were sent. */
   runRequests(runId: string, q: RequestQuery = {}): RequestRow[] {
     return this.guard('reading requests', () => {
       const run = this.runKey(runId);
-      if (run === undefined) return [];
-      const { sql, params } = this.requestWhere(run, q);
-      const after = q.afterId !== undefined ? ' AND n > ?' : '';
-      if (q.afterId !== undefined) params.push(q.afterId);
-      params.push(Math.max(0, Math.floor(q.limit ?? 1000)), Math.max(0, Math.floor(q.offset ?? 0)));
-      const rows = this.stmt(`SELECT * FROM requests WHERE ${sql}${after} ORDER BY n LIMIT ? OFFSET ?`).all(...params) as RequestDbRow[];
-      return rows.map(toRequestRow);
+      return run === undefined ? [] : requests.requestPage(this.#conn, run, q);
     });
   }
 
   countRequests(runId: string, filter: RequestFilter = {}): number {
     return this.guard('counting requests', () => {
       const run = this.runKey(runId);
-      if (run === undefined) return 0;
-      const { sql, params } = this.requestWhere(run, filter);
-      return this.stmt(`SELECT count(*) FROM requests WHERE ${sql}`).pluck().get(...params) as number;
+      return run === undefined ? 0 : requests.countRequests(this.#conn, run, filter);
     });
   }
 
@@ -340,8 +145,7 @@ export class Store {
   runOutcomes(runId: string, q: OutcomeQuery = {}): OutcomeRow[] {
     return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
-      if (run === undefined) return [];
-      return outcomes.outcomePage(this.prepare, run, q);
+      return run === undefined ? [] : outcomes.outcomePage(this.#conn, run, q);
     });
   }
 
@@ -359,7 +163,7 @@ export class Store {
   settledSeqs(runId: string): SettledSet {
     return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
-      return run === undefined ? new SeqBitset(0) : outcomes.succeededSet(this.prepare, run);
+      return run === undefined ? new SeqBitset(0) : outcomes.succeededSet(this.#conn, run);
     });
   }
 
@@ -367,14 +171,14 @@ export class Store {
   failedSeqs(runId: string): SettledSet {
     return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
-      return run === undefined ? new SeqBitset(0) : outcomes.failedSet(this.prepare, run);
+      return run === undefined ? new SeqBitset(0) : outcomes.failedSet(this.#conn, run);
     });
   }
 
   outcomeCounts(runId: string): RunCounts {
     return this.snapshot('counting record outcomes', () => {
       const run = this.runKey(runId);
-      return run === undefined ? { total: 0, succeeded: 0, failed: 0 } : outcomes.outcomeCounts(this.prepare, run);
+      return run === undefined ? { total: 0, succeeded: 0, failed: 0 } : outcomes.outcomeCounts(this.#conn, run);
     });
   }
 
@@ -385,43 +189,43 @@ export class Store {
   outcomesByKey(runId: string, keys: readonly string[]): Map<string, { status: 'succeeded' | 'failed'; reason: string | null }> {
     return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
-      return run === undefined ? new Map() : outcomes.outcomesByKey(this.prepare, run, keys);
+      return run === undefined ? new Map() : outcomes.outcomesByKey(this.#conn, run, keys);
     });
   }
 
   // ---- destinations -------------------------------------------------------------------
 
   saveDestination(input: DestinationInput, crypto?: SecretCrypto): { id: string } {
-    return this.guard('saving a destination', () => destinations.saveDestination(this.db, input, crypto));
+    return this.guard('saving a destination', () => destinations.saveDestination(this.#conn, input, crypto));
   }
 
   getDestination(id: string, crypto?: SecretCrypto): DestinationRow | null {
-    return this.guard('reading a destination', () => destinations.getDestination(this.db, id, crypto));
+    return this.guard('reading a destination', () => destinations.getDestination(this.#conn, id, crypto));
   }
 
   listDestinations(): DestinationSummaryRow[] {
-    return this.guard('listing destinations', () => destinations.listDestinations(this.db));
+    return this.guard('listing destinations', () => destinations.listDestinations(this.#conn));
   }
 
   deleteDestination(id: string): boolean {
-    return this.guard('deleting a destination', () => destinations.deleteDestination(this.db, id));
+    return this.guard('deleting a destination', () => destinations.deleteDestination(this.#conn, id));
   }
 
   // ---- sample sets --------------------------------------------------------------------
 
   createSampleSet(name: string, records: Iterable<unknown>): SampleSetRow {
-    return this.guard('saving a sample set', () => samples.createSampleSet(this.db, name, records));
+    return this.guard('saving a sample set', () => samples.createSampleSet(this.#conn, name, records));
   }
 
   listSampleSets(): SampleSetRow[] {
-    return this.guard('listing sample sets', () => samples.listSampleSets(this.db));
+    return this.guard('listing sample sets', () => samples.listSampleSets(this.#conn));
   }
 
   getSamples(setId: string, offset = 0, limit = 100): unknown[] {
-    return this.guard('reading samples', () => samples.getSamples(this.db, setId, offset, limit));
+    return this.guard('reading samples', () => samples.getSamples(this.#conn, setId, offset, limit));
   }
 
   deleteSampleSet(setId: string): boolean {
-    return this.guard('deleting a sample set', () => samples.deleteSampleSet(this.db, setId));
+    return this.guard('deleting a sample set', () => samples.deleteSampleSet(this.#conn, setId));
   }
 }

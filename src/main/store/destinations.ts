@@ -1,11 +1,22 @@
-// Saved destinations. Secrets never rest in clear: with a crypto (Electron safeStorage in
-// the studio) they are encrypted; without one only `${env:NAME}` references are accepted.
+// The destinations table: saved destinations, reads and writes. Secrets never rest in
+// clear: with a crypto (Electron safeStorage in the studio) they are encrypted; without one
+// only `${env:NAME}` references are accepted.
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { Connection } from './connection.js';
 import { PlaintextSecretError } from './errors.js';
 import { parseJson, type DestinationInput, type DestinationRow, type DestinationSummaryRow, type SecretCrypto } from './rows.js';
 
 const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+const SQL = {
+  exists: 'SELECT id FROM destinations WHERE id = ?',
+  update: 'UPDATE destinations SET name = ?, config = ?, updated_at = ? WHERE id = ?',
+  setSecrets: 'UPDATE destinations SET secrets = ?, secrets_scheme = ? WHERE id = ?',
+  insert: 'INSERT INTO destinations (id, name, config, secrets, secrets_scheme, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  byId: 'SELECT * FROM destinations WHERE id = ?',
+  summaries: 'SELECT id, name, created_at, updated_at FROM destinations ORDER BY name COLLATE NOCASE, id',
+  delete: 'DELETE FROM destinations WHERE id = ?',
+} as const;
 
 interface DestinationDbRow {
   id: string;
@@ -18,7 +29,7 @@ interface DestinationDbRow {
 }
 
 export function saveDestination(
-  db: Database.Database,
+  conn: Connection,
   input: DestinationInput,
   crypto?: SecretCrypto,
   now: number = Date.now(),
@@ -47,24 +58,20 @@ export function saveDestination(
   }
   const id = input.id ?? randomUUID();
   const config = JSON.stringify(input.config ?? null);
-  db.transaction(() => {
-    const existing = db.prepare('SELECT id FROM destinations WHERE id = ?').get(id);
+  conn.db.transaction(() => {
+    const existing = conn.stmt(SQL.exists).get(id);
     if (existing) {
-      db.prepare('UPDATE destinations SET name = ?, config = ?, updated_at = ? WHERE id = ?').run(input.name, config, now, id);
-      if (secretsBlob !== undefined) {
-        db.prepare('UPDATE destinations SET secrets = ?, secrets_scheme = ? WHERE id = ?').run(secretsBlob, scheme, id);
-      }
+      conn.stmt(SQL.update).run(input.name, config, now, id);
+      if (secretsBlob !== undefined) conn.stmt(SQL.setSecrets).run(secretsBlob, scheme, id);
     } else {
-      db.prepare(
-        'INSERT INTO destinations (id, name, config, secrets, secrets_scheme, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(id, input.name, config, secretsBlob ?? null, scheme, now, now);
+      conn.stmt(SQL.insert).run(id, input.name, config, secretsBlob ?? null, scheme, now, now);
     }
   })();
   return { id };
 }
 
-export function getDestination(db: Database.Database, id: string, crypto?: SecretCrypto): DestinationRow | null {
-  const r = db.prepare('SELECT * FROM destinations WHERE id = ?').get(id) as DestinationDbRow | undefined;
+export function getDestination(conn: Connection, id: string, crypto?: SecretCrypto): DestinationRow | null {
+  const r = conn.stmt(SQL.byId).get(id) as DestinationDbRow | undefined;
   if (!r) return null;
   const row: DestinationRow = {
     id: r.id,
@@ -86,13 +93,13 @@ export function getDestination(db: Database.Database, id: string, crypto?: Secre
   return row;
 }
 
-export function listDestinations(db: Database.Database): DestinationSummaryRow[] {
-  const rows = db.prepare('SELECT id, name, created_at, updated_at FROM destinations ORDER BY name COLLATE NOCASE, id').all() as Array<
+export function listDestinations(conn: Connection): DestinationSummaryRow[] {
+  const rows = conn.stmt(SQL.summaries).all() as Array<
     Pick<DestinationDbRow, 'id' | 'name' | 'created_at' | 'updated_at'>
   >;
   return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at }));
 }
 
-export function deleteDestination(db: Database.Database, id: string): boolean {
-  return db.prepare('DELETE FROM destinations WHERE id = ?').run(id).changes > 0;
+export function deleteDestination(conn: Connection, id: string): boolean {
+  return conn.stmt(SQL.delete).run(id).changes > 0;
 }

@@ -4,10 +4,14 @@
 // the record outcomes together with the run's counters: that commit is the checkpoint a
 // resume starts from. `run-finished` is written at once.
 import type { RunCounts, RunEvent } from '../engine/types.js';
+import { packInt32 } from './batch.js';
+import { connectionOf } from './connection.js';
 import type { Store } from './db.js';
 import { StoreError, toStoreError } from './errors.js';
-import { packInt32 } from './outcomes.js';
-import { openWriter, type WriteOp } from './writer.js';
+import { failureSeqs, OUTCOME_WRITES, type OutcomeWrites } from './outcomes.js';
+import { answerValues, nextSession, REQUEST_WRITES, sentValues, type RequestWrites, type StoredForm } from './requests.js';
+import { ensureRun, RUN_WRITES, type RunWrites } from './runs.js';
+import { openWriter, statementIds, type StatementSql, type WriteOp } from './writer.js';
 
 export interface RecorderOptions {
   /** Applied to request and response headers before they are stored (the engine redacts too). */
@@ -40,89 +44,23 @@ export interface RunRecorder {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
-/** The recorder's statements, by their index in its SQL list. */
-const Stmt = {
-  UpsertRun: 0,
-  UpsertSent: 1,
-  UpsertAnswer: 2,
-  UpsertAttempt: 3,
-  MarkRetry: 4,
-  UpsertFailure: 5,
-  DeleteFailure: 6,
-  InsertBatch: 7,
-  WriteCounters: 8,
-  FinishRun: 9,
-} as const;
-
-/** Cuts a string to at most `maxBytes` of UTF-8, never inside a character. */
-function capUtf8(text: string, maxBytes: number): { text: string; cut: boolean } {
-  if (text.length <= maxBytes / 3) return { text, cut: false }; // fast path: cannot exceed
-  const buf = Buffer.from(text, 'utf8');
-  if (buf.length <= maxBytes) return { text, cut: false };
-  let end = maxBytes;
-  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // back off a continuation byte
-  return { text: buf.subarray(0, end).toString('utf8'), cut: true };
-}
+/** Everything the recorder writes, by statement name: what its writer thread prepares. */
+type RecorderWrites = RunWrites & RequestWrites & OutcomeWrites;
+const WRITES: StatementSql<RecorderWrites> = { ...RUN_WRITES, ...REQUEST_WRITES, ...OUTCOME_WRITES };
+/** How an op names its statement (see writer.ts). */
+const W = statementIds(WRITES);
+type Op = WriteOp<RecorderWrites>;
 
 export function createRunRecorder(store: Store, runId: string, opts: RecorderOptions = {}): RunRecorder {
-  const maxBody = opts.maxStoredBodyBytes ?? DEFAULT_MAX_BODY;
   const maxBatch = Math.max(1, opts.maxBatch ?? 1000);
   const interval = opts.flushIntervalMs ?? 0;
-  const redactHeaders = opts.redactHeaders ?? ((h) => h);
-  const redactBody = opts.redactBody ?? ((b) => b);
+  const form: StoredForm = {
+    headers: opts.redactHeaders ?? ((h) => h),
+    body: opts.redactBody ?? ((b) => b),
+    maxBodyBytes: opts.maxStoredBodyBytes ?? DEFAULT_MAX_BODY,
+  };
+  const conn = connectionOf(store);
 
-  const UPSERT_RUN = `INSERT INTO runs (id, created_at, started_at, destination, audience, config, status)
-     VALUES (?, ?, ?, ?, ?, '{}', 'running')
-     ON CONFLICT(id) DO UPDATE SET
-       started_at = coalesce(runs.started_at, excluded.started_at),
-       destination = coalesce(nullif(runs.destination, ''), excluded.destination),
-       audience = coalesce(nullif(runs.audience, ''), excluded.audience),
-       status = 'running', finished_at = NULL, error = NULL`;
-  const SENT_COLS = 'method, url, request_headers, request_body, record_keys, record_count, started_at';
-  const ANSWER_COLS =
-    'answered_at, status, response_headers, response_body, body_bytes, truncated, ttfb_ms, total_ms, error_kind, error_message, failed';
-  const setAll = (cols: string) =>
-    cols
-      .split(', ')
-      .map((c) => `${c} = excluded.${c}`)
-      .join(', ');
-  const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-  const KEY_COLS = 'run, session, request_id, step, attempt';
-  // Outcomes point at their request's latest attempt row (an integer) rather than repeat its
-  // id string; the id is kept only when no such row exists. Looked up at commit time.
-  const ATTEMPT_ROW = `WITH r(n) AS (SELECT (SELECT n FROM requests WHERE run = ? AND session = ? AND request_id = ? ORDER BY attempt DESC LIMIT 1))`;
-  // The writer's statements, in `Stmt` order.
-  const SQL = [
-    UPSERT_RUN,
-    `INSERT INTO requests (${KEY_COLS}, ${SENT_COLS}) VALUES (${marks(12)})
-     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET step = excluded.step, ${setAll(SENT_COLS)}`,
-    `INSERT INTO requests (${KEY_COLS}, ${ANSWER_COLS}) VALUES (${marks(16)})
-     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET ${setAll(ANSWER_COLS)}`,
-    // The engine emits an attempt's sent and answered events together: one row write for both.
-    `INSERT INTO requests (${KEY_COLS}, ${SENT_COLS}, ${ANSWER_COLS}) VALUES (${marks(23)})
-     ON CONFLICT(run, session, request_id, attempt) DO UPDATE SET step = excluded.step, ${setAll(SENT_COLS)}, ${setAll(ANSWER_COLS)}`,
-    // The retry belongs to the latest attempt sent so far (whether the event numbers the
-    // failed attempt or the next one).
-    `UPDATE requests SET retry_delay_ms = ?, retry_reason = ?
-     WHERE run = ? AND session = ? AND request_id = ? AND attempt =
-       (SELECT max(attempt) FROM requests WHERE run = ? AND session = ? AND request_id = ? AND attempt <= ?)`,
-    `${ATTEMPT_ROW}
-     INSERT INTO record_failures (run, seq, key, action, reason, location, request_n, request_id, line, settled_at)
-     SELECT ?, ?, ?, ?, ?, ?, r.n, CASE WHEN r.n IS NULL THEN ? END, ?, ? FROM r WHERE true
-     ON CONFLICT(run, seq) DO UPDATE SET
-       key = coalesce(excluded.key, key), action = coalesce(excluded.action, action),
-       reason = excluded.reason, location = excluded.location,
-       request_n = excluded.request_n, request_id = excluded.request_id,
-       line = coalesce(excluded.line, line), settled_at = excluded.settled_at`,
-    'DELETE FROM record_failures WHERE run = ? AND seq = ?',
-    `${ATTEMPT_ROW}
-     INSERT INTO settled_batches (run, request_n, request_id, min_seq, max_seq, seqs, keys, action, actions, line_offset, lines, settled_at)
-     SELECT ?, r.n, CASE WHEN r.n IS NULL THEN ? END, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM r`,
-    `UPDATE runs SET records_total = ?, records_succeeded = ?, records_failed = ?, requests_sent = ?, requests_retried = ?,
-       batch_span = max(batch_span, ?)
-     WHERE n = ?`,
-    'UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE n = ?',
-  ];
   // Record counts are the engine's (progress / run-finished): on resume it already counts
   // the records settled before. Request counts are the run's whole history: what the row
   // held when this session began plus the attempts and retries seen here (the engine counts
@@ -133,22 +71,19 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
   let countersDirty = false;
   // A resume or retry-failed of this run starts a new session of attempts.
   const existingKey = store.runKey(runId);
-  const session =
-    existingKey === undefined
-      ? 1
-      : (store.stmt('SELECT coalesce(max(session), 0) + 1 FROM requests WHERE run = ?').pluck().get(existingKey) as number);
+  const session = existingKey === undefined ? 1 : nextSession(conn, existingKey);
 
   // Seqs with a failure row: a later success must delete it (failures are few, so this
   // costs a lookup per settled record rather than a DELETE). Kept as the rows will be once
   // everything handed to the writer is committed (a failed commit is retried, in order).
-  const failedSeqs = existingKey === undefined ? new Set<number>() : new Set(store.stmt('SELECT seq FROM record_failures WHERE run = ?').pluck().all(existingKey) as number[]);
+  const failedSeqs = new Set<number>(existingKey === undefined ? [] : failureSeqs(conn, existingKey));
   // The keys each request of this session carried: a batch whose succeeded keys are exactly
   // those stores no keys of its own.
   const requestKeys = new Map<string, string[]>();
   let batchSpan = 0;
 
-  const writer = openWriter(store, SQL, `recording run ${runId}`, () => recorder.close());
-  let ops: WriteOp[] = [];
+  const writer = openWriter(conn, WRITES, `recording run ${runId}`, () => recorder.close());
+  let ops: Op[] = [];
   let queued = 0;
   let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   let lastError: StoreError | null = null;
@@ -160,46 +95,11 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     // Events before run-started and without createRun: keep them rather than drop them. The
     // row is written here, at once, so every row the writer commits can point at it.
     try {
-      store.stmt(UPSERT_RUN).run(runId, at, null, '', '');
-      run = store.runKey(runId)!;
+      run = ensureRun(conn, runId, at);
     } catch (err) {
       throw toStoreError(err, store.path, `recording run ${runId}`);
     }
     return run;
-  }
-
-  type Sent = Extract<RunEvent, { type: 'request-sent' }>;
-  type Answered = Extract<RunEvent, { type: 'request-answered' }>;
-
-  function sentValues(e: Sent): unknown[] {
-    return [
-      e.request.method,
-      e.request.url,
-      JSON.stringify(redactHeaders(e.request.headers, 'request')),
-      e.request.body === undefined ? null : redactBody(e.request.body, 'request'),
-      JSON.stringify(e.recordKeys),
-      e.recordKeys.length,
-      e.at,
-    ];
-  }
-
-  function answerValues(e: Answered): unknown[] {
-    const r = e.result;
-    if (!r.ok) return [e.at, null, null, null, null, 0, r.timings.ttfb, r.timings.total, r.kind, r.message, 1];
-    const capped = capUtf8(redactBody(r.body, 'response'), maxBody);
-    return [
-      e.at,
-      r.status,
-      JSON.stringify(redactHeaders(r.headers, 'response')),
-      capped.text,
-      r.bodyBytes,
-      r.truncated || capped.cut ? 1 : 0,
-      r.timings.ttfb,
-      r.timings.total,
-      null,
-      null,
-      r.status < 200 || r.status > 299 ? 1 : 0,
-    ];
   }
 
   type Settled = Extract<RunEvent, { type: 'records-settled' }>;
@@ -217,7 +117,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         okCount++;
         continue;
       }
-      ops.push([Stmt.UpsertFailure, run, session, e.requestId, run, o.seq, o.key, o.action, o.reason ?? 'failed', null, e.requestId, o.line ?? null, e.at]);
+      ops.push([W.upsertFailure, run, session, e.requestId, run, o.seq, o.key, o.action, o.reason ?? 'failed', null, e.requestId, o.line ?? null, e.at]);
       failedSeqs.add(o.seq);
     }
     if (okCount === 0) return;
@@ -227,8 +127,8 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     let min = first.seq;
     let max = first.seq;
     let sameAction = true;
-    const lineOffset = first.line === undefined ? undefined : first.line - first.seq;
-    let sameOffset = lineOffset !== undefined;
+    const lineOffset = first.line === undefined ? null : first.line - first.seq;
+    let sameOffset = lineOffset !== null;
     // Keys are stored only when they are not the request's own keys, in order (a request
     // sent in this session has its row, written before this one).
     let keysAreSent = sentKeys !== undefined && sentKeys.length === okCount;
@@ -242,12 +142,12 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       if (o.action !== first.action) sameAction = false;
       if (sameOffset && (o.line === undefined || o.line - o.seq !== lineOffset)) sameOffset = false;
       if (keysAreSent && sentKeys![j] !== o.key) keysAreSent = false;
-      if (failedSeqs.size > 0 && failedSeqs.delete(o.seq)) ops.push([Stmt.DeleteFailure, run, o.seq]);
+      if (failedSeqs.size > 0 && failedSeqs.delete(o.seq)) ops.push([W.deleteFailure, run, o.seq]);
       j++;
     }
     const oks = sameAction && keysAreSent && sameOffset ? null : all.filter((o) => o.ok);
     ops.push([
-      Stmt.InsertBatch,
+      W.insertBatch,
       run,
       session,
       e.requestId,
@@ -274,7 +174,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     switch (e.type) {
       case 'run-started': {
         runKey(e.at);
-        ops.push([Stmt.UpsertRun, runId, e.at, e.at, e.config.destination, e.config.audience]);
+        ops.push([W.upsertRun, runId, e.at, e.at, e.config.destination, e.config.audience]);
         return false;
       }
       case 'request-sent': {
@@ -282,19 +182,19 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         requests.sent++;
         countersDirty = true;
         if (next?.type === 'request-answered' && next.id === e.id && next.attempt === e.attempt) {
-          ops.push([Stmt.UpsertAttempt, runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e), ...answerValues(next)]);
+          ops.push([W.upsertAttempt, runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e, form), ...answerValues(next, form)]);
           return true;
         }
-        ops.push([Stmt.UpsertSent, runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e)]);
+        ops.push([W.upsertSent, runKey(e.at), session, e.id, e.step, e.attempt, ...sentValues(e, form)]);
         return false;
       }
       case 'request-answered': {
-        ops.push([Stmt.UpsertAnswer, runKey(e.at), session, e.id, e.step, e.attempt, ...answerValues(e)]);
+        ops.push([W.upsertAnswer, runKey(e.at), session, e.id, e.step, e.attempt, ...answerValues(e, form)]);
         return false;
       }
       case 'request-retry': {
         const run = runKey(e.at);
-        ops.push([Stmt.MarkRetry, e.delayMs, e.reason, run, session, e.id, run, session, e.id, e.attempt]);
+        ops.push([W.markRetry, e.delayMs, e.reason, run, session, e.id, run, session, e.id, e.attempt]);
         requests.retried++;
         countersDirty = true;
         return false;
@@ -306,7 +206,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       case 'record-failed': {
         const run = runKey(e.at);
         const f = e.failure;
-        ops.push([Stmt.UpsertFailure, run, session, null, run, f.seq, f.key ?? null, null, f.reason, f.where, null, f.line, e.at]);
+        ops.push([W.upsertFailure, run, session, null, run, f.seq, f.key ?? null, null, f.reason, f.where, null, f.line, e.at]);
         failedSeqs.add(f.seq);
         return false;
       }
@@ -318,7 +218,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       case 'run-finished': {
         Object.assign(records, e.records);
         countersDirty = true;
-        ops.push([Stmt.FinishRun, e.status, e.at, e.error ?? null, runKey(e.at)]);
+        ops.push([W.finishRun, e.status, e.at, e.error ?? null, runKey(e.at)]);
         return false;
       }
     }
@@ -339,7 +239,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     queued = 0;
     for (let i = 0; i < events.length; i++) if (rowsOf(events[i]!, events[i + 1])) i++;
     if (countersDirty) {
-      ops.push([Stmt.WriteCounters, records.total, records.succeeded, records.failed, requests.sent, requests.retried, batchSpan, runKey(Date.now())]);
+      ops.push([W.writeCounters, records.total, records.succeeded, records.failed, requests.sent, requests.retried, batchSpan, runKey(Date.now())]);
       countersDirty = false;
     }
     const batch = ops;

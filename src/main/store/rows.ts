@@ -1,8 +1,11 @@
-// The shapes the store hands out, and the mapping from SQLite rows to them.
+// The shapes the store hands out (its public types). Each table module maps its own
+// SQLite rows to them.
 import type { StepName } from '../../shared/config.js';
-import type { Action, RunCounts, RunStatus } from '../engine/types.js';
+import type { RunStatus as SharedRunStatus } from '../../shared/status.js';
+import type { Action, RunCounts } from '../engine/types.js';
 
-export type StoredRunStatus = RunStatus | 'running';
+/** A run's status as stored: the shared vocabulary (shared/status.ts). */
+export type StoredRunStatus = SharedRunStatus;
 
 /** What identifies the input file, so a resume can refuse a file that changed. */
 export interface InputIdentity {
@@ -157,6 +160,7 @@ export interface SampleSetRow {
   createdAt: number;
 }
 
+/** A JSON column's value, for every table module; text that is not JSON comes back as is. */
 export function parseJson(text: string | null | undefined): unknown {
   if (text === null || text === undefined) return null;
   try {
@@ -164,138 +168,4 @@ export function parseJson(text: string | null | undefined): unknown {
   } catch {
     return text; // stored as a plain string (e.g. a config that was not JSON)
   }
-}
-
-export interface RunDbRow {
-  id: string;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  destination: string;
-  audience: string;
-  config: string;
-  input_path: string | null;
-  input_size: number | null;
-  input_mtime_ms: number | null;
-  input_prefix_hash: string | null;
-  status: StoredRunStatus;
-  records_total: number;
-  records_succeeded: number;
-  records_failed: number;
-  requests_sent: number;
-  requests_retried: number;
-  remote_audience: string | null;
-  error: string | null;
-}
-
-export function toRunRow(r: RunDbRow): RunRow {
-  return {
-    id: r.id,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    destination: r.destination,
-    audience: r.audience,
-    config: parseJson(r.config),
-    inputPath: r.input_path,
-    inputIdentity:
-      r.input_size === null
-        ? null
-        : { size: r.input_size, mtimeMs: r.input_mtime_ms ?? 0, prefixHash: r.input_prefix_hash ?? '' },
-    status: r.status,
-    records: { total: r.records_total, succeeded: r.records_succeeded, failed: r.records_failed },
-    requests: { sent: r.requests_sent, retried: r.requests_retried },
-    remoteAudience: parseJson(r.remote_audience),
-    error: r.error,
-  };
-}
-
-export interface RequestDbRow {
-  n: number;
-  session: number;
-  request_id: string;
-  step: StepName;
-  attempt: number;
-  method: string;
-  url: string;
-  request_headers: string;
-  request_body: string | null;
-  record_keys: string;
-  record_count: number;
-  started_at: number | null;
-  answered_at: number | null;
-  status: number | null;
-  response_headers: string | null;
-  response_body: string | null;
-  body_bytes: number | null;
-  truncated: number;
-  ttfb_ms: number | null;
-  total_ms: number | null;
-  error_kind: string | null;
-  error_message: string | null;
-  failed: number;
-  retry_delay_ms: number | null;
-  retry_reason: string | null;
-}
-
-function headersOf(text: string | null): Record<string, string> | null {
-  const v = parseJson(text);
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : null;
-}
-
-export function toRequestRow(r: RequestDbRow): RequestRow {
-  const keys = parseJson(r.record_keys);
-  return {
-    id: r.n,
-    session: r.session,
-    requestId: r.request_id,
-    step: r.step,
-    attempt: r.attempt,
-    method: r.method,
-    url: r.url,
-    requestHeaders: headersOf(r.request_headers) ?? {},
-    requestBody: r.request_body,
-    recordKeys: Array.isArray(keys) ? keys.map(String) : [],
-    recordCount: r.record_count,
-    startedAt: r.started_at,
-    answeredAt: r.answered_at,
-    status: r.status,
-    responseHeaders: headersOf(r.response_headers),
-    responseBody: r.response_body,
-    bodyBytes: r.body_bytes,
-    truncated: r.truncated === 1,
-    ttfbMs: r.ttfb_ms,
-    totalMs: r.total_ms,
-    errorKind: r.error_kind,
-    errorMessage: r.error_message,
-    failed: r.failed === 1,
-    retryDelayMs: r.retry_delay_ms,
-    retryReason: r.retry_reason,
-  };
-}
-
-export interface OutcomeDbRow {
-  seq: number;
-  key: string | null;
-  action: Action | null;
-  status: 'succeeded' | 'failed';
-  reason: string | null;
-  location: string | null;
-  request_id: string | null;
-  line: number | null;
-  settled_at: number;
-}
-
-export function toOutcomeRow(r: OutcomeDbRow): OutcomeRow {
-  return {
-    seq: r.seq,
-    key: r.key ?? '',
-    action: r.action,
-    status: r.status,
-    reason: r.reason,
-    location: r.location,
-    requestId: r.request_id,
-    line: r.line,
-    settledAt: r.settled_at,
-  };
 }

@@ -1,22 +1,54 @@
 // Runs a recorder's writes on a worker thread with its own connection, so SQLite's work
 // (inserts, commits, WAL checkpoints) happens on the other core instead of the export's.
-// The caller prepares the rows; the writer executes them in order as prepared statements,
-// one transaction for all that is queued. A failed transaction rolls back and keeps its
-// rows, retried first by the next one, so the order of writes never changes.
+// The caller prepares the rows; the writer executes them in order as prepared statements
+// (each prepared once), one transaction for all that is queued. A failed transaction rolls
+// back and keeps its rows, retried first by the next one, so the order of writes never
+// changes.
 // A store on ':memory:' or read-only, a worker that cannot start, or a thread that may not
 // block writes on the caller's thread with the same semantics.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type Database from 'better-sqlite3';
-import type { Store } from './db.js';
+import type { Connection, Stmt } from './connection.js';
 import { StoreError, toStoreError } from './errors.js';
 
-/** A statement's index in the writer's SQL list, then its parameters. */
-export type WriteOp = [number, ...unknown[]];
+/** Statement names and the parameters each takes, in order (a table module declares its own). */
+export type Statements = Record<string, unknown[]>;
 
-export interface StoreWriter {
+/** The SQL of each named statement. */
+export type StatementSql<S extends Statements> = { readonly [K in keyof S]: string };
+
+/**
+ * How an op names its statement on the way to the writer thread: a small integer, the
+ * name's position in the writer's StatementSql, given out by `statementIds` (never written
+ * by hand). Not the name itself: a string per op, cloned to the thread, costs a run of a
+ * million rows measurably more. Typed by the name, so each op's parameters are checked
+ * against its statement's.
+ */
+export type StatementId<K> = number & { readonly statement: K };
+
+export type StatementIds<S extends Statements> = { readonly [K in keyof S]: StatementId<K> };
+
+/**
+ * One write: its statement, then the parameters. A flat array, not an object: a run hands
+ * over about a million of them, each cloned to the writer thread.
+ */
+export type WriteOp<S extends Statements> = { [K in keyof S & string]: [StatementId<K>, ...S[K]] }[keyof S & string];
+
+/** The ids of the statements in `sql`, for the ops a writer opened on that same `sql` runs. */
+export function statementIds<S extends Statements>(sql: StatementSql<S>): StatementIds<S> {
+  const ids: Record<string, number> = {};
+  Object.keys(sql).forEach((name, i) => (ids[name] = i));
+  return ids as unknown as StatementIds<S>;
+}
+
+/** The SQL in id order (the order of `Object.keys`, as in `statementIds`). */
+function sqlById<S extends Statements>(sql: StatementSql<S>): string[] {
+  return Object.keys(sql).map((name) => sql[name as keyof S]);
+}
+
+export interface StoreWriter<S extends Statements> {
   /** Queues rows for the next transaction (never blocks, unless the worker is far behind). */
-  write(ops: WriteOp[]): void;
+  write(ops: WriteOp<S>[]): void;
   /** Commits everything written so far; returns the failure, if the commit failed. */
   flush(): StoreError | null;
   /** A commit failure reported since the last call, without waiting. */
@@ -116,33 +148,18 @@ if (db) {
 
 type WorkerReply = { ok: true } | { error: { code?: string; message: string } };
 
-/** What the store closes before its own connection: each open writer's owner. */
-const open = new WeakMap<Store, Set<() => void>>();
-
-/** Closes the store's writers (through their owners); the store calls this before it closes. */
-export function closeWriters(store: Store): void {
-  for (const close of [...(open.get(store) ?? [])]) {
-    try {
-      close();
-    } catch {
-      // a failed last commit was reported to its owner; the store closes regardless
-    }
-  }
-}
-
 /**
- * A writer for `sql` (statements by index) on `store`'s file. `closeOwner` is called if the
- * store closes first, so the owner can hand over what it holds and close the writer.
+ * A writer for the statements in `sql` on `conn`'s file; its ops name them by
+ * `statementIds(sql)`. `closeOwner` is called if the store closes first, so the owner can
+ * hand over what it holds and close the writer.
  */
-export function openWriter(store: Store, sql: string[], doing: string, closeOwner: () => void): StoreWriter {
-  const threaded = !store.readonly && store.path !== ':memory:' && store.path !== '' && canBlock();
-  const writer = (threaded && workerWriter(store, sql, doing)) || inlineWriter(store, sql, doing);
-  let owners = open.get(store);
-  if (!owners) open.set(store, (owners = new Set()));
-  owners.add(closeOwner);
+export function openWriter<S extends Statements>(conn: Connection, sql: StatementSql<S>, doing: string, closeOwner: () => void): StoreWriter<S> {
+  const threaded = !conn.readonly && conn.path !== ':memory:' && conn.path !== '' && canBlock();
+  const writer = (threaded && workerWriter<S>(conn, sql, doing)) || inlineWriter<S>(conn, sql, doing);
+  const release = conn.closeFirst(closeOwner);
   const close = writer.close;
   writer.close = () => {
-    owners.delete(closeOwner);
+    release();
     return close();
   };
   return writer;
@@ -166,12 +183,12 @@ function canBlock(): boolean {
 }
 
 /** Writes on the caller's thread, at once. */
-function inlineWriter(store: Store, sql: string[], doing: string): StoreWriter {
-  let stmts: Database.Statement[] | null = null;
-  let pending: WriteOp[][] = [];
+function inlineWriter<S extends Statements>(conn: Connection, sql: StatementSql<S>, doing: string): StoreWriter<S> {
+  let stmts: Stmt[] | null = null;
+  let pending: WriteOp<S>[][] = [];
   let unreported: StoreError | null = null;
-  const commit = store.db.transaction((batches: WriteOp[][]) => {
-    stmts ??= sql.map((s) => store.db.prepare(s));
+  const commit = conn.db.transaction((batches: WriteOp<S>[][]) => {
+    stmts ??= sqlById(sql).map((text) => conn.stmt(text));
     for (const ops of batches) for (const op of ops) stmts[op[0]]!.run(...op.slice(1));
   });
   const flush = (): StoreError | null => {
@@ -182,7 +199,7 @@ function inlineWriter(store: Store, sql: string[], doing: string): StoreWriter {
       pending = [];
       return null;
     } catch (err) {
-      return toStoreError(err, store.path, doing);
+      return toStoreError(err, conn.path, doing);
     }
   };
   return {
@@ -198,7 +215,7 @@ function inlineWriter(store: Store, sql: string[], doing: string): StoreWriter {
 }
 
 /** Null when the worker cannot start (the caller then writes inline). */
-function workerWriter(store: Store, sql: string[], doing: string): StoreWriter | null {
+function workerWriter<S extends Statements>(conn: Connection, sql: StatementSql<S>, doing: string): StoreWriter<S> | null {
   const state = new Int32Array(new SharedArrayBuffer(4 * 3));
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
@@ -209,11 +226,11 @@ function workerWriter(store: Store, sql: string[], doing: string): StoreWriter |
       // Rows arrive as short-lived copies: a small young generation keeps the thread's memory small.
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
       workerData: {
-        file: store.path,
+        file: conn.path,
         sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
-        busyTimeoutMs: store.db.pragma('busy_timeout', { simple: true }) as number,
-        maxPageCount: store.db.pragma('max_page_count', { simple: true }) as number,
-        sql,
+        busyTimeoutMs: conn.db.pragma('busy_timeout', { simple: true }) as number,
+        maxPageCount: conn.db.pragma('max_page_count', { simple: true }) as number,
+        sql: sqlById(sql),
         state: state.buffer,
         port: port2,
       },
@@ -236,10 +253,10 @@ function workerWriter(store: Store, sql: string[], doing: string): StoreWriter |
   let dead: StoreError | null = null;
   let closed = false;
   worker.on('error', (err) => {
-    dead = toStoreError(err, store.path, doing);
+    dead = toStoreError(err, conn.path, doing);
   });
   worker.on('exit', () => {
-    dead ??= new StoreError('io', `${store.path}: the store's writer thread stopped (while ${doing})`, store.path);
+    dead ??= new StoreError('io', `${conn.path}: the store's writer thread stopped (while ${doing})`, conn.path);
     Atomics.store(state, CLOSED, 1);
   });
 
@@ -249,7 +266,7 @@ function workerWriter(store: Store, sql: string[], doing: string): StoreWriter |
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
       const reply = m.message as WorkerReply;
       failed ||= 'error' in reply;
-      lastError = 'error' in reply ? toStoreError(Object.assign(new Error(reply.error.message), { code: reply.error.code }), store.path, doing) : null;
+      lastError = 'error' in reply ? toStoreError(Object.assign(new Error(reply.error.message), { code: reply.error.code }), conn.path, doing) : null;
     }
     return failed;
   };
@@ -263,7 +280,7 @@ function workerWriter(store: Store, sql: string[], doing: string): StoreWriter |
       Atomics.wait(state, HANDLED, handled, Math.min(left, 1000));
     }
   };
-  const post = (message: { ops: WriteOp[] } | { stop: true }): void => {
+  const post = (message: { ops: WriteOp<S>[] } | { stop: true }): void => {
     port1.postMessage(message);
     posted++;
   };
@@ -273,7 +290,7 @@ function workerWriter(store: Store, sql: string[], doing: string): StoreWriter |
     if (dead) return dead;
     post({ ops: [] });
     if (!waitHandled(posted, FLUSH_WAIT_MS)) {
-      return dead ?? new StoreError('io', `${store.path}: the store did not finish writing within ${FLUSH_WAIT_MS / 1000} s (while ${doing})`, store.path);
+      return dead ?? new StoreError('io', `${conn.path}: the store did not finish writing within ${FLUSH_WAIT_MS / 1000} s (while ${doing})`, conn.path);
     }
     readReplies();
     return lastError;
