@@ -96,12 +96,19 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
   const refused = await checkRun(null, loaded, input);
   if (refused) return printRefusal(io, configPath, refused);
   const progress = createProgressReporter(io, 'dry run');
-  const out = await dryRun(loaded, openRunInput(null, input, io.signal), {
-    file: inputLabel(null, input),
-    runId: randomUUID(),
-    onEvent: (e) => progress.onEvent(e),
-    ...(io.signal ? { signal: io.signal } : {}),
-  });
+  let out: Awaited<ReturnType<typeof dryRun>>;
+  try {
+    out = await dryRun(loaded, openRunInput(null, input, io.signal), {
+      file: inputLabel(null, input),
+      runId: randomUUID(),
+      onEvent: (e) => progress.onEvent(e),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+  } catch (err) {
+    progress.done();
+    io.stderr(`run failed: ${(err as Error).message}\n`);
+    return EXIT.aborted;
+  }
   progress.done();
   if (!out.ok) return printIssues(io, configPath, out.issues);
   printSummary(io, out.summary, json, null);

@@ -15,7 +15,7 @@ export async function oauthCommand(argv: string[], io: CliIo): Promise<number> {
   const out = await fetchToken(loaded);
   if (!out.ok && out.kind === 'config') return printIssues(io, configPath, [out.issue]);
   if (!out.ok) {
-    io.stderr(`token exchange failed: ${out.kind}: ${out.message}\n`);
+    io.stderr(`token exchange failed: ${out.kind === 'unexpected' ? '' : `${out.kind}: `}${out.message}\n`);
     return EXIT.aborted;
   }
   const text = values.json === true ? JSON.stringify(out.exchange, null, 2) : formatTokenExchange(out.exchange);

@@ -31,8 +31,9 @@ export async function checkInputFile(path: string): Promise<string | null> {
   }
   try {
     await access(path);
-  } catch {
-    return `input file not found: ${path}`;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return e.code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input file ${path}: ${e.code ?? e.message}`;
   }
   return null;
 }

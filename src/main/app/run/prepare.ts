@@ -93,7 +93,7 @@ export async function prepareContinue(
   }
   const loaded = await resolve(run.config);
   if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
-  if (!run.inputPath) return refuse('input', `run ${runId} has no input recorded; it cannot be resumed`);
+  if (!run.inputPath) return refuse('input', `run ${runId} has no input file recorded; it cannot be resumed`);
   const input = inputFromPath(run.inputPath);
   const problem = await checkInput(store, input);
   if (problem) return refuse('input', problem);

@@ -38,8 +38,8 @@ export function toRunInput(spec: RunInputSpec): RunInput {
   return 'setId' in spec ? { kind: 'samples', setId: spec.setId } : { kind: 'file', path: resolvePath(spec.path) };
 }
 
-function refusalError(prepared: Exclude<Prepared, { ok: true }>): Error {
-  return new Error(prepared.kind === 'config' ? `the config cannot run: ${prepared.message}` : prepared.message);
+function refusalError(prepared: Exclude<Prepared, { ok: true }>, configPrefix = 'the config cannot run: '): Error {
+  return new Error(prepared.kind === 'config' ? `${configPrefix}${formatIssues(prepared.issues)}` : prepared.message);
 }
 
 export function createRunLauncher(ctx: StudioContext): LaunchArea {
@@ -100,10 +100,11 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
 
   const continueRun = async (runId: string, mode: ContinueMode): Promise<{ runId: string }> => {
     const store = await ctx.store();
-    const a = active.get(runId);
-    if (a && a.live.state !== 'finished') throw new Error(`run ${runId} is still running`);
-    const prepared = await prepareContinue(store, runId, mode, (raw) => ctx.load(raw));
-    if (!prepared.ok) throw refusalError(prepared);
+    const id = store.resolveRunId(runId) ?? runId;
+    const a = active.get(id);
+    if (a && a.live.state !== 'finished') throw new Error(`run ${id} is still running`);
+    const prepared = await prepareContinue(store, id, mode, (raw) => ctx.load(raw));
+    if (!prepared.ok) throw refusalError(prepared, '');
     launch(store, prepared.plan);
     return { runId: prepared.plan.runId };
   };

@@ -28,9 +28,9 @@ export function createReplay(ctx: StudioContext): ReplayArea {
   };
 
   /** The run's own config, loaded (its references resolved). */
-  const runConfig = async (run: RunRow | null): Promise<LoadedConfig> => {
+  const runConfig = async (runId: string, run: RunRow | null): Promise<LoadedConfig> => {
     const loaded = run ? await ctx.load(run.config) : null;
-    if (!loaded?.ok) throw new Error(`run ${run?.id ?? ''}: its config cannot be resolved to reveal secrets`);
+    if (!loaded?.ok) throw new Error(`run ${runId}: its config cannot be resolved to reveal secrets`);
     return loaded;
   };
 
@@ -38,8 +38,8 @@ export function createReplay(ctx: StudioContext): ReplayArea {
     async copyAsCurl({ runId, id, reveal }) {
       const { store, row } = await rowOf(runId, id);
       const spec = loggedSpec(row);
-      if (!reveal) return toCurl(spec);
-      const loaded = await runConfig(store.getRun(runId));
+      if (!reveal || !Object.values(spec.headers).some((v) => v.includes(MASK))) return toCurl(spec);
+      const loaded = await runConfig(runId, store.getRun(runId));
       const client = createHttpClient({ timeoutMs: 30_000 });
       try {
         return toCurl(await unmask(spec, loaded, client));
