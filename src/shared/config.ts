@@ -181,8 +181,6 @@ export type OutputField = NonNullable<Destination['outputSchema']>[number];
 export type AddStep = Destination['add'];
 export type SendStep = Destination['add'] | Destination['remove'];
 
-/** A config problem: `path` is the dotted field (`destination.outputSchema[1].type`). */
-export type ConfigIssue = Issue;
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -193,7 +191,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-export type ParseResult = { ok: true; config: ExportConfig } | { ok: false; issues: ConfigIssue[] };
+export type ParseResult = { ok: true; config: ExportConfig } | { ok: false; issues: Issue[] };
 
 /** Validates an already-parsed JSON value against the schema; never throws. */
 export function parseExportConfig(value: unknown): ParseResult {

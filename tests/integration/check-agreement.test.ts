@@ -72,3 +72,29 @@ describe('studio and CLI refuse the same bad configs with the same message', () 
     });
   });
 });
+
+describe('a refused config never echoes a value that came from the environment', () => {
+  // The header string form's error quotes the pair it could not split: here, a secret.
+  const SECRET = 'hdr-s3cr3t-7f1c';
+  const leaky = () => ({ ...good(), destination: { ...good().destination, headers: '${env:AGREEMENT_HEADERS}' } });
+  const leakEnv = { ...env, AGREEMENT_HEADERS: `X-Api-Key ${SECRET}` };
+
+  it('in the studio, and in every byte the CLI writes', async () => {
+    const leakStudio = createStudioService({ dbPath: ':memory:', env: leakEnv, startMockOnLaunch: false, seedExample: false });
+    try {
+      const issues = await leakStudio.validateConfig(leaky());
+      expect(issues.map(formatIssue).join('\n')).toMatch(/destination\.headers: header pair 1/);
+      expect(JSON.stringify(issues)).not.toContain(SECRET);
+    } finally {
+      await leakStudio.close();
+    }
+    const file = join(dir, 'leaky.json');
+    writeFileSync(file, JSON.stringify(leaky()));
+    for (const argv of [['run', file, '--input', input, '--db', join(dir, 'leak.db')], ['run', file, '--input', input, '--dry-run'], ['preview', file, '--input', input], ['oauth', file]]) {
+      const res = await cli(argv, leakEnv);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/header pair 1/);
+      expect(res.stdout + res.stderr).not.toContain(SECRET);
+    }
+  });
+});

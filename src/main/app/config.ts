@@ -1,8 +1,9 @@
-// A config made ready to use, the same way for both hosts: `${env:…}` resolved, the schema
-// checked, and a redactor for every secret it holds, so no issue or message echoes one.
+// A config made ready to use, the same way for both hosts: `${env:…}` resolved and the schema
+// checked (engine/load.ts, whose issues never echo an environment value), and a redactor for
+// every secret it holds.
 import type { ExportConfig } from '../../shared/config.js';
-import { mapMessage, type Issue } from '../../shared/issues.js';
-import { loadConfigFile, resolveConfig, type Env } from '../engine/load.js';
+import type { Issue } from '../../shared/issues.js';
+import { loadConfigFile, resolveConfig, type Env, type LoadResult } from '../engine/load.js';
 import { createRedactor, type Redactor } from '../engine/redact.js';
 
 export type { Env } from '../engine/load.js';
@@ -17,33 +18,18 @@ export interface LoadedConfig {
 
 export type Loaded = ({ ok: true } & LoadedConfig) | { ok: false; issues: Issue[] };
 
-const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** Values the `${env:…}` references in `value` resolve to: issues must never echo them. */
-function envValuesIn(value: unknown, env: Env): string[] {
-  const out: string[] = [];
-  for (const m of JSON.stringify(value ?? null).matchAll(ENV_REF)) {
-    const v = env[m[1]!];
-    if (v) out.push(v);
-  }
-  return out;
-}
-
-function finish(result: ReturnType<typeof resolveConfig>, value: unknown, env: Env): Loaded {
-  if (!result.ok) {
-    const redactor = createRedactor(envValuesIn(value, env));
-    return { ok: false, issues: result.issues.map((i) => mapMessage(i, (t) => redactor.text(t))) };
-  }
+/** The engine's result with a redactor for the config's secrets (its issues are already masked). */
+function finish(result: LoadResult): Loaded {
+  if (!result.ok) return result;
   return { ok: true, config: result.config, raw: result.raw, secrets: result.secrets, redactor: createRedactor(result.secrets) };
 }
 
 /** An already-parsed config value (the studio's form, a run's stored config). */
 export function loadConfig(value: unknown, env: Env): Loaded {
-  return finish(resolveConfig(value, env), value, env);
+  return finish(resolveConfig(value, env));
 }
 
 /** A config file: a missing file or a JSON syntax error names the file, line and column. */
 export async function loadConfigFromFile(file: string, env: Env): Promise<Loaded> {
-  const result = await loadConfigFile(file, env);
-  return finish(result, result.ok ? result.raw : null, env);
+  return finish(await loadConfigFile(file, env));
 }

@@ -1,11 +1,13 @@
 // Loads an export config: JSON text → `${env:NAME}` resolution → zod validation.
 // Every issue names the field path (and, for JSON syntax, the line and column).
 import { readFile } from 'node:fs/promises';
-import { parseExportConfig, type ConfigIssue, type ExportConfig } from '../../shared/config.js';
+import { parseExportConfig, type ExportConfig } from '../../shared/config.js';
+import type { Issue } from '../../shared/issues.js';
+import { createRedactor } from './redact.js';
 
 export type LoadResult =
   | { ok: true; config: ExportConfig; raw: unknown; secrets: string[] }
-  | { ok: false; issues: ConfigIssue[] };
+  | { ok: false; issues: Issue[] };
 
 export type Env = Record<string, string | undefined>;
 
@@ -21,9 +23,11 @@ const SECRET_KEY = /secret|token|password|passwd|key|auth|credential|cookie/i;
  * secret, headers, secret-looking keys) and inline client secrets are returned as secrets so
  * they can be redacted; a base URL from the environment stays readable in logs.
  */
-export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: ConfigIssue[]; secrets: string[] } {
-  const issues: ConfigIssue[] = [];
+export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: Issue[]; secrets: string[]; envValues: string[] } {
+  const issues: Issue[] = [];
   const secrets: string[] = [];
+  /** Every value an `${env:…}` resolved to, secret place or not: no issue may echo one. */
+  const envValues: string[] = [];
   const walk = (v: unknown, path: string, key: string): unknown => {
     if (typeof v === 'string') {
       if (SECRET_FIELDS.has(key) && !v.includes('${env:')) secrets.push(v);
@@ -34,6 +38,7 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
           issues.push({ path, message: `environment variable ${name} is not set` });
           return '';
         }
+        envValues.push(resolved);
         if ((SECRET_KEY.test(key) && !/url$/i.test(key)) || path.startsWith('destination.headers')) secrets.push(resolved);
         return resolved;
       });
@@ -47,20 +52,25 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
     return v;
   };
   const resolved = walk(value, '', '');
-  return { value: resolved, issues, secrets: secrets.filter((s) => s.length > 0) };
+  return { value: resolved, issues, secrets: secrets.filter((s) => s.length > 0), envValues: envValues.filter((s) => s.length > 0) };
 }
 
 /** Validates an already-parsed config value, resolving environment references first. */
 export function resolveConfig(value: unknown, env: Env): LoadResult {
-  const { value: resolved, issues, secrets } = resolveEnv(value, env);
+  const { value: resolved, issues, secrets, envValues } = resolveEnv(value, env);
   const parsed = parseExportConfig(resolved);
-  if (!parsed.ok) return { ok: false, issues: [...issues, ...parsed.issues] };
-  if (issues.length > 0) return { ok: false, issues };
+  // A schema message may quote the value it refused (a header pair): mask what came from the environment.
+  const refuse = (all: Issue[]): LoadResult => {
+    const redactor = createRedactor(envValues);
+    return { ok: false, issues: all.map((i) => ({ ...i, message: redactor.text(i.message) })) };
+  };
+  if (!parsed.ok) return refuse([...issues, ...parsed.issues]);
+  if (issues.length > 0) return refuse(issues);
   return { ok: true, config: parsed.config, raw: value, secrets };
 }
 
 /** Parses JSON text; a syntax error names the line and column. */
-export function parseJsonText(text: string, file: string): { ok: true; value: unknown } | { ok: false; issue: ConfigIssue } {
+export function parseJsonText(text: string, file: string): { ok: true; value: unknown } | { ok: false; issue: Issue } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {

@@ -3,10 +3,10 @@
 import {
   FIELD_TYPES,
   parseExportConfig,
-  type ConfigIssue,
   type ExportConfigInput,
   type FieldType,
 } from '../../shared/config.js';
+import type { Issue } from '../../shared/issues.js';
 
 export interface StepForm {
   enabled: boolean;
@@ -179,7 +179,7 @@ export interface FormConversion {
   /** The config as the CLI reads it; may be invalid (validation says where). */
   config: ExportConfigInput;
   /** Problems only the form can see (headers JSON that does not parse, duplicate mapping fields). */
-  issues: ConfigIssue[];
+  issues: Issue[];
 }
 
 export function parseHeadersText(text: string): { value?: Record<string, string> | string; error?: string } {
@@ -201,7 +201,7 @@ export function parseHeadersText(text: string): { value?: Record<string, string>
 }
 
 export function formToConfig(form: FormState): FormConversion {
-  const issues: ConfigIssue[] = [];
+  const issues: Issue[] = [];
   const headers = parseHeadersText(form.headersText);
   if (headers.error) issues.push({ path: 'destination.headers', message: headers.error });
 

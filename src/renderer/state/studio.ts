@@ -11,7 +11,7 @@ import type {
   TokenView,
 } from '../../shared/api.js';
 import type { Issue } from '../../shared/issues.js';
-import type { ConfigIssue, ExportConfigInput, StepName } from '../../shared/config.js';
+import type { ExportConfigInput, StepName } from '../../shared/config.js';
 import { api, errorText } from '../api.js';
 import { presetConfig, growthLoopPreset } from '../presets.js';
 import { configToForm, validateForm, type FormState } from './form.js';
@@ -39,7 +39,7 @@ export interface StudioState {
   savedSnapshot: string;
   /** The config the form converts to (may be invalid) and what is wrong with it. */
   config: ExportConfigInput;
-  formIssues: ConfigIssue[];
+  formIssues: Issue[];
   /** From the service's validateConfig (env references, templates). */
   serverIssues: Issue[];
 
