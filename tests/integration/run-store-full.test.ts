@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMock, type MockServer } from '../../src/main/mock/index.js';
 import { loadConfig } from '../../src/main/app/config.js';
 import { executeRun } from '../../src/main/app/run/execute.js';
-import { prepareStart } from '../../src/main/app/run/prepare.js';
+import { checkRun, prepareStart } from '../../src/main/app/run/prepare.js';
 import { openStore } from '../../src/main/store/db.js';
 import { cli, tempDir, writeNdjson } from '../helpers/run.js';
 
@@ -39,10 +39,11 @@ it('stops a run whose log cannot be written, and resumes it to the end once ther
   const store = openStore(db, { maxSizeBytes: 320 * 1024 });
   const loaded = loadConfig(raw, {});
   if (!loaded.ok) throw new Error('config');
-  const prepared = await prepareStart(store, loaded, { kind: 'file', path: input }, { storedConfig: raw });
-  if (!prepared.ok) throw new Error(prepared.message);
-  const runId = prepared.plan.runId;
-  const { summary, warning } = await executeRun(store, prepared.plan);
+  const checked = await checkRun(store, loaded, { kind: 'file', path: input });
+  if (!checked.ok) throw new Error(checked.message);
+  const plan = await prepareStart(store, checked.run, { storedConfig: raw });
+  const runId = plan.runId;
+  const { summary, warning } = await executeRun(store, plan);
   store.close();
 
   expect(summary.status).toBe('aborted');

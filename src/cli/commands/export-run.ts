@@ -6,7 +6,7 @@ import { loadConfig, loadConfigFromFile, type LoadedConfig } from '../../main/ap
 import { dryRun } from '../../main/app/dry-run.js';
 import { executeRun, type ExecuteRunResult } from '../../main/app/run/execute.js';
 import { inputLabel, openRunInput, type RunInput } from '../../main/app/run/input.js';
-import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Prepared, type Refusal } from '../../main/app/run/prepare.js';
+import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusal, type RunPlan } from '../../main/app/run/prepare.js';
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
@@ -71,15 +71,15 @@ function printRefusal(io: CliIo, where: string, refused: Refusal): number {
   return EXIT.invalid;
 }
 
-async function execute(io: CliIo, store: Store, prepared: Extract<Prepared, { ok: true }>, json: boolean, label: string, dbPath: string): Promise<number> {
+async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, label: string, dbPath: string): Promise<number> {
   const progress = createProgressReporter(io, label);
   let result: ExecuteRunResult;
   try {
-    result = await executeRun(store, prepared.plan, { onEvent: (e) => progress.onEvent(e), ...(io.signal ? { signal: io.signal } : {}) });
+    result = await executeRun(store, plan, { onEvent: (e) => progress.onEvent(e), ...(io.signal ? { signal: io.signal } : {}) });
   } catch (err) {
     progress.done();
     if (err instanceof ConfigError) return printIssues(io, 'config', err.issues);
-    io.stderr(`run failed: ${prepared.plan.loaded.redactor.text((err as Error).message)}\n`);
+    io.stderr(`run failed: ${plan.loaded.redactor.text((err as Error).message)}\n`);
     return EXIT.aborted;
   }
   progress.done();
@@ -92,9 +92,7 @@ async function execute(io: CliIo, store: Store, prepared: Extract<Prepared, { ok
   return exitCodeFor(summary.status as FinishedRunStatus);
 }
 
-async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean, configPath: string): Promise<number> {
-  const refused = await checkRun(null, loaded, input);
-  if (refused) return printRefusal(io, configPath, refused);
+async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean): Promise<number> {
   const progress = createProgressReporter(io, 'dry run');
   let out: Awaited<ReturnType<typeof dryRun>>;
   try {
@@ -110,7 +108,7 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
     return EXIT.aborted;
   }
   progress.done();
-  if (!out.ok) return printIssues(io, configPath, out.issues);
+  if (!out.ok) return printIssues(io, 'config', out.issues);
   printSummary(io, out.summary, json, null);
   return exitCodeFor(out.summary.status);
 }
@@ -130,17 +128,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (!loaded.ok) return printIssues(io, configPath, loaded.issues);
   const input: RunInput = { kind: 'file', path: inputPath };
   const json = values.json === true;
-  if (values['dry-run'] === true) return dryRunCommand(io, loaded, input, json, configPath);
   // Refused before the store is opened: a config or input that cannot run leaves no trace.
-  const refused = await checkRun(null, loaded, input);
-  if (refused) return printRefusal(io, configPath, refused);
+  const checked = await checkRun(null, loaded, input);
+  if (!checked.ok) return printRefusal(io, configPath, checked);
+  if (values['dry-run'] === true) return dryRunCommand(io, loaded, input, json);
   const dbPath = str(values.db) ?? defaultDbPath({ env: io.env });
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
-    const prepared = await prepareStart(store, loaded, input, { storedConfig: loaded.raw });
-    if (!prepared.ok) return printRefusal(io, configPath, prepared);
-    return await execute(io, store, prepared, json, 'run', dbPath);
+    const plan = await prepareStart(store, checked.run, { storedConfig: loaded.raw });
+    return await execute(io, store, plan, json, 'run', dbPath);
   } finally {
     store.close();
   }
@@ -163,7 +160,7 @@ export async function continueCommand(mode: ContinueMode, argv: string[], io: Cl
       }
       return printRefusal(io, `run ${store.resolveRunId(given) ?? given} config`, prepared);
     }
-    return await execute(io, store, prepared, values.json === true, mode, dbPath);
+    return await execute(io, store, prepared.plan, values.json === true, mode, dbPath);
   } finally {
     store.close();
   }

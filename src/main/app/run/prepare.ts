@@ -1,6 +1,7 @@
 // Starting, resuming and retrying a run, with their preconditions decided here once for both
 // hosts: the input can be read and has not changed, the config can run, the run is in a
-// state that allows it. A host gets a RunPlan to execute (run/execute.ts) or a refusal.
+// state that allows it. A host gets a RunPlan to execute (run/execute.ts) or a refusal; a
+// new run can only start from what checkRun accepted.
 import { randomUUID } from 'node:crypto';
 import { formatIssues, type Issue } from '../../../shared/issues.js';
 import type { RunStatus } from '../../../shared/status.js';
@@ -38,23 +39,26 @@ function refuseConfig(issues: Issue[], prefix = ''): Refusal {
   return { ok: false, kind: 'config', issues, message: `${prefix}${formatIssues(issues)}` };
 }
 
-/** What keeps `loaded` from running over `input`: the input first, then the config. */
-export async function checkRun(store: Store | null, loaded: LoadedConfig, input: RunInput): Promise<Refusal | null> {
+declare const checkedBrand: unique symbol;
+/** A config and input checkRun accepted: the only way to prepareStart. */
+export interface CheckedRun {
+  readonly [checkedBrand]: true;
+  readonly loaded: LoadedConfig;
+  readonly input: RunInput;
+}
+
+/** What keeps `loaded` from running over `input` (the input first, then the config), or the checked pair. */
+export async function checkRun(store: Store | null, loaded: LoadedConfig, input: RunInput): Promise<{ ok: true; run: CheckedRun } | Refusal> {
   const problem = await checkInput(store, input);
   if (problem) return refuse('input', problem);
   const issues = checkConfig(loaded, inputLabel(store, input));
-  return issues.length > 0 ? refuseConfig(issues) : null;
+  if (issues.length > 0) return refuseConfig(issues);
+  return { ok: true, run: { loaded, input } as CheckedRun };
 }
 
-/** A new run: checked, then recorded (config as written, never clear secrets). */
-export async function prepareStart(
-  store: Store,
-  loaded: LoadedConfig,
-  input: RunInput,
-  opts: { storedConfig: unknown; runId?: string },
-): Promise<Prepared> {
-  const refused = await checkRun(store, loaded, input);
-  if (refused) return refused;
+/** A new run from a checked config and input, recorded (config as written, never clear secrets). */
+export async function prepareStart(store: Store, checked: CheckedRun, opts: { storedConfig: unknown; runId?: string }): Promise<RunPlan> {
+  const { loaded, input } = checked;
   const runId = opts.runId ?? randomUUID();
   store.createRun({
     id: runId,
@@ -64,7 +68,7 @@ export async function prepareStart(
     inputPath: inputPathOf(input),
     inputIdentity: await inputIdentity(store, input),
   });
-  return { ok: true, plan: await planFor(store, runId, loaded, input) };
+  return planFor(store, runId, loaded, input);
 }
 
 export type ContinueMode = 'resume' | 'retry-failed';

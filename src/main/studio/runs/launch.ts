@@ -119,9 +119,9 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
       if (!loaded.ok) return { ok: false, issues: loaded.issues, records, requests, elapsedMs: elapsedMs() };
       const store = await ctx.store();
       const input = toRunInput(spec);
-      const refused = await checkRun(store, loaded, input);
-      if (refused) {
-        const issues = refused.kind === 'config' ? refused.issues : [{ path: 'input', message: refused.message }];
+      const checked = await checkRun(store, loaded, input);
+      if (!checked.ok) {
+        const issues = checked.kind === 'config' ? checked.issues : [{ path: 'input', message: checked.message }];
         return { ok: false, issues, records, requests, elapsedMs: elapsedMs() };
       }
       const out = await dryRun(loaded, openRunInput(store, input), { file: inputLabel(store, input), runId: 'dry-run' });
@@ -142,10 +142,11 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
       const loaded = await ctx.load(config);
       if (!loaded.ok) throw new Error(`the config cannot run: ${formatIssues(loaded.issues)}`);
       const store = await ctx.store();
-      const prepared = await prepareStart(store, loaded, toRunInput(spec), { storedConfig: ctx.configForRun(config, destinationId) });
-      if (!prepared.ok) throw refusalError(prepared);
-      launch(store, prepared.plan);
-      return { runId: prepared.plan.runId };
+      const checked = await checkRun(store, loaded, toRunInput(spec));
+      if (!checked.ok) throw refusalError(checked);
+      const plan = await prepareStart(store, checked.run, { storedConfig: ctx.configForRun(config, destinationId) });
+      launch(store, plan);
+      return { runId: plan.runId };
     },
 
     async runProgress(runId) {
