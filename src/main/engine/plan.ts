@@ -8,7 +8,6 @@ import { knownRecordFields } from './records.js';
 import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template/compile.js';
 import type { Action, PlannedRequest, PreparedRecord } from './types.js';
 
-
 export interface TopContext {
   audience_name: string;
   audience_id: string | undefined;

@@ -6,7 +6,6 @@ import { createRedactor } from './redact.js';
 import { ConfigError, runExport } from './runner.js';
 import type { PlannedRequest, PreparedRecord, SourceItem } from './types.js';
 
-
 export interface PreviewOutput {
   requests: PlannedRequest[];
   errors: Issue[];
@@ -73,9 +72,7 @@ export async function previewExport(config: ExportConfig, items: Iterable<Source
     });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    for (const i of err.issues) {
-      errors.push(i);
-    }
+    errors.push(...err.issues);
   }
   return { requests, errors, records, truncated: stop.signal.aborted };
 }

@@ -9,7 +9,6 @@ import type { Action, PreparedRecord, RecordFailure, SourceItem } from './types.
 
 export type Prepared = { ok: true; record: PreparedRecord } | { ok: false; failure: RecordFailure } | { ok: 'skip'; seq: number; reason: string };
 
-
 type Search = (data: unknown) => unknown;
 
 const AEP_STATUS: Record<string, Action> = {
@@ -42,13 +41,13 @@ export function createRecordPreparer(
   for (const [field, expr] of Object.entries(config.records.mapping ?? {})) {
     const compiled = compileJmes(expr, `records.mapping.${field}`);
     if (compiled.ok) mapping.push([field, compiled.search]);
-    else issues.push({ path: `records.mapping.${field}`, message: describe(compiled.error) });
+    else issues.push({ path: `records.mapping.${field}`, message: compiled.error.message });
   }
   let action: Search | null = null;
   if (config.records.action) {
     const compiled = compileJmes(config.records.action, 'records.action');
     if (compiled.ok) action = compiled.search;
-    else issues.push({ path: 'records.action', message: describe(compiled.error) });
+    else issues.push({ path: 'records.action', message: compiled.error.message });
   }
   if (issues.length > 0) return { ok: false, issues };
 
@@ -123,9 +122,4 @@ function keyOf(data: Record<string, unknown>, keyField: string, seq: number, inp
   if (typeof v === 'string' && v !== '') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return `#${seq + 1}`;
-}
-
-/** The expression's message already names the column (jmes.ts): not appended twice. */
-function describe(error: { message: string }): string {
-  return error.message;
 }

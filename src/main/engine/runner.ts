@@ -8,7 +8,7 @@ import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
 import { createPacer, type Pacer } from './pacing.js';
 import { findOrCreateAudience } from './audience.js';
-import { createPlanner, type Planner, type TopContext } from './plan.js';
+import { createPlanner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { Slots } from './slots.js';
 import { createRedactor, type Redactor } from './redact.js';
