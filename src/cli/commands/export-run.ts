@@ -1,7 +1,7 @@
 // `run`, `resume` and `retry-failed`: argv → app/ (which decides every precondition) →
 // print. One execution path, so a resumed run ends with the same summary and exit codes.
 import { randomUUID } from 'node:crypto';
-import type { FinishedRunStatus, RunStatus } from '../../shared/status.js';
+import type { RunStatus } from '../../shared/status.js';
 import { loadConfig, loadConfigFromFile, type LoadedConfig } from '../../main/app/config.js';
 import { dryRun } from '../../main/app/dry-run.js';
 import { executeRun, type ExecuteRunResult } from '../../main/app/run/execute.js';
@@ -89,7 +89,7 @@ async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, la
   const db = ` --db ${dbPath}`;
   if (summary.status === 'aborted') io.stderr(`resume with: outbound resume ${summary.runId}${db}\n`);
   if (summary.records.failed > 0) io.stderr(`why records failed: outbound log ${summary.runId} --failed${db} · re-send them: outbound retry-failed ${summary.runId}${db}\n`);
-  return exitCodeFor(summary.status as FinishedRunStatus);
+  return exitCodeFor(summary.status);
 }
 
 async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean): Promise<number> {
