@@ -102,7 +102,7 @@ export function parseHeaderString(text: string): Record<string, string> | string
 
 export const oauthSchema = z.strictObject({
   tokenUrl: nonEmpty.superRefine((url, ctx) => {
-    const problem = literalUrlProblem(url);
+    const problem = url === '' ? null : literalUrlProblem(url);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
   clientId: nonEmpty,
@@ -165,7 +165,7 @@ export const destinationSchema = z
       .number()
       .positive()
       .refine((rph) => 3_600_000 / rph <= MAX_TIMER_MS, {
-        message: `must be at least ${MIN_REQUESTS_PER_HOUR} (one request every ${(MAX_TIMER_MS / 86_400_000).toFixed(1)} days): a slower rate spaces requests further apart than a timer can wait`,
+        message: `must be at least ${MIN_REQUESTS_PER_HOUR} (one request every ${(3_600_000 / MIN_REQUESTS_PER_HOUR / 86_400_000).toFixed(1)} days): a slower rate spaces requests further apart than a timer can wait`,
       })
       .optional(),
     concurrency: z.number().int().min(1).max(256).default(8),
