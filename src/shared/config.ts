@@ -293,29 +293,6 @@ function keysAt(path: ReadonlyArray<PropertyKey>): string[] {
   return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
-/**
- * A copy of a stored config without the keys the schema does not know (an older version's
- * leftovers), and their paths: stored destinations are opened, not refused, for keys the
- * form never edits.
- */
-export function dropUnknownKeys(value: unknown): { value: unknown; dropped: string[] } {
-  const result = exportConfigSchema.safeParse(value);
-  if (result.success || value === null || typeof value !== 'object') return { value, dropped: [] };
-  const copy = structuredClone(value) as Record<string, unknown>;
-  const dropped: string[] = [];
-  for (const issue of result.error.issues) {
-    if (issue.code !== 'unrecognized_keys') continue;
-    let holder: unknown = copy;
-    for (const part of issue.path) holder = (holder as Record<PropertyKey, unknown> | undefined)?.[part as string];
-    if (!holder || typeof holder !== 'object') continue;
-    for (const key of issue.keys) {
-      delete (holder as Record<string, unknown>)[key];
-      dropped.push(formatPath([...issue.path, key]));
-    }
-  }
-  return { value: copy, dropped };
-}
-
 /** JSON Schema of the config file, generated from the same zod schema. */
 export function exportConfigJsonSchema(): unknown {
   return z.toJSONSchema(exportConfigSchema, { io: 'input', unrepresentable: 'any' });

@@ -2,7 +2,7 @@
 // ones count as secrets), the header string form parses, and a JSON Schema is generated.
 import { describe, expect, it } from 'vitest';
 import { jsonErrorPosition, parseJsonText, resolveConfig } from '../../src/main/engine/load.js';
-import { dropUnknownKeys, exportConfigJsonSchema, parseExportConfig, parseHeaderString } from '../../src/shared/config.js';
+import { exportConfigJsonSchema, parseExportConfig, parseHeaderString } from '../../src/shared/config.js';
 import { closestName, editDistance } from '../../src/shared/suggest.js';
 
 const base = { version: 1, destination: { name: 'x', add: { url: 'https://api.example.com/m' } }, audience: { name: 'A' } };
@@ -117,10 +117,5 @@ describe('unknown keys (issue 9)', () => {
   });
   it('a top-level $schema is allowed, and mapping and header names stay free', () => {
     expect(issues({ $schema: './schema.json', ...base, destination: { ...base.destination, headers: { 'X-Anything': 'v' } }, records: { mapping: { anyName: 'a' } } })).toEqual([]);
-  });
-  it('dropUnknownKeys removes only the unknown keys and says which', () => {
-    const { value, dropped } = dropUnknownKeys({ ...base, destination: { ...base.destination, legacy: 1, add: { ...base.destination.add, sucessPath: 'x' } } });
-    expect(dropped.sort()).toEqual(['destination.add.sucessPath', 'destination.legacy']);
-    expect(value).toEqual(base);
   });
 });
