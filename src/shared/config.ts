@@ -2,6 +2,7 @@
 // (validation as you type) and the generated JSON Schema. No Node, no DOM here.
 import { z } from 'zod';
 import type { Issue } from './issues.js';
+import { closestName } from './suggest.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'datetime', 'json'] as const;
@@ -13,19 +14,70 @@ export type StepName = (typeof STEP_NAMES)[number];
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
+/** An RFC 9110 token: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What a header value may never hold (DESIGN invariant 5): a line break or a NUL ends the header. */
+const HEADER_VALUE_BREAK = /[\r\n\u0000]/;
+
+/** The longest wait a timer can honour (setTimeout's limit, ms): ~24.8 days. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The slowest pace the pacer can keep, rounded up to what the message shows (0.00168/hour). */
+export const MIN_REQUESTS_PER_HOUR = Math.ceil((3_600_000 / MAX_TIMER_MS) * 1e5) / 1e5;
+
+/**
+ * Why an absolute URL written literally (no template) cannot be sent, or null: it must be
+ * http(s) and hold no whitespace or control character (a CR/LF would be silently dropped or
+ * split the request line; a space rewritten).
+ */
+export function literalUrlProblem(url: string): string | null {
+  const bad = /[\u0000-\u0020\u007f]/.exec(url);
+  if (bad) return `${urlCharProblem(bad[0])} at column ${bad.index + 1}`;
+  const scheme = urlSchemeProblem(url);
+  if (scheme) return scheme;
+  try {
+    new URL(url);
+  } catch {
+    return 'is not a valid URL';
+  }
+  return null;
+}
+
+/** Why the URL text starting with `lead` has the wrong scheme, or null ("…://" not yet known is null). */
+export function urlSchemeProblem(lead: string, complete = true): string | null {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(lead)?.[1];
+  if (scheme === undefined) return complete ? 'must be an absolute http(s) URL (http://… or https://…)' : null;
+  const lower = scheme.toLowerCase();
+  return lower === 'http' || lower === 'https' ? null : `scheme "${scheme}:" is not allowed: the URL must start with http:// or https://`;
+}
+
+/** What is wrong with a whitespace or control character `c` in a URL (no position). */
+export function urlCharProblem(c: string): string {
+  const what = c === ' ' ? 'a space (write %20)' : c === '\r' || c === '\n' ? 'a CR/LF character' : `a control character (U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+  return `URL contains ${what}: a URL may not hold whitespace or control characters`;
+}
+
 /** `{"h": "v"}` or the string form `h1:v1,h2:v2` (Adobe's Custom Headers field). */
 export const headersSchema = z
   .union([z.record(z.string(), z.string()), z.string()])
   .optional()
   .transform((value, ctx) => {
     if (value === undefined) return {} as Record<string, string>;
-    if (typeof value !== 'string') return value;
-    const parsed = parseHeaderString(value);
+    const parsed = typeof value === 'string' ? parseHeaderString(value) : value;
     if (typeof parsed === 'string') {
       ctx.addIssue({ code: 'custom', message: parsed });
       return z.NEVER;
     }
-    return parsed;
+    let ok = true;
+    for (const [name, v] of Object.entries(parsed)) {
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({ code: 'custom', message: `invalid header name "${name}": a header name is letters, digits and !#$%&'*+.^_\`|~- (no colon, space or other separator)` });
+        ok = false;
+      } else if (HEADER_VALUE_BREAK.test(v)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'contains a line break (CR/LF) or a NUL; a header value must be one line' });
+        ok = false;
+      }
+    }
+    return ok ? parsed : z.NEVER;
   });
 
 /** Parses `h1:v1,h2:v2`; returns an error message when a pair has no colon or no name. */
@@ -40,7 +92,7 @@ export function parseHeaderString(text: string): Record<string, string> | string
       return `header pair ${i + 1} ("${pair.trim()}") must be name:value`;
     }
     const name = pair.slice(0, colon).trim();
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    if (!HEADER_NAME.test(name)) {
       return `header pair ${i + 1} has an invalid header name "${name}"`;
     }
     out[name] = pair.slice(colon + 1).trim();
@@ -48,8 +100,11 @@ export function parseHeaderString(text: string): Record<string, string> | string
   return out;
 }
 
-export const oauthSchema = z.object({
-  tokenUrl: nonEmpty,
+export const oauthSchema = z.strictObject({
+  tokenUrl: nonEmpty.superRefine((url, ctx) => {
+    const problem = url === '' ? null : literalUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   clientId: nonEmpty,
   clientSecret: nonEmpty,
   scope: z.string().optional(),
@@ -57,7 +112,7 @@ export const oauthSchema = z.object({
   clientAuth: z.enum(['basic', 'body']).default('basic'),
 });
 
-export const outputFieldSchema = z.object({
+export const outputFieldSchema = z.strictObject({
   name: nonEmpty,
   type: z.enum(FIELD_TYPES).default('string'),
   required: z.boolean().default(false),
@@ -69,7 +124,7 @@ const batchFields = {
   successPath: z.string().optional(),
 };
 
-export const getAudienceSchema = z.object({
+export const getAudienceSchema = z.strictObject({
   enabled: z.boolean().default(false),
   url: z.string().default(''),
   method: z.enum(['GET', 'POST']).default('GET'),
@@ -77,14 +132,14 @@ export const getAudienceSchema = z.object({
   filterPath: z.string().optional(),
 });
 
-export const createAudienceSchema = z.object({
+export const createAudienceSchema = z.strictObject({
   enabled: z.boolean().default(false),
   url: z.string().default(''),
   method: z.enum(['POST', 'PUT']).default('POST'),
   bodyTemplate: z.string().optional(),
 });
 
-export const addStepSchema = z.object({
+export const addStepSchema = z.strictObject({
   enabled: z.boolean().default(true),
   url: z.string().default(''),
   method: z.enum(HTTP_METHODS).default('POST'),
@@ -98,7 +153,7 @@ export const removeStepSchema = addStepSchema.extend({
 });
 
 export const destinationSchema = z
-  .object({
+  .strictObject({
     name: nonEmpty,
     description: z.string().optional(),
     marketingUseCase: z.string().optional(),
@@ -106,7 +161,13 @@ export const destinationSchema = z
     oauth: oauthSchema.optional(),
     retryOnErrors: z.boolean().default(true),
     maxAttempts: z.number().int().min(1).max(100).default(6),
-    requestsPerHour: z.number().positive().optional(),
+    requestsPerHour: z
+      .number()
+      .positive()
+      .refine((rph) => 3_600_000 / rph <= MAX_TIMER_MS, {
+        message: `must be at least ${MIN_REQUESTS_PER_HOUR} (one request every ${(3_600_000 / MIN_REQUESTS_PER_HOUR / 86_400_000).toFixed(1)} days): a slower rate spaces requests further apart than a timer can wait`,
+      })
+      .optional(),
     concurrency: z.number().int().min(1).max(256).default(8),
     timeoutMs: z.number().int().min(1).max(3_600_000).default(30_000),
     /** Off by default; `true` sends `Idempotency-Key`, a string names the header. */
@@ -154,19 +215,21 @@ export const destinationSchema = z
     });
   });
 
-export const audienceSchema = z.object({
+export const audienceSchema = z.strictObject({
   name: nonEmpty,
   id: z.string().optional(),
   organizationName: z.string().optional(),
 });
 
-export const recordsSchema = z.object({
+export const recordsSchema = z.strictObject({
   key: z.string().default('id'),
   mapping: z.record(z.string(), z.string()).optional(),
   action: z.string().optional(),
 });
 
-export const exportConfigSchema = z.object({
+export const exportConfigSchema = z.strictObject({
+  /** Editors' pointer to the JSON Schema; ignored. */
+  $schema: z.string().optional(),
   version: z.literal(1),
   destination: destinationSchema,
   audience: audienceSchema,
@@ -197,10 +260,37 @@ export type ParseResult = { ok: true; config: ExportConfig } | { ok: false; issu
 export function parseExportConfig(value: unknown): ParseResult {
   const result = exportConfigSchema.safeParse(value);
   if (result.success) return { ok: true, config: result.data };
-  return {
-    ok: false,
-    issues: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
-  };
+  const issues: Issue[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // One issue per unknown key, at its own path, with the known key it most likely meant.
+      const known = keysAt(issue.path);
+      for (const key of issue.keys) {
+        const near = closestName(key, known);
+        issues.push({ path: formatPath([...issue.path, key]), message: `unknown key${near ? `; did you mean "${near}"?` : ` (known: ${known.join(', ')})`}` });
+      }
+    } else issues.push({ path: formatPath(issue.path), message: issue.message });
+  }
+  return { ok: false, issues };
+}
+
+/** The keys the schema knows for the object at `path` (for "did you mean"). */
+function keysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  let node: z.ZodType | undefined = exportConfigSchema;
+  for (const part of [...path, null]) {
+    // Look through the wrappers (default, optional, transform pipes) to the object or array.
+    for (;;) {
+      const def: { type?: string; innerType?: z.ZodType; in?: z.ZodType } | undefined = (node as { def?: { type?: string; innerType?: z.ZodType; in?: z.ZodType } } | undefined)?.def;
+      if (def?.innerType) node = def.innerType;
+      else if (def?.type === 'pipe' && def.in) node = def.in;
+      else break;
+    }
+    if (part === null) break;
+    if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(part)];
+    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
+    else return [];
+  }
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
 /** JSON Schema of the config file, generated from the same zod schema. */

@@ -29,6 +29,14 @@ const BAD: Array<[string, () => unknown]> = [
   ['a template naming a field no record has', () => withAdd({ bodyTemplate: '{"users": [{{#each users}}"{{emial}}"{{/each}}]}' })],
   ['a schema error', () => withAdd({ batchSize: 0 })],
   ['a missing environment variable', () => ({ ...good(), destination: { ...good().destination, headers: { 'X-Api-Key': '${env:AGREEMENT_UNSET}' } } })],
+  // Issue 9: the check refuses these up front, in both hosts alike.
+  ['a URL with a space', () => withAdd({ url: 'http://127.0.0.1:9/lists/{{remote_audience.id}} x' })],
+  ['a URL with a file: scheme', () => withAdd({ url: 'file:///etc/passwd' })],
+  ['a token URL with a file: scheme', () => ({ ...good(), destination: { ...good().destination, oauth: { tokenUrl: 'file:///etc/passwd', clientId: 'c', clientSecret: 's' } } })],
+  ['a header name with a colon', () => ({ ...good(), destination: { ...good().destination, headers: { 'X-A:b': 'v' } } })],
+  ['an unknown helper', () => withAdd({ bodyTemplate: '{"users": [{{#each users}}{"id": "{{nosuch id}}"}{{/each}}]}' })],
+  ['an unknown config key', () => withAdd({ sucessPath: 'created' } as never)],
+  ['a rate a timer cannot space', () => ({ ...good(), destination: { ...good().destination, requestsPerHour: 1e-9 } })],
   ['create audience without get audience', () => ({ ...good(), destination: { ...good().destination, getAudience: { enabled: false }, createAudience: { enabled: true, url: 'http://127.0.0.1:9/lists' } } })],
 ];
 

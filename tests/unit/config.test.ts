@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonErrorPosition, parseJsonText, resolveConfig } from '../../src/main/engine/load.js';
 import { exportConfigJsonSchema, parseExportConfig, parseHeaderString } from '../../src/shared/config.js';
+import { closestName, editDistance } from '../../src/shared/suggest.js';
 
 const base = { version: 1, destination: { name: 'x', add: { url: 'https://api.example.com/m' } }, audience: { name: 'A' } };
 
@@ -85,5 +86,36 @@ describe('JSON syntax errors', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.issue.path).toMatch(/^c\.json:3:\d+$/);
     expect(jsonErrorPosition('Unexpected end of JSON input', '{"a":')).toMatchObject({ line: 1, column: 6 });
+  });
+});
+
+describe('unknown keys (issue 9)', () => {
+  const issues = (value: unknown) => {
+    const r = parseExportConfig(value);
+    return r.ok ? [] : r.issues;
+  };
+  it('closestName suggests a near name and nothing for a far one', () => {
+    expect(closestName('sucessPath', ['successPath', 'batchMode'])).toBe('successPath');
+    expect(closestName('BATCHSIZE', ['batchSize'])).toBe('batchSize');
+    expect(closestName('colour', ['url', 'method'])).toBeUndefined();
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+  it('an unknown key is refused at its path with a did-you-mean, in every object', () => {
+    expect(issues({ ...base, destination: { ...base.destination, add: { ...base.destination.add, sucessPath: 'x' } } })).toEqual([
+      { path: 'destination.add.sucessPath', message: 'unknown key; did you mean "successPath"?' },
+    ]);
+    expect(issues({ ...base, destination: { ...base.destination, remove: { enabled: false, batchsize: 3 } } })).toEqual([
+      { path: 'destination.remove.batchsize', message: 'unknown key; did you mean "batchSize"?' },
+    ]);
+    expect(issues({ ...base, audience: { name: 'A', organisationName: 'o' } })).toEqual([
+      { path: 'audience.organisationName', message: 'unknown key; did you mean "organizationName"?' },
+    ]);
+    expect(issues({ ...base, destination: { ...base.destination, outputSchema: [{ name: 'a', typ: 'string' }] } })).toEqual([
+      { path: 'destination.outputSchema[0].typ', message: 'unknown key; did you mean "type"?' },
+    ]);
+    expect(issues({ ...base, zzz: 1 })[0]!.message).toMatch(/^unknown key \(known: \$schema, version, destination, audience, records\)$/);
+  });
+  it('a top-level $schema is allowed, and mapping and header names stay free', () => {
+    expect(issues({ $schema: './schema.json', ...base, destination: { ...base.destination, headers: { 'X-Anything': 'v' } }, records: { mapping: { anyName: 'a' } } })).toEqual([]);
   });
 });

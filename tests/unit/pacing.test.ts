@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPacer, type PacerClock } from '../../src/main/engine/pacing.js';
+import { MAX_TIMER_MS, MIN_REQUESTS_PER_HOUR, parseExportConfig } from '../../src/shared/config.js';
 
 /** A clock that moves only when told; sleepers wake in time order. */
 function fakeClock() {
@@ -117,5 +118,34 @@ describe('createPacer', () => {
       await Promise.all(Array.from({ length: 100 }, () => pacer.acquire()));
       expect(pacer.intervalMs).toBe(0);
     }
+  });
+});
+
+describe('waits longer than a timer can hold (issue 9)', () => {
+  it('a slow rate sleeps in chunks no timer overflows, and keeps the full spacing', async () => {
+    const { clock, advanceTo, now } = fakeClock();
+    const asked: number[] = [];
+    const sleep = clock.sleep;
+    clock.sleep = (ms, signal) => {
+      asked.push(ms);
+      return sleep(ms, signal);
+    };
+    const pacer = createPacer(0.001, clock); // one request every 3.6e9 ms (41.7 days)
+    const starts: number[] = [];
+    const all = startMany(pacer, now, 2, starts);
+    await advanceTo(3_600_000_000);
+    await Promise.all(all);
+    expect(starts).toEqual([0, 3_600_000_000]);
+    expect(asked.length).toBeGreaterThan(1);
+    for (const ms of asked) expect(ms).toBeLessThanOrEqual(MAX_TIMER_MS);
+  });
+
+  it('the schema refuses a rate whose spacing exceeds the timer limit, naming the smallest allowed', () => {
+    const cfg = (requestsPerHour: number) => ({ version: 1, destination: { name: 'n', requestsPerHour, add: { url: 'http://x/' } }, audience: { name: 'a' } });
+    const refused = parseExportConfig(cfg(1e-9));
+    expect(refused.ok ? [] : refused.issues).toEqual([{ path: 'destination.requestsPerHour', message: expect.stringMatching(/^must be at least 0\.00168 \(one request every 24\.8 days\)/) }]);
+    expect(parseExportConfig(cfg(MIN_REQUESTS_PER_HOUR)).ok).toBe(true);
+    expect(3_600_000 / MIN_REQUESTS_PER_HOUR).toBeLessThanOrEqual(MAX_TIMER_MS);
+    expect(parseExportConfig(cfg(0.0016)).ok).toBe(false);
   });
 });

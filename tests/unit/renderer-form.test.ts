@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExportConfig } from '../../src/shared/config.js';
 import { PRESETS, blankConfig, presetConfig } from '../../src/renderer/presets.js';
-import { configToForm, formToConfig, parseHeadersText, validateForm, issuesAt } from '../../src/renderer/state/form.js';
+import { configToForm, formToConfig, parseHeadersText, validateForm, issuesAt, unknownKeys, withoutBom } from '../../src/renderer/state/form.js';
 import { tabForPath, requestIndexForTab, countByTab } from '../../src/renderer/state/tabs.js';
 import { configForExport } from '../../src/renderer/lib/exportConfig.js';
 
@@ -175,5 +175,20 @@ describe('export for the CLI', () => {
   it('leaves env references and plain values alone', () => {
     const input = { destination: { oauth: { clientSecret: '${env:MINE}' } } };
     expect(configForExport(input)).toEqual({ config: input, envNames: [] });
+  });
+});
+
+describe('keys the schema does not know (issue 9)', () => {
+  it('the form never writes one: every preset round-trips through the form to a config with none', () => {
+    for (const p of PRESETS) expect(unknownKeys(formToConfig(configToForm(p.config)).config)).toEqual([]);
+  });
+  it('an imported or stored config names the keys the form leaves out, with a did-you-mean', () => {
+    const old = presetConfig('webhook') as unknown as { destination: { add: Record<string, unknown> } };
+    old.destination.add['sucessPath'] = 'created';
+    expect(unknownKeys(old)).toEqual([{ path: 'destination.add.sucessPath', message: 'unknown key; did you mean "successPath"?' }]);
+    expect(unknownKeys(formToConfig(configToForm(old)).config)).toEqual([]);
+  });
+  it('an imported file with a BOM parses', () => {
+    expect(JSON.parse(withoutBom('\uFEFF{"version":1}'))).toEqual({ version: 1 });
   });
 });

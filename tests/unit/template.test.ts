@@ -194,7 +194,8 @@ describe('url templates', () => {
   });
   it('must render an absolute http(s) URL', () => {
     expect(fail(renderTemplate('{{user.base}}/members', 'url', { user: { base: 'https://x' } }, { name: 'add.url' })).message).toMatch(/not an absolute http\(s\) URL: "https%3A%2F%2Fx\/members"/);
-    expect(fail(renderTemplate('ftp://x/{{user.id}}', 'url', { user: { id: 1 } })).message).toMatch(/not an absolute http\(s\) URL/);
+    // A scheme written literally is refused when the template compiles (issue 9).
+    expect(compileTemplate('ftp://x/{{user.id}}', 'url')).toMatchObject({ message: expect.stringMatching(/scheme "ftp:" is not allowed/), line: 1, column: 1 });
     expect(ok(renderTemplate('{{{user.base}}}/members', 'url', { user: { base: 'https://x.io' } }))).toBe('https://x.io/members');
   });
 });
@@ -281,9 +282,12 @@ describe('syntax errors point at the template as written', () => {
   it('partials are refused', () => {
     expect(isTemplateError(compileTemplate('{{> foo}}', 'text'))).toBe(true);
   });
-  it('an unknown helper fails at render with a message, not a crash', () => {
-    const r = renderTemplate('{"a": {{shout user.a}}}', 'json', { user: { a: 1 } });
-    expect(fail(r).message).toMatch(/Missing helper: "shout"/);
+  it('an unknown helper is refused when the template compiles, with its line and column', () => {
+    expect(compileTemplate('{"a":\n  {{shout user.a}}}', 'json')).toMatchObject({ message: expect.stringMatching(/^unknown helper "shout"/), line: 2, column: 5 });
+    expect(compileTemplate('{"a": {{jsno user.a}}}', 'json')).toMatchObject({ message: expect.stringMatching(/did you mean "json"\?/) });
+    expect(compileTemplate('{"a": "{{#if (nosuch user.a)}}x{{/if}}"}', 'json')).toMatchObject({ message: expect.stringMatching(/unknown helper "nosuch"/) });
+    // A block without arguments is a section over a field, not a helper call.
+    expect(isTemplateError(compileTemplate('{"a": "{{#user.vip}}yes{{/user.vip}}"}', 'json'))).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseExportConfig, type ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
+import { lineColumnAt, locateJsonError } from '../../shared/json-locate.js';
 import { createRedactor } from './redact.js';
 
 export type LoadResult =
@@ -76,8 +77,12 @@ export function parseJsonText(text: string, file: string): { ok: true; value: un
   } catch (err) {
     const message = (err as Error).message;
     const pos = jsonErrorPosition(message, text);
-    const where = pos ? `${file}:${pos.line}:${pos.column}` : file;
-    return { ok: false, issue: { path: where, message: `invalid JSON: ${message}` } };
+    if (pos) return { ok: false, issue: { path: `${file}:${pos.line}:${pos.column}`, message: `invalid JSON: ${message}` } };
+    // V8 gives no position for "Unexpected token 'x', … is not valid JSON": find it ourselves.
+    const found = locateJsonError(text);
+    if (!found) return { ok: false, issue: { path: file, message: `invalid JSON: ${message}` } };
+    const at = lineColumnAt(text, found.pos);
+    return { ok: false, issue: { path: `${file}:${at.line}:${at.column}`, message: `invalid JSON: ${found.reason}` } };
   }
 }
 
@@ -113,6 +118,11 @@ function offsetOf(text: string, line: number, column: number): number {
   return i + column - 1;
 }
 
+/** The text without a leading UTF-8 byte order mark (editors on Windows write one; JSON.parse refuses it). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Reads and validates a config file. Errors are prefixed with the file name. */
 export async function loadConfigFile(file: string, env: Env): Promise<LoadResult> {
   let text: string;
@@ -123,7 +133,7 @@ export async function loadConfigFile(file: string, env: Env): Promise<LoadResult
     const message = code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? (err as Error).message})`;
     return { ok: false, issues: [{ path: file, message }] };
   }
-  const parsed = parseJsonText(text, file);
+  const parsed = parseJsonText(stripBom(text), file);
   if (!parsed.ok) return { ok: false, issues: [parsed.issue] };
   return resolveConfig(parsed.value, env);
 }

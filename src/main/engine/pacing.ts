@@ -2,6 +2,7 @@
 // A strict next-slot scheduler: callers queue, and each starts no earlier than one interval
 // after the previous start. Unlike a token bucket it never lets a burst through after an
 // idle spell, and it spaces real starts even when the event loop stalls.
+import { MAX_TIMER_MS } from '../../shared/config.js';
 import { abortableSleep } from './retry.js';
 
 export interface PacerClock {
@@ -43,8 +44,11 @@ export function createPacer(requestsPerHour?: number, clock: PacerClock = realCl
 
   const takeTurn = async (signal?: AbortSignal): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
-    const wait = lastStart + intervalMs - clock.now();
-    if (wait > 0) await clock.sleep(Math.ceil(wait), signal);
+    // A wait longer than a timer can hold (setTimeout fires at once beyond 2^31-1 ms) is
+    // slept in chunks, so a slow pace is kept and never collapses into a burst.
+    for (let wait = lastStart + intervalMs - clock.now(); wait > 0; wait = lastStart + intervalMs - clock.now()) {
+      await clock.sleep(Math.min(Math.ceil(wait), MAX_TIMER_MS), signal);
+    }
     // Measured after the wait, not computed: if the process stalled and this start is
     // late, the next one still keeps a full interval from it.
     lastStart = clock.now();

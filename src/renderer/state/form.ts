@@ -283,6 +283,17 @@ export function validateForm(form: FormState): FormConversion {
   return { config, issues: parsed.ok ? issues : [...issues, ...parsed.issues] };
 }
 
+/** Keys in a config the schema does not know (each with its did-you-mean): the form drops them. */
+export function unknownKeys(config: unknown): Issue[] {
+  const parsed = parseExportConfig(config);
+  return parsed.ok ? [] : parsed.issues.filter((i) => i.message.startsWith('unknown key'));
+}
+
+/** A config file's text without a leading UTF-8 byte order mark. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Issues for one field: exact path match (children are shown by their own rows). */
 export function issuesAt(issues: readonly { path: string; message: string }[], path: string): string[] {
   return issues.filter((i) => i.path === path).map((i) => i.message);

@@ -10,11 +10,11 @@ import type {
   SampleSetSummary,
   TokenView,
 } from '../../shared/api.js';
-import type { Issue } from '../../shared/issues.js';
+import { formatIssue, type Issue } from '../../shared/issues.js';
 import type { ExportConfigInput, StepName } from '../../shared/config.js';
 import { api, errorText } from '../api.js';
 import { presetConfig, growthLoopPreset } from '../presets.js';
-import { configToForm, validateForm, type FormState } from './form.js';
+import { configToForm, unknownKeys, validateForm, withoutBom, type FormState } from './form.js';
 import { requestIndexForTab, type Tab } from './tabs.js';
 
 export type Place = 'destinations' | 'samples' | 'runs' | 'mock' | 'oauth';
@@ -140,6 +140,10 @@ export const actions = {
         return actions.refreshDestinations();
       }
       set({ currentId: saved.id, ...formState(saved.config), serverIssues: [], sent: null, selectedRequest: 0 });
+      // Saved by an older version, it may hold keys the schema no longer knows: the form
+      // leaves them out (saving drops them), and says so rather than losing them silently.
+      const dropped = unknownKeys(saved.config);
+      if (dropped.length > 0) notify(`Ignored ${dropped.length} key(s) this version does not know: ${dropped.map(formatIssue).join('; ')}. Save to drop them.`, 'error');
     } catch (err) {
       notify(`Could not open the destination: ${errorText(err)}`, 'error');
     }
@@ -162,13 +166,14 @@ export const actions = {
   importConfig(text: string, fileName: string): boolean {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(withoutBom(text));
     } catch (err) {
       notify(`${fileName}: not JSON (${(err as Error).message})`, 'error');
       return false;
     }
     set({ currentId: undefined, ...formState(parsed), savedSnapshot: '', serverIssues: [], sent: null });
-    const issues = get().formIssues;
+    // The form has no place for an unknown key: name it (and what it likely meant) instead of dropping it silently.
+    const issues = [...unknownKeys(parsed), ...get().formIssues];
     notify(
       issues.length === 0
         ? `Imported ${fileName}`

@@ -1,6 +1,6 @@
 // What a run reads: an input file, or a sample set saved in the store. Both the CLI and the
 // studio open a run's input here, so a run started in one can be resumed by the other.
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SourceItem } from '../../engine/types.js';
 import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../../sources/index.js';
@@ -30,7 +30,7 @@ export async function checkInputFile(path: string): Promise<string | null> {
     return (err as Error).message;
   }
   try {
-    await access(path);
+    if ((await stat(path)).isDirectory()) return `input ${path} is a directory: name a file`;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     return e.code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input file ${path}: ${e.code ?? e.message}`;

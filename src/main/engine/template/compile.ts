@@ -14,6 +14,9 @@ import { templateEnv, KNOWN_HELPERS, RUNTIME_OPTIONS, type RenderState } from '.
 import { invalidJsonMessage } from './json.js';
 import { compileFast, FALLBACK, type FastRender } from './fast.js';
 import { originalOffset, rewriteTemplate, type Rewritten } from './rewrite.js';
+import { checkHelpers } from './fields.js';
+import { tokenize } from './tokens.js';
+import { checkUrlTemplate, renderedUrlCharError } from './url.js';
 import {
   lineColumnAt,
   offsetOf,
@@ -128,6 +131,11 @@ export function isTemplateError(x: CompiledTemplate | TemplateError): x is Templ
 function build(source: string, kind: TemplateKind, name: string | undefined): CompiledTemplate | TemplateError {
   const rw = rewriteTemplate(source, kind);
   if ('message' in rw) return withName(rw, name);
+  if (kind === 'url') {
+    const tokens = tokenize(source);
+    const urlError = Array.isArray(tokens) ? checkUrlTemplate(source, tokens) : null;
+    if (urlError) return withName(urlError, name);
+  }
   const exprError = checkExpressions(source, rw);
   if (exprError) return withName(exprError, name);
   let ast: unknown;
@@ -136,6 +144,8 @@ function build(source: string, kind: TemplateKind, name: string | undefined): Co
   } catch (e) {
     return withName(parseError(e, rw, source), name);
   }
+  const helperError = checkHelpers(ast, rw, source);
+  if (helperError) return withName(helperError, name);
   let fn: Delegate;
   try {
     fn = templateEnv.compile(rw.source, { noEscape: true, knownHelpers: KNOWN_HELPERS }) as Delegate;
@@ -195,6 +205,9 @@ class Template implements CompiledTemplate {
           return { message: invalidJsonMessage(text, e) };
         }
       case 'url': {
+        // new URL() would silently drop a CR/LF or tab a raw value brought in: refuse it.
+        const unsafe = renderedUrlCharError(text);
+        if (unsafe) return unsafe;
         let url: URL | null = null;
         try {
           url = new URL(text);

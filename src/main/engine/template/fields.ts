@@ -1,5 +1,6 @@
 // Which record fields a template reads, from the Handlebars AST, and the checks a studio
 // runs as you type: unknown fields, the wrong mode for the step, misspelled variables.
+import { closestName } from '../../../shared/suggest.js';
 import { templateEnv, TEMPLATE_HELPERS } from './env.js';
 import { originalOffset, rewriteTemplate, SITE_HELPER, type Rewritten } from './rewrite.js';
 import { lineColumnAt, offsetOf, type TemplateError, type TemplateKind } from './types.js';
@@ -128,31 +129,9 @@ export function templateFields(source: string, kind: TemplateKind): TemplateFiel
   }
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 function suggest(word: string, names: readonly string[]): string {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const n of names) {
-    const d = distance(word.toLowerCase(), n.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = n;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.ceil(best.length / 3)) ? `; did you mean "${best}"?` : '';
+  const best = closestName(word, names);
+  return best !== undefined ? `; did you mean "${best}"?` : '';
 }
 
 /**
@@ -217,4 +196,33 @@ export function checkTemplateFields(source: string, kind: TemplateKind, mode: Fi
     }
   }
   return errors;
+}
+
+/**
+ * The first call of a helper that does not exist (`{{nosuch id}}`, `{{#nosuch x}}`,
+ * `(nosuch x)`), located in the original template; null when every call names a helper.
+ * Handlebars would only fail when rendering, record by record.
+ */
+export function checkHelpers(ast: unknown, rw: Rewritten, source: string): TemplateError | null {
+  let found: TemplateError | null = null;
+  const visit = (n: AST.Node | undefined): void => {
+    if (!n || found) return;
+    if (n.type === 'MustacheStatement' || n.type === 'BlockStatement' || n.type === 'SubExpression') {
+      const c = n as AST.BlockStatement;
+      const p = c.path as AST.PathExpression;
+      const isCall = n.type === 'SubExpression' || c.params.length > 0 || (c.hash?.pairs.length ?? 0) > 0;
+      if (isCall && p.type === 'PathExpression' && !HELPER_NAMES.has(p.original)) {
+        const near = closestName(p.original, TEMPLATE_HELPERS);
+        const at = lineColumnAt(source, originalOffset(rw.segments, offsetOf(rw.source, p.loc.start.line, p.loc.start.column)));
+        found = { message: `unknown helper "${p.original}" (helpers: ${TEMPLATE_HELPERS.join(', ')})${near ? `; did you mean "${near}"?` : ''}`, ...at };
+        return;
+      }
+      for (const q of c.params) visit(q);
+      for (const pair of c.hash?.pairs ?? []) visit(pair.value);
+      for (const s of c.program?.body ?? []) visit(s);
+      for (const s of c.inverse?.body ?? []) visit(s);
+    }
+  };
+  for (const s of (ast as AST.Program).body) visit(s);
+  return found;
 }
