@@ -95,19 +95,13 @@ export async function prepareContinue(
   resolve: (stored: unknown) => Loaded | Promise<Loaded>,
 ): Promise<Prepared> {
   const runId = store.resolveRunId(runIdOrPrefix) ?? runIdOrPrefix;
-  const run = store.getRun(runId);
-  if (!run) return refuse('not-found', `no run ${runIdOrPrefix}`);
-  if (mode === 'resume' && run.status !== 'running' && run.status !== 'aborted') {
-    const hint = run.status !== 'succeeded' ? `; to re-send its failed records: outbound retry-failed ${runId}` : '';
-    return refuse('nothing-to-do', `run ${runId} already finished (${run.status}); nothing to resume${hint}`, run.status);
-  }
-  if (mode === 'retry-failed' && run.records.failed === 0 && run.status !== 'aborted') {
-    return refuse('nothing-to-do', `run ${runId} has no failed records to retry`, run.status);
-  }
+  if (!store.getRun(runId)) return refuse('not-found', `no run ${runIdOrPrefix}`);
+  // The lease first: while another process drives the run its state is still moving, and
+  // once this process holds it, what the run row says is final.
   const took = takeLease(store, runId, mode);
   if (!took.ok) return refuse('busy', took.message);
   try {
-    const prepared = await continueLeased(store, run, mode, resolve, took.lease);
+    const prepared = await continueLeased(store, store.getRun(runId)!, mode, resolve, took.lease);
     if (!prepared.ok) dropLease(store, took.lease);
     return prepared;
   } catch (err) {
@@ -116,7 +110,7 @@ export async function prepareContinue(
   }
 }
 
-/** prepareContinue once the lease is held: the config and input checks, then the plan. */
+/** prepareContinue once the lease is held: the run's state, its config and input, then the plan. */
 async function continueLeased(
   store: Store,
   run: RunRow,
@@ -125,6 +119,13 @@ async function continueLeased(
   lease: HeldLease,
 ): Promise<Prepared> {
   const runId = run.id;
+  if (mode === 'resume' && run.status !== 'running' && run.status !== 'aborted') {
+    const hint = run.status !== 'succeeded' ? `; to re-send its failed records: outbound retry-failed ${runId}` : '';
+    return refuse('nothing-to-do', `run ${runId} already finished (${run.status}); nothing to resume${hint}`, run.status);
+  }
+  if (mode === 'retry-failed' && run.records.failed === 0 && run.status !== 'aborted') {
+    return refuse('nothing-to-do', `run ${runId} has no failed records to retry`, run.status);
+  }
   const loaded = await resolve(run.config);
   if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
   if (!run.inputPath) return refuse('input', `run ${runId} has no input file recorded; it cannot be resumed`);
