@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createStudioService } from '../../src/main/studio/service.js';
+import { openStore } from '../../src/main/store/db.js';
 import { cli, tempDir } from '../helpers/run.js';
 
 const bin = join(process.cwd(), 'bin', 'outbound.mjs');
@@ -217,6 +219,41 @@ describe('one process drives a run', () => {
     const counts = countsIn(1);
     expect(counts.size).toBe(RECORDS);
     expect([...counts.values()].every((n) => n === 1)).toBe(true); // nothing sent twice
+  });
+
+  it('the studio shows a run the CLI drives as running, and its resume is refused with the message', async () => {
+    reset();
+    const db = join(dir, 'studio.db');
+    const input = freshInput('studio.ndjson');
+    ep.hold = true;
+    const run = spawnCli(['run', configPath, '--input', input, '--db', db]);
+    await ep.until(() => ep.held >= 1);
+    const studio = createStudioService({ dbPath: db });
+    try {
+      const [view] = (await studio.listRuns()).filter((r) => r.destination === 'counted');
+      expect(view).toMatchObject({ status: 'running', live: false, interrupted: false });
+      await expect(studio.resumeInterrupted(view!.id)).rejects.toThrow(`run ${view!.id} is being driven by another process (pid ${run.child.pid} on `);
+    } finally {
+      await studio.close();
+    }
+    expect(ep.receipts.length).toBeLessThanOrEqual(CONCURRENCY); // the studio sent nothing
+    ep.release();
+    expect((await run.exited).code).toBe(0);
+  });
+
+  it('in one process (the studio) two executions of a run are told apart by their lease token', async () => {
+    const store = openStore(join(dir, 'tokens.db'));
+    try {
+      const runId = store.createRun({ destination: 'd', audience: 'a', config: {} });
+      expect(store.takeRunLease(runId, 'first').ok).toBe(true);
+      const second = store.takeRunLease(runId, 'second');
+      expect(second).toMatchObject({ ok: false, holder: { pid: process.pid } });
+      expect(store.getRun(runId)).toMatchObject({ status: 'running', lease: { held: true, gone: null } });
+      store.releaseRunLease(runId, 'first');
+      expect(store.takeRunLease(runId, 'second').ok).toBe(true);
+    } finally {
+      store.close();
+    }
   });
 
   it('a lease held on another host is refused while its heartbeat is fresh and taken over once it is stale', async () => {
