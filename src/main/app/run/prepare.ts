@@ -1,7 +1,8 @@
 // Starting, resuming and retrying a run, with their preconditions decided here once for both
 // hosts: the input can be read and has not changed, the config can run, the run is in a
-// state that allows it. A host gets a RunPlan to execute (run/execute.ts) or a refusal; a
-// new run can only start from what checkRun accepted.
+// state that allows it, no other live process drives it (its lease, run/lease.ts). A host
+// gets a RunPlan to execute (run/execute.ts) or a refusal; a new run can only start from
+// what checkRun accepted.
 import { randomUUID } from 'node:crypto';
 import { formatIssues, type Issue } from '../../../shared/issues.js';
 import type { RunStatus } from '../../../shared/status.js';
@@ -25,7 +26,7 @@ export interface RunPlan {
   previous?: (seq: number) => 'succeeded' | 'failed' | undefined;
   /** retry-failed: only these records are sent. */
   only?: (seq: number) => boolean;
-  /** The run's lease, taken for this execution: executeRun keeps it and lets go. */
+  /** The run's lease, taken for this execution: executeRun keeps it and lets go (a plan is always executed). */
   lease: HeldLease;
   /** The input as the run first read it: the execution stops if it changes. */
   inputIdentity: InputIdentity | null;
