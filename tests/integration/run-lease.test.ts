@@ -326,7 +326,6 @@ describe('a run reads one version of its input', () => {
     expect(summary.status).toBe('aborted');
     expect(summary.error).toMatch(new RegExp(`^input ${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} changed during the run \\(`));
     expect(summary.error).toMatch(what);
-    expect(summary.records.succeeded).toBeLessThan(RECORDS);
     expect((await runsJson(db))[0]).toMatchObject({ status: 'aborted', error: summary.error });
 
     const resumed = await cli(['resume', summary.runId, '--db', db]);
