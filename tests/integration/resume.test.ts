@@ -69,7 +69,8 @@ describe('kill -9 and resume', () => {
     await runAndKill(db, killAfter);
     const runs = JSON.parse((await cli(['runs', '--db', db, '--json'])).stdout) as Array<{ runId: string; status: string }>;
     expect(runs).toHaveLength(1);
-    expect(runs[0]!.status).toBe('running'); // died without finishing
+    // Died without finishing: its process is gone, so it reads as interrupted, resumable.
+    expect(runs[0]).toMatchObject({ status: 'aborted', error: expect.stringMatching(/^interrupted: /) });
     const before = delivered();
     expect(before.size).toBeLessThan(RECORDS);
 

@@ -51,3 +51,4 @@ export { readNdjson, parseNdjsonText } from './ndjson.js';
 export { readCsv } from './csv.js';
 export { readJsonArray, parseJsonArrayText } from './json-array.js';
 export { fileIdentity, describeIdentityChange, type FileIdentity } from './identity.js';
+export { watchFile, type FileWatch } from './watch.js';

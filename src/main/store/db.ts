@@ -5,6 +5,7 @@
 import type { RunCounts } from '../engine/types.js';
 import { attachConnection, openConnection, type Connection, type OpenStoreOptions } from './connection.js';
 import * as destinations from './destinations.js';
+import * as lease from './lease.js';
 import * as outcomes from './outcomes.js';
 import * as requests from './requests.js';
 import type {
@@ -101,6 +102,24 @@ export class Store {
   /** The audience found or created at the endpoint (shown in history, reused on resume). */
   setRemoteAudience(runId: string, value: unknown): void {
     this.guard('updating a run', () => runs.setRemoteAudience(this.#conn, runId, value));
+  }
+
+  /**
+   * Takes the run's lease for `token` (one process drives a run) unless a live process
+   * holds it; then says who holds it and when it was last seen.
+   */
+  takeRunLease(runId: string, token: string): lease.TakeLease {
+    return this.guard('taking the run lease', () => lease.takeLease(this.#conn, runId, token));
+  }
+
+  /** Renews the lease's heartbeat; false when another process took the run over. */
+  renewRunLease(runId: string, token: string): boolean {
+    return this.guard('renewing the run lease', () => lease.renewLease(this.#conn, runId, token));
+  }
+
+  /** Lets go of the run's lease if `token` still holds it. */
+  releaseRunLease(runId: string, token: string): void {
+    this.guard('releasing the run lease', () => lease.releaseLease(this.#conn, runId, token));
   }
 
   deleteRun(runId: string): boolean {

@@ -134,6 +134,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX record_failures_by_key ON record_failures(run, key);
   `,
+  // 2: the run lease (one process drives a run): who holds it and when it was last renewed.
+  // lease_token NULL = nobody holds it; the owner columns stay as the last holder, so a run
+  // left 'running' by a holder that let go (or died) can be told from a pre-lease one.
+  `
+  ALTER TABLE runs ADD COLUMN lease_token TEXT;
+  ALTER TABLE runs ADD COLUMN lease_pid INTEGER;
+  ALTER TABLE runs ADD COLUMN lease_host TEXT;
+  ALTER TABLE runs ADD COLUMN lease_proc_start TEXT;     -- the holder's process start, when the OS tells (pid reuse)
+  ALTER TABLE runs ADD COLUMN lease_heartbeat_at INTEGER;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -3,6 +3,7 @@
 import type { StepName } from '../../shared/config.js';
 import type { RunStatus as SharedRunStatus } from '../../shared/status.js';
 import type { Action, RunCounts } from '../engine/types.js';
+import type { RunLease } from './lease.js';
 
 /** A run's status as stored: the shared vocabulary (shared/status.ts). */
 export type StoredRunStatus = SharedRunStatus;
@@ -43,6 +44,8 @@ export interface RunRow {
   requests: { sent: number; retried: number };
   remoteAudience: unknown;
   error: string | null;
+  /** Who drives (or last drove) a 'running' run; null otherwise or for a run from before leases. */
+  lease: RunLease | null;
 }
 
 export interface RequestFilter {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunStatus } from '../engine/types.js';
 import type { Connection } from './connection.js';
+import { leaseOf } from './lease.js';
 import { parseJson, type CreateRunInput, type RunRow, type StoredRunStatus } from './rows.js';
 import type { StatementSql } from './writer.js';
 
@@ -62,9 +63,18 @@ interface RunDbRow {
   requests_retried: number;
   remote_audience: string | null;
   error: string | null;
+  lease_token: string | null;
+  lease_pid: number | null;
+  lease_host: string | null;
+  lease_proc_start: string | null;
+  lease_heartbeat_at: number | null;
 }
 
 function toRunRow(r: RunDbRow): RunRow {
+  // A run left 'running' by a process that is gone is shown as what it is: interrupted,
+  // resumable. Judged only for 'running' rows (it may ask the OS about a pid).
+  const lease = r.status === 'running' ? leaseOf(r) : null;
+  const interrupted = lease?.gone ?? null;
   return {
     id: r.id,
     createdAt: r.created_at,
@@ -78,11 +88,12 @@ function toRunRow(r: RunDbRow): RunRow {
       r.input_size === null
         ? null
         : { size: r.input_size, mtimeMs: r.input_mtime_ms ?? 0, prefixHash: r.input_prefix_hash ?? '' },
-    status: r.status,
+    status: interrupted ? 'aborted' : r.status,
     records: { total: r.records_total, succeeded: r.records_succeeded, failed: r.records_failed },
     requests: { sent: r.requests_sent, retried: r.requests_retried },
     remoteAudience: parseJson(r.remote_audience),
-    error: r.error,
+    error: interrupted ? (r.error ?? `interrupted: ${interrupted}; resumable`) : r.error,
+    lease,
   };
 }
 

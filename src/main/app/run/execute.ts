@@ -1,12 +1,18 @@
 // Executing a prepared run (run/prepare.ts) against the store, the one way for both hosts:
 // the recorder writes every event, the remote audience is kept for a resume, and a resumed
-// run reports its whole request count.
+// run reports its whole request count. The run's lease is kept while it executes and let
+// go when it ends; an input file that changes stops it; an engine exception leaves it
+// aborted with the error, never 'running'.
+import { formatIssues } from '../../../shared/issues.js';
 import { runExport, type RunSummary } from '../../engine/runner.js';
 import type { RunEvent } from '../../engine/types.js';
 import type { Store } from '../../store/db.js';
 import { createRunRecorder } from '../../store/recorder.js';
+import { ConfigError } from '../types.js';
 import type { RunPlan } from './prepare.js';
 import { openRunInput } from './input.js';
+import { readOneVersion } from './input-watch.js';
+import { keepLease } from './lease.js';
 
 export interface ExecuteHooks {
   onEvent?: (e: RunEvent) => void;
@@ -22,15 +28,29 @@ export interface ExecuteRunResult {
   warning?: string;
 }
 
-/** Runs the export, recording it; rethrows the engine's errors (ConfigError…) after closing the recorder. */
+/**
+ * Runs the export, recording it; rethrows the engine's errors (ConfigError…) after closing
+ * the recorder and marking the run aborted with the error.
+ */
 export async function executeRun(store: Store, plan: RunPlan, hooks: ExecuteHooks = {}): Promise<ExecuteRunResult> {
-  // A run whose log cannot be written stops (resumable) rather than send records nobody
-  // could account for; the store's message says what is wrong and what to do.
+  // Reasons to stop (resumable) that come from around the engine: a run log that cannot be
+  // written (rather than send records nobody could account for), the lease lost to another
+  // process, the input file changed. Each message says what happened.
   const storeFailed = new AbortController();
+  const stop = (reason: string): void => {
+    if (!storeFailed.signal.aborted) storeFailed.abort(reason);
+  };
+  const letGo = keepLease(store, plan.lease, stop);
+  try {
+    return await executeLeased(store, plan, hooks, storeFailed, stop);
+  } finally {
+    letGo();
+  }
+}
+
+async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, storeFailed: AbortController, stop: (reason: string) => void): Promise<ExecuteRunResult> {
   const recorder = createRunRecorder(store, plan.runId, {
-    onError: (err) => {
-      if (!storeFailed.signal.aborted) storeFailed.abort(`the run log could not be written, so the run stopped (resumable): ${err.message}`);
-    },
+    onError: (err) => stop(`the run log could not be written, so the run stopped (resumable): ${err.message}`),
   });
   const signal = hooks.signal ? AbortSignal.any([hooks.signal, storeFailed.signal]) : storeFailed.signal;
   const onEvent = hooks.onEvent
@@ -44,7 +64,7 @@ export async function executeRun(store: Store, plan: RunPlan, hooks: ExecuteHook
     summary = await runExport({
       config: plan.loaded.config,
       secrets: plan.loaded.secrets,
-      source: openRunInput(store, plan.input, signal),
+      source: readOneVersion(plan.input, plan.inputIdentity, openRunInput(store, plan.input, signal), stop),
       file: plan.file,
       runId: plan.runId,
       onEvent,
@@ -59,6 +79,12 @@ export async function executeRun(store: Store, plan: RunPlan, hooks: ExecuteHook
       recorder.close();
     } catch {
       // the engine's error is the one to report
+    }
+    const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
+    try {
+      store.markRunStatus(plan.runId, 'aborted', { error: message });
+    } catch {
+      // the store is failing too: the lease, let go below, shows the run as interrupted
     }
     throw err;
   }

@@ -1,14 +1,17 @@
 // Starting, resuming and retrying a run, with their preconditions decided here once for both
 // hosts: the input can be read and has not changed, the config can run, the run is in a
-// state that allows it. A host gets a RunPlan to execute (run/execute.ts) or a refusal; a
-// new run can only start from what checkRun accepted.
+// state that allows it, no other live process drives it (its lease, run/lease.ts). A host
+// gets a RunPlan to execute (run/execute.ts) or a refusal; a new run can only start from
+// what checkRun accepted.
 import { randomUUID } from 'node:crypto';
 import { formatIssues, type Issue } from '../../../shared/issues.js';
 import type { RunStatus } from '../../../shared/status.js';
 import type { Store } from '../../store/db.js';
+import type { InputIdentity, RunRow } from '../../store/rows.js';
 import { checkConfig } from '../check.js';
 import type { Loaded, LoadedConfig } from '../config.js';
 import { checkInput, countInput, describeInputChange, inputFromPath, inputIdentity, inputLabel, inputPathOf, type RunInput } from './input.js';
+import { dropLease, takeLease, type HeldLease } from './lease.js';
 
 /** Everything an execution needs; made only by prepareStart and prepareContinue. */
 export interface RunPlan {
@@ -23,15 +26,19 @@ export interface RunPlan {
   previous?: (seq: number) => 'succeeded' | 'failed' | undefined;
   /** retry-failed: only these records are sent. */
   only?: (seq: number) => boolean;
+  /** The run's lease, taken for this execution: executeRun keeps it and lets go (a plan is always executed). */
+  lease: HeldLease;
+  /** The input as the run first read it: the execution stops if it changes. */
+  inputIdentity: InputIdentity | null;
 }
 
 export type Refusal =
   | { ok: false; kind: 'config'; issues: Issue[]; message: string }
-  | { ok: false; kind: 'input' | 'not-found' | 'nothing-to-do'; message: string; status?: RunStatus };
+  | { ok: false; kind: 'input' | 'not-found' | 'nothing-to-do' | 'busy'; message: string; status?: RunStatus };
 
 export type Prepared = { ok: true; plan: RunPlan } | Refusal;
 
-function refuse(kind: 'input' | 'not-found' | 'nothing-to-do', message: string, status?: RunStatus): Refusal {
+function refuse(kind: 'input' | 'not-found' | 'nothing-to-do' | 'busy', message: string, status?: RunStatus): Refusal {
   return { ok: false, kind, message, ...(status ? { status } : {}) };
 }
 
@@ -60,15 +67,18 @@ export async function checkRun(store: Store | null, loaded: LoadedConfig, input:
 export async function prepareStart(store: Store, checked: CheckedRun, opts: { storedConfig: unknown; runId?: string }): Promise<RunPlan> {
   const { loaded, input } = checked;
   const runId = opts.runId ?? randomUUID();
+  const identity = await inputIdentity(store, input);
   store.createRun({
     id: runId,
     destination: loaded.config.destination.name,
     audience: loaded.config.audience.name,
     config: opts.storedConfig,
     inputPath: inputPathOf(input),
-    inputIdentity: await inputIdentity(store, input),
+    inputIdentity: identity,
   });
-  return planFor(store, runId, loaded, input);
+  const took = takeLease(store, runId, 'run');
+  if (!took.ok) throw new Error(took.message); // a run just created: nobody else knows its id
+  return planFor(store, runId, loaded, input, took.lease, identity);
 }
 
 export type ContinueMode = 'resume' | 'retry-failed';
@@ -76,8 +86,8 @@ export type ContinueMode = 'resume' | 'retry-failed';
 /**
  * Resume or retry-failed of a recorded run: it exists and is in a state that allows it, its
  * config still resolves (`resolve` turns the stored config into a runnable one: the CLI
- * resolves `${env:…}`, the studio also its stored secrets), its input is unchanged. The run
- * is marked running again.
+ * resolves `${env:…}`, the studio also its stored secrets), its input is unchanged, and no
+ * live process drives it (its lease is taken here). The run is marked running again.
  */
 export async function prepareContinue(
   store: Store,
@@ -86,8 +96,30 @@ export async function prepareContinue(
   resolve: (stored: unknown) => Loaded | Promise<Loaded>,
 ): Promise<Prepared> {
   const runId = store.resolveRunId(runIdOrPrefix) ?? runIdOrPrefix;
-  const run = store.getRun(runId);
-  if (!run) return refuse('not-found', `no run ${runIdOrPrefix}`);
+  if (!store.getRun(runId)) return refuse('not-found', `no run ${runIdOrPrefix}`);
+  // The lease first: while another process drives the run its state is still moving, and
+  // once this process holds it, what the run row says is final.
+  const took = takeLease(store, runId, mode);
+  if (!took.ok) return refuse('busy', took.message);
+  try {
+    const prepared = await continueLeased(store, store.getRun(runId)!, mode, resolve, took.lease);
+    if (!prepared.ok) dropLease(store, took.lease);
+    return prepared;
+  } catch (err) {
+    dropLease(store, took.lease);
+    throw err;
+  }
+}
+
+/** prepareContinue once the lease is held: the run's state, its config and input, then the plan. */
+async function continueLeased(
+  store: Store,
+  run: RunRow,
+  mode: ContinueMode,
+  resolve: (stored: unknown) => Loaded | Promise<Loaded>,
+  lease: HeldLease,
+): Promise<Prepared> {
+  const runId = run.id;
   if (mode === 'resume' && run.status !== 'running' && run.status !== 'aborted') {
     const hint = run.status !== 'succeeded' ? `; to re-send its failed records: outbound retry-failed ${runId}` : '';
     return refuse('nothing-to-do', `run ${runId} already finished (${run.status}); nothing to resume${hint}`, run.status);
@@ -113,14 +145,14 @@ export async function prepareContinue(
   return {
     ok: true,
     plan: {
-      ...(await planFor(store, runId, loaded, input)),
+      ...(await planFor(store, runId, loaded, input, lease, run.inputIdentity)),
       previous: (seq) => (succeeded.has(seq) ? 'succeeded' : failed.has(seq) ? 'failed' : undefined),
       ...(mode === 'retry-failed' ? { only: (seq: number) => failed.has(seq) } : {}),
     },
   };
 }
 
-async function planFor(store: Store, runId: string, loaded: LoadedConfig, input: RunInput): Promise<RunPlan> {
+async function planFor(store: Store, runId: string, loaded: LoadedConfig, input: RunInput, lease: HeldLease, identity: InputIdentity | null): Promise<RunPlan> {
   const total = input.kind === 'samples' ? await countInput(store, input) : undefined;
-  return { runId, loaded, input, file: inputLabel(store, input), ...(total !== undefined ? { total } : {}) };
+  return { runId, loaded, input, file: inputLabel(store, input), lease, inputIdentity: identity, ...(total !== undefined ? { total } : {}) };
 }

@@ -24,7 +24,9 @@ export function createRunHistory(ctx: StudioContext, isLive: (runId: string) => 
       audience: r.audience,
       status: r.status,
       live,
-      interrupted: !live && (r.status === 'running' || r.status === 'aborted'),
+      // A 'running' run another live process drives (it holds the lease) is running, not
+      // interrupted; one whose driver is gone reads as aborted (store/lease.ts).
+      interrupted: !live && (r.status === 'aborted' || (r.status === 'running' && !r.lease?.held)),
       records: r.records,
       requests: r.requests,
       createdAt: r.createdAt,

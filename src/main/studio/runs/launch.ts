@@ -77,12 +77,8 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         const { summary } = await executeRun(store, plan, { onEvent: (e) => live.onEvent(e), signal: abort.signal, gate });
         live.finish(summary.status, summary.error);
       } catch (err) {
+        // executeRun has marked the run aborted with this message.
         const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
-        try {
-          store.markRunStatus(plan.runId, 'aborted', { error: message });
-        } catch {
-          // the store is closing; the run stays resumable as 'running'
-        }
         live.finish('aborted', message);
       } finally {
         // The finished snapshot stays readable; the run is no longer live, so an aborted one
