@@ -13,7 +13,7 @@ import { createRecordPreparer } from './records.js';
 import { Slots } from './slots.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
-import { countSucceeded } from './success.js';
+import { judgeAnswer } from './answer.js';
 import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
@@ -257,7 +257,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           settle(requestId, batch, 0, describeResult(result));
           return;
         }
-        const verdict = countSucceeded(result.status, result.body, d[action].successPath, batch.length);
+        const verdict = judgeAnswer(result, plan.request.url, d[action].successPath, batch.length, http!.maxBodyBytes);
         settle(requestId, batch, verdict.succeeded, verdict.reason ? redactor.text(verdict.reason) : undefined, verdict.acknowledged);
       })
       .catch((err: unknown) => {

@@ -60,7 +60,9 @@ export type HttpResult =
       headers: Record<string, string>;
       /** Body decoded as UTF-8 (invalid bytes replaced), capped at `maxBodyBytes`. */
       body: string;
+      /** Bytes read: the whole body, or when `truncated`, what arrived before the client hung up. */
       bodyBytes: number;
+      /** The answer was longer than the cap: the client stopped reading it (and closed that connection). */
       truncated: boolean;
       timings: Timings;
     }
