@@ -14,6 +14,7 @@ import { Slots } from './slots.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { judgeAnswer } from './answer.js';
+import { createUnauthorizedStreak } from './unauthorized.js';
 import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
@@ -128,6 +129,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
 
   /** Sends one planned request with retries, emitting events; throws AbortRun on auth failure. */
   let lastToken = '';
+  const unauthorized = createUnauthorizedStreak(!!tokens);
   const nextRequestId = () => `${runId}:${++requestSeq}`;
   const send = async (req: PlannedRequest, id: string = nextRequestId()): Promise<HttpResult> => {
     const step = req.step;
@@ -171,6 +173,8 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           emit?.({ type: 'request-retry', id, step, attempt, delayMs, reason, at: Date.now() });
         },
       });
+      const refused = unauthorized.observe(outcome.result);
+      if (refused) throw new AbortRun(refused);
       return outcome.result;
     } catch (err) {
       if (err instanceof TokenError) throw new AbortRun(`OAuth token: ${redactor.text(err.message)}`);
