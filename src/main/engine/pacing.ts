@@ -10,8 +10,11 @@ export interface PacerClock {
 }
 
 export interface Pacer {
-  /** Resolves when the caller may start its request; rejects with an AbortError on abort. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the caller may start its request; rejects with an AbortError on abort.
+   * `onWait` is told the ms it is about to sleep, when it has to.
+   */
+  acquire(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<void>;
   /** ms between starts; 0 when unpaced. */
   readonly intervalMs: number;
 }
@@ -41,10 +44,13 @@ export function createPacer(requestsPerHour?: number, clock: PacerClock = realCl
   let lastStart = -Infinity;
   let tail: Promise<void> = resolved;
 
-  const takeTurn = async (signal?: AbortSignal): Promise<void> => {
+  const takeTurn = async (signal?: AbortSignal, onWait?: (ms: number) => void): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
     const wait = lastStart + intervalMs - clock.now();
-    if (wait > 0) await clock.sleep(Math.ceil(wait), signal);
+    if (wait > 0) {
+      onWait?.(Math.ceil(wait));
+      await clock.sleep(Math.ceil(wait), signal);
+    }
     // Measured after the wait, not computed: if the process stalled and this start is
     // late, the next one still keeps a full interval from it.
     lastStart = clock.now();
@@ -52,12 +58,12 @@ export function createPacer(requestsPerHour?: number, clock: PacerClock = realCl
 
   return {
     intervalMs,
-    acquire(signal?: AbortSignal): Promise<void> {
+    acquire(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<void> {
       if (signal?.aborted) return Promise.reject(abortError(signal));
       // Waiters queue in arrival order; each waits for the previous start plus one interval.
       // An aborted waiter starts nothing, so the next one keeps the spacing from the last
       // real start and no burst can follow.
-      const turn = tail.then(() => takeTurn(signal));
+      const turn = tail.then(() => takeTurn(signal, onWait));
       tail = turn.catch(() => undefined);
       return turn;
     },

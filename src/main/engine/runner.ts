@@ -15,6 +15,7 @@ import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { judgeAnswer } from './answer.js';
 import { createUnauthorizedStreak } from './unauthorized.js';
+import { PACING_NOTICE_MS, pacingWait, retryWait } from './waits.js';
 import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
@@ -144,7 +145,9 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         ...(opts.retryDelay ? { delay: opts.retryDelay } : {}),
         before: async (s) => {
           if (opts.gate) await opts.gate();
-          await pacer.acquire(s);
+          await pacer.acquire(s, (ms) => {
+            if (emit && ms >= PACING_NOTICE_MS) emit(pacingWait(id, step, ms, Date.now()));
+          });
         },
         ...(hooks
           ? {
@@ -168,9 +171,12 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
             emit({ type: 'request-answered', id, step, attempt, result: redactResult(redactor, result), at });
           }
         },
-        onRetry: (attempt, delayMs, reason) => {
+        onRetry: (attempt, delayMs, reason, result) => {
           requests.retried++;
-          emit?.({ type: 'request-retry', id, step, attempt, delayMs, reason, at: Date.now() });
+          if (!emit) return;
+          const at = Date.now();
+          emit({ type: 'request-retry', id, step, attempt, delayMs, reason, at });
+          emit(retryWait(id, step, delayMs, result, at));
         },
       });
       const refused = unauthorized.observe(outcome.result);
