@@ -4,6 +4,7 @@ import { createProgressReporter } from '../../src/cli/progress.js';
 import { MAX_RETRY_AFTER_MS, parseRetryAfter, retryAfterAskedMs } from '../../src/main/engine/retry.js';
 import type { HttpResult } from '../../src/main/engine/types.js';
 import { describeWait, pacingWait, retryWait } from '../../src/main/engine/waits.js';
+import { LiveRun } from '../../src/main/studio/runs/live.js';
 
 const T = 1_700_000_000_000;
 const answer = (status: number, headers: Record<string, string> = {}): HttpResult => ({ ok: true, status, headers, body: '', bodyBytes: 0, truncated: false, timings: { ttfb: 1, total: 1 } });
@@ -47,5 +48,25 @@ describe('the progress line', () => {
     p.onEvent({ type: 'run-finished', status: 'succeeded', records: { total: 1, succeeded: 1, failed: 0 }, requests: { sent: 2, retried: 1 }, at: now });
     expect(err.split('\n')[1]).toMatch(/^run: 1 records · \d+\/s · 0 failed · 2 requests · 1 retries$/);
     p.done();
+  });
+});
+
+describe('the studio run snapshot', () => {
+  it('carries the wait under way, counting down, and drops it once over or finished', () => {
+    let now = T;
+    const live = new LiveRun('r', { now: () => now });
+    expect(live.snapshot().waiting).toBeUndefined();
+    live.onEvent(retryWait('r:4', 'add', 30_000, answer(429, { 'retry-after': '30' }), T));
+    expect(live.snapshot().waiting).toEqual({ text: 'waiting 30 s: Retry-After from HTTP 429 (add #4)', until: T + 30_000 });
+    now = T + 12_000;
+    expect(live.snapshot().waiting?.text).toBe('waiting 18 s: Retry-After from HTTP 429 (add #4)');
+    live.onEvent(pacingWait('r:5', 'add', 1000, now)); // shorter: the longer wait stays shown
+    expect(live.snapshot().waiting?.text).toMatch(/Retry-After/);
+    now = T + 30_000;
+    expect(live.snapshot().waiting).toBeUndefined();
+    live.onEvent(pacingWait('r:6', 'add', 2000, now));
+    expect(live.snapshot().waiting?.text).toBe('waiting 2 s: pacing to requestsPerHour (add #6)');
+    live.finish('succeeded');
+    expect(live.snapshot().waiting).toBeUndefined();
   });
 });
