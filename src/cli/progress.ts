@@ -1,9 +1,11 @@
-// The progress line on stderr: records done, rate, errors. Redrawn in place on a terminal,
-// a line every few seconds otherwise (CI logs stay readable).
-import type { RunEvent } from '../main/app/types.js';
+// The progress line on stderr: records done, rate, errors, and what the run waits for when
+// it waits (a server's Retry-After, retry backoff, pacing). Redrawn in place on a terminal
+// (a wait counts down each second), a line every few seconds otherwise (CI logs stay
+// readable); a retry wait is always written at once, so a long one is never silent.
+import { describeWait, type RunEvent, type WaitingEvent } from '../main/app/types.js';
 import type { CliIo } from './io.js';
 
-export function createProgressReporter(io: CliIo, label: string): { onEvent(e: RunEvent): void; done(): void } {
+export function createProgressReporter(io: CliIo, label: string, now: () => number = Date.now): { onEvent(e: RunEvent): void; done(): void } {
   const started = performance.now();
   let lastDraw = 0;
   let drawn = false;
@@ -12,15 +14,28 @@ export function createProgressReporter(io: CliIo, label: string): { onEvent(e: R
   let sent = 0;
   let settled = 0;
   let failed = 0;
+  let waiting: WaitingEvent | null = null;
+  let ticker: ReturnType<typeof setInterval> | undefined;
   const every = io.isTTY ? 200 : 5000;
 
+  const stopTicker = () => {
+    clearInterval(ticker);
+    ticker = undefined;
+  };
+
   const draw = (force: boolean) => {
-    const now = performance.now();
-    if (!force && now - lastDraw < every) return;
-    lastDraw = now;
-    const secs = (now - started) / 1000;
+    const t = performance.now();
+    if (!force && t - lastDraw < every) return;
+    lastDraw = t;
+    const secs = (t - started) / 1000;
     const rate = secs > 0 ? Math.round(settled / secs) : 0;
-    const line = `${label}: ${settled.toLocaleString('en-US')} records · ${rate.toLocaleString('en-US')}/s · ${failed} failed · ${sent} requests · ${retries} retries`;
+    let line = `${label}: ${settled.toLocaleString('en-US')} records · ${rate.toLocaleString('en-US')}/s · ${failed} failed · ${sent} requests · ${retries} retries`;
+    const wait = waiting ? describeWait(waiting, now()) : undefined;
+    if (wait) line += ` · ${wait}`;
+    else {
+      waiting = null;
+      stopTicker();
+    }
     if (!io.isTTY && line === lastLine) return; // a log gets each state once
     lastLine = line;
     if (io.isTTY) io.stderr(`\r\x1b[2K${line}`);
@@ -35,10 +50,21 @@ export function createProgressReporter(io: CliIo, label: string): { onEvent(e: R
         failed = e.records.failed;
         sent = e.requests.sent;
         retries = e.requests.retried;
+        if (e.type === 'run-finished') waiting = null;
         draw(e.type === 'run-finished');
+      } else if (e.type === 'waiting') {
+        // The longest wait under way is the one worth telling.
+        if (!waiting || e.until >= waiting.until || waiting.until <= now()) waiting = e;
+        // A short pacing wait in a log waits for the next regular line.
+        draw(e.reason !== 'pacing' || io.isTTY || e.delayMs >= every);
+        if (io.isTTY && !ticker) {
+          ticker = setInterval(() => draw(true), 1000);
+          ticker.unref?.();
+        }
       }
     },
     done() {
+      stopTicker();
       if (drawn && io.isTTY) io.stderr('\n');
     },
   };

@@ -131,6 +131,11 @@ export interface RunProgress {
   requests: { sent: number; retried: number };
   /** Retries that waited for a server's Retry-After, and how long in total. */
   retryAfter: { count: number; totalMs: number };
+  /**
+   * What the run waits for now, when it waits (a server's Retry-After, retry backoff,
+   * pacing): `waiting 42 s: Retry-After from HTTP 429 (add #12)`, as of the snapshot.
+   */
+  waiting?: { text: string; until: number };
   series: RunSeriesPoint[];
   error?: string;
 }

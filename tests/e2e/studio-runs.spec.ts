@@ -124,6 +124,25 @@ test('a flaky mock shows retries and still delivers every record', async () => {
   await expect(page.getByRole('list', { name: 'Mock requests' }).getByRole('listitem').first()).toBeVisible();
 });
 
+test('a rate-limited mock: the run view says what the run is waiting for', async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  await generateSamples(page, 400);
+  // 30% of requests answer 429 with Retry-After: 1, so the run waits again and again.
+  await page.getByRole('button', { name: 'Mock endpoint', exact: true }).click();
+  await page.getByLabel('Scenario').selectOption('rate-limited');
+  await page.getByRole('button', { name: /Apply scenario|Start mock/ }).click();
+  await expect(page.getByRole('status', { name: 'Mock endpoint status' })).toContainText('rate-limited');
+  await startRun(page, 400);
+  const run = page.getByRole('region', { name: 'Run', exact: true });
+  const waiting = run.getByRole('status', { name: 'Waiting' });
+  await expect(waiting).toHaveText(/^waiting 1 s: Retry-After from HTTP 429 \((getAudience|createAudience|add|remove) #\d+\)$/, { timeout: 45_000 });
+  await page.screenshot({ path: `${SCREENS}/run-waiting.png` });
+  await waitFinished(page);
+  await expect(run.getByLabel('Run status')).toHaveText('succeeded');
+  await expect(waiting).toHaveCount(0);
+});
+
 test("a failed request's detail shows the response body the mock sent", async () => {
   test.setTimeout(60_000);
   const { page } = studio;

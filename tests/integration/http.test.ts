@@ -127,10 +127,11 @@ describe('execute', () => {
     expect(r.body).toBe('not here');
   });
 
-  it('caps a 50 MB streamed body in memory, counting every byte', async () => {
+  it('caps a 50 MB streamed body, hanging up soon after the cap (bodyBytes = bytes read)', async () => {
     const r = expectOk(await client.execute({ method: 'GET', url: `${base}/big`, headers: {} }));
     expect(r.truncated).toBe(true);
-    expect(r.bodyBytes).toBe(FIFTY_MB);
+    expect(r.bodyBytes).toBeGreaterThan(64 * 1024);
+    expect(r.bodyBytes).toBeLessThan(FIFTY_MB);
     expect(r.body.length).toBe(64 * 1024);
   });
 

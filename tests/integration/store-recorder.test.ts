@@ -27,6 +27,27 @@ function newRun(): string {
 }
 
 describe('createRunRecorder', () => {
+  it('takes waiting events in its stride: a run told its waits records exactly as one that was not', () => {
+    const plainId = newRun();
+    const plain = createRunRecorder(store, plainId);
+    for (const e of syntheticRun(plainId)) plain.onEvent(e);
+    const toldId = newRun();
+    const told = createRunRecorder(store, toldId);
+    for (const e of syntheticRun(toldId)) {
+      told.onEvent(e);
+      // As the engine does: each retry wait is told right after its request-retry.
+      if (e.type === 'request-retry') told.onEvent({ type: 'waiting', id: e.id, step: e.step, reason: 'backoff', delayMs: e.delayMs, until: e.at + e.delayMs, cause: e.reason, at: e.at });
+    }
+    // Everything but the row ids and the creation time, which differ between two runs anyway.
+    const rows = (id: string) => {
+      const { createdAt: _c, ...run } = store.getRun(id)!;
+      const reqs = store.runRequests(id).map(({ id: _i, ...r }) => r);
+      return JSON.parse(JSON.stringify({ run, reqs }).replaceAll(id, 'RUN')) as { run: { requests: unknown } };
+    };
+    expect(rows(toldId).run.requests).toEqual({ sent: 4, retried: 2 });
+    expect(rows(toldId)).toEqual(rows(plainId));
+  });
+
   it('records every attempt, retry, outcome and the final counts of a run', () => {
     const runId = newRun();
     const recorder = createRunRecorder(store, runId);

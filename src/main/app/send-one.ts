@@ -7,7 +7,8 @@ import { findOrCreateAudience } from '../engine/audience.js';
 import { createHttpClient } from '../engine/http.js';
 import { TokenError } from '../engine/oauth.js';
 import { createPlanner, recordsPerRequest } from '../engine/plan.js';
-import { countSucceeded } from '../engine/success.js';
+import { countSucceeded, type SuccessCount } from '../engine/success.js';
+import { judgeAnswer } from '../engine/answer.js';
 import type { HttpResult, PlannedRequest, SourceItem } from '../engine/types.js';
 import { formatIssues } from '../../shared/issues.js';
 import { createAuthorizer } from './authorize.js';
@@ -57,7 +58,7 @@ export async function sendOne(loaded: LoadedConfig, input: SendOneInput): Promis
     );
     if (!request) return { ok: false, kind: 'plan', message: `no ${step} request number ${index + 1} in the preview of these samples` };
     const result = await client.execute(await authorize(request));
-    const verdict = result.ok ? verdictOf(loaded, request, result.status, result.body, planner) : undefined;
+    const verdict = result.ok ? verdictOf(loaded, request, result, planner, client.maxBodyBytes) : undefined;
     return { ok: true, request, result, ...(verdict ? { verdict: redactor.text(verdict) } : {}) };
   } catch (err) {
     if (err instanceof TokenError) return { ok: false, kind: `oauth-${err.kind}`, message: redactor.text(err.message) };
@@ -71,13 +72,16 @@ export async function sendOne(loaded: LoadedConfig, input: SendOneInput): Promis
 function verdictOf(
   loaded: LoadedConfig,
   request: PlannedRequest,
-  status: number,
-  body: string,
+  result: Extract<HttpResult, { ok: true }>,
   planner: Extract<ReturnType<typeof createPlanner>, { ok: true }>['planner'],
+  capBytes: number,
 ): string | undefined {
   const step = request.step;
+  const { status, body } = result;
   if (step === 'add' || step === 'remove') {
-    return successVerdict(status, body, loaded.config.destination[step].successPath, request.recordKeys.length);
+    // The run's reading (redirects, answers past the cap), not just the body's.
+    const n = request.recordKeys.length;
+    return verdictLine(judgeAnswer(result, request.url, loaded.config.destination[step].successPath, n, capBytes), n);
   }
   if (step === 'getAudience') {
     const f = planner.findAudience(status, body, planner.context());
@@ -88,6 +92,9 @@ function verdictOf(
 
 /** `3 of 10 records succeeded: …`: how the success path reads an answer for `n` records. */
 export function successVerdict(status: number, body: string, successPath: string | undefined, n: number): string {
-  const c = countSucceeded(status, body, successPath, n);
+  return verdictLine(countSucceeded(status, body, successPath, n), n);
+}
+
+function verdictLine(c: SuccessCount, n: number): string {
   return `${c.succeeded} of ${n} record${n === 1 ? '' : 's'} succeeded${c.reason ? `: ${c.reason}` : ''}`;
 }

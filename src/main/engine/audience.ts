@@ -2,6 +2,7 @@
 // (and create is enabled), and hand `remote_audience` on. One flow for the runner and the
 // studio's "Send this one"; each brings its own way of sending (the runner retries, paces
 // and logs; the studio sends once and shows the answer).
+import { describeRedirect } from './answer.js';
 import { createdAudience, excerpt, type Planner } from './plan.js';
 import { describeResult } from './retry.js';
 import type { HttpResult, PlannedRequest } from './types.js';
@@ -29,6 +30,11 @@ export async function findOrCreateAudience(planner: Planner, audienceName: strin
   opts.onPlanned?.(get.request);
   const res = await opts.send(get.request);
   if (!res.ok) return { ok: false, reason: `get audience failed: ${describeResult(res)}`, result: res };
+  const moved = describeRedirect(res, get.request.url);
+  if (moved) return { ok: false, reason: redact(`get audience answered ${moved}`), result: res };
+  if (res.truncated && res.status >= 200 && res.status <= 299) {
+    return { ok: false, reason: `get audience answered HTTP ${res.status} with an answer larger than the stored-answer cap; it cannot be read`, result: res };
+  }
   const found = planner.findAudience(res.status, res.body, ctx);
   if (!found.ok) return { ok: false, reason: redact(found.reason), result: res };
   if (found.found) return { ok: true, value: found.value };
@@ -40,6 +46,8 @@ export async function findOrCreateAudience(planner: Planner, audienceName: strin
   opts.onPlanned?.(create.request);
   const cres = await opts.send(create.request);
   if (!cres.ok) return { ok: false, reason: `create audience failed: ${describeResult(cres)}`, result: cres };
+  const cmoved = describeRedirect(cres, create.request.url);
+  if (cmoved) return { ok: false, reason: redact(`create audience answered ${cmoved}`), result: cres };
   if (cres.status < 200 || cres.status > 299) {
     return { ok: false, reason: `create audience answered HTTP ${cres.status}: ${redact(excerpt(cres.body))}`, result: cres };
   }

@@ -2,14 +2,16 @@
 // either the response (status, headers, capped body, timings) or a tagged error. One undici
 // Agent per client gives keep-alive pooling. Requests go through `dispatch` with a small
 // handler object rather than `request()`: no Readable stream per response, and the body cap
-// is applied chunk by chunk as bytes arrive.
+// is applied chunk by chunk as bytes arrive. Once more than the cap has arrived the client
+// hangs up (the answer is settled as truncated and its connection destroyed, never reused):
+// reading a 10 GB answer to throw it away would only cost the wire.
 import { Agent, type Dispatcher } from 'undici';
 import type { HttpRequestSpec, HttpResult, HttpErrorKind, Timings } from './types.js';
 
 export interface HttpClientOptions {
   /** Connections per origin. Pass the export's concurrency; undefined ⇒ one per in-flight request. */
   connections?: number;
-  /** Response bytes kept in memory; the rest is counted, not stored. Default 1 MiB. */
+  /** Response bytes kept; past this the client stops reading and hangs up. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Whole exchange (connect + headers + body), in ms. */
   timeoutMs: number;
@@ -17,6 +19,8 @@ export interface HttpClientOptions {
 
 export interface HttpClient {
   execute(req: HttpRequestSpec, signal?: AbortSignal): Promise<HttpResult>;
+  /** The answer cap in bytes: a longer answer comes back `truncated`, cut here. */
+  readonly maxBodyBytes: number;
   close(): Promise<void>;
 }
 
@@ -28,7 +32,7 @@ type RawHeaders = Record<string, string | string[] | undefined>;
 
 /** Why we cancelled an exchange ourselves; passed to undici so the socket is torn down. */
 class Cancelled extends Error {
-  constructor(readonly kind: 'timeout' | 'abort') {
+  constructor(readonly kind: 'timeout' | 'abort' | 'cap') {
     super(kind);
   }
 }
@@ -67,14 +71,24 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.ttfb = performance.now() - this.start;
   }
 
-  onResponseData(_c: Controller, chunk: Buffer): void {
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    if (this.settled) return;
     this.bodyBytes += chunk.length;
-    if (this.kept < this.maxBodyBytes) {
-      const room = this.maxBodyBytes - this.kept;
-      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-      this.chunks.push(part);
-      this.kept += part.length;
+    const room = this.maxBodyBytes - this.kept;
+    if (chunk.length <= room) {
+      this.chunks.push(chunk);
+      this.kept += chunk.length;
+      return;
     }
+    if (room > 0) {
+      this.chunks.push(chunk.subarray(0, room));
+      this.kept += room;
+    }
+    // More than the cap has arrived: settle with what is kept (bodyBytes = bytes read), then
+    // abort, which makes undici destroy the socket: a half-read answer never poisons the pool.
+    this.onResponseEnd();
+    this.cancelled = new Cancelled('cap');
+    controller.abort(this.cancelled);
   }
 
   onResponseEnd(): void {
@@ -180,6 +194,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   return {
     execute,
+    maxBodyBytes,
     close: () => agent.close(),
   };
 }

@@ -11,8 +11,11 @@ export interface PacerClock {
 }
 
 export interface Pacer {
-  /** Resolves when the caller may start its request; rejects with an AbortError on abort. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the caller may start its request; rejects with an AbortError on abort.
+   * `onWait` is told the ms it is about to sleep, when it has to.
+   */
+  acquire(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<void>;
   /** ms between starts; 0 when unpaced. */
   readonly intervalMs: number;
 }
@@ -42,11 +45,16 @@ export function createPacer(requestsPerHour?: number, clock: PacerClock = realCl
   let lastStart = -Infinity;
   let tail: Promise<void> = resolved;
 
-  const takeTurn = async (signal?: AbortSignal): Promise<void> => {
+  const takeTurn = async (signal?: AbortSignal, onWait?: (ms: number) => void): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
     // A wait longer than a timer can hold (setTimeout fires at once beyond 2^31-1 ms) is
     // slept in chunks, so a slow pace is kept and never collapses into a burst.
+    let told = false;
     for (let wait = lastStart + intervalMs - clock.now(); wait > 0; wait = lastStart + intervalMs - clock.now()) {
+      if (!told) {
+        onWait?.(Math.ceil(wait));
+        told = true;
+      }
       await clock.sleep(Math.min(Math.ceil(wait), MAX_TIMER_MS), signal);
     }
     // Measured after the wait, not computed: if the process stalled and this start is
@@ -56,12 +64,12 @@ export function createPacer(requestsPerHour?: number, clock: PacerClock = realCl
 
   return {
     intervalMs,
-    acquire(signal?: AbortSignal): Promise<void> {
+    acquire(signal?: AbortSignal, onWait?: (ms: number) => void): Promise<void> {
       if (signal?.aborted) return Promise.reject(abortError(signal));
       // Waiters queue in arrival order; each waits for the previous start plus one interval.
       // An aborted waiter starts nothing, so the next one keeps the spacing from the last
       // real start and no burst can follow.
-      const turn = tail.then(() => takeTurn(signal));
+      const turn = tail.then(() => takeTurn(signal, onWait));
       tail = turn.catch(() => undefined);
       return turn;
     },

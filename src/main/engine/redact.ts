@@ -110,3 +110,34 @@ export function maskToken(token: string): string {
   if (token.length < 12) return MASK;
   return `${token.slice(0, 4)}…${MASK}`;
 }
+
+/** Query parameter names whose values are secret whatever they hold (`?api_key=…`, `&sig=…`). */
+const SECRET_PARAM_PATTERN = /key|token|secret|password|passwd|auth|signature|^sig$|^code$|credential|session/i;
+
+/**
+ * A URL from outside (a redirect's Location) with its password and secret-looking query
+ * values masked; known secrets are the caller's redactor's job. Unparseable text is returned
+ * as it is.
+ */
+export function redactUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  let changed = false;
+  const placeholder = 'outbound-masked-0e4f';
+  if (u.password) {
+    u.password = placeholder;
+    changed = true;
+  }
+  for (const name of new Set(u.searchParams.keys())) {
+    if (SECRET_PARAM_PATTERN.test(name)) {
+      u.searchParams.set(name, placeholder);
+      changed = true;
+    }
+  }
+  // URL would percent-encode the mask itself: insert it after serialising.
+  return changed ? u.toString().replaceAll(placeholder, MASK) : url;
+}

@@ -28,17 +28,26 @@ export interface RetryDelayOptions {
 }
 
 /**
+ * The wait a Retry-After value asks for, in ms, uncapped: delta seconds (`120`) or an
+ * HTTP-date. Undefined when absent or unreadable.
+ */
+export function retryAfterAskedMs(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/**
  * Parses a Retry-After value: delta seconds (`120`) or an HTTP-date. Returns ms to wait,
  * capped at MAX_RETRY_AFTER_MS, or undefined when absent or unreadable.
  */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (v === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.min(Math.round(Number(v) * 1000), MAX_RETRY_AFTER_MS);
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
+  const asked = retryAfterAskedMs(value, now);
+  return asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER_MS);
 }
 
 /**
@@ -73,7 +82,8 @@ export interface SendWithRetryOptions {
   retryOnErrors: boolean;
   signal?: AbortSignal;
   onAttempt?(attempt: number, result: HttpResult): void;
-  onRetry?(attempt: number, delayMs: number, reason: string): void;
+  /** Before the wait for the next attempt; `result` is the answer being retried. */
+  onRetry?(attempt: number, delayMs: number, reason: string, result: HttpResult): void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Runs before every send, e.g. the pacer's acquire. */
   before?: (signal?: AbortSignal) => Promise<void>;
@@ -144,7 +154,7 @@ export async function sendWithRetry(client: HttpClient, req: HttpRequestSpec, op
     }
 
     const delayMs = retryDelayMs(budgetUsed, result, opts.delay);
-    opts.onRetry?.(sent, delayMs, describeResult(result));
+    opts.onRetry?.(sent, delayMs, describeResult(result), result);
     try {
       await sleep(delayMs, signal);
     } catch (err) {

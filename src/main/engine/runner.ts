@@ -13,7 +13,9 @@ import { createRecordPreparer } from './records.js';
 import { Slots } from './slots.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
-import { countSucceeded } from './success.js';
+import { judgeAnswer } from './answer.js';
+import { createUnauthorizedStreak } from './unauthorized.js';
+import { PACING_NOTICE_MS, pacingWait, retryWait } from './waits.js';
 import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
@@ -128,6 +130,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
 
   /** Sends one planned request with retries, emitting events; throws AbortRun on auth failure. */
   let lastToken = '';
+  const unauthorized = createUnauthorizedStreak(!!tokens);
   const nextRequestId = () => `${runId}:${++requestSeq}`;
   const send = async (req: PlannedRequest, id: string = nextRequestId()): Promise<HttpResult> => {
     const step = req.step;
@@ -142,7 +145,9 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         ...(opts.retryDelay ? { delay: opts.retryDelay } : {}),
         before: async (s) => {
           if (opts.gate) await opts.gate();
-          await pacer.acquire(s);
+          await pacer.acquire(s, (ms) => {
+            if (emit && ms >= PACING_NOTICE_MS) emit(pacingWait(id, step, ms, Date.now()));
+          });
         },
         ...(hooks
           ? {
@@ -166,11 +171,16 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
             emit({ type: 'request-answered', id, step, attempt, result: redactResult(redactor, result), at });
           }
         },
-        onRetry: (attempt, delayMs, reason) => {
+        onRetry: (attempt, delayMs, reason, result) => {
           requests.retried++;
-          emit?.({ type: 'request-retry', id, step, attempt, delayMs, reason, at: Date.now() });
+          if (!emit) return;
+          const at = Date.now();
+          emit({ type: 'request-retry', id, step, attempt, delayMs, reason, at });
+          emit(retryWait(id, step, delayMs, result, at));
         },
       });
+      const refused = unauthorized.observe(outcome.result);
+      if (refused) throw new AbortRun(refused);
       return outcome.result;
     } catch (err) {
       if (err instanceof TokenError) throw new AbortRun(`OAuth token: ${redactor.text(err.message)}`);
@@ -257,7 +267,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           settle(requestId, batch, 0, describeResult(result));
           return;
         }
-        const verdict = countSucceeded(result.status, result.body, d[action].successPath, batch.length);
+        const verdict = judgeAnswer(result, plan.request.url, d[action].successPath, batch.length, http!.maxBodyBytes);
         settle(requestId, batch, verdict.succeeded, verdict.reason ? redactor.text(verdict.reason) : undefined, verdict.acknowledged);
       })
       .catch((err: unknown) => {

@@ -60,7 +60,9 @@ export type HttpResult =
       headers: Record<string, string>;
       /** Body decoded as UTF-8 (invalid bytes replaced), capped at `maxBodyBytes`. */
       body: string;
+      /** Bytes read: the whole body, or when `truncated`, what arrived before the client hung up. */
       bodyBytes: number;
+      /** The answer was longer than the cap: the client stopped reading it (and closed that connection). */
       truncated: boolean;
       timings: Timings;
     }
@@ -75,6 +77,8 @@ export interface RunCounts {
   failed: number;
 }
 
+export type WaitReason = 'retry-after' | 'backoff' | 'pacing';
+
 /** Everything the runner tells its host. One interface; the store and UIs listen. */
 export type RunEvent =
   | { type: 'run-started'; runId: string; at: number; config: { destination: string; audience: string } }
@@ -88,6 +92,13 @@ export type RunEvent =
       at: number;
     }
   | { type: 'request-retry'; id: string; step: StepName; attempt: number; delayMs: number; reason: string; at: number }
+  /**
+   * Request `id` waits before its next send: a server's Retry-After, the retry backoff, or
+   * the requestsPerHour pacing (told only for waits of half a second or more). `until` is ms since
+   * the epoch; `cause` is the answer that led to a retry wait (`HTTP 429`); `askedMs` is the
+   * Retry-After the server asked for when it was over the cap and shortened.
+   */
+  | { type: 'waiting'; id: string; step: StepName; reason: WaitReason; delayMs: number; until: number; cause?: string; askedMs?: number; at: number }
   | {
       type: 'records-settled';
       requestId: string | null;

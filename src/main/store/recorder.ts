@@ -203,6 +203,9 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         settle(e);
         return false;
       }
+      case 'waiting':
+        // Live only: a retry's delay is already stored with its attempt (request-retry).
+        return false;
       case 'record-failed': {
         const run = runKey(e.at);
         const f = e.failure;

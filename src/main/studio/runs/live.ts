@@ -4,6 +4,7 @@
 import type { RunProgress, RunSeriesPoint, RunState } from '../../../shared/api.js';
 import type { RunStatus } from '../../../shared/status.js';
 import type { RunEvent } from '../../engine/types.js';
+import { describeWait, type WaitingEvent } from '../../engine/waits.js';
 
 /** Points kept for the chart: the last ten minutes at one a second. */
 const MAX_POINTS = 600;
@@ -37,6 +38,8 @@ export class LiveRun {
   private retryAfterMs = 0;
   /** Requests whose latest answer carried Retry-After (until their retry is scheduled). */
   private readonly retryAfterPending = new Set<string>();
+  /** The longest wait under way (a Retry-After, backoff or pacing), until it is over. */
+  private waiting: WaitingEvent | null = null;
   private readonly series: RunSeriesPoint[] = [];
   private bucket: Bucket = { records: 0, requests: 0, latencies: [] };
   private bucketSecond = 0;
@@ -74,6 +77,9 @@ export class LiveRun {
           this.retryAfterMs += e.delayMs;
         }
         break;
+      case 'waiting':
+        if (!this.waiting || e.until >= this.waiting.until || this.waiting.until <= this.now()) this.waiting = e;
+        break;
       case 'records-settled':
         this.bucket.records += e.outcomes.length;
         break;
@@ -104,6 +110,7 @@ export class LiveRun {
     this.closeBucket();
     this.finished = { status, at: this.now(), ...(error ? { error } : {}) };
     this.retryAfterPending.clear();
+    this.waiting = null;
   }
 
   /** Closes every whole second that passed since the current bucket opened. */
@@ -140,6 +147,8 @@ export class LiveRun {
     const rate = recent.length > 0 ? recent.reduce((n, p) => n + p.recordsPerSec, 0) / recent.length : elapsedMs > 0 ? (this.succeeded + this.failed) / (elapsedMs / 1000) : 0;
     const total = this.finished ? Math.max(this.total ?? 0, done) : this.total;
     const left = total === null ? null : Math.max(0, total - done);
+    const waitText = this.waiting ? describeWait(this.waiting, this.now()) : undefined;
+    if (!waitText) this.waiting = null;
     return {
       runId: this.runId,
       state: this.state,
@@ -152,6 +161,7 @@ export class LiveRun {
       byStatus: { ...this.byStatus },
       requests: { sent: this.sent, retried: this.retried },
       retryAfter: { count: this.retryAfterCount, totalMs: Math.round(this.retryAfterMs) },
+      ...(waitText && this.waiting ? { waiting: { text: waitText, until: this.waiting.until } } : {}),
       series: this.series.slice(),
       ...(this.finished?.error ? { error: this.finished.error } : {}),
     };

@@ -1,5 +1,6 @@
 // The run being watched: progress bar, rate and time left, counts by HTTP status and by
-// outcome, retries and Retry-After pauses, the chart, and pause / resume / cancel.
+// outcome, retries and Retry-After pauses, what the run waits for now (Retry-After, backoff,
+// pacing), the chart, and pause / resume / cancel.
 import { runViewActions, useRunView } from '../../state/run-view.js';
 import { RunChart } from './RunChart.js';
 import { formatDuration } from '../../../shared/format.js';
@@ -93,6 +94,11 @@ export function RunProgressPanel() {
           <dd aria-label="Retry-After pauses">{p ? `${p.retryAfter.count} · ${formatDuration(p.retryAfter.totalMs)}` : '—'}</dd>
         </div>
       </dl>
+      {live && p.waiting && (
+        <p className="wait-text" role="status" aria-label="Waiting">
+          {p.waiting.text}
+        </p>
+      )}
       {p && (
         <ul className="status-counts" aria-label="Responses by status">
           {CLASSES.filter((c) => (p.byStatus[c] ?? 0) > 0).map((c) => (
