@@ -122,7 +122,8 @@ export interface RunProgress {
   status: RunStatus;
   startedAt: number;
   elapsedMs: number;
-  records: { total: number | null; done: number; succeeded: number; failed: number };
+  /** `done` counts skipped records too (a disabled step's, or no action): they are finished. */
+  records: { total: number | null; done: number; succeeded: number; failed: number; skipped: number };
   /** Records per second over the last few seconds. */
   rate: number;
   etaMs: number | null;
@@ -144,7 +145,8 @@ export interface RunView {
   live: boolean;
   /** Left unfinished (app closed, crash, cancel): offered for resumption. */
   interrupted: boolean;
-  records: { total: number; succeeded: number; failed: number };
+  /** `unconfirmed` is part of `succeeded`: counted by an answer that did not name them, so listed as failed records. */
+  records: { total: number; succeeded: number; failed: number; skipped: number; unconfirmed: number };
   requests: { sent: number; retried: number };
   createdAt: number;
   startedAt: number | null;

@@ -7,7 +7,7 @@ import { findOrCreateAudience } from '../engine/audience.js';
 import { createHttpClient } from '../engine/http.js';
 import { TokenError } from '../engine/oauth.js';
 import { createPlanner, recordsPerRequest } from '../engine/plan.js';
-import { countSucceeded } from '../engine/success.js';
+import { acknowledge, type AckRules } from '../engine/success.js';
 import type { HttpResult, PlannedRequest, SourceItem } from '../engine/types.js';
 import { formatIssues } from '../../shared/issues.js';
 import { createAuthorizer } from './authorize.js';
@@ -77,7 +77,7 @@ function verdictOf(
 ): string | undefined {
   const step = request.step;
   if (step === 'add' || step === 'remove') {
-    return successVerdict(status, body, loaded.config.destination[step].successPath, request.recordKeys.length);
+    return successVerdict(status, body, loaded.config.destination[step], request.recordKeys);
   }
   if (step === 'getAudience') {
     const f = planner.findAudience(status, body, planner.context());
@@ -86,8 +86,14 @@ function verdictOf(
   return isSuccessStatus(status) ? 'audience created' : `create audience answered HTTP ${status}`;
 }
 
-/** `3 of 10 records succeeded: …`: how the success path reads an answer for `n` records. */
-export function successVerdict(status: number, body: string, successPath: string | undefined, n: number): string {
-  const c = countSucceeded(status, body, successPath, n);
-  return `${c.succeeded} of ${n} record${n === 1 ? '' : 's'} succeeded${c.reason ? `: ${c.reason}` : ''}`;
+/**
+ * `3 of 10 records succeeded: …`: how a run reads an answer for records with these keys
+ * (success.ts), and how many of those it takes as delivered when the answer does not name them.
+ */
+export function successVerdict(status: number, body: string, rules: AckRules, keys: readonly string[]): string {
+  const ack = acknowledge(status, body, rules, keys);
+  const n = keys.length;
+  const why = ack.reason ?? ack.records?.find((r) => r.status !== 'delivered')?.reason;
+  const unconfirmed = ack.unconfirmed ? `, ${ack.succeeded - ack.unconfirmed} delivered` : '';
+  return `${ack.succeeded} of ${n} record${n === 1 ? '' : 's'} succeeded${unconfirmed}${why ? `: ${why}` : ''}`;
 }

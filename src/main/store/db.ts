@@ -175,6 +175,14 @@ export class Store {
     });
   }
 
+  /** Seqs stored as not delivered because an answer counted them without naming them: a resume sends them again. */
+  unconfirmedSeqs(runId: string): SettledSet {
+    return this.snapshot('reading record outcomes', () => {
+      const run = this.runKey(runId);
+      return run === undefined ? new SeqBitset(0) : outcomes.unconfirmedSet(this.#conn, run);
+    });
+  }
+
   outcomeCounts(runId: string): RunCounts {
     return this.snapshot('counting record outcomes', () => {
       const run = this.runKey(runId);

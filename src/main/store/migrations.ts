@@ -134,6 +134,15 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX record_failures_by_key ON record_failures(run, key);
   `,
+  // 2: skipped records counted per run (a disabled step's records, or no action), and
+  // records an answer acknowledged by count without naming them (DESIGN invariant 4):
+  // counted as succeeded (records_unconfirmed of records_succeeded) but stored as a
+  // failure row marked unconfirmed, which resume and retry-failed send again.
+  `
+  ALTER TABLE runs ADD COLUMN records_skipped INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN records_unconfirmed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE record_failures ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The schema version this build writes. */
