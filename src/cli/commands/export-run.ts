@@ -32,6 +32,7 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
         runId: s.runId,
         status: s.status,
         records: s.records,
+        skippedReasons: s.skippedReasons,
         requests: { sent: s.requests.sent, retried: s.requests.retried },
         ...(s.dryRun ? { dryRun: true, planned: s.requests.planned } : {}),
         durationMs: s.durationMs,
