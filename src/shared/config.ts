@@ -70,7 +70,7 @@ const batchFields = {
     .string()
     .optional()
     .describe(
-      'JMESPath on the response JSON: an array means its elements were accepted (its length counts), a boolean all or none, a number that many. Blank: every record of a 2xx answer succeeded.',
+      'JMESPath on the response JSON: an array means its elements were accepted (its length counts), a boolean all or none, a number that many. Blank: every record of a 2xx answer succeeded. A partial count that does not name its records (see successKeyPath) is counted, but none of them is taken as delivered: resume and retry-failed send them again.',
     ),
   successKeyPath: z
     .string()
