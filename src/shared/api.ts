@@ -207,7 +207,8 @@ export interface RequestDetail {
   error: { kind: string | null; message: string | null } | null;
   timings: { startedAt: number | null; answeredAt: number | null; ttfbMs: number | null; totalMs: number | null };
   attempts: Array<{ id: number; attempt: number; status: number | null; errorKind: string | null; totalMs: number | null; retryDelayMs: number | null; retryReason: string | null }>;
-  records: Array<{ key: string; status: 'succeeded' | 'failed' | 'unsettled'; reason: string | null }>;
+  /** `unconfirmed`: the answer counted records without naming which, so it is not taken as delivered (retry failed sends it again). */
+  records: Array<{ key: string; status: 'succeeded' | 'failed' | 'unconfirmed' | 'unsettled'; reason: string | null }>;
 }
 
 export interface ReplayResult {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { createStudioService } from '../../src/main/studio/service.js';
 import { startCaptureServer, type Answer, type Captured, type CaptureServer } from '../helpers/capture-server.js';
 import { cli, tempDir, writeNdjson } from '../helpers/run.js';
 
@@ -259,5 +260,47 @@ describe('a disabled step (GrowthLoop: it ignores its action)', () => {
     const again = await cli(['retry-failed', JSON.parse(first.stdout).runId, '--db', db, '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).records).toMatchObject({ total: 2, succeeded: 1, failed: 0, skipped: 1 });
+  });
+});
+
+describe('the studio', () => {
+  it("shows the endpoint's reason beside each rejected record, unconfirmed ones as such, and the skipped count", async () => {
+    let call = 0;
+    server = await startCaptureServer(() =>
+      call++ === 0 ? { body: { imported: 3, errors: [{ index: 1, message: 'bad email' }] } } : { body: { imported: 1 } },
+    );
+    const dir = tempDir();
+    const service = createStudioService({ dbPath: join(dir, 'outbound.db') });
+    try {
+      const records = [...ids(5).map((id) => ({ id, status: 'realized' })), { id: 'u06', status: 'exited' }, ...ids(3, 7).map((id) => ({ id, status: 'realized' }))];
+      const { set } = await service.importSamples({ name: 'ack', format: 'ndjson', text: records.map((r) => JSON.stringify(r)).join('\n') });
+      const config = {
+        version: 1,
+        destination: { name: 'ack', retryOnErrors: false, concurrency: 1, add: { url: `${server.url}/members`, bodyTemplate: BODY, batchMode: 'batched', batchSize: 5, successPath: 'imported', errorsPath: 'errors' } },
+        audience: { name: 'A' },
+        records: { key: 'id', action: 'status' },
+      };
+      const { runId } = await service.startRun({ config, input: { setId: set.id } });
+      let p = await service.runProgress(runId);
+      for (let i = 0; i < 400 && p?.state !== 'finished'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        p = await service.runProgress(runId);
+      }
+      // First request (u01..u05): u02 rejected; 3 imported cannot cover the other 4, so they are
+      // unconfirmed. Second (u07..u09): 1 of 3, unconfirmed. u06 (exited): remove is disabled, skipped.
+      expect(p?.records).toMatchObject({ total: 9, done: 9, succeeded: 4, failed: 4, skipped: 1 });
+      expect((await service.getRun(runId))?.records).toEqual({ total: 9, succeeded: 4, failed: 4, skipped: 1, unconfirmed: 4 });
+      const adds = await service.runRequests({ runId, filter: { step: 'add' } });
+      const first = await service.requestDetail({ runId, id: adds.rows[0]!.id });
+      expect(first?.records.map((r) => [r.key, r.status, r.reason?.slice(0, 40) ?? null])).toEqual([
+        ['u01', 'unconfirmed', 'endpoint acknowledged 3 of 5 records (su'],
+        ['u02', 'failed', 'rejected by the endpoint: bad email (err'],
+        ['u03', 'unconfirmed', 'endpoint acknowledged 3 of 5 records (su'],
+        ['u04', 'unconfirmed', 'endpoint acknowledged 3 of 5 records (su'],
+        ['u05', 'unconfirmed', 'endpoint acknowledged 3 of 5 records (su'],
+      ]);
+    } finally {
+      await service.close();
+    }
   });
 });

@@ -194,7 +194,7 @@ export class Store {
    * How the records with these keys ended (their latest outcome; keys never settled are
    * absent): what a request's detail view shows for the records it carried.
    */
-  outcomesByKey(runId: string, keys: readonly string[]): Map<string, { status: 'succeeded' | 'failed'; reason: string | null }> {
+  outcomesByKey(runId: string, keys: readonly string[]): Map<string, outcomes.KeyOutcome> {
     return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
       return run === undefined ? new Map() : outcomes.outcomesByKey(this.#conn, run, keys);

@@ -29,7 +29,7 @@ const SQL = {
   // Batches that may hold seqs above a point, by min_seq (see outcomePage).
   batchPage: `SELECT ${BATCH_COLS} FROM settled_batches b LEFT JOIN requests r ON r.n = b.request_n
      WHERE b.run = ? AND (b.min_seq, b.n) > (?, ?) AND b.max_seq > ? ORDER BY b.min_seq, b.n LIMIT 256`,
-  failuresByKeys: 'SELECT key, reason FROM record_failures WHERE run = ? AND key IN (SELECT value FROM json_each(?))',
+  failuresByKeys: 'SELECT key, reason, unconfirmed FROM record_failures WHERE run = ? AND key IN (SELECT value FROM json_each(?))',
   batchKeysMentioning: `SELECT coalesce(b.keys, r.record_keys) AS keys FROM settled_batches b LEFT JOIN requests r ON r.n = b.request_n
      WHERE b.run = ? AND instr(coalesce(b.keys, r.record_keys), ?) > 0`,
 } as const;
@@ -228,16 +228,19 @@ export function outcomePage(conn: Connection, run: number, q: OutcomeQuery): Out
   return ordered.map((seq) => failed.get(seq) ?? found.get(seq)!.batch.outcome(found.get(seq)!.i));
 }
 
+/** A record's latest outcome as a request's detail view shows it. */
+export interface KeyOutcome {
+  /** `unconfirmed`: stored as not delivered because the answer counted records without naming which. */
+  status: 'succeeded' | 'failed' | 'unconfirmed';
+  reason: string | null;
+}
+
 /** How the records with these keys ended (latest outcome), for a request's detail view. */
-export function outcomesByKey(
-  conn: Connection,
-  run: number,
-  keys: readonly string[],
-): Map<string, { status: 'succeeded' | 'failed'; reason: string | null }> {
-  const out = new Map<string, { status: 'succeeded' | 'failed'; reason: string | null }>();
+export function outcomesByKey(conn: Connection, run: number, keys: readonly string[]): Map<string, KeyOutcome> {
+  const out = new Map<string, KeyOutcome>();
   if (keys.length === 0) return out;
-  const failures = conn.stmt(SQL.failuresByKeys).all(run, JSON.stringify(keys)) as Array<{ key: string; reason: string }>;
-  for (const f of failures) out.set(f.key, { status: 'failed', reason: f.reason });
+  const failures = conn.stmt(SQL.failuresByKeys).all(run, JSON.stringify(keys)) as Array<{ key: string; reason: string; unconfirmed: number }>;
+  for (const f of failures) out.set(f.key, { status: f.unconfirmed === 1 ? 'unconfirmed' : 'failed', reason: f.reason });
   // Succeeded keys: scan the batches that mention a still-unknown key (instr skips most
   // cheaply), and resolve every wanted key found in them.
   const want = new Set(keys.filter((k) => !out.has(k)));
