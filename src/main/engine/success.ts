@@ -5,7 +5,7 @@
 // cannot be tied to records is counted as the seeds define (n succeeded) but never applied
 // to records in order: those records stay `unconfirmed`, so resume and retry-failed send
 // them again. Pure: no I/O.
-import { evaluate } from './jmes.js';
+import { compileJmes, evaluate } from './jmes.js';
 
 /** The step fields that read an answer (shared/config.ts batchFields). */
 export interface AckRules {
@@ -99,6 +99,19 @@ function typeName(v: unknown): string {
   return t === 'object' ? 'an object' : `a ${t}`;
 }
 
+/** A key path compiled once per answer, run on each element; an element it cannot read names nothing. */
+function keyReader(expr: string, name: string): (el: unknown) => string | undefined {
+  const c = compileJmes(expr, name);
+  if (!c.ok) return () => undefined; // refused at check time; here only if checks were skipped
+  return (el) => {
+    try {
+      return keyText(c.search(el));
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function keyText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -112,10 +125,10 @@ function readSuccess(doc: unknown, body: string, path: string, keyPath: string |
   const n = keys.length;
   if (Array.isArray(value)) {
     if (keyPath) {
+      const keyOf = keyReader(keyPath, 'successKeyPath');
       const named = new Set<string>();
       for (const el of value) {
-        const k = evaluate(keyPath, el, 'successKeyPath');
-        const text = k.ok ? keyText(k.value) : undefined;
+        const text = keyOf(el);
         if (text !== undefined) named.add(text);
       }
       return { kind: 'named', named, how: `successPath "${path}", successKeyPath "${keyPath}"` };
@@ -192,6 +205,7 @@ function readErrors(doc: unknown, path: string, keyPath: string | undefined, key
     for (const i of indexes) if (i >= 0 && i < keys.length && !rejected.has(i)) rejected.set(i, reason);
   };
 
+  let errorKeyOf: ((el: unknown) => string | undefined) | undefined;
   for (const el of value) {
     if (typeof el === 'number') {
       if (Number.isInteger(el)) reject([el], undefined);
@@ -205,10 +219,8 @@ function readErrors(doc: unknown, path: string, keyPath: string | undefined, key
         continue;
       }
       let key: string | undefined;
-      if (keyPath) {
-        const k = evaluate(keyPath, obj, 'errorKeyPath');
-        key = k.ok ? keyText(k.value) : undefined;
-      } else {
+      if (keyPath) key = (errorKeyOf ??= keyReader(keyPath, 'errorKeyPath'))(obj);
+      else {
         for (const f of ERROR_KEY_FIELDS) if ((key = keyText(obj[f])) !== undefined) break;
       }
       if (key !== undefined) reject(indexesOf(key), detail);
