@@ -122,7 +122,8 @@ export interface RunProgress {
   status: RunStatus;
   startedAt: number;
   elapsedMs: number;
-  records: { total: number | null; done: number; succeeded: number; failed: number };
+  /** `done` counts skipped records too (a disabled step's, or no action): they are finished. */
+  records: { total: number | null; done: number; succeeded: number; failed: number; skipped: number };
   /** Records per second over the last few seconds. */
   rate: number;
   etaMs: number | null;
@@ -149,7 +150,8 @@ export interface RunView {
   live: boolean;
   /** Left unfinished (app closed, crash, cancel): offered for resumption. */
   interrupted: boolean;
-  records: { total: number; succeeded: number; failed: number };
+  /** `unconfirmed` is part of `succeeded`: counted by an answer that did not name them, so listed as failed records. */
+  records: { total: number; succeeded: number; failed: number; skipped: number; unconfirmed: number };
   requests: { sent: number; retried: number };
   createdAt: number;
   startedAt: number | null;
@@ -210,7 +212,8 @@ export interface RequestDetail {
   error: { kind: string | null; message: string | null } | null;
   timings: { startedAt: number | null; answeredAt: number | null; ttfbMs: number | null; totalMs: number | null };
   attempts: Array<{ id: number; attempt: number; status: number | null; errorKind: string | null; totalMs: number | null; retryDelayMs: number | null; retryReason: string | null }>;
-  records: Array<{ key: string; status: 'succeeded' | 'failed' | 'unsettled'; reason: string | null }>;
+  /** `unconfirmed`: the answer counted records without naming which, so it is not taken as delivered (retry failed sends it again). */
+  records: Array<{ key: string; status: 'succeeded' | 'failed' | 'unconfirmed' | 'unsettled'; reason: string | null }>;
 }
 
 export interface ReplayResult {

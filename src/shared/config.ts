@@ -121,7 +121,28 @@ export const outputFieldSchema = z.strictObject({
 const batchFields = {
   batchMode: z.enum(['individual', 'batched']).default('individual'),
   batchSize: z.number().int().min(1).max(100_000).default(100),
-  successPath: z.string().optional(),
+  successPath: z
+    .string()
+    .optional()
+    .describe(
+      'JMESPath on the response JSON: an array means its elements were accepted (its length counts), a boolean all or none, a number that many. Blank: every record of a 2xx answer succeeded. A partial count that does not name its records (see successKeyPath) is counted, but none of them is taken as delivered: resume and retry-failed send them again.',
+    ),
+  successKeyPath: z
+    .string()
+    .optional()
+    .describe(
+      "JMESPath evaluated on each element of successPath's array, giving the record key it acknowledges (e.g. `userId` for `created: [{userId: 'u09'}]`). Set, exactly the records named are delivered; the others of the request fail. Needs successPath.",
+    ),
+  errorsPath: z
+    .string()
+    .optional()
+    .describe(
+      'JMESPath on the response JSON giving the records the endpoint rejected, as an array whose elements are a number (0-based index in the batch), a string (a record key) or an object: `index` (number) or the key (errorKeyPath, else id, key, email or userId), and the reason in `message`, `reason` or `error`. Those records fail with that reason, whatever successPath says.',
+    ),
+  errorKeyPath: z
+    .string()
+    .optional()
+    .describe('JMESPath evaluated on each object element of errorsPath giving the rejected record\'s key (when it has no `index`). Needs errorsPath.'),
 };
 
 export const getAudienceSchema = z.strictObject({

@@ -22,3 +22,13 @@ export function formatDuration(ms: number): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * A run's record counts, `10 total · 2 succeeded (2 unconfirmed: …) · 8 failed · 3 skipped`.
+ * Unconfirmed records are counted in succeeded (the answer's count) but were not named by
+ * it, so they are stored as not delivered: `failed + unconfirmed` records are listed as failed.
+ */
+export function recordCounts(r: { total: number; succeeded: number; failed: number; skipped?: number; unconfirmed?: number }): string {
+  const unconfirmed = r.unconfirmed ? ` (${r.unconfirmed} unconfirmed: acknowledged by count without naming which, so listed as failed and re-sent)` : '';
+  return `${r.total} total · ${r.succeeded} succeeded${unconfirmed} · ${r.failed} failed${r.skipped ? ` · ${r.skipped} skipped` : ''}`;
+}

@@ -151,7 +151,7 @@ describe('which records a partial success names', () => {
     const outcomes: Array<{ key: string; ok: boolean; reason?: string }> = [];
     const summary = await run(cfg, users, { onEvent: (e) => e.type === 'records-settled' && outcomes.push(...e.outcomes) });
     expect(summary.records).toMatchObject({ succeeded: 2, failed: 1 });
-    expect(outcomes.filter((o) => !o.ok)).toEqual([expect.objectContaining({ key: 'u2', reason: expect.stringMatching(/acknowledged 2 of 3/) })]);
+    expect(outcomes.filter((o) => !o.ok)).toEqual([expect.objectContaining({ key: 'u2', reason: expect.stringMatching(/not among the records the endpoint acknowledged \(2 named of 3/) })]);
   });
 });
 

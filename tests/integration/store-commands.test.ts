@@ -36,9 +36,9 @@ describe('runsCommand', () => {
     expect(runsCommand({ db }, io)).toBe(0);
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^WHEN\s+RUN\s+DESTINATION\s+AUDIENCE\s+RECORDS\s+OK\s+FAILED\s+REQUESTS\s+RETRIED\s+STATUS\s+DURATION$/);
-    expect(lines[1]).toMatch(/run-first-0001\s+Acme Audiences API\s+High Value\s+6\s+3\s+3\s+4\s+2\s+partial\s+32\.4 s/);
-    expect(lines[2]).toMatch(/run-second-0002\s+Beta\s+Churn risk\s+0\s+0\s+0\s+0\s+0\s+running\s+-/);
+    expect(lines[0]).toMatch(/^WHEN\s+RUN\s+DESTINATION\s+AUDIENCE\s+RECORDS\s+OK\s+FAILED\s+SKIPPED\s+REQUESTS\s+RETRIED\s+STATUS\s+DURATION$/);
+    expect(lines[1]).toMatch(/run-first-0001\s+Acme Audiences API\s+High Value\s+6\s+3\s+3\s+0\s+4\s+2\s+partial\s+32\.4 s/);
+    expect(lines[2]).toMatch(/run-second-0002\s+Beta\s+Churn risk\s+0\s+0\s+0\s+0\s+0\s+0\s+running\s+-/);
     // Columns line up: every row puts its status at the same position.
     const col = lines[0]!.indexOf('STATUS');
     expect(lines[1]!.slice(col)).toMatch(/^partial/);

@@ -53,13 +53,13 @@ describe('record outcomes in compact form', () => {
     rec.close();
 
     expect(store.runOutcomes(runId)).toEqual([
-      { seq: 0, key: 'u0', action: 'add', status: 'succeeded', reason: null, location: null, requestId: 'r1', line: 1, settledAt: T0 + 6 },
-      { seq: 1, key: 'u1', action: 'add', status: 'succeeded', reason: null, location: null, requestId: 'r1', line: 2, settledAt: T0 + 6 },
-      { seq: 2, key: 'u2', action: 'add', status: 'succeeded', reason: null, location: null, requestId: 'r1', line: 3, settledAt: T0 + 6 },
-      { seq: 3, key: 'u3', action: 'remove', status: 'succeeded', reason: null, location: null, requestId: 'r2', line: 40, settledAt: T0 + 106 },
-      { seq: 4, key: 'u4', action: 'add', status: 'failed', reason: 'rejected', location: null, requestId: 'r2', line: 5, settledAt: T0 + 106 },
-      { seq: 5, key: 'u5', action: 'add', status: 'succeeded', reason: null, location: null, requestId: 'r2', line: 77, settledAt: T0 + 106 },
-      { seq: 6, key: 'u6', action: null, status: 'failed', reason: 'not an email', location: 'in.ndjson:7, field email', requestId: null, line: 7, settledAt: T0 + 200 },
+      { seq: 0, key: 'u0', action: 'add', status: 'succeeded', reason: null, unconfirmed: false, location: null, requestId: 'r1', line: 1, settledAt: T0 + 6 },
+      { seq: 1, key: 'u1', action: 'add', status: 'succeeded', reason: null, unconfirmed: false, location: null, requestId: 'r1', line: 2, settledAt: T0 + 6 },
+      { seq: 2, key: 'u2', action: 'add', status: 'succeeded', reason: null, unconfirmed: false, location: null, requestId: 'r1', line: 3, settledAt: T0 + 6 },
+      { seq: 3, key: 'u3', action: 'remove', status: 'succeeded', reason: null, unconfirmed: false, location: null, requestId: 'r2', line: 40, settledAt: T0 + 106 },
+      { seq: 4, key: 'u4', action: 'add', status: 'failed', reason: 'rejected', unconfirmed: false, location: null, requestId: 'r2', line: 5, settledAt: T0 + 106 },
+      { seq: 5, key: 'u5', action: 'add', status: 'succeeded', reason: null, unconfirmed: false, location: null, requestId: 'r2', line: 77, settledAt: T0 + 106 },
+      { seq: 6, key: 'u6', action: null, status: 'failed', reason: 'not an email', unconfirmed: false, location: 'in.ndjson:7, field email', requestId: null, line: 7, settledAt: T0 + 200 },
     ]);
     // r1's keys are the request's own (not stored twice); r2's are stored with its batch.
     expect(withRawDb(tmp.file('outbound.db'), (db) => db.prepare('SELECT keys IS NULL FROM settled_batches ORDER BY n').pluck().all())).toEqual([1, 0]);

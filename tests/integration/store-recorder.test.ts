@@ -191,7 +191,7 @@ describe('createRunRecorder', () => {
     const run = store.getRun(runId)!;
     expect(run.startedAt).toBe(T0); // the run started when it first started
     expect(run.finishedAt).toBe(T0 + 90_100);
-    expect(run.records).toEqual({ total: 6, succeeded: 4, failed: 2 });
+    expect(run.records).toEqual({ total: 6, succeeded: 4, failed: 2, skipped: 0, unconfirmed: 0 });
     expect(run.requests).toEqual({ sent: 5, retried: 2 }); // the whole history
   });
 

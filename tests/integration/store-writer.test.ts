@@ -28,7 +28,7 @@ for (const how of ['closed', 'still open when the store closes'] as const) {
 
     const again = openStore(file, { readonly: true });
     expect(again.countRequests(runId)).toBe(4); // attempts
-    expect(again.getRun(runId)?.records).toEqual({ total: 4, succeeded: 3, failed: 1 });
+    expect(again.getRun(runId)?.records).toEqual({ total: 4, succeeded: 3, failed: 1, skipped: 0, unconfirmed: 0 });
     again.close();
 
     for (const name of readdirSync(dir.dir)) rmSync(dir.file(name));

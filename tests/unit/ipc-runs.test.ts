@@ -97,7 +97,7 @@ describe('live run snapshot', () => {
     const s = live.snapshot();
     expect(s.byStatus).toEqual({ '4xx': 1, '2xx': 1 });
     expect(s.retryAfter).toEqual({ count: 1, totalMs: 1000 });
-    expect(s.records).toEqual({ total: 10, done: 1, succeeded: 1, failed: 0 });
+    expect(s.records).toEqual({ total: 10, done: 1, succeeded: 1, failed: 0, skipped: 0 });
     expect(s.series.map((p) => p.t)).toEqual([0, 1]);
     expect(s.series[0]).toMatchObject({ requestsPerSec: 1, p50Ms: 10 });
     expect(s.series[1]).toMatchObject({ recordsPerSec: 1, p95Ms: 30 });

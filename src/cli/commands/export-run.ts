@@ -10,6 +10,7 @@ import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusa
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
+import { recordCounts } from '../../shared/format.js';
 import { parse, str } from '../args.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { printIssues } from '../issues.js';
@@ -31,6 +32,7 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
         runId: s.runId,
         status: s.status,
         records: s.records,
+        skippedReasons: s.skippedReasons,
         requests: { sent: s.requests.sent, retried: s.requests.retried },
         ...(s.dryRun ? { dryRun: true, planned: s.requests.planned } : {}),
         durationMs: s.durationMs,
@@ -43,7 +45,8 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
   const r = s.records;
   const lines = [
     `run ${s.runId} ${s.status}${s.dryRun ? ' (dry run: nothing sent)' : ''}`,
-    `  records   ${r.total} total · ${r.succeeded} succeeded · ${r.failed} failed${r.skipped ? ` · ${r.skipped} skipped (no action)` : ''}`,
+    `  records   ${recordCounts(r)}`,
+    ...s.skippedReasons.map((k) => `  skipped   ${k.count}: ${k.reason}`),
     s.dryRun
       ? `  planned   ${Object.entries(s.requests.planned).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(' · ') || 'no requests'}`
       : `  requests  ${s.requests.sent} sent · ${s.requests.retried} retried`,
@@ -88,7 +91,7 @@ async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, la
   printSummary(io, summary, json, store, dbPath);
   const db = ` --db ${dbPath}`;
   if (summary.status === 'aborted') io.stderr(`resume with: outbound resume ${summary.runId}${db}\n`);
-  if (summary.records.failed > 0) io.stderr(`why records failed: outbound log ${summary.runId} --failed${db} · re-send them: outbound retry-failed ${summary.runId}${db}\n`);
+  if (summary.records.failed > 0 || summary.records.unconfirmed > 0) io.stderr(`why records failed: outbound log ${summary.runId} --failed${db} · re-send them: outbound retry-failed ${summary.runId}${db}\n`);
   return exitCodeFor(summary.status);
 }
 

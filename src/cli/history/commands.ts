@@ -84,7 +84,7 @@ export function runsCommand(args: { db?: string; json?: boolean }, io: CommandIo
         io.stdout(`no runs yet in ${store.path}\n`);
         return 0;
       }
-      const rows = [['WHEN', 'RUN', 'DESTINATION', 'AUDIENCE', 'RECORDS', 'OK', 'FAILED', 'REQUESTS', 'RETRIED', 'STATUS', 'DURATION']];
+      const rows = [['WHEN', 'RUN', 'DESTINATION', 'AUDIENCE', 'RECORDS', 'OK', 'FAILED', 'SKIPPED', 'REQUESTS', 'RETRIED', 'STATUS', 'DURATION']];
       for (const r of runs) {
         const start = r.startedAt ?? r.createdAt;
         rows.push([
@@ -95,13 +95,14 @@ export function runsCommand(args: { db?: string; json?: boolean }, io: CommandIo
           String(r.records.total),
           String(r.records.succeeded),
           String(r.records.failed),
+          String(r.records.skipped),
           String(r.requests.sent),
           String(r.requests.retried),
           r.status,
           r.finishedAt === null ? '-' : formatDuration(r.finishedAt - start),
         ]);
       }
-      io.stdout(`${table(rows, new Set([4, 5, 6, 7, 8]))}\n`);
+      io.stdout(`${table(rows, new Set([4, 5, 6, 7, 8, 9]))}\n`);
       return 0;
     },
     empty,

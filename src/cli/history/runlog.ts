@@ -25,12 +25,17 @@ export function runHeadline(run: RunRow): string {
     `run ${run.id}`,
     `${run.destination} → ${run.audience}`,
     run.status,
-    `records ${run.records.succeeded}/${run.records.total} succeeded, ${run.records.failed} failed`,
+    `records ${run.records.succeeded}/${run.records.total} succeeded${unconfirmedNote(run.records.unconfirmed)}, ${run.records.failed} failed${run.records.skipped ? `, ${run.records.skipped} skipped` : ''}`,
     `requests ${run.requests.sent} sent, ${run.requests.retried} retried`,
     `started ${formatWhen(run.startedAt ?? run.createdAt)}`,
   ];
   if (run.finishedAt !== null) parts.push(`took ${formatDuration(run.finishedAt - (run.startedAt ?? run.createdAt))}`);
   return parts.join('  ·  ');
+}
+
+/** Unconfirmed records are counted in succeeded but listed under record failures: say so. */
+function unconfirmedNote(n: number): string {
+  return n > 0 ? ` (${n} unconfirmed: acknowledged by count without naming which, listed below and re-sent by retry-failed)` : '';
 }
 
 function outcomeOf(r: RequestRow): string {

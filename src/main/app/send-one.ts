@@ -7,7 +7,7 @@ import { findOrCreateAudience } from '../engine/audience.js';
 import { createHttpClient } from '../engine/http.js';
 import { TokenError } from '../engine/oauth.js';
 import { createPlanner, recordsPerRequest } from '../engine/plan.js';
-import { countSucceeded, type SuccessCount } from '../engine/success.js';
+import { acknowledge, type Acknowledgement, type AckRules } from '../engine/success.js';
 import { judgeAnswer } from '../engine/answer.js';
 import type { HttpResult, PlannedRequest, SourceItem } from '../engine/types.js';
 import { formatIssues } from '../../shared/issues.js';
@@ -80,8 +80,7 @@ function verdictOf(
   const { status, body } = result;
   if (step === 'add' || step === 'remove') {
     // The run's reading (redirects, answers past the cap), not just the body's.
-    const n = request.recordKeys.length;
-    return verdictLine(judgeAnswer(result, request.url, loaded.config.destination[step].successPath, n, capBytes), n);
+    return verdictLine(judgeAnswer(result, request.url, loaded.config.destination[step], request.recordKeys, capBytes), request.recordKeys.length);
   }
   if (step === 'getAudience') {
     const f = planner.findAudience(status, body, planner.context());
@@ -90,11 +89,16 @@ function verdictOf(
   return isSuccessStatus(status) ? 'audience created' : `create audience answered HTTP ${status}`;
 }
 
-/** `3 of 10 records succeeded: …`: how the success path reads an answer for `n` records. */
-export function successVerdict(status: number, body: string, successPath: string | undefined, n: number): string {
-  return verdictLine(countSucceeded(status, body, successPath, n), n);
+/**
+ * `3 of 10 records succeeded: …`: how a run reads an answer for records with these keys
+ * (success.ts), and how many of those it takes as delivered when the answer does not name them.
+ */
+export function successVerdict(status: number, body: string, rules: AckRules, keys: readonly string[]): string {
+  return verdictLine(acknowledge(status, body, rules, keys), keys.length);
 }
 
-function verdictLine(c: SuccessCount, n: number): string {
-  return `${c.succeeded} of ${n} record${n === 1 ? '' : 's'} succeeded${c.reason ? `: ${c.reason}` : ''}`;
+function verdictLine(ack: Acknowledgement, n: number): string {
+  const why = ack.reason ?? ack.records?.find((r) => r.status !== 'delivered')?.reason;
+  const unconfirmed = ack.unconfirmed ? `, ${ack.succeeded - ack.unconfirmed} delivered` : '';
+  return `${ack.succeeded} of ${n} record${n === 1 ? '' : 's'} succeeded${unconfirmed}${why ? `: ${why}` : ''}`;
 }

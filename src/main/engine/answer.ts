@@ -2,7 +2,7 @@
 // (redirects are not followed: a POST of records must not be replayed to another URL
 // unasked), and an answer cut at the client's cap is never parsed as if it were whole.
 import { redactUrl } from './redact.js';
-import { countSucceeded, type SuccessCount } from './success.js';
+import { acknowledge, type Acknowledgement, type AckRules } from './success.js';
 import type { HttpResult } from './types.js';
 
 type Answered = Extract<HttpResult, { ok: true }>;
@@ -34,15 +34,16 @@ export function describeRedirect(result: Answered, requestUrl: string): string |
 }
 
 /**
- * How many of `recordCount` records an answer acknowledges: countSucceeded, after the two
- * cases it cannot see from a body alone (a redirect, an answer cut at `capBytes`).
+ * Which records of a request an answer acknowledges (success.ts), after the two cases a body
+ * alone cannot show: a redirect, and an answer cut at `capBytes`.
  */
-export function judgeAnswer(result: Answered, requestUrl: string, successPath: string | undefined, recordCount: number, capBytes: number): SuccessCount {
+export function judgeAnswer(result: Answered, requestUrl: string, rules: AckRules, keys: readonly string[], capBytes: number): Acknowledgement {
   const redirect = describeRedirect(result, requestUrl);
   if (redirect) return { succeeded: 0, reason: redirect };
-  const path = successPath?.trim() ?? '';
+  const path = rules.successPath?.trim() || rules.errorsPath?.trim() || '';
   if (result.truncated && path !== '' && result.status >= 200 && result.status <= 299) {
-    return { succeeded: 0, reason: `answer larger than ${formatBytes(capBytes)} (the stored-answer cap); successPath "${path}" cannot be read` };
+    const which = rules.successPath?.trim() ? `successPath "${path}"` : `errorsPath "${path}"`;
+    return { succeeded: 0, reason: `answer larger than ${formatBytes(capBytes)} (the stored-answer cap); ${which} cannot be read` };
   }
-  return countSucceeded(result.status, result.body, successPath, recordCount);
+  return acknowledge(result.status, result.body, rules, keys);
 }

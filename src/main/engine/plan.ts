@@ -34,6 +34,8 @@ export interface Planner {
 }
 
 const NO_BODY_METHODS = new Set(['GET', 'DELETE']);
+/** The JMESPath fields of a send step that read the endpoint's answer (success.ts). */
+const ACK_FIELDS = ['successPath', 'successKeyPath', 'errorsPath', 'errorKeyPath'] as const;
 
 function isTemplateError(v: CompiledTemplate | TemplateError): v is TemplateError {
   return typeof (v as CompiledTemplate).render !== 'function';
@@ -101,10 +103,19 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
   const add = d.add.enabled ? stepTemplates('add', d.add.batchMode) : null;
   const remove = d.remove.enabled ? stepTemplates('remove', d.remove.batchMode) : null;
   for (const step of ['add', 'remove'] as const) {
-    const sp = d[step].successPath?.trim();
-    if (d[step].enabled && sp) {
-      const c = compileJmes(sp, `destination.${step}.successPath`);
-      if (!c.ok) issues.push({ path: `destination.${step}.successPath`, message: c.error.message, ...(c.error.column !== undefined ? { column: c.error.column } : {}) });
+    if (!d[step].enabled) continue;
+    for (const field of ACK_FIELDS) {
+      const expr = d[step][field]?.trim();
+      if (!expr) continue;
+      const c = compileJmes(expr, `destination.${step}.${field}`);
+      if (!c.ok) issues.push({ path: `destination.${step}.${field}`, message: c.error.message, ...(c.error.column !== undefined ? { column: c.error.column } : {}) });
+    }
+    // A key path without the path it reads elements of would be silently ignored.
+    if (d[step].successKeyPath?.trim() && !d[step].successPath?.trim()) {
+      issues.push({ path: `destination.${step}.successKeyPath`, message: 'needs successPath: it is read on each element of the success path\'s array' });
+    }
+    if (d[step].errorKeyPath?.trim() && !d[step].errorsPath?.trim()) {
+      issues.push({ path: `destination.${step}.errorKeyPath`, message: 'needs errorsPath: it is read on each element of the errors path\'s array' });
     }
   }
   const filter = d.getAudience.enabled && d.getAudience.filterPath ? compile(d.getAudience.filterPath, 'jmespath', 'destination.getAudience.filterPath', 'audience') : null;

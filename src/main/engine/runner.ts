@@ -14,9 +14,10 @@ import { Slots } from './slots.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { judgeAnswer } from './answer.js';
+import type { Acknowledgement } from './success.js';
 import { createUnauthorizedStreak } from './unauthorized.js';
 import { PACING_NOTICE_MS, pacingWait, retryWait } from './waits.js';
-import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
+import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RecordOutcome, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: Issue[]) {
@@ -68,7 +69,9 @@ export interface RunOptions {
 export interface RunSummary {
   runId: string;
   status: RunStatus;
-  records: RunCounts & { skipped: number };
+  records: Required<RunCounts>;
+  /** Why records were skipped, with how many each (e.g. the remove step is disabled). */
+  skippedReasons: Array<{ reason: string; count: number }>;
   requests: { sent: number; retried: number; planned: Record<StepName, number> };
   remoteAudience?: unknown;
   error?: string;
@@ -97,7 +100,12 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const planner = planned.planner;
   const prepare = preparer.prepare;
 
-  const counts = { total: 0, succeeded: 0, failed: 0, skipped: 0 };
+  const counts: Required<RunCounts> = { total: 0, succeeded: 0, failed: 0, skipped: 0, unconfirmed: 0 };
+  const skippedBy = new Map<string, number>();
+  const skip = (reason: string): void => {
+    counts.skipped++;
+    skippedBy.set(reason, (skippedBy.get(reason) ?? 0) + 1);
+  };
   const requests = { sent: 0, retried: 0, planned: { getAudience: 0, createAudience: 0, add: 0, remove: 0 } as Record<StepName, number> };
   let requestSeq = 0;
   let lastProgress = 0;
@@ -108,7 +116,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     const now = performance.now();
     if (!force && now - lastProgress < progressEvery) return;
     lastProgress = now;
-    emit({ type: 'progress', records: { total: counts.total, succeeded: counts.succeeded, failed: counts.failed }, requests: { sent: requests.sent, retried: requests.retried }, at: Date.now() });
+    emit({ type: 'progress', records: { ...counts }, requests: { sent: requests.sent, retried: requests.retried }, at: Date.now() });
   };
 
   emit?.({ type: 'run-started', runId, at: Date.now(), config: { destination: d.name, audience: config.audience.name } });
@@ -188,21 +196,39 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     }
   };
 
-  const settle = (requestId: string | null, records: PreparedRecord[], succeeded: number, reason: string | undefined, acknowledged?: unknown[]): void => {
-    const named = succeeded < records.length && acknowledged ? acknowledgedKeys(acknowledged, records) : null;
-    if (!emit && !named) {
-      // Nobody listens for outcomes: count them without building one object per record.
-      const ok = Math.min(records.length, succeeded);
-      counts.succeeded += ok;
-      counts.failed += records.length - ok;
+  /** A whole request's records with one outcome: delivered, or failed for `reason`. */
+  const settleAll = (requestId: string | null, records: PreparedRecord[], ok: boolean, reason?: string): void => {
+    if (ok) counts.succeeded += records.length;
+    else counts.failed += records.length;
+    if (!emit) return; // nobody listens for outcomes: count them without one object per record
+    const outcomes: RecordOutcome[] = records.map((r) =>
+      ok ? { seq: r.seq, key: r.key, action: r.action, ok, line: r.line } : { seq: r.seq, key: r.key, action: r.action, ok, reason: reason ?? 'failed', line: r.line },
+    );
+    emit({ type: 'records-settled', requestId, outcomes, at: Date.now() });
+    progress();
+  };
+
+  /** Settles a request's records as the endpoint's answer says (success.ts): never a count applied in order. */
+  const settleAnswer = (requestId: string, records: PreparedRecord[], ack: Acknowledgement): void => {
+    if (!ack.records) {
+      settleAll(requestId, records, ack.succeeded > 0, ack.reason === undefined ? undefined : redactor.text(ack.reason));
       return;
     }
-    const outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string; line?: number }> = [];
-    records.forEach((r, i) => {
-      const ok = named ? named.has(r.key) : i < succeeded;
-      if (ok) counts.succeeded++;
-      else counts.failed++;
-      outcomes.push(ok ? { seq: r.seq, key: r.key, action: r.action, ok, line: r.line } : { seq: r.seq, key: r.key, action: r.action, ok, reason: reason ?? 'not acknowledged', line: r.line });
+    // Counts follow the answer; which records are delivered follows what it names.
+    counts.succeeded += ack.succeeded;
+    counts.failed += records.length - ack.succeeded;
+    counts.unconfirmed += ack.unconfirmed ?? 0;
+    const reasons = new Map<string, string>(); // a few distinct reasons per request: redact each once
+    const redacted = (reason: string): string => {
+      let r = reasons.get(reason);
+      if (r === undefined) reasons.set(reason, (r = redactor.text(reason)));
+      return r;
+    };
+    const outcomes: RecordOutcome[] = records.map((r, i) => {
+      const a = ack.records![i]!;
+      const base = { seq: r.seq, key: r.key, action: r.action, line: r.line };
+      if (a.status === 'delivered') return { ...base, ok: true };
+      return a.status === 'unconfirmed' ? { ...base, ok: false, reason: redacted(a.reason), unconfirmed: true } : { ...base, ok: false, reason: redacted(a.reason) };
     });
     emit?.({ type: 'records-settled', requestId, outcomes, at: Date.now() });
     progress();
@@ -247,7 +273,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const dispatch = async (action: Action, batch: PreparedRecord[]): Promise<void> => {
     const plan = planner.planBatch(action, batch, ctxHolder.ctx);
     if (!plan.ok) {
-      settle(null, batch, 0, plan.reason);
+      settleAll(null, batch, false, plan.reason);
       return;
     }
     requests.planned[action]++;
@@ -264,11 +290,10 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       .then((result) => {
         if (!result.ok) {
           if (result.kind === 'abort') return; // interrupted: resumable, not failed
-          settle(requestId, batch, 0, describeResult(result));
+          settleAll(requestId, batch, false, describeResult(result));
           return;
         }
-        const verdict = judgeAnswer(result, plan.request.url, d[action].successPath, batch.length, http!.maxBodyBytes);
-        settle(requestId, batch, verdict.succeeded, verdict.reason ? redactor.text(verdict.reason) : undefined, verdict.acknowledged);
+        settleAnswer(requestId, batch, judgeAnswer(result, plan.request.url, d[action], plan.request.recordKeys, http!.maxBodyBytes));
       })
       .catch((err: unknown) => {
         if (!fatal) fatal = err instanceof Error ? err.message : String(err);
@@ -277,7 +302,8 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       .finally(() => slots.release());
   };
 
-  const disabledReason = (action: Action) => `record action is ${action}, but the ${action} step is not enabled`;
+  // GrowthLoop: a disabled step ignores its action, so its records are skipped, not failed.
+  const disabledReason = (action: Action) => `record action is ${action} and the ${action} step is disabled`;
 
   try {
     await runAudience();
@@ -292,10 +318,17 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         else counts.failed++;
         continue;
       }
-      if (opts.only && !opts.only(s)) continue;
+      if (opts.only && !opts.only(s)) {
+        // retry-failed: a record with no outcome was skipped (or never sent, when the run
+        // was interrupted); prepared again only to count the skipped ones.
+        const p = prepare(item, s);
+        if (p.ok === 'skip') skip(p.reason);
+        else if (p.ok === true && !planner.steps[p.record.action]) skip(disabledReason(p.record.action));
+        continue;
+      }
       const p = prepare(item, s);
       if (p.ok === 'skip') {
-        counts.skipped++;
+        skip(p.reason);
         continue;
       }
       if (!p.ok) {
@@ -307,7 +340,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       const rec = p.record;
       opts.onRecord?.(rec);
       if (!planner.steps[rec.action]) {
-        settle(null, [rec], 0, disabledReason(rec.action));
+        skip(disabledReason(rec.action));
         continue;
       }
       const buf = pending[rec.action];
@@ -341,34 +374,20 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
 
   if (!fatal && signal?.aborted) fatal = stopReason(signal);
   const status: RunStatus = fatal ? 'aborted' : counts.failed === 0 ? 'succeeded' : counts.succeeded === 0 ? 'failed' : 'partial';
-  const records = { total: counts.total, succeeded: counts.succeeded, failed: counts.failed };
+  const records = { ...counts };
   progress(true);
   emit?.({ type: 'run-finished', status, records, requests: { sent: requests.sent, retried: requests.retried }, ...(fatal ? { error: fatal } : {}), at: Date.now() });
   return {
     runId,
     status,
-    records: { ...records, skipped: counts.skipped },
+    records,
+    skippedReasons: [...skippedBy].map(([reason, count]) => ({ reason, count })),
     requests,
     ...(remoteAudience !== undefined ? { remoteAudience } : {}),
     ...(fatal ? { error: fatal } : {}),
     durationMs: Math.round(performance.now() - started),
     dryRun: !!opts.dryRun,
   };
-}
-
-/**
- * When the success path's array names records (strings, or objects with id/key/email) that
- * match the batch's keys, those are the ones that succeeded; otherwise the count is applied
- * in order. Null when the array names none of the batch.
- */
-function acknowledgedKeys(acknowledged: unknown[], records: PreparedRecord[]): Set<string> | null {
-  const keys = new Set(records.map((r) => r.key));
-  const named = new Set<string>();
-  for (const a of acknowledged) {
-    const candidates = typeof a === 'string' || typeof a === 'number' ? [a] : a && typeof a === 'object' ? [(a as Record<string, unknown>).id, (a as Record<string, unknown>).key, (a as Record<string, unknown>).email] : [];
-    for (const c of candidates) if ((typeof c === 'string' || typeof c === 'number') && keys.has(String(c))) named.add(String(c));
-  }
-  return named.size > 0 ? named : null;
 }
 
 function stopReason(signal: AbortSignal | undefined): string {

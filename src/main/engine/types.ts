@@ -75,6 +75,26 @@ export interface RunCounts {
   total: number;
   succeeded: number;
   failed: number;
+  /** Not sent by design: no action, or the action's step is disabled (the engine always sets it). */
+  skipped?: number;
+  /**
+   * Of `succeeded`, how many an answer acknowledged by count only, without naming which:
+   * their records are stored as not delivered (re-sent by resume and retry-failed), so the
+   * records `log --failed` lists are `failed + unconfirmed`.
+   */
+  unconfirmed?: number;
+}
+
+/** One record's outcome as the runner settles it. */
+export interface RecordOutcome {
+  seq: number;
+  key: string;
+  action: Action;
+  ok: boolean;
+  reason?: string;
+  line?: number;
+  /** Not ok because the answer did not say which records its count covered (see RunCounts.unconfirmed). */
+  unconfirmed?: true;
 }
 
 export type WaitReason = 'retry-after' | 'backoff' | 'pacing';
@@ -102,7 +122,7 @@ export type RunEvent =
   | {
       type: 'records-settled';
       requestId: string | null;
-      outcomes: Array<{ seq: number; key: string; action: Action; ok: boolean; reason?: string; line?: number }>;
+      outcomes: RecordOutcome[];
       at: number;
     }
   | { type: 'record-failed'; failure: RecordFailure; at: number }

@@ -63,6 +63,7 @@ export class Batch {
       action,
       status: 'succeeded',
       reason: null,
+      unconfirmed: false,
       location: null,
       requestId: r.request_id,
       line: line < 0 ? null : line,

@@ -194,6 +194,14 @@ export class Store {
     });
   }
 
+  /** Seqs stored as not delivered because an answer counted them without naming them: a resume sends them again. */
+  unconfirmedSeqs(runId: string): SettledSet {
+    return this.snapshot('reading record outcomes', () => {
+      const run = this.runKey(runId);
+      return run === undefined ? new SeqBitset(0) : outcomes.unconfirmedSet(this.#conn, run);
+    });
+  }
+
   outcomeCounts(runId: string): RunCounts {
     return this.snapshot('counting record outcomes', () => {
       const run = this.runKey(runId);
@@ -205,7 +213,7 @@ export class Store {
    * How the records with these keys ended (their latest outcome; keys never settled are
    * absent): what a request's detail view shows for the records it carried.
    */
-  outcomesByKey(runId: string, keys: readonly string[]): Map<string, { status: 'succeeded' | 'failed'; reason: string | null }> {
+  outcomesByKey(runId: string, keys: readonly string[]): Map<string, outcomes.KeyOutcome> {
     return this.snapshot('reading record outcomes', () => {
       const run = this.runKey(runId);
       return run === undefined ? new Map() : outcomes.outcomesByKey(this.#conn, run, keys);

@@ -144,6 +144,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN lease_proc_start TEXT;     -- the holder's process start, when the OS tells (pid reuse)
   ALTER TABLE runs ADD COLUMN lease_heartbeat_at INTEGER;
   `,
+  // 3: skipped records counted per run (a disabled step's records, or no action), and
+  // records an answer acknowledged by count without naming them (DESIGN invariant 4):
+  // counted as succeeded (records_unconfirmed of records_succeeded) but stored as a
+  // failure row marked unconfirmed, which resume and retry-failed send again.
+  `
+  ALTER TABLE runs ADD COLUMN records_skipped INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN records_unconfirmed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE record_failures ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The schema version this build writes. */

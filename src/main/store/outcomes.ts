@@ -14,12 +14,13 @@ const PAGE = 4096;
 
 const BATCH_COLS = `b.n, b.min_seq, b.seqs, b.keys, CASE WHEN b.keys IS NULL THEN r.record_keys END AS record_keys, b.action, b.actions,
   b.line_offset, b.lines, b.settled_at, coalesce(b.request_id, r.request_id) AS request_id`;
-const FAILURE_COLS = `f.seq, f.key, f.action, 'failed' AS status, f.reason, f.location, coalesce(f.request_id, r.request_id) AS request_id,
+const FAILURE_COLS = `f.seq, f.key, f.action, 'failed' AS status, f.reason, f.unconfirmed, f.location, coalesce(f.request_id, r.request_id) AS request_id,
   f.line, f.settled_at`;
 
 const SQL = {
   batchSeqPage: `SELECT min_seq, n, seqs FROM settled_batches WHERE run = ? AND (min_seq, n) > (?, ?) ORDER BY min_seq, n LIMIT ${PAGE}`,
   failureSeqs: 'SELECT seq FROM record_failures WHERE run = ? ORDER BY seq',
+  unconfirmedSeqs: 'SELECT seq FROM record_failures WHERE run = ? AND unconfirmed = 1 ORDER BY seq',
   maxBatchSeq: 'SELECT max(max_seq) FROM settled_batches WHERE run = ?',
   maxFailureSeq: 'SELECT max(seq) FROM record_failures WHERE run = ?',
   countFailures: 'SELECT count(*) FROM record_failures WHERE run = ?',
@@ -28,7 +29,7 @@ const SQL = {
   // Batches that may hold seqs above a point, by min_seq (see outcomePage).
   batchPage: `SELECT ${BATCH_COLS} FROM settled_batches b LEFT JOIN requests r ON r.n = b.request_n
      WHERE b.run = ? AND (b.min_seq, b.n) > (?, ?) AND b.max_seq > ? ORDER BY b.min_seq, b.n LIMIT 256`,
-  failuresByKeys: 'SELECT key, reason FROM record_failures WHERE run = ? AND key IN (SELECT value FROM json_each(?))',
+  failuresByKeys: 'SELECT key, reason, unconfirmed FROM record_failures WHERE run = ? AND key IN (SELECT value FROM json_each(?))',
   batchKeysMentioning: `SELECT coalesce(b.keys, r.record_keys) AS keys FROM settled_batches b LEFT JOIN requests r ON r.n = b.request_n
      WHERE b.run = ? AND instr(coalesce(b.keys, r.record_keys), ?) > 0`,
 } as const;
@@ -48,6 +49,7 @@ export type OutcomeWrites = {
     location: string | null,
     unrecordedRequestId: string | null,
     line: number | null,
+    unconfirmed: 0 | 1,
     settledAt: number,
   ];
   deleteFailure: [run: number, seq: number];
@@ -73,11 +75,11 @@ const ATTEMPT_ROW = `WITH r(n) AS (SELECT (SELECT n FROM requests WHERE run = ? 
 
 export const OUTCOME_WRITES: StatementSql<OutcomeWrites> = {
   upsertFailure: `${ATTEMPT_ROW}
-     INSERT INTO record_failures (run, seq, key, action, reason, location, request_n, request_id, line, settled_at)
-     SELECT ?, ?, ?, ?, ?, ?, r.n, CASE WHEN r.n IS NULL THEN ? END, ?, ? FROM r WHERE true
+     INSERT INTO record_failures (run, seq, key, action, reason, location, request_n, request_id, line, unconfirmed, settled_at)
+     SELECT ?, ?, ?, ?, ?, ?, r.n, CASE WHEN r.n IS NULL THEN ? END, ?, ?, ? FROM r WHERE true
      ON CONFLICT(run, seq) DO UPDATE SET
        key = coalesce(excluded.key, key), action = coalesce(excluded.action, action),
-       reason = excluded.reason, location = excluded.location,
+       reason = excluded.reason, location = excluded.location, unconfirmed = excluded.unconfirmed,
        request_n = excluded.request_n, request_id = excluded.request_id,
        line = coalesce(excluded.line, line), settled_at = excluded.settled_at`,
   deleteFailure: 'DELETE FROM record_failures WHERE run = ? AND seq = ?',
@@ -92,6 +94,7 @@ interface OutcomeDbRow {
   action: Action | null;
   status: 'succeeded' | 'failed';
   reason: string | null;
+  unconfirmed?: number;
   location: string | null;
   request_id: string | null;
   line: number | null;
@@ -105,6 +108,7 @@ function toOutcomeRow(r: OutcomeDbRow): OutcomeRow {
     action: r.action,
     status: r.status,
     reason: r.reason,
+    unconfirmed: r.unconfirmed === 1,
     location: r.location,
     requestId: r.request_id,
     line: r.line,
@@ -128,6 +132,12 @@ function forEachBatchSeq(conn: Connection, run: number, fn: (seq: number) => voi
     afterMin = last.min_seq;
     afterN = last.n;
   }
+}
+
+/** Seqs whose failure row is unconfirmed (counted by an answer that did not name them), ascending. */
+export function unconfirmedSet(conn: Connection, run: number): SeqBitset {
+  const seqs = conn.stmt(SQL.unconfirmedSeqs).pluck().all(run) as number[];
+  return SeqBitset.from(seqs, seqs.length === 0 ? -1 : seqs[seqs.length - 1]!);
 }
 
 /** Seqs with a failure row, ascending. */
@@ -218,16 +228,19 @@ export function outcomePage(conn: Connection, run: number, q: OutcomeQuery): Out
   return ordered.map((seq) => failed.get(seq) ?? found.get(seq)!.batch.outcome(found.get(seq)!.i));
 }
 
+/** A record's latest outcome as a request's detail view shows it. */
+export interface KeyOutcome {
+  /** `unconfirmed`: stored as not delivered because the answer counted records without naming which. */
+  status: 'succeeded' | 'failed' | 'unconfirmed';
+  reason: string | null;
+}
+
 /** How the records with these keys ended (latest outcome), for a request's detail view. */
-export function outcomesByKey(
-  conn: Connection,
-  run: number,
-  keys: readonly string[],
-): Map<string, { status: 'succeeded' | 'failed'; reason: string | null }> {
-  const out = new Map<string, { status: 'succeeded' | 'failed'; reason: string | null }>();
+export function outcomesByKey(conn: Connection, run: number, keys: readonly string[]): Map<string, KeyOutcome> {
+  const out = new Map<string, KeyOutcome>();
   if (keys.length === 0) return out;
-  const failures = conn.stmt(SQL.failuresByKeys).all(run, JSON.stringify(keys)) as Array<{ key: string; reason: string }>;
-  for (const f of failures) out.set(f.key, { status: 'failed', reason: f.reason });
+  const failures = conn.stmt(SQL.failuresByKeys).all(run, JSON.stringify(keys)) as Array<{ key: string; reason: string; unconfirmed: number }>;
+  for (const f of failures) out.set(f.key, { status: f.unconfirmed === 1 ? 'unconfirmed' : 'failed', reason: f.reason });
   // Succeeded keys: scan the batches that mention a still-unknown key (instr skips most
   // cheaply), and resolve every wanted key found in them.
   const want = new Set(keys.filter((k) => !out.has(k)));

@@ -66,7 +66,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
   // held when this session began plus the attempts and retries seen here (the engine counts
   // only the current session's).
   const existing = store.getRun(runId);
-  const records: RunCounts = existing ? { ...existing.records } : { total: 0, succeeded: 0, failed: 0 };
+  const records: Required<RunCounts> = existing ? { ...existing.records } : { total: 0, succeeded: 0, failed: 0, skipped: 0, unconfirmed: 0 };
   const requests = existing ? { ...existing.requests } : { sent: 0, retried: 0 };
   let countersDirty = false;
   // A resume or retry-failed of this run starts a new session of attempts.
@@ -117,7 +117,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         okCount++;
         continue;
       }
-      ops.push([W.upsertFailure, run, session, e.requestId, run, o.seq, o.key, o.action, o.reason ?? 'failed', null, e.requestId, o.line ?? null, e.at]);
+      ops.push([W.upsertFailure, run, session, e.requestId, run, o.seq, o.key, o.action, o.reason ?? 'failed', null, e.requestId, o.line ?? null, o.unconfirmed ? 1 : 0, e.at]);
       failedSeqs.add(o.seq);
     }
     if (okCount === 0) return;
@@ -209,7 +209,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       case 'record-failed': {
         const run = runKey(e.at);
         const f = e.failure;
-        ops.push([W.upsertFailure, run, session, null, run, f.seq, f.key ?? null, null, f.reason, f.where, null, f.line, e.at]);
+        ops.push([W.upsertFailure, run, session, null, run, f.seq, f.key ?? null, null, f.reason, f.where, null, f.line, 0, e.at]);
         failedSeqs.add(f.seq);
         return false;
       }
@@ -242,7 +242,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     queued = 0;
     for (let i = 0; i < events.length; i++) if (rowsOf(events[i]!, events[i + 1])) i++;
     if (countersDirty) {
-      ops.push([W.writeCounters, records.total, records.succeeded, records.failed, requests.sent, requests.retried, batchSpan, runKey(Date.now())]);
+      ops.push([W.writeCounters, records.total, records.succeeded, records.failed, records.skipped, records.unconfirmed, requests.sent, requests.retried, batchSpan, runKey(Date.now())]);
       countersDirty = false;
     }
     const batch = ops;

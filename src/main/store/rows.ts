@@ -40,7 +40,8 @@ export interface RunRow {
   inputPath: string | null;
   inputIdentity: InputIdentity | null;
   status: StoredRunStatus;
-  records: RunCounts;
+  /** `unconfirmed` is part of `succeeded`; `log --failed` lists `failed + unconfirmed` records. */
+  records: Required<RunCounts>;
   requests: { sent: number; retried: number };
   remoteAudience: unknown;
   error: string | null;
@@ -116,6 +117,8 @@ export interface OutcomeRow {
   action: Action | null;
   status: 'succeeded' | 'failed';
   reason: string | null;
+  /** Failed because the answer counted records without naming which: resume and retry-failed send it again. */
+  unconfirmed: boolean;
   /** For records that failed before sending: `file:line` plus the field. */
   location: string | null;
   requestId: string | null;

@@ -24,7 +24,7 @@ const SQL = {
 /** The recorder's writes to runs, by name, with their parameters in order. */
 export type RunWrites = {
   upsertRun: [id: string, createdAt: number, startedAt: number | null, destination: string, audience: string];
-  writeCounters: [total: number, succeeded: number, failed: number, sent: number, retried: number, batchSpan: number, run: number];
+  writeCounters: [total: number, succeeded: number, failed: number, skipped: number, unconfirmed: number, sent: number, retried: number, batchSpan: number, run: number];
   finishRun: [status: RunStatus, finishedAt: number, error: string | null, run: number];
 };
 
@@ -37,7 +37,8 @@ export const RUN_WRITES: StatementSql<RunWrites> = {
        destination = coalesce(nullif(runs.destination, ''), excluded.destination),
        audience = coalesce(nullif(runs.audience, ''), excluded.audience),
        status = 'running', finished_at = NULL, error = NULL`,
-  writeCounters: `UPDATE runs SET records_total = ?, records_succeeded = ?, records_failed = ?, requests_sent = ?, requests_retried = ?,
+  writeCounters: `UPDATE runs SET records_total = ?, records_succeeded = ?, records_failed = ?, records_skipped = ?, records_unconfirmed = ?,
+       requests_sent = ?, requests_retried = ?,
        batch_span = max(batch_span, ?)
      WHERE n = ?`,
   finishRun: 'UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE n = ?',
@@ -59,6 +60,8 @@ interface RunDbRow {
   records_total: number;
   records_succeeded: number;
   records_failed: number;
+  records_skipped: number;
+  records_unconfirmed: number;
   requests_sent: number;
   requests_retried: number;
   remote_audience: string | null;
@@ -89,7 +92,13 @@ function toRunRow(r: RunDbRow): RunRow {
         ? null
         : { size: r.input_size, mtimeMs: r.input_mtime_ms ?? 0, prefixHash: r.input_prefix_hash ?? '' },
     status: interrupted ? 'aborted' : r.status,
-    records: { total: r.records_total, succeeded: r.records_succeeded, failed: r.records_failed },
+    records: {
+      total: r.records_total,
+      succeeded: r.records_succeeded,
+      failed: r.records_failed,
+      skipped: r.records_skipped,
+      unconfirmed: r.records_unconfirmed,
+    },
     requests: { sent: r.requests_sent, retried: r.requests_retried },
     remoteAudience: parseJson(r.remote_audience),
     error: interrupted ? (r.error ?? `interrupted: ${interrupted}; resumable`) : r.error,

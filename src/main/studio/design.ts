@@ -50,7 +50,8 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
       if (purpose === 'filter') {
         result.conclusion = audienceIn(evaluated.value).found ? 'audience found' : 'audience missing: create audience would run';
       } else if (purpose === 'success') {
-        result.conclusion = successVerdict(200, JSON.stringify(data ?? null), expression, recordCount ?? 1);
+        const keys = Array.from({ length: Math.min(100_000, Math.max(0, recordCount ?? 1)) }, (_, i) => `#${i + 1}`);
+        result.conclusion = successVerdict(200, JSON.stringify(data ?? null), { successPath: expression }, keys);
       }
       return result;
     },

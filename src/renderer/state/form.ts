@@ -20,6 +20,9 @@ export interface SendStepForm extends StepForm {
   /** Inputs hold text; conversion turns it into a number (blank ⇒ default). */
   batchSize: string;
   successPath: string;
+  successKeyPath: string;
+  errorsPath: string;
+  errorKeyPath: string;
 }
 
 export interface OutputRow {
@@ -94,6 +97,9 @@ function sendStepForm(value: unknown, defaults: { enabled: boolean; method: stri
     batchMode: s.batchMode === 'batched' ? 'batched' : 'individual',
     batchSize: str(s.batchSize, '100'),
     successPath: str(s.successPath),
+    successKeyPath: str(s.successKeyPath),
+    errorsPath: str(s.errorsPath),
+    errorKeyPath: str(s.errorKeyPath),
   };
 }
 
@@ -213,6 +219,9 @@ export function formToConfig(form: FormState): FormConversion {
       batchMode: s.batchMode,
       batchSize: num(s.batchSize),
       successPath: optional(s.successPath),
+      successKeyPath: optional(s.successKeyPath),
+      errorsPath: optional(s.errorsPath),
+      errorKeyPath: optional(s.errorKeyPath),
     });
 
   const mapping: Record<string, string> = {};

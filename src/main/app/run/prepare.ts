@@ -141,12 +141,15 @@ async function continueLeased(
   }
   const succeeded = store.settledSeqs(runId);
   const failed = store.failedSeqs(runId);
+  // Records an answer counted without naming them were never taken as delivered: a resume
+  // sends them again like unsettled ones (retry-failed does too: they are failure rows).
+  const unconfirmed = store.unconfirmedSeqs(runId);
   store.markRunStatus(runId, 'running');
   return {
     ok: true,
     plan: {
       ...(await planFor(store, runId, loaded, input, lease, run.inputIdentity)),
-      previous: (seq) => (succeeded.has(seq) ? 'succeeded' : failed.has(seq) ? 'failed' : undefined),
+      previous: (seq) => (succeeded.has(seq) ? 'succeeded' : failed.has(seq) && !unconfirmed.has(seq) ? 'failed' : undefined),
       ...(mode === 'retry-failed' ? { only: (seq: number) => failed.has(seq) } : {}),
     },
   };

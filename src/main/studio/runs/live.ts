@@ -31,6 +31,7 @@ export class LiveRun {
   private finished: { status: RunStatus; at: number; error?: string } | null = null;
   private succeeded = 0;
   private failed = 0;
+  private skipped = 0;
   private sent = 0;
   private retried = 0;
   private readonly byStatus: Record<string, number> = {};
@@ -89,12 +90,14 @@ export class LiveRun {
       case 'progress':
         this.succeeded = e.records.succeeded;
         this.failed = e.records.failed;
+        this.skipped = e.records.skipped ?? this.skipped;
         this.sent = e.requests.sent;
         this.retried = e.requests.retried;
         break;
       case 'run-finished':
         this.succeeded = e.records.succeeded;
         this.failed = e.records.failed;
+        this.skipped = e.records.skipped ?? this.skipped;
         this.sent = e.requests.sent;
         this.retried = e.requests.retried;
         this.finish(e.status, e.error);
@@ -141,7 +144,8 @@ export class LiveRun {
     // The engine's counts cover the whole run: a resume counts earlier sessions' records too.
     const succeeded = this.succeeded;
     const failed = this.failed;
-    const done = Math.max(succeeded + failed, 0);
+    const skipped = this.skipped;
+    const done = Math.max(succeeded + failed + skipped, 0);
     const recent = this.series.slice(-RATE_WINDOW);
     const elapsedMs = (this.finished?.at ?? this.now()) - this.startedAt;
     const rate = recent.length > 0 ? recent.reduce((n, p) => n + p.recordsPerSec, 0) / recent.length : elapsedMs > 0 ? (this.succeeded + this.failed) / (elapsedMs / 1000) : 0;
@@ -155,7 +159,7 @@ export class LiveRun {
       status: this.finished?.status ?? 'running',
       startedAt: this.startedAt,
       elapsedMs,
-      records: { total, done, succeeded, failed },
+      records: { total, done, succeeded, failed, skipped },
       rate: Math.round(rate * 10) / 10,
       etaMs: this.finished ? 0 : left === null || rate <= 0 ? null : Math.round((left / rate) * 1000),
       byStatus: { ...this.byStatus },

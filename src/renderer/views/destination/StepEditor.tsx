@@ -99,6 +99,36 @@ export function StepEditor({ step }: { step: 'add' | 'remove' }) {
           onChange={(v) => set((x) => void (x.successPath = v))}
           hint="Array ⇒ its length succeeded; boolean ⇒ all or none; number ⇒ that many. Blank ⇒ every record of a 2xx succeeded."
         />
+        <TextField
+          label="Success key path (JMESPath, per element)"
+          path={`${base}.successKeyPath`}
+          mono
+          wide
+          placeholder="userId"
+          value={s.successKeyPath}
+          onChange={(v) => set((x) => void (x.successKeyPath = v))}
+          hint="The record key each element of the success path's array names: exactly those records are delivered. Without it, a partial count that does not name records delivers none of them (they are re-sent by retry failed)."
+        />
+        <TextField
+          label="Errors path (JMESPath)"
+          path={`${base}.errorsPath`}
+          mono
+          wide
+          placeholder="errors"
+          value={s.errorsPath}
+          onChange={(v) => set((x) => void (x.errorsPath = v))}
+          hint="Rejected records: each element a batch index, a record key, or an object with index or key and message / reason / error. They fail with the endpoint's reason."
+        />
+        <TextField
+          label="Error key path (JMESPath, per element)"
+          path={`${base}.errorKeyPath`}
+          mono
+          wide
+          placeholder="user.id"
+          value={s.errorKeyPath}
+          onChange={(v) => set((x) => void (x.errorKeyPath = v))}
+          hint="The record key of an errors element without an index (default: id, key, email or userId)."
+        />
       </Section>
     </div>
   );

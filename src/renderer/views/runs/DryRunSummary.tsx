@@ -64,7 +64,7 @@ export function DryRunSummary({ dry }: { dry: DryRunResult }) {
                   <td className="num">{dry.records.remove}</td>
                 </tr>
                 <tr>
-                  <td>skipped (no action)</td>
+                  <td>skipped (no action, or its step disabled)</td>
                   <td className="num">{dry.records.skipped}</td>
                 </tr>
                 <tr>

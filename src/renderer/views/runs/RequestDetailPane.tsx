@@ -188,7 +188,7 @@ export function RequestDetailPane() {
                   {detail.records.slice(0, 200).map((r) => (
                     <li key={r.key}>
                       <span className="mono">{r.key}</span>{' '}
-                      <span className={r.status === 'succeeded' ? 'ok-text' : r.status === 'failed' ? 'error-text' : 'muted'}>{r.status}</span>
+                      <span className={r.status === 'succeeded' ? 'ok-text' : r.status === 'failed' ? 'error-text' : r.status === 'unconfirmed' ? 'warn-text' : 'muted'}>{r.status}</span>
                       {r.reason && <span className="muted"> · {r.reason}</span>}
                     </li>
                   ))}

@@ -39,6 +39,7 @@ export function RunHistory() {
                 <td className="num">
                   {r.records.succeeded}/{r.records.total}
                   {r.records.failed > 0 && <span className="error-text"> · {r.records.failed} failed</span>}
+                  {r.records.skipped > 0 && <span className="muted"> · {r.records.skipped} skipped</span>}
                 </td>
                 <td className="num">
                   {r.requests.sent}

@@ -17,11 +17,13 @@ export function RunProgressPanel() {
   if (!runId) return null;
   const live = p && activeRunId === runId && p.state !== 'finished';
   const total = p?.records.total ?? run?.records.total ?? null;
-  const done = p?.records.done ?? (run ? run.records.succeeded + run.records.failed : 0);
+  const done = p?.records.done ?? (run ? run.records.succeeded + run.records.failed + run.records.skipped : 0);
   const pct = total ? Math.min(100, Math.floor((done / total) * 100)) : p?.state === 'finished' ? 100 : 0;
   const status = p?.status ?? run?.status ?? 'running';
   const succeeded = p?.records.succeeded ?? run?.records.succeeded ?? 0;
   const failed = p?.records.failed ?? run?.records.failed ?? 0;
+  const skipped = p?.records.skipped ?? run?.records.skipped ?? 0;
+  const unconfirmed = run?.records.unconfirmed ?? 0;
   return (
     <section className="run-progress" aria-label="Run">
       <div className="run-head">
@@ -71,12 +73,24 @@ export function RunProgressPanel() {
           <dt>Succeeded</dt>
           <dd className="ok-text" aria-label="Records succeeded">
             {succeeded}
+            {unconfirmed > 0 && (
+              <span className="warn-text" title="Acknowledged by count without naming which records: listed with the failed records and sent again by Retry failed">
+                {' '}
+                ({unconfirmed} unconfirmed)
+              </span>
+            )}
           </dd>
         </div>
         <div>
           <dt>Failed</dt>
           <dd className={failed ? 'error-text' : undefined} aria-label="Records failed">
             {failed}
+          </dd>
+        </div>
+        <div>
+          <dt>Skipped</dt>
+          <dd aria-label="Records skipped" title="Not sent: the record's action step is disabled, or it has no action">
+            {skipped}
           </dd>
         </div>
         <div>
