@@ -11,7 +11,7 @@ import { findOrCreateAudience } from './audience.js';
 import { createPlanner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { Slots } from './slots.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, type Redactor, type Secret } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { countSucceeded } from './success.js';
 import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
@@ -33,7 +33,7 @@ export function checkExport(config: ExportConfig, file = 'input'): Issue[] {
 export interface RunOptions {
   config: ExportConfig;
   /** Resolved secret values, masked in every event. */
-  secrets?: string[];
+  secrets?: Secret[];
   source: AsyncIterable<SourceItem>;
   /** The input's name, used in record errors (`file:line`). */
   file: string;

@@ -134,6 +134,12 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX record_failures_by_key ON record_failures(run, key);
   `,
+  // 2: the config file a run came from, so a resume can re-read literal secrets the stored
+  // config has masked (invariant 6), refusing a file that changed since.
+  `
+  ALTER TABLE runs ADD COLUMN config_path TEXT;
+  ALTER TABLE runs ADD COLUMN config_sha256 TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { formatIssues, type Issue } from '../../../shared/issues.js';
 import type { RunStatus } from '../../../shared/status.js';
 import type { Store } from '../../store/db.js';
+import type { RunRow } from '../../store/rows.js';
 import { checkConfig } from '../check.js';
 import type { Loaded, LoadedConfig } from '../config.js';
 import { checkInput, countInput, describeInputChange, inputFromPath, inputIdentity, inputLabel, inputPathOf, type RunInput } from './input.js';
@@ -65,6 +66,7 @@ export async function prepareStart(store: Store, checked: CheckedRun, opts: { st
     destination: loaded.config.destination.name,
     audience: loaded.config.audience.name,
     config: opts.storedConfig,
+    configSource: loaded.source ?? null,
     inputPath: inputPathOf(input),
     inputIdentity: await inputIdentity(store, input),
   });
@@ -83,7 +85,7 @@ export async function prepareContinue(
   store: Store,
   runIdOrPrefix: string,
   mode: ContinueMode,
-  resolve: (stored: unknown) => Loaded | Promise<Loaded>,
+  resolve: (stored: unknown, run: RunRow) => Loaded | Promise<Loaded>,
 ): Promise<Prepared> {
   const runId = store.resolveRunId(runIdOrPrefix) ?? runIdOrPrefix;
   const run = store.getRun(runId);
@@ -95,7 +97,7 @@ export async function prepareContinue(
   if (mode === 'retry-failed' && run.records.failed === 0 && run.status !== 'aborted') {
     return refuse('nothing-to-do', `run ${runId} has no failed records to retry`, run.status);
   }
-  const loaded = await resolve(run.config);
+  const loaded = await resolve(run.config, run);
   if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
   if (!run.inputPath) return refuse('input', `run ${runId} has no input file recorded; it cannot be resumed`);
   const input = inputFromPath(run.inputPath);
