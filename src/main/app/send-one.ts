@@ -77,7 +77,7 @@ function verdictOf(
 ): string | undefined {
   const step = request.step;
   if (step === 'add' || step === 'remove') {
-    return successVerdict(status, body, loaded.config.destination[step].successPath, request.recordKeys.length);
+    return successVerdict(status, body, loaded.config.destination[step].successPath, request.recordKeys.length, (t) => loaded.redactor.text(t));
   }
   if (step === 'getAudience') {
     const f = planner.findAudience(status, body, planner.context());
@@ -87,7 +87,7 @@ function verdictOf(
 }
 
 /** `3 of 10 records succeeded: …`: how the success path reads an answer for `n` records. */
-export function successVerdict(status: number, body: string, successPath: string | undefined, n: number): string {
-  const c = countSucceeded(status, body, successPath, n);
+export function successVerdict(status: number, body: string, successPath: string | undefined, n: number, redact?: (text: string) => string): string {
+  const c = countSucceeded(status, body, successPath, n, redact);
   return `${c.succeeded} of ${n} record${n === 1 ? '' : 's'} succeeded${c.reason ? `: ${c.reason}` : ''}`;
 }

@@ -168,7 +168,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         },
         onRetry: (attempt, delayMs, reason) => {
           requests.retried++;
-          emit?.({ type: 'request-retry', id, step, attempt, delayMs, reason, at: Date.now() });
+          emit?.({ type: 'request-retry', id, step, attempt, delayMs, reason: redactor.text(reason), at: Date.now() });
         },
       });
       return outcome.result;
@@ -254,10 +254,10 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       .then((result) => {
         if (!result.ok) {
           if (result.kind === 'abort') return; // interrupted: resumable, not failed
-          settle(requestId, batch, 0, describeResult(result));
+          settle(requestId, batch, 0, redactor.text(describeResult(result)));
           return;
         }
-        const verdict = countSucceeded(result.status, result.body, d[action].successPath, batch.length);
+        const verdict = countSucceeded(result.status, result.body, d[action].successPath, batch.length, (t) => redactor.text(t));
         settle(requestId, batch, verdict.succeeded, verdict.reason ? redactor.text(verdict.reason) : undefined, verdict.acknowledged);
       })
       .catch((err: unknown) => {

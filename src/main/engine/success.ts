@@ -30,9 +30,11 @@ export function countSucceeded(
   body: string,
   successPath: string | undefined,
   recordCount: number,
+  /** Masks secrets in the body before it is cut to an excerpt (a cut secret could not be found after). */
+  redact: (text: string) => string = (t) => t,
 ): SuccessCount {
   if (status < 200 || status > 299) {
-    const excerpt = bodyExcerpt(body);
+    const excerpt = bodyExcerpt(redact(body));
     return { succeeded: 0, reason: excerpt ? `HTTP ${status}: ${excerpt}` : `HTTP ${status}` };
   }
   const path = successPath?.trim() ?? '';
@@ -64,7 +66,7 @@ export function countSucceeded(
     return partial(Math.min(Math.max(0, n), recordCount), ` is ${value}`);
   }
   if (value === null || value === undefined) {
-    return { succeeded: 0, reason: `successPath "${path}" found nothing in the response: ${bodyExcerpt(body, 200)}` };
+    return { succeeded: 0, reason: `successPath "${path}" found nothing in the response: ${bodyExcerpt(redact(body), 200)}` };
   }
   return {
     succeeded: 0,

@@ -1,0 +1,195 @@
+// Invariant 6, tried as an attacker: secrets by taint, not by name. A CLI run with the store
+// on, against a loopback endpoint that echoes every request's URL, headers and body back,
+// with an env secret in a URL query, another in a body template, a literal X-API-Key header
+// and a literal client secret whose token server echoes what it got. Every byte the CLI
+// writes (stdout, stderr, the db and its -wal read raw during and after the run, the HAR)
+// is grepped for every secret in every encoding it could take.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formEncode } from '../../src/main/engine/redact.js';
+import { cli, tempDir, writeNdjson } from '../helpers/run.js';
+
+const URL_KEY = 'AKq7-url+key/9=';
+const BODY_KEY = 'b0dy-s3cr3t/+x=é';
+const LITERAL_HEADER = 'hdr-Lit3ral"k\\ey+/=';
+const CLIENT_SECRET = 'cl1ent s3cret+/=';
+const TOKEN = 'tok-9f8e7d6c5b4a+/=x';
+const SECRETS = { URL_KEY, BODY_KEY, LITERAL_HEADER, CLIENT_SECRET, TOKEN };
+const env = { SECRETS_URL_KEY: URL_KEY, SECRETS_BODY_KEY: BODY_KEY };
+
+/** Every form a secret could take in text: as is, URL, form, base64(url), JSON string, JSON \u-escaped. */
+function encodings(secret: string): Record<string, string> {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return {
+    raw: secret,
+    percent: encodeURIComponent(secret),
+    form: formEncode(secret),
+    base64: Buffer.from(secret).toString('base64'),
+    base64url: Buffer.from(secret).toString('base64url'),
+    json,
+    jsonAscii: json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    jsonTwice: JSON.stringify(json).slice(1, -1),
+    // A secret cut short (an excerpt) must not show its start either.
+    start: secret.slice(0, 8),
+  };
+}
+
+/** The leaks in `bytes`: `what: SECRET as encoding`. */
+function leaks(what: string, bytes: Buffer | string): string[] {
+  const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+  const found: string[] = [];
+  for (const [name, secret] of Object.entries(SECRETS)) {
+    for (const [enc, form] of Object.entries(encodings(secret))) {
+      // latin1 too: a -wal page split cannot hide an ASCII form, and UTF-8 is checked as bytes.
+      if (buf.includes(Buffer.from(form, 'utf8'))) found.push(`${what}: ${name} as ${enc}`);
+    }
+  }
+  return found;
+}
+
+const asciiEscaped = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+let dir: string;
+let server: Server;
+let base: string;
+let dbPath = '';
+const walSnapshots: Buffer[] = [];
+/** X-API-Key values the endpoint received, to prove a resume re-read the literal secret. */
+const receivedKeys: string[] = [];
+let tokenDown = false;
+let failU3 = true;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  // Read the store's -wal while the run is writing it.
+  if (dbPath && existsSync(`${dbPath}-wal`)) walSnapshots.push(readFileSync(`${dbPath}-wal`));
+  const echo = { method: req.method, url: req.url, headers: req.headers, body };
+  if (req.url === '/token') {
+    if (tokenDown) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client', echo }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'x-echo-auth': String(req.headers.authorization ?? '') });
+    res.end(JSON.stringify({ access_token: TOKEN, token_type: 'Bearer', expires_in: 3600, echo }));
+    return;
+  }
+  receivedKeys.push(String(req.headers['x-api-key']));
+  const fail = failU3 && body.includes('"u3"');
+  res.writeHead(fail ? 400 : 200, { 'content-type': 'application/json', 'x-echo-key': String(req.headers['x-api-key'] ?? ''), 'x-echo-url': req.url ?? '' });
+  // A failure's reason keeps a 300-character excerpt of the answer: this one puts the
+  // literal header at character 290, so a cut made before masking would keep its start.
+  const pad = fail ? `"pad":"${'x'.repeat(273)}","key":${JSON.stringify(req.headers['x-api-key'])},` : '';
+  // Twice: as JSON does it (UTF-8) and \u-escaped, as other encoders do.
+  res.end(`{${pad}"ok":${!fail},"echo":${JSON.stringify(echo)},"ascii":${asciiEscaped(echo)}}`);
+}
+
+const configFor = () => ({
+  version: 1,
+  destination: {
+    name: 'Echo',
+    headers: { 'X-API-Key': LITERAL_HEADER },
+    oauth: { tokenUrl: `${base}/token`, clientId: 'cid', clientSecret: CLIENT_SECRET, clientAuth: 'body' },
+    maxAttempts: 1,
+    concurrency: 1,
+    add: {
+      url: `${base}/add?api_key=\${env:SECRETS_URL_KEY}`,
+      batchMode: 'batched',
+      batchSize: 2,
+      bodyTemplate: '{"auth": "${env:SECRETS_BODY_KEY}", "users": [{{#each users}}{"id": "{{id}}"}{{#unless @last}},{{/unless}}{{/each}}]}',
+    },
+  },
+  audience: { name: 'A' },
+  records: { key: 'id', mapping: { id: 'id' } },
+});
+
+beforeAll(async () => {
+  dir = tempDir('outbound-secrets-');
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('no secret in clear in anything the CLI writes (invariant 6)', () => {
+  it('a run, its log, HAR, preview, oauth, resume and retry-failed, and the store files', async () => {
+    const file = join(dir, 'echo.json');
+    writeFileSync(file, JSON.stringify(configFor(), null, 2));
+    const input = writeNdjson(dir, 'in.ndjson', [{ id: 'u1' }, { id: 'u2' }, { id: 'u3' }, { id: 'u4' }]);
+    dbPath = join(dir, 'out.db');
+    const db = ['--db', dbPath];
+    const outputs: Array<[string, string]> = [];
+    const run = async (argv: string[], expected: number): Promise<{ stdout: string; stderr: string }> => {
+      const res = await cli(argv, env);
+      outputs.push([argv.slice(0, 2).join(' '), res.stdout + res.stderr]);
+      expect.soft(res.code, `${argv.join(' ')}: ${res.stderr}`).toBe(expected);
+      return res;
+    };
+
+    const first = await run(['run', file, '--input', input, ...db, '--json'], 1);
+    const runId = (JSON.parse(first.stdout) as { runId: string }).runId;
+    expect(receivedKeys).toContain(LITERAL_HEADER); // the secrets did go to the endpoint
+    await run(['log', runId, ...db], 0);
+    const logJson = await run(['log', runId, ...db, '--json'], 0);
+    await run(['log', runId, ...db, '--failed'], 0);
+    await run(['log', runId, ...db, '--failed', '--json'], 0);
+    await run(['runs', ...db, '--json'], 0);
+    await run(['runs', ...db], 0);
+    const har = join(dir, 'run.har');
+    await run(['export-log', runId, '--har', har, ...db], 0);
+    const preview = await run(['preview', file, '--input', input], 0);
+    await run(['oauth', file], 0);
+    await run(['oauth', file, '--json'], 0);
+
+    // Readable, not dots: an env value shows as its reference.
+    expect.soft(preview.stdout).toContain('api_key=${env:SECRETS_URL_KEY}');
+    expect.soft(preview.stdout).toContain('${env:SECRETS_BODY_KEY}');
+    expect.soft(logJson.stdout).toContain('${env:SECRETS_URL_KEY}');
+
+    // retry-failed re-reads the literal secrets from the unchanged config file.
+    failU3 = false;
+    receivedKeys.length = 0;
+    await run(['retry-failed', runId, ...db], 0);
+    expect(receivedKeys).toEqual([LITERAL_HEADER]);
+
+    // An aborted run (token endpoint refusing) resumes from the same file, and only from it.
+    tokenDown = true;
+    const second = await run(['run', file, '--input', input, ...db, '--json'], 3);
+    const secondId = (JSON.parse(second.stdout) as { runId: string }).runId;
+    tokenDown = false;
+    const original = readFileSync(file);
+    writeFileSync(file, `${original.toString()}\n`);
+    const changed = await run(['resume', secondId, ...db], 2);
+    expect(changed.stderr).toMatch(/config file changed since run .* started/);
+    unlinkSync(file);
+    const gone = await run(['resume', secondId, ...db], 2);
+    expect(gone.stderr).toMatch(/config file not found/);
+    writeFileSync(file, original);
+    receivedKeys.length = 0;
+    await run(['resume', secondId, ...db], 0);
+    expect(receivedKeys).toEqual([LITERAL_HEADER, LITERAL_HEADER]);
+
+    const found: string[] = [];
+    for (const [what, text] of outputs) found.push(...leaks(what, text));
+    found.push(...leaks('HAR', readFileSync(har)));
+    walSnapshots.forEach((wal, i) => found.push(...leaks(`db-wal (during, ${i})`, wal)));
+    found.push(...leaks('db', readFileSync(dbPath)));
+    if (existsSync(`${dbPath}-wal`)) found.push(...leaks('db-wal', readFileSync(`${dbPath}-wal`)));
+    expect(walSnapshots.length).toBeGreaterThan(0);
+    expect(found).toEqual([]);
+  });
+});
