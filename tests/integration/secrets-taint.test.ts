@@ -10,6 +10,7 @@ import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formEncode } from '../../src/main/engine/redact.js';
+import { createStudioService, type SecretCrypto } from '../../src/main/studio/service.js';
 import { cli, tempDir, writeNdjson } from '../helpers/run.js';
 
 const URL_KEY = 'AKq7-url+key/9=';
@@ -189,6 +190,82 @@ describe('no secret in clear in anything the CLI writes (invariant 6)', () => {
     walSnapshots.forEach((wal, i) => found.push(...leaks(`db-wal (during, ${i})`, wal)));
     found.push(...leaks('db', readFileSync(dbPath)));
     if (existsSync(`${dbPath}-wal`)) found.push(...leaks('db-wal', readFileSync(`${dbPath}-wal`)));
+    expect(walSnapshots.length).toBeGreaterThan(0);
+    expect(found).toEqual([]);
+  });
+});
+
+/** Stand-in for safeStorage: reversible, and never the clear text. */
+const xorCrypto: SecretCrypto = {
+  encrypt: (plain) => Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)),
+  decrypt: (cipher) => Buffer.from(cipher.map((b) => b ^ 0x5a)).toString('utf8'),
+};
+
+describe('no secret in clear in the studio database or anything it hands the renderer (invariant 6)', () => {
+  it('a saved destination and an unsaved config, run, inspected, replayed, exported and retried', async () => {
+    dbPath = join(dir, 'studio.db');
+    walSnapshots.length = 0;
+    failU3 = true;
+    tokenDown = false;
+    const service = createStudioService({ dbPath, env, crypto: xorCrypto, startMockOnLaunch: false, seedExample: false });
+    const shown: Array<[string, unknown]> = [];
+    const finished = async (runId: string) => {
+      for (let i = 0; i < 400; i++) {
+        const p = await service.runProgress(runId);
+        if (p?.state === 'finished') return p;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('run did not finish');
+    };
+    try {
+      await service.ready;
+      const saved = await service.saveDestination({ config: configFor() as never });
+      expect(saved.issues).toEqual([]);
+      const config = (await service.getDestination(saved.id))!.config;
+      shown.push(['getDestination', config]);
+      const { set } = await service.importSamples({ name: 'four', format: 'ndjson', text: ['u1', 'u2', 'u3', 'u4'].map((id) => JSON.stringify({ id })).join('\n') });
+
+      shown.push(['preview', await service.preview({ config, setId: set.id })]);
+      shown.push(['sendPreviewed', await service.sendPreviewed({ config, setId: set.id, step: 'add', index: 1 })]);
+      shown.push(['testOAuth', await service.testOAuth({ config })]);
+
+      const { runId } = await service.startRun({ config, destinationId: saved.id, input: { setId: set.id } });
+      const progress = await finished(runId);
+      expect(progress.status).toBe('partial');
+      shown.push(['progress', progress], ['getRun', await service.getRun(runId)], ['listRuns', await service.listRuns()]);
+      const page = await service.runRequests({ runId });
+      shown.push(['runRequests', page]);
+      for (const row of page.rows) {
+        shown.push(['requestDetail', await service.requestDetail({ runId, id: row.id })]);
+        shown.push(['copyAsCurl', await service.copyAsCurl({ runId, id: row.id })]);
+        shown.push(['replay logged', await service.replayRequest({ runId, id: row.id, mode: 'logged' })]);
+        shown.push(['replay rerendered', await service.replayRequest({ runId, id: row.id, mode: 'rerendered', config })]);
+      }
+      shown.push(['har', await service.exportRun({ runId, format: 'har' })], ['ndjson', await service.exportRun({ runId, format: 'ndjson' })]);
+
+      // The saved destination's run goes on with its encrypted secrets.
+      failU3 = false;
+      receivedKeys.length = 0;
+      const retried = await service.retryFailed(runId);
+      expect((await finished(retried.runId)).status).toBe('succeeded');
+      expect(receivedKeys).toEqual([LITERAL_HEADER]);
+
+      // An unsaved config with literal secrets: its run stores them masked, and is never
+      // continued with the mask as the secret.
+      failU3 = true;
+      const inline = await service.startRun({ config: configFor(), input: { setId: set.id } });
+      expect((await finished(inline.runId)).status).toBe('partial');
+      receivedKeys.length = 0;
+      await expect(service.retryFailed(inline.runId)).rejects.toThrow(/literal secrets masked/);
+      expect(receivedKeys).toEqual([]);
+    } finally {
+      await service.close();
+    }
+    const found: string[] = [];
+    for (const [what, value] of shown) found.push(...leaks(what, typeof value === 'string' ? value : JSON.stringify(value)));
+    walSnapshots.forEach((wal, i) => found.push(...leaks(`studio db-wal (during, ${i})`, wal)));
+    found.push(...leaks('studio db', readFileSync(dbPath)));
+    if (existsSync(`${dbPath}-wal`)) found.push(...leaks('studio db-wal', readFileSync(`${dbPath}-wal`)));
     expect(walSnapshots.length).toBeGreaterThan(0);
     expect(found).toEqual([]);
   });
