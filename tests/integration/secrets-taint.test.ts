@@ -86,6 +86,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     res.end(JSON.stringify({ access_token: TOKEN, token_type: 'Bearer', expires_in: 3600, echo }));
     return;
   }
+  if (req.url?.startsWith('/lists')) {
+    // The audience found is kept with the run (runs.remote_audience, `runs --json`): it echoes too.
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ lists: [{ name: 'A', id: 'l1', echo }] }));
+    return;
+  }
   receivedKeys.push(String(req.headers['x-api-key']));
   const fail = failU3 && body.includes('"u3"');
   res.writeHead(fail ? 400 : 200, { 'content-type': 'application/json', 'x-echo-key': String(req.headers['x-api-key'] ?? ''), 'x-echo-url': req.url ?? '' });
@@ -104,8 +110,9 @@ const configFor = () => ({
     oauth: { tokenUrl: `${base}/token`, clientId: 'cid', clientSecret: CLIENT_SECRET, clientAuth: 'body' },
     maxAttempts: 1,
     concurrency: 1,
+    getAudience: { enabled: true, url: `${base}/lists?api_key=\${env:SECRETS_URL_KEY}`, filterPath: "lists[?name=='{{audience_name}}']" },
     add: {
-      url: `${base}/add?api_key=\${env:SECRETS_URL_KEY}`,
+      url: `${base}/add?api_key=\${env:SECRETS_URL_KEY}&list={{remote_audience.id}}`,
       batchMode: 'batched',
       batchSize: 2,
       bodyTemplate: '{"auth": "${env:SECRETS_BODY_KEY}", "users": [{{#each users}}{"id": "{{id}}"}{{#unless @last}},{{/unless}}{{/each}}]}',
@@ -148,7 +155,8 @@ describe('no secret in clear in anything the CLI writes (invariant 6)', () => {
     const logJson = await run(['log', runId, ...db, '--json'], 0);
     await run(['log', runId, ...db, '--failed'], 0);
     await run(['log', runId, ...db, '--failed', '--json'], 0);
-    await run(['runs', ...db, '--json'], 0);
+    const runs = await run(['runs', ...db, '--json'], 0);
+    expect(runs.stdout).toMatch(/"id": ?"l1"/);
     await run(['runs', ...db], 0);
     const har = join(dir, 'run.har');
     await run(['export-log', runId, '--har', har, ...db], 0);

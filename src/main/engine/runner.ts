@@ -333,13 +333,15 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const status: RunStatus = fatal ? 'aborted' : counts.failed === 0 ? 'succeeded' : counts.succeeded === 0 ? 'failed' : 'partial';
   const records = { total: counts.total, succeeded: counts.succeeded, failed: counts.failed };
   progress(true);
+  // What the run reports is recorded and shown: secrets masked, the audience's echo included.
+  if (fatal) fatal = redactor.text(fatal);
   emit?.({ type: 'run-finished', status, records, requests: { sent: requests.sent, retried: requests.retried }, ...(fatal ? { error: fatal } : {}), at: Date.now() });
   return {
     runId,
     status,
     records: { ...records, skipped: counts.skipped },
     requests,
-    ...(remoteAudience !== undefined ? { remoteAudience } : {}),
+    ...(remoteAudience !== undefined ? { remoteAudience: redactedJson(redactor, remoteAudience) } : {}),
     ...(fatal ? { error: fatal } : {}),
     durationMs: Math.round(performance.now() - started),
     dryRun: !!opts.dryRun,
@@ -374,4 +376,17 @@ function redactSpec(r: Redactor, spec: HttpRequestSpec): HttpRequestSpec {
 function redactResult(r: Redactor, res: HttpResult): HttpResult {
   if (!res.ok) return { ...res, message: r.text(res.message) };
   return { ...res, headers: r.headers(res.headers), body: r.text(res.body) };
+}
+
+/**
+ * A value from an answer (the remote audience) with its secrets masked: a mask holds no quote
+ * or backslash, so the JSON stays valid; should a raw secret span JSON syntax it would not,
+ * and nothing is kept rather than the secret.
+ */
+function redactedJson(r: Redactor, value: unknown): unknown {
+  try {
+    return JSON.parse(r.text(JSON.stringify(value) ?? 'null')) as unknown;
+  } catch {
+    return null;
+  }
 }
