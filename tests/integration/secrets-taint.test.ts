@@ -8,7 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/main/store/db.js';
+import { MIGRATIONS } from '../../src/main/store/migrations.js';
 import { formEncode } from '../../src/main/engine/redact.js';
 import { createStudioService, type SecretCrypto } from '../../src/main/studio/service.js';
 import { cli, tempDir, writeNdjson } from '../helpers/run.js';
@@ -276,5 +279,37 @@ describe('no secret in clear in the studio database or anything it hands the ren
     if (existsSync(`${dbPath}-wal`)) found.push(...leaks('studio db-wal', readFileSync(`${dbPath}-wal`)));
     expect(walSnapshots.length).toBeGreaterThan(0);
     expect(found).toEqual([]);
+  });
+});
+
+describe('a store written before secrets were masked at rest', () => {
+  it('has the literal secrets of its runs masked when opened, their old bytes gone, and such a run is refused, not sent with the mask', async () => {
+    const file = join(dir, 'old.db');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    const config = {
+      ...configFor(),
+      // Large enough to spill into overflow pages, which an update may free with the old bytes.
+      destination: { ...configFor().destination, description: 'd'.repeat(20_000), headers: { 'X-API-Key': LITERAL_HEADER, Authorization: `Bearer ${TOKEN}`, 'X-Env-Key': '${env:SECRETS_URL_KEY}', 'X-Tenant': 'plain-tenant' } },
+    };
+    old.prepare("INSERT INTO runs (id, created_at, destination, audience, config, status) VALUES ('old-run', 1, 'Echo', 'A', ?, 'aborted')").run(JSON.stringify(config));
+    old.close();
+    expect(readFileSync(file).includes(Buffer.from(CLIENT_SECRET))).toBe(true);
+
+    const store = openStore(file);
+    const stored = store.getRun('old-run')!.config as ReturnType<typeof configFor>;
+    store.close();
+    expect(stored.destination.oauth.clientSecret).toBe('●●●●');
+    expect(stored.destination.headers).toEqual({ 'X-API-Key': '●●●●', Authorization: '●●●●', 'X-Env-Key': '${env:SECRETS_URL_KEY}', 'X-Tenant': 'plain-tenant' });
+    const found = [...leaks('migrated db', readFileSync(file)), ...(existsSync(`${file}-wal`) ? leaks('migrated db-wal', readFileSync(`${file}-wal`)) : [])];
+    expect(found).toEqual([]);
+
+    receivedKeys.length = 0;
+    const res = await cli(['resume', 'old-run', '--db', file], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/literal secrets masked and has no config file/);
+    expect(receivedKeys).toEqual([]);
   });
 });
