@@ -294,12 +294,18 @@ describe('a store written before secrets were masked at rest', () => {
       // Large enough to spill into overflow pages, which an update may free with the old bytes.
       destination: { ...configFor().destination, description: 'd'.repeat(20_000), headers: { 'X-API-Key': LITERAL_HEADER, Authorization: `Bearer ${TOKEN}`, 'X-Env-Key': '${env:SECRETS_URL_KEY}', 'X-Tenant': 'plain-tenant' } },
     };
-    old.prepare("INSERT INTO runs (id, created_at, destination, audience, config, status) VALUES ('old-run', 1, 'Echo', 'A', ?, 'aborted')").run(JSON.stringify(config));
+    const insert = old.prepare("INSERT INTO runs (id, created_at, destination, audience, config, status) VALUES (?, 1, 'Echo', 'A', ?, 'aborted')");
+    insert.run('old-run', JSON.stringify(config));
+    const stringForm = (headers: string) => ({ ...configFor(), destination: { ...configFor().destination, headers } });
+    insert.run('old-string', JSON.stringify(stringForm(`X-Tenant:plain,X-API-Key:${LITERAL_HEADER}`)));
+    insert.run('old-plain', JSON.stringify(stringForm('X-Tenant:plain')));
     old.close();
     expect(readFileSync(file).includes(Buffer.from(CLIENT_SECRET))).toBe(true);
 
     const store = openStore(file);
     const stored = store.getRun('old-run')!.config as ReturnType<typeof configFor>;
+    expect((store.getRun('old-string')!.config as { destination: { headers: string } }).destination.headers).toBe('Authorization:●●●●');
+    expect((store.getRun('old-plain')!.config as { destination: { headers: string } }).destination.headers).toBe('X-Tenant:plain');
     store.close();
     expect(stored.destination.oauth.clientSecret).toBe('●●●●');
     expect(stored.destination.headers).toEqual({ 'X-API-Key': '●●●●', Authorization: '●●●●', 'X-Env-Key': '${env:SECRETS_URL_KEY}', 'X-Tenant': 'plain-tenant' });
@@ -310,6 +316,9 @@ describe('a store written before secrets were masked at rest', () => {
     const res = await cli(['resume', 'old-run', '--db', file], env);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/literal secrets masked and has no config file/);
+    const fromString = await cli(['resume', 'old-string', '--db', file], env);
+    expect(fromString.code).toBe(2);
+    expect(fromString.stderr).toMatch(/literal secrets masked and has no config file/);
     expect(receivedKeys).toEqual([]);
   });
 });
