@@ -56,11 +56,33 @@ describe('env references', () => {
     },
   };
 
-  it('resolves anywhere in a string; header and secret values are secrets, URLs are not', () => {
+  it('resolves anywhere in a string; every value from the environment is a secret, shown as its reference (taint, not name)', () => {
     const r = resolveConfig(cfg, { BASE: 'https://api.example.com', SECRET: 's3cr3t-value', TENANT: 'tenant-42' });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     expect(r.config.destination.add.url).toBe('https://api.example.com/members');
-    expect(r.secrets.sort()).toEqual(['s3cr3t-value', 'tenant-42']);
+    expect(r.secrets).toEqual(
+      expect.arrayContaining([
+        { value: 'https://api.example.com', shownAs: '${env:BASE}' },
+        { value: 's3cr3t-value', shownAs: '${env:SECRET}' },
+        { value: 'tenant-42', shownAs: '${env:TENANT}' },
+      ]),
+    );
+    expect(r.maskedLiterals).toBe(false);
+    expect(r.stored).toEqual(cfg);
+  });
+
+  it('a literal secret header (object or string form) is a secret, masked in the stored config', () => {
+    const literal = { ...cfg, destination: { ...cfg.destination, headers: { 'X-API-Key': 'lit-key-123', Authorization: 'Bearer lit-bearer-456', 'X-Tenant': 'plain' } } };
+    const r = resolveConfig(literal, { BASE: 'https://a', SECRET: 'env-secret' });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.secrets).toEqual(expect.arrayContaining(['lit-key-123', 'Bearer lit-bearer-456', 'lit-bearer-456']));
+    expect(r.secrets).not.toContain('plain');
+    expect(r.maskedLiterals).toBe(true);
+    expect((r.stored as typeof literal).destination.headers).toEqual({ 'X-API-Key': '●●●●', Authorization: 'Bearer ●●●●', 'X-Tenant': 'plain' });
+    const asString = resolveConfig({ ...cfg, destination: { ...cfg.destination, headers: 'X-Tenant:plain,X-API-Key:lit-key-123' } }, { BASE: 'https://a', SECRET: 'env-secret' });
+    if (!asString.ok) throw new Error(JSON.stringify(asString.issues));
+    expect(asString.secrets).toContain('lit-key-123');
+    expect((asString.stored as { destination: { headers: string } }).destination.headers).toBe('X-Tenant:plain,X-API-Key:●●●●');
   });
 
   it('a missing variable is an error naming it and the field', () => {
@@ -76,6 +98,7 @@ describe('env references', () => {
   it('an inline client secret still counts as a secret', () => {
     const r = resolveConfig({ ...cfg, destination: { ...cfg.destination, oauth: { tokenUrl: 'https://a/t', clientId: 'i', clientSecret: 'inline-secret' } } }, { BASE: 'https://a', TENANT: 't' });
     expect(r.ok && r.secrets).toContain('inline-secret');
+    expect(r.ok && (r.stored as { destination: { oauth: { clientSecret: string } } }).destination.oauth.clientSecret).toBe('●●●●');
   });
 });
 

@@ -37,6 +37,26 @@ describe('createRedactor', () => {
     expect(r.text('xx abcdefgh yy')).toBe(`xx ${MASK} yy`);
   });
 
+  it('shows an env value as its reference, in every encoded form; other secrets keep the mask', () => {
+    const r = createRedactor([{ value: 'k3y/v+al=é"', shownAs: '${env:ACME_KEY}' }, 'literal-secret']);
+    const json = JSON.stringify('k3y/v+al=é"').slice(1, -1);
+    expect(r.text('?k=k3y/v+al=é" literal-secret')).toBe(`?k=\${env:ACME_KEY} ${MASK}`);
+    expect(r.text(`?k=${encodeURIComponent('k3y/v+al=é"')}`)).toBe('?k=${env:ACME_KEY}');
+    expect(r.text(`{"a":"${json}"}`)).toBe('{"a":"${env:ACME_KEY}"}');
+    expect(r.text(JSON.stringify({ body: `{"a":"${json}"}` }))).toBe('{"body":"{\\"a\\":\\"${env:ACME_KEY}\\"}"}');
+    expect(r.text(`{"a":"k3y/v+al=\\u00e9\\""}`)).toBe('{"a":"${env:ACME_KEY}"}');
+    expect(r.headers({ 'X-API-Key': 'k3y/v+al=é"', Authorization: 'Bearer k3y/v+al=é"', 'X-Other': 'Bearer partly-k3y' })).toEqual({
+      'X-API-Key': '${env:ACME_KEY}',
+      Authorization: 'Bearer ${env:ACME_KEY}',
+      'X-Other': 'Bearer partly-k3y',
+    });
+  });
+
+  it('a value that is both an env value and a literal secret shows as the mask', () => {
+    const r = createRedactor([{ value: 'same-value', shownAs: '${env:A}' }, 'same-value']);
+    expect(r.text('same-value')).toBe(MASK);
+  });
+
   it('learns secrets added later, e.g. a fetched token', () => {
     const r = createRedactor(['first-secret']);
     expect(r.text('tok-123456')).toBe('tok-123456');

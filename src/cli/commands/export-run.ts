@@ -2,10 +2,11 @@
 // print. One execution path, so a resumed run ends with the same summary and exit codes.
 import { randomUUID } from 'node:crypto';
 import type { RunStatus } from '../../shared/status.js';
-import { loadConfig, loadConfigFromFile, type LoadedConfig } from '../../main/app/config.js';
+import { loadConfigFromFile, type LoadedConfig } from '../../main/app/config.js';
 import { dryRun } from '../../main/app/dry-run.js';
 import { executeRun, type ExecuteRunResult } from '../../main/app/run/execute.js';
 import { inputLabel, openRunInput, type RunInput } from '../../main/app/run/input.js';
+import { loadRunConfig } from '../../main/app/run/stored-config.js';
 import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusal, type RunPlan } from '../../main/app/run/prepare.js';
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
@@ -139,7 +140,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
-    const plan = await prepareStart(store, checked.run, { storedConfig: loaded.raw });
+    // Stored with literal secrets masked; the file's path and hash let a resume re-read them.
+    const plan = await prepareStart(store, checked.run, { storedConfig: loaded.stored });
     return await execute(io, store, plan, json, 'run', dbPath);
   } finally {
     store.close();
@@ -155,7 +157,7 @@ export async function continueCommand(mode: ContinueMode, argv: string[], io: Cl
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
-    const prepared = await prepareContinue(store, given, mode, (raw) => loadConfig(raw, io.env));
+    const prepared = await prepareContinue(store, given, mode, (_stored, run) => loadRunConfig(run, io.env));
     if (!prepared.ok) {
       if (prepared.kind === 'not-found') {
         io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);

@@ -3,16 +3,23 @@
 // every secret it holds.
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
-import { loadConfigFile, resolveConfig, type Env, type LoadResult } from '../engine/load.js';
-import { createRedactor, type Redactor } from '../engine/redact.js';
+import { loadConfigFile, loadConfigText, resolveConfig, type ConfigSource, type Env, type LoadResult } from '../engine/load.js';
+import { createRedactor, type Redactor, type Secret } from '../engine/redact.js';
 
 export type { Env } from '../engine/load.js';
 
 export interface LoadedConfig {
   config: ExportConfig;
-  /** The config as written (`${env:…}` unresolved): what a run stores. */
+  /** The config as written (`${env:…}` unresolved, literal secrets in clear): never stored. */
   raw: unknown;
-  secrets: string[];
+  /** What a run stores: `${env:…}` references kept, literal secrets masked. */
+  stored: unknown;
+  /** Whether `stored` lost literal secrets: a resume re-reads the config file (`source`). */
+  maskedLiterals: boolean;
+  /** The file the config was read from (absolute path, sha256 of its bytes). */
+  source?: ConfigSource;
+  /** Every env value (shown as its reference) and literal secret of the config. */
+  secrets: Secret[];
   redactor: Redactor;
 }
 
@@ -21,7 +28,8 @@ export type Loaded = ({ ok: true } & LoadedConfig) | { ok: false; issues: Issue[
 /** The engine's result with a redactor for the config's secrets (its issues are already masked). */
 function finish(result: LoadResult): Loaded {
   if (!result.ok) return result;
-  return { ok: true, config: result.config, raw: result.raw, secrets: result.secrets, redactor: createRedactor(result.secrets) };
+  const { ok: _ok, ...loaded } = result;
+  return { ok: true, ...loaded, redactor: createRedactor(result.secrets) };
 }
 
 /** An already-parsed config value (the studio's form, a run's stored config). */
@@ -32,4 +40,9 @@ export function loadConfig(value: unknown, env: Env): Loaded {
 /** A config file: a missing file or a JSON syntax error names the file, line and column. */
 export async function loadConfigFromFile(file: string, env: Env): Promise<Loaded> {
   return finish(await loadConfigFile(file, env));
+}
+
+/** Config text already read from `file` (a resume re-reading the file it hashed). */
+export function loadConfigFromText(text: string, file: string, env: Env, source?: ConfigSource): Loaded {
+  return finish(loadConfigText(text, file, env, source));
 }

@@ -80,7 +80,10 @@ function verdictOf(
   const { status, body } = result;
   if (step === 'add' || step === 'remove') {
     // The run's reading (redirects, answers past the cap), not just the body's.
-    return verdictLine(judgeAnswer(result, request.url, loaded.config.destination[step], request.recordKeys, capBytes), request.recordKeys.length);
+    return verdictLine(
+      judgeAnswer(result, request.url, loaded.config.destination[step], request.recordKeys, capBytes, (t) => loaded.redactor.text(t)),
+      request.recordKeys.length,
+    );
   }
   if (step === 'getAudience') {
     const f = planner.findAudience(status, body, planner.context());

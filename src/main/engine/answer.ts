@@ -37,7 +37,14 @@ export function describeRedirect(result: Answered, requestUrl: string): string |
  * Which records of a request an answer acknowledges (success.ts), after the two cases a body
  * alone cannot show: a redirect, and an answer cut at `capBytes`.
  */
-export function judgeAnswer(result: Answered, requestUrl: string, rules: AckRules, keys: readonly string[], capBytes: number): Acknowledgement {
+export function judgeAnswer(
+  result: Answered,
+  requestUrl: string,
+  rules: AckRules,
+  keys: readonly string[],
+  capBytes: number,
+  redact: (text: string) => string = (t) => t,
+): Acknowledgement {
   const redirect = describeRedirect(result, requestUrl);
   if (redirect) return { succeeded: 0, reason: redirect };
   const path = rules.successPath?.trim() || rules.errorsPath?.trim() || '';
@@ -45,5 +52,5 @@ export function judgeAnswer(result: Answered, requestUrl: string, rules: AckRule
     const which = rules.successPath?.trim() ? `successPath "${path}"` : `errorsPath "${path}"`;
     return { succeeded: 0, reason: `answer larger than ${formatBytes(capBytes)} (the stored-answer cap); ${which} cannot be read` };
   }
-  return acknowledge(result.status, result.body, rules, keys);
+  return acknowledge(result.status, result.body, rules, keys, redact);
 }

@@ -1,37 +1,50 @@
 // Loads an export config: JSON text → `${env:NAME}` resolution → zod validation.
 // Every issue names the field path (and, for JSON syntax, the line and column).
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { parseExportConfig, type ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { lineColumnAt, locateJsonError } from '../../shared/json-locate.js';
-import { createRedactor } from './redact.js';
+import { createRedactor, isSecretHeaderName, MASK, maskHeaderValue, type Secret } from './redact.js';
 
 export type LoadResult =
-  | { ok: true; config: ExportConfig; raw: unknown; secrets: string[] }
+  | {
+      ok: true;
+      config: ExportConfig;
+      /** The config as written (`${env:…}` unresolved, literal secrets in clear): never stored. */
+      raw: unknown;
+      /** The config as a run may store it: `${env:…}` kept, every literal secret masked. */
+      stored: unknown;
+      /** Whether `stored` lost literal secrets (a resume must then re-read the config file). */
+      maskedLiterals: boolean;
+      secrets: Secret[];
+      /** The file it was read from, by absolute path and the sha256 of its bytes. */
+      source?: ConfigSource;
+    }
   | { ok: false; issues: Issue[] };
+
+export interface ConfigSource {
+  path: string;
+  sha256: string;
+}
 
 export type Env = Record<string, string | undefined>;
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Field names whose values are secrets even when written inline. */
-const SECRET_FIELDS = new Set(['clientSecret']);
-/** Environment values landing under such keys (or in any header) are secrets; a URL is not. */
-const SECRET_KEY = /secret|token|password|passwd|key|auth|credential|cookie/i;
-
 /**
- * Replaces every `${env:NAME}` in string values. Values resolved into secret places (client
- * secret, headers, secret-looking keys) and inline client secrets are returned as secrets so
- * they can be redacted; a base URL from the environment stays readable in logs.
+ * Replaces every `${env:NAME}` in string values. Every value it resolves to is a secret,
+ * wherever it lands (taint, not name: an API key in a URL query or a body template is one),
+ * shown as its reference so logs stay readable.
  */
-export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: Issue[]; secrets: string[]; envValues: string[] } {
+export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: Issue[]; secrets: Secret[]; envValues: string[] } {
   const issues: Issue[] = [];
-  const secrets: string[] = [];
-  /** Every value an `${env:…}` resolved to, secret place or not: no issue may echo one. */
+  const secrets: Secret[] = [];
+  /** Every value an `${env:…}` resolved to: no issue may echo one. */
   const envValues: string[] = [];
-  const walk = (v: unknown, path: string, key: string): unknown => {
+  const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string') {
-      if (SECRET_FIELDS.has(key) && !v.includes('${env:')) secrets.push(v);
       if (!v.includes('${env:')) return v;
       return v.replace(ENV_REF, (_m, name: string) => {
         const resolved = env[name];
@@ -39,35 +52,99 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
           issues.push({ path, message: `environment variable ${name} is not set` });
           return '';
         }
-        envValues.push(resolved);
-        if ((SECRET_KEY.test(key) && !/url$/i.test(key)) || path.startsWith('destination.headers')) secrets.push(resolved);
+        if (resolved.length > 0) {
+          envValues.push(resolved);
+          secrets.push({ value: resolved, shownAs: `\${env:${name}}` });
+        }
         return resolved;
       });
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}[${i}]`, key));
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}[${i}]`));
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) out[k] = walk(item, path ? `${path}.${k}` : k, k);
+      for (const [k, item] of Object.entries(v)) out[k] = walk(item, path ? `${path}.${k}` : k);
       return out;
     }
     return v;
   };
-  const resolved = walk(value, '', '');
-  return { value: resolved, issues, secrets: secrets.filter((s) => s.length > 0), envValues: envValues.filter((s) => s.length > 0) };
+  const resolved = walk(value, '');
+  return { value: resolved, issues, secrets, envValues };
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Visits the places a literal secret may sit in a config as written: the client secret and
+ * the value of every secret-named header (object or `h1:v1,h2:v2` form). `visit` gets each
+ * value and returns what to put in its place.
+ */
+function mapSecretSlots(config: unknown, visit: (value: string, kind: 'field' | 'header') => string): void {
+  if (!isObject(config)) return;
+  const d = config['destination'];
+  if (!isObject(d)) return;
+  const oauth = d['oauth'];
+  if (isObject(oauth) && typeof oauth['clientSecret'] === 'string') oauth['clientSecret'] = visit(oauth['clientSecret'], 'field');
+  const headers = d['headers'];
+  if (isObject(headers)) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string' && isSecretHeaderName(name)) headers[name] = visit(value, 'header');
+    }
+  } else if (typeof headers === 'string') {
+    // Same split as the schema's parseHeaderString: pairs by comma, name before the first colon.
+    d['headers'] = headers
+      .split(',')
+      .map((pair) => {
+        const colon = pair.indexOf(':');
+        if (colon <= 0 || !isSecretHeaderName(pair.slice(0, colon).trim())) return pair;
+        const value = pair.slice(colon + 1).trim();
+        return value === '' ? pair : `${pair.slice(0, colon + 1)}${visit(value, 'header')}`;
+      })
+      .join(',');
+  }
+}
+
+/**
+ * The literal secrets of a config as written (values in secret places that are not
+ * `${env:…}` references), registered whole and without their auth scheme, and the config
+ * with each one masked: what a run stores.
+ */
+export function literalSecrets(raw: unknown): { stored: unknown; literals: string[] } {
+  const literals: string[] = [];
+  const stored = structuredClone(raw);
+  mapSecretSlots(stored, (value, kind) => {
+    if (value.includes('${env:') || value === '' || value.includes(MASK)) return value;
+    literals.push(value);
+    const m = /^[A-Za-z][A-Za-z0-9_-]{0,19}\s+(\S.*)$/.exec(value);
+    if (kind === 'header' && m) literals.push(m[1]!);
+    return kind === 'header' ? maskHeaderValue(value) : MASK;
+  });
+  return { stored, literals };
+}
+
+/** Whether a stored config had literal secrets masked (so it cannot run without its file). */
+export function hasMaskedSecrets(stored: unknown): boolean {
+  let masked = false;
+  mapSecretSlots(structuredClone(stored), (value) => {
+    if (value.includes(MASK)) masked = true;
+    return value;
+  });
+  return masked;
 }
 
 /** Validates an already-parsed config value, resolving environment references first. */
 export function resolveConfig(value: unknown, env: Env): LoadResult {
   const { value: resolved, issues, secrets, envValues } = resolveEnv(value, env);
+  const { stored, literals } = literalSecrets(value);
   const parsed = parseExportConfig(resolved);
-  // A schema message may quote the value it refused (a header pair): mask what came from the environment.
+  // A schema message may quote the value it refused (a header pair): mask every secret in it.
   const refuse = (all: Issue[]): LoadResult => {
-    const redactor = createRedactor(envValues);
+    const redactor = createRedactor([...envValues, ...literals]);
     return { ok: false, issues: all.map((i) => ({ ...i, message: redactor.text(i.message) })) };
   };
   if (!parsed.ok) return refuse([...issues, ...parsed.issues]);
   if (issues.length > 0) return refuse(issues);
-  return { ok: true, config: parsed.config, raw: value, secrets };
+  return { ok: true, config: parsed.config, raw: value, stored, maskedLiterals: literals.length > 0, secrets: [...secrets, ...literals] };
 }
 
 /** Parses JSON text; a syntax error names the line and column. */
@@ -123,17 +200,31 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Reads and validates a config file. Errors are prefixed with the file name. */
-export async function loadConfigFile(file: string, env: Env): Promise<LoadResult> {
-  let text: string;
+/** Reads a config file's bytes; a missing or unreadable file is an issue naming it. */
+export async function readConfigFile(file: string): Promise<{ ok: true; text: string; source: ConfigSource } | { ok: false; issues: Issue[] }> {
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? (err as Error).message})`;
     return { ok: false, issues: [{ path: file, message }] };
   }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { ok: true, text: bytes.toString('utf8'), source: { path: resolvePath(file), sha256 } };
+}
+
+/** Validates config text read from `file` (a leading BOM is accepted). */
+export function loadConfigText(text: string, file: string, env: Env, source?: ConfigSource): LoadResult {
   const parsed = parseJsonText(stripBom(text), file);
   if (!parsed.ok) return { ok: false, issues: [parsed.issue] };
-  return resolveConfig(parsed.value, env);
+  const result = resolveConfig(parsed.value, env);
+  return result.ok && source ? { ...result, source } : result;
+}
+
+/** Reads and validates a config file. Errors are prefixed with the file name. */
+export async function loadConfigFile(file: string, env: Env): Promise<LoadResult> {
+  const read = await readConfigFile(file);
+  if (!read.ok) return read;
+  return loadConfigText(read.text, file, env, read.source);
 }

@@ -2,7 +2,7 @@
 // dry run and collects the planned requests, so nothing here renders on its own.
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
-import { createRedactor } from './redact.js';
+import { createRedactor, type Secret } from './redact.js';
 import { ConfigError, runExport } from './runner.js';
 import type { PlannedRequest, PreparedRecord, SourceItem } from './types.js';
 
@@ -18,7 +18,7 @@ export interface PreviewOptions {
   /** Stop after this many send-step requests (audience steps not counted). */
   limit?: number;
   file?: string;
-  secrets?: string[];
+  secrets?: Secret[];
   remoteAudience?: unknown;
   /** Keep at most this many mapped records in the output. Default 1000. */
   maxRecords?: number;

@@ -1,11 +1,18 @@
 // Secrets never leave in clear (DESIGN invariant 6). A redactor knows the secret values of
-// one export (resolved env values, client secrets, tokens) and masks them wherever text is
-// shown: previews, logs, error messages, copied cURL, the OAuth tester.
+// one export (every value an `${env:…}` resolved to, literal client secrets and secret
+// header values, tokens) and masks them wherever text is shown or recorded: previews, logs,
+// the store, HAR, error messages, copied cURL, the OAuth tester, and what endpoints echo.
 
 export const MASK = '●●●●';
 
-/** Secrets shorter than this are ignored: masking "ab" everywhere would garble text. */
-const MIN_SECRET_LENGTH = 4;
+/**
+ * Values shorter than this are not masked: replacing "eu" or "80" everywhere would garble
+ * every line, and a 1-3 character value is no secret worth the name (guessable anyway).
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/** A secret value, and what it is shown as (an env value as its reference, else the mask). */
+export type Secret = string | { value: string; shownAs: string };
 
 /** Header names whose values are secret whatever they hold. */
 const SECRET_HEADER_NAMES = new Set([
@@ -24,22 +31,32 @@ export function isSecretHeaderName(name: string): boolean {
 }
 
 export interface Redactor {
-  /** Registers one more secret value (e.g. a token fetched mid-run). */
-  add(secret: string): void;
-  /** Replaces every known secret (and its encoded forms) by `●●●●`. */
+  /** Registers one more secret value (e.g. a token fetched mid-run), shown as `shownAs` (default the mask). */
+  add(secret: string, shownAs?: string): void;
+  /** Replaces every known secret (and its encoded forms) by its reference or `●●●●`. */
   text(s: string): string;
   /** A copy with secret-looking header values masked (scheme kept) and secrets masked in the rest. */
   headers(h: Record<string, string>): Record<string, string>;
 }
 
-/** The forms a secret takes on the wire: as is, percent-encoded, form-encoded, base64. */
+/**
+ * The forms a secret takes on the wire or in a record: as is, percent-encoded (either hex
+ * case), form-encoded, base64, base64url, inside a JSON string, and a JSON string's
+ * escapes once more (a JSON body kept as a string inside JSON).
+ */
 function encodedForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const pct = encodeURIComponent(secret);
   forms.add(pct);
+  forms.add(pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   forms.add(formEncode(secret));
   forms.add(Buffer.from(secret, 'utf8').toString('base64'));
   forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
+  const json = JSON.stringify(secret).slice(1, -1);
+  forms.add(json);
+  forms.add(JSON.stringify(json).slice(1, -1));
+  // JSON.stringify leaves non-ASCII as is; some encoders write \uXXXX.
+  forms.add(json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   return [...forms];
 }
 
@@ -52,16 +69,20 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function createRedactor(secrets: Iterable<string> = []): Redactor {
-  const known = new Set<string>();
+export function createRedactor(secrets: Iterable<Secret> = []): Redactor {
+  /** Each encoded form → what it is shown as. */
+  const known = new Map<string, string>();
   let pattern: RegExp | null = null;
   let dirty = false;
 
-  const add = (secret: string): void => {
+  const add = (secret: string, shownAs: string = MASK): void => {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return;
     for (const form of encodedForms(secret)) {
-      if (form.length >= MIN_SECRET_LENGTH && !known.has(form)) {
-        known.add(form);
+      if (form.length < MIN_SECRET_LENGTH) continue;
+      const before = known.get(form);
+      // The mask wins over a reference: a value that is also a literal secret shows as dots.
+      if (before === undefined || (before !== MASK && shownAs === MASK)) {
+        known.set(form, shownAs);
         dirty = true;
       }
     }
@@ -70,7 +91,7 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
   const currentPattern = (): RegExp | null => {
     if (dirty) {
       // Longest first, so a secret that contains another is masked whole.
-      const alternates = [...known].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      const alternates = [...known.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
       pattern = alternates.length ? new RegExp(alternates.join('|'), 'g') : null;
       dirty = false;
     }
@@ -80,19 +101,31 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
   const text = (s: string): string => {
     const re = currentPattern();
     if (re === null || s.length === 0) return s; // fast path: nothing to hide
-    return s.replace(re, MASK);
+    return s.replace(re, (m) => known.get(m) ?? MASK);
+  };
+
+  /** A whole value (or `Scheme value`) that is one known secret shows as it does in text (an env reference); else the mask. */
+  const secretHeaderValue = (value: string): string => {
+    const whole = known.get(value);
+    if (whole !== undefined) return whole;
+    const m = /^([A-Za-z][A-Za-z0-9_-]{0,19})\s+(\S+)$/.exec(value);
+    const rest = m ? known.get(m[2]!) : undefined;
+    return rest !== undefined ? `${m![1]} ${rest}` : maskHeaderValue(value);
   };
 
   const headers = (h: Record<string, string>): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const name of Object.keys(h)) {
       const value = h[name] ?? '';
-      out[name] = isSecretHeaderName(name) ? maskHeaderValue(value) : text(value);
+      out[name] = isSecretHeaderName(name) ? secretHeaderValue(value) : text(value);
     }
     return out;
   };
 
-  for (const s of secrets) add(s);
+  for (const s of secrets) {
+    if (typeof s === 'string') add(s);
+    else add(s.value, s.shownAs);
+  }
   return { add, text, headers };
 }
 

@@ -11,7 +11,7 @@ import { findOrCreateAudience } from './audience.js';
 import { createPlanner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { Slots } from './slots.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, type Redactor, type Secret } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { judgeAnswer } from './answer.js';
 import type { Acknowledgement } from './success.js';
@@ -36,7 +36,7 @@ export function checkExport(config: ExportConfig, file = 'input'): Issue[] {
 export interface RunOptions {
   config: ExportConfig;
   /** Resolved secret values, masked in every event. */
-  secrets?: string[];
+  secrets?: Secret[];
   source: AsyncIterable<SourceItem>;
   /** The input's name, used in record errors (`file:line`). */
   file: string;
@@ -183,7 +183,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           requests.retried++;
           if (!emit) return;
           const at = Date.now();
-          emit({ type: 'request-retry', id, step, attempt, delayMs, reason, at });
+          emit({ type: 'request-retry', id, step, attempt, delayMs, reason: redactor.text(reason), at });
           emit(retryWait(id, step, delayMs, result, at));
         },
       });
@@ -290,10 +290,10 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       .then((result) => {
         if (!result.ok) {
           if (result.kind === 'abort') return; // interrupted: resumable, not failed
-          settleAll(requestId, batch, false, describeResult(result));
+          settleAll(requestId, batch, false, redactor.text(describeResult(result)));
           return;
         }
-        settleAnswer(requestId, batch, judgeAnswer(result, plan.request.url, d[action], plan.request.recordKeys, http!.maxBodyBytes));
+        settleAnswer(requestId, batch, judgeAnswer(result, plan.request.url, d[action], plan.request.recordKeys, http!.maxBodyBytes, (t) => redactor.text(t)));
       })
       .catch((err: unknown) => {
         if (!fatal) fatal = err instanceof Error ? err.message : String(err);
@@ -376,6 +376,8 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const status: RunStatus = fatal ? 'aborted' : counts.failed === 0 ? 'succeeded' : counts.succeeded === 0 ? 'failed' : 'partial';
   const records = { ...counts };
   progress(true);
+  // What the run reports is recorded and shown: secrets masked, the audience's echo included.
+  if (fatal) fatal = redactor.text(fatal);
   emit?.({ type: 'run-finished', status, records, requests: { sent: requests.sent, retried: requests.retried }, ...(fatal ? { error: fatal } : {}), at: Date.now() });
   return {
     runId,
@@ -383,7 +385,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     records,
     skippedReasons: [...skippedBy].map(([reason, count]) => ({ reason, count })),
     requests,
-    ...(remoteAudience !== undefined ? { remoteAudience } : {}),
+    ...(remoteAudience !== undefined ? { remoteAudience: redactedJson(redactor, remoteAudience) } : {}),
     ...(fatal ? { error: fatal } : {}),
     durationMs: Math.round(performance.now() - started),
     dryRun: !!opts.dryRun,
@@ -403,4 +405,17 @@ function redactSpec(r: Redactor, spec: HttpRequestSpec): HttpRequestSpec {
 function redactResult(r: Redactor, res: HttpResult): HttpResult {
   if (!res.ok) return { ...res, message: r.text(res.message) };
   return { ...res, headers: r.headers(res.headers), body: r.text(res.body) };
+}
+
+/**
+ * A value from an answer (the remote audience) with its secrets masked: a mask holds no quote
+ * or backslash, so the JSON stays valid; should a raw secret span JSON syntax it would not,
+ * and nothing is kept rather than the secret.
+ */
+function redactedJson(r: Redactor, value: unknown): unknown {
+  try {
+    return JSON.parse(r.text(JSON.stringify(value) ?? 'null')) as unknown;
+  } catch {
+    return null;
+  }
 }

@@ -42,7 +42,14 @@ export function bodyExcerpt(body: string, max = EXCERPT_CHARS): string {
 }
 
 /** Reads an answer for a request carrying records with these keys (batch order). */
-export function acknowledge(status: number, body: string, rules: AckRules, keys: readonly string[]): Acknowledgement {
+export function acknowledge(
+  status: number,
+  body: string,
+  rules: AckRules,
+  keys: readonly string[],
+  /** Masks secrets in the answer before it is cut to an excerpt (a cut secret could not be found after). */
+  redact: (text: string) => string = (t) => t,
+): Acknowledgement {
   const n = keys.length;
   const successPath = rules.successPath?.trim() ?? '';
   const errorsPath = rules.errorsPath?.trim() ?? '';
@@ -63,21 +70,21 @@ export function acknowledge(status: number, body: string, rules: AckRules, keys:
   // Records the endpoint rejected, by batch index, with its reason.
   let rejected: Map<number, string> | null = null;
   if (errorsPath !== '' && json) {
-    const read = readErrors(doc, errorsPath, rules.errorKeyPath?.trim() || undefined, keys);
+    const read = readErrors(doc, errorsPath, rules.errorKeyPath?.trim() || undefined, keys, redact);
     if (!read.ok) {
-      if (!ok) return { succeeded: 0, reason: httpReason(status, body) };
+      if (!ok) return { succeeded: 0, reason: httpReason(status, body, redact) };
       return { succeeded: 0, reason: read.reason };
     }
     if (read.rejected.size > 0) rejected = read.rejected;
   }
 
   const verdict: SuccessVerdict = !ok
-    ? { kind: 'none', reason: httpReason(status, body) }
+    ? { kind: 'none', reason: httpReason(status, body, redact) }
     : successPath === ''
       ? { kind: 'count', count: n }
       : !json
         ? { kind: 'none', reason: `response is not JSON; successPath "${successPath}" cannot be read` }
-        : readSuccess(doc, body, successPath, rules.successKeyPath?.trim() || undefined, keys);
+        : readSuccess(doc, body, successPath, rules.successKeyPath?.trim() || undefined, keys, redact);
 
   return combine(verdict, rejected, keys, successPath, rules.successKeyPath?.trim() || undefined);
 }
@@ -87,8 +94,8 @@ type SuccessVerdict =
   | { kind: 'count'; count: number; detail?: string }
   | { kind: 'named'; named: Set<string>; how: string };
 
-function httpReason(status: number, body: string): string {
-  const excerpt = bodyExcerpt(body);
+function httpReason(status: number, body: string, redact: (text: string) => string): string {
+  const excerpt = bodyExcerpt(redact(body));
   return excerpt ? `HTTP ${status}: ${excerpt}` : `HTTP ${status}`;
 }
 
@@ -118,7 +125,7 @@ function keyText(v: unknown): string | undefined {
   return undefined;
 }
 
-function readSuccess(doc: unknown, body: string, path: string, keyPath: string | undefined, keys: readonly string[]): SuccessVerdict {
+function readSuccess(doc: unknown, body: string, path: string, keyPath: string | undefined, keys: readonly string[], redact: (text: string) => string): SuccessVerdict {
   const evaluated = evaluate(path, doc, 'successPath');
   if (!evaluated.ok) return { kind: 'none', reason: `successPath "${path}": ${evaluated.error.message}` };
   const value = evaluated.value;
@@ -144,7 +151,7 @@ function readSuccess(doc: unknown, body: string, path: string, keyPath: string |
     const c = Number.isFinite(value) ? Math.floor(value) : 0;
     return { kind: 'count', count: Math.min(Math.max(0, c), n), detail: ` is ${value}` };
   }
-  if (value === null || value === undefined) return { kind: 'none', reason: `successPath "${path}" found nothing in the response: ${bodyExcerpt(body, 200)}` };
+  if (value === null || value === undefined) return { kind: 'none', reason: `successPath "${path}" found nothing in the response: ${bodyExcerpt(redact(body), 200)}` };
   return { kind: 'none', reason: `successPath "${path}" gave ${typeName(value)}; expected an array, a boolean or a number` };
 }
 
@@ -179,7 +186,7 @@ const ERROR_KEY_FIELDS = ['id', 'key', 'email', 'userId'] as const;
 const ERROR_REASON_FIELDS = ['message', 'reason', 'error'] as const;
 
 /** The records errorsPath lists as rejected: an index, a key, or an object with either and a reason. */
-function readErrors(doc: unknown, path: string, keyPath: string | undefined, keys: readonly string[]): ErrorsRead {
+function readErrors(doc: unknown, path: string, keyPath: string | undefined, keys: readonly string[], redact: (text: string) => string): ErrorsRead {
   const evaluated = evaluate(path, doc, 'errorsPath');
   if (!evaluated.ok) return { ok: false, reason: `errorsPath "${path}": ${evaluated.error.message}` };
   const value = evaluated.value;
@@ -213,7 +220,7 @@ function readErrors(doc: unknown, path: string, keyPath: string | undefined, key
       reject(indexesOf(el), undefined);
     } else if (el !== null && typeof el === 'object' && !Array.isArray(el)) {
       const obj = el as Record<string, unknown>;
-      const detail = reasonOf(obj);
+      const detail = reasonOf(obj, redact);
       if (typeof obj.index === 'number' && Number.isInteger(obj.index)) {
         reject([obj.index], detail);
         continue;
@@ -229,12 +236,12 @@ function readErrors(doc: unknown, path: string, keyPath: string | undefined, key
   return { ok: true, rejected };
 }
 
-function reasonOf(obj: Record<string, unknown>): string | undefined {
+function reasonOf(obj: Record<string, unknown>, redact: (text: string) => string): string | undefined {
   for (const f of ERROR_REASON_FIELDS) {
     const v = obj[f];
     if (v === undefined || v === null) continue;
     const text = typeof v === 'string' ? v : JSON.stringify(v);
-    return bodyExcerpt(text, REASON_CHARS);
+    return bodyExcerpt(redact(text), REASON_CHARS);
   }
   return undefined;
 }

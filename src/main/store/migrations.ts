@@ -153,6 +153,42 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN records_unconfirmed INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE record_failures ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
   `,
+  // 4: the config file a run came from, so a resume can re-read literal secrets the stored
+  // config has masked (invariant 6), refusing a file that changed since. Runs recorded
+  // before kept literal secrets in clear: masked here (client secret, secret-named headers
+  // in the object form, as engine/redact.ts names them), their old bytes overwritten
+  // (secure_delete); such a run has no file on record and cannot be resumed.
+  `
+  PRAGMA secure_delete = ON;
+  ALTER TABLE runs ADD COLUMN config_path TEXT;
+  ALTER TABLE runs ADD COLUMN config_sha256 TEXT;
+  UPDATE runs SET config = json_set(config, '$.destination.oauth.clientSecret', '●●●●')
+   WHERE json_valid(config)
+     AND json_type(config, '$.destination.oauth.clientSecret') = 'text'
+     AND json_extract(config, '$.destination.oauth.clientSecret') NOT IN ('', '●●●●')
+     AND json_extract(config, '$.destination.oauth.clientSecret') NOT LIKE '%\${env:%';
+  UPDATE runs SET config = json_set(config, '$.destination.headers', json((
+      SELECT json_group_object(h.key, CASE
+        WHEN h.type = 'text' AND h.value <> '' AND h.value NOT LIKE '%\${env:%' AND (
+          h.key LIKE 'cookie' OR h.key LIKE 'set-cookie' OR h.key LIKE 'apikey'
+          OR h.key LIKE 'key%' OR h.key LIKE '%-key%' OR h.key LIKE 'token%' OR h.key LIKE '%-token%'
+          OR h.key LIKE 'secret%' OR h.key LIKE '%-secret%' OR h.key LIKE 'password%' OR h.key LIKE '%-password%'
+          OR h.key LIKE 'auth%' OR h.key LIKE '%-auth%')
+        THEN '●●●●' ELSE h.value END)
+      FROM json_each(runs.config, '$.destination.headers') AS h)))
+   WHERE json_valid(config) AND json_type(config, '$.destination.headers') = 'object';
+  -- The string form h1:v1,h2:v2 cannot be split here: one naming a secret-looking header
+  -- with no reference in it is replaced whole by a masked Authorization (so a resume sees
+  -- masked secrets and refuses).
+  UPDATE runs SET config = json_set(config, '$.destination.headers', 'Authorization:●●●●')
+   WHERE json_valid(config) AND json_type(config, '$.destination.headers') = 'text'
+     AND json_extract(config, '$.destination.headers') NOT LIKE '%\${env:%'
+     AND json_extract(config, '$.destination.headers') NOT LIKE '%●●●●%'
+     AND (json_extract(config, '$.destination.headers') LIKE '%key%' OR json_extract(config, '$.destination.headers') LIKE '%token%'
+       OR json_extract(config, '$.destination.headers') LIKE '%secret%' OR json_extract(config, '$.destination.headers') LIKE '%password%'
+       OR json_extract(config, '$.destination.headers') LIKE '%auth%' OR json_extract(config, '$.destination.headers') LIKE '%cookie%');
+  PRAGMA secure_delete = OFF;
+  `,
 ];
 
 /** The schema version this build writes. */

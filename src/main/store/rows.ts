@@ -21,8 +21,10 @@ export interface CreateRunInput {
   id?: string;
   destination: string;
   audience: string;
-  /** The config as the user wrote it (`${env:…}` unresolved): a JSON string or a value. */
+  /** The config as the user wrote it (`${env:…}` unresolved, literal secrets masked): a JSON string or a value. */
   config: unknown;
+  /** The config file it came from (absolute path, sha256 of its bytes): a resume re-reads it for masked secrets. */
+  configSource?: { path: string; sha256: string } | null;
   inputPath?: string | null;
   inputIdentity?: InputIdentity | null;
   createdAt?: number;
@@ -37,6 +39,7 @@ export interface RunRow {
   audience: string;
   /** The config as given at createRun (parsed when it was JSON). */
   config: unknown;
+  configSource: { path: string; sha256: string } | null;
   inputPath: string | null;
   inputIdentity: InputIdentity | null;
   status: StoredRunStatus;

@@ -9,8 +9,8 @@ import { parseJson, type CreateRunInput, type RunRow, type StoredRunStatus } fro
 import type { StatementSql } from './writer.js';
 
 const SQL = {
-  insertRun: `INSERT INTO runs (id, created_at, destination, audience, config, input_path, input_size, input_mtime_ms, input_prefix_hash, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+  insertRun: `INSERT INTO runs (id, created_at, destination, audience, config, config_path, config_sha256, input_path, input_size, input_mtime_ms, input_prefix_hash, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
   runById: 'SELECT * FROM runs WHERE id = ?',
   allRuns: 'SELECT * FROM runs ORDER BY created_at, n',
   keyById: 'SELECT n FROM runs WHERE id = ?',
@@ -52,6 +52,8 @@ interface RunDbRow {
   destination: string;
   audience: string;
   config: string;
+  config_path: string | null;
+  config_sha256: string | null;
   input_path: string | null;
   input_size: number | null;
   input_mtime_ms: number | null;
@@ -86,6 +88,7 @@ function toRunRow(r: RunDbRow): RunRow {
     destination: r.destination,
     audience: r.audience,
     config: parseJson(r.config),
+    configSource: r.config_path !== null && r.config_sha256 !== null ? { path: r.config_path, sha256: r.config_sha256 } : null,
     inputPath: r.input_path,
     inputIdentity:
       r.input_size === null
@@ -150,6 +153,8 @@ export function createRun(conn: Connection, input: CreateRunInput): string {
     input.destination,
     input.audience,
     config,
+    input.configSource?.path ?? null,
+    input.configSource?.sha256 ?? null,
     input.inputPath ?? null,
     ident?.size ?? null,
     ident?.mtimeMs ?? null,

@@ -73,6 +73,7 @@ export async function prepareStart(store: Store, checked: CheckedRun, opts: { st
     destination: loaded.config.destination.name,
     audience: loaded.config.audience.name,
     config: opts.storedConfig,
+    configSource: loaded.source ?? null,
     inputPath: inputPathOf(input),
     inputIdentity: identity,
   });
@@ -93,7 +94,7 @@ export async function prepareContinue(
   store: Store,
   runIdOrPrefix: string,
   mode: ContinueMode,
-  resolve: (stored: unknown) => Loaded | Promise<Loaded>,
+  resolve: (stored: unknown, run: RunRow) => Loaded | Promise<Loaded>,
 ): Promise<Prepared> {
   const runId = store.resolveRunId(runIdOrPrefix) ?? runIdOrPrefix;
   if (!store.getRun(runId)) return refuse('not-found', `no run ${runIdOrPrefix}`);
@@ -116,7 +117,7 @@ async function continueLeased(
   store: Store,
   run: RunRow,
   mode: ContinueMode,
-  resolve: (stored: unknown) => Loaded | Promise<Loaded>,
+  resolve: (stored: unknown, run: RunRow) => Loaded | Promise<Loaded>,
   lease: HeldLease,
 ): Promise<Prepared> {
   const runId = run.id;
@@ -127,7 +128,7 @@ async function continueLeased(
   if (mode === 'retry-failed' && run.records.failed === 0 && run.status !== 'aborted') {
     return refuse('nothing-to-do', `run ${runId} has no failed records to retry`, run.status);
   }
-  const loaded = await resolve(run.config);
+  const loaded = await resolve(run.config, run);
   if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
   if (!run.inputPath) return refuse('input', `run ${runId} has no input file recorded; it cannot be resumed`);
   const input = inputFromPath(run.inputPath);

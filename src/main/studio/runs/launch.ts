@@ -8,6 +8,7 @@ import { formatIssues } from '../../../shared/issues.js';
 import { dryRun } from '../../app/dry-run.js';
 import { executeRun } from '../../app/run/execute.js';
 import { countInput, inputLabel, openRunInput, type RunInput } from '../../app/run/input.js';
+import { loadRunConfig } from '../../app/run/stored-config.js';
 import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Prepared, type RunPlan } from '../../app/run/prepare.js';
 import { ConfigError } from '../../app/types.js';
 import type { Store } from '../../store/db.js';
@@ -99,7 +100,8 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
     const id = store.resolveRunId(runId) ?? runId;
     const a = active.get(id);
     if (a && a.live.state !== 'finished') throw new Error(`run ${id} is still running`);
-    const prepared = await prepareContinue(store, id, mode, (raw) => ctx.load(raw));
+    // A run started from an unsaved config stored its literal secrets masked: refused, never sent as dots.
+    const prepared = await prepareContinue(store, id, mode, (_stored, run) => loadRunConfig(run, ctx.env, (stored) => ctx.load(stored)));
     if (!prepared.ok) throw refusalError(prepared, '');
     launch(store, prepared.plan);
     return { runId: prepared.plan.runId };

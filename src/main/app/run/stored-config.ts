@@ -1,0 +1,38 @@
+// A recorded run's config made runnable again (resume, retry-failed) without the store ever
+// holding a secret in clear (invariant 6): `${env:…}` references resolve against the
+// environment as for a new run; literal secrets, masked in the stored config, are re-read
+// from the config file the run came from, which must be byte-for-byte the one it started
+// with (as its input must be).
+import type { RunRow } from '../../store/rows.js';
+import { hasMaskedSecrets, readConfigFile } from '../../engine/load.js';
+import { loadConfig, loadConfigFromText, type Env, type Loaded } from '../config.js';
+
+/**
+ * The config a recorded run goes on with. `load` turns a stored config without masked
+ * secrets into a runnable one (the studio's also puts back its vault's `${stored:…}`
+ * secrets); a masked one can only come back from its file, never with the mask as a secret.
+ */
+export async function loadRunConfig(
+  run: Pick<RunRow, 'id' | 'config' | 'configSource'>,
+  env: Env,
+  load: (stored: unknown) => Loaded | Promise<Loaded> = (stored) => loadConfig(stored, env),
+): Promise<Loaded> {
+  if (!hasMaskedSecrets(run.config)) return load(run.config);
+  const source = run.configSource;
+  const why = `run ${run.id} stored its config with the literal secrets masked`;
+  if (!source) {
+    return { ok: false, issues: [{ path: 'config', message: `${why} and has no config file to re-read them from; it cannot go on: start a new run (a saved destination keeps its secrets, encrypted)` }] };
+  }
+  const read = await readConfigFile(source.path);
+  if (!read.ok) {
+    return { ok: false, issues: [{ path: source.path, message: `${read.issues[0]?.message ?? 'cannot read config file'}: ${why} and re-reads them from this file; restore it to go on` }] };
+  }
+  if (read.source.sha256 !== source.sha256) {
+    return {
+      ok: false,
+      issues: [{ path: source.path, message: `config file changed since run ${run.id} started (sha256 differs); refusing to go on: ${why} and re-reads them from this file, and a changed file would send another config. Restore the file, or start a new run` }],
+    };
+  }
+  // The bytes just hashed are the ones loaded: no window for the file to change in between.
+  return loadConfigFromText(read.text, source.path, env, read.source);
+}
