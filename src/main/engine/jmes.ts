@@ -20,6 +20,98 @@ interface JmesLib {
 const lib = jmespath as unknown as JmesLib;
 
 export type CompiledJmes = { ok: true; expression: string; search(data: unknown): unknown } | { ok: false; error: TemplateError };
+
+/**
+ * How many times an expression may multiply its input (see `growthOf`). `[@,@][]` doubles
+ * it, so a chain of such steps grows exponentially and is refused when the config is
+ * checked: ten doublings pass, eleven do not.
+ */
+export const MAX_JMES_GROWTH = 1024;
+/** The largest result an expression that can grow its input may give, in characters of JSON (about). */
+export const MAX_JMES_RESULT_CHARS = 10 * 1024 * 1024;
+
+interface AstNode {
+  type: string;
+  name?: string;
+  children?: unknown[];
+  value?: unknown;
+}
+
+/**
+ * An upper bound on |result| / |input| for an expression: paths, slices and flattening
+ * only select (1); a multiselect is the sum of its parts; a projection, pipe or
+ * subexpression the product of its sides; `map(&e, a)` the product of e and a. JMESPath
+ * 0.16 has no variables, so nothing else can repeat the input: the result of an
+ * expression whose bound is 1 is never larger than the record it reads.
+ */
+export function growthOf(node: unknown): number {
+  if (node === null || typeof node !== 'object') return 1;
+  const n = node as AstNode;
+  const kids = (n.children ?? []) as unknown[];
+  switch (n.type) {
+    case 'Subexpression':
+    case 'Projection':
+    case 'ValueProjection':
+    case 'IndexExpression':
+    case 'Pipe':
+      return growthOf(kids[0]) * growthOf(kids[1]);
+    case 'FilterProjection':
+      return growthOf(kids[0]) * growthOf(kids[1]);
+    case 'Flatten':
+    case 'ExpressionReference':
+      return growthOf(kids[0]);
+    case 'KeyValuePair':
+      return growthOf(n.value);
+    case 'MultiSelectList':
+    case 'MultiSelectHash':
+      return Math.max(1, kids.reduce<number>((sum, k) => sum + growthOf(k), 0));
+    case 'OrExpression':
+    case 'AndExpression':
+      return Math.max(growthOf(kids[0]), growthOf(kids[1]));
+    case 'Function':
+      if (n.name === 'map') return growthOf(kids[0]) * growthOf(kids[1]);
+      // Other functions give at most (about) what their arguments hold: join, merge, to_array...
+      return Math.max(1, kids.reduce<number>((sum, k) => sum + growthOf(k), 0));
+    default:
+      return 1;
+  }
+}
+
+/** True when `v` as JSON would be longer than `limit` characters (roughly); stops counting there. */
+export function largerThan(v: unknown, limit: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'string') size += x.length + 2;
+    else if (x === null || typeof x !== 'object') size += 5;
+    else if (Array.isArray(x)) {
+      size += 2 + x.length;
+      for (let i = 0; i < x.length; i++) stack.push(x[i]);
+    } else {
+      for (const k in x) {
+        size += k.length + 4;
+        stack.push((x as Record<string, unknown>)[k]);
+      }
+      size += 2;
+    }
+    if (size > limit) return true;
+  }
+  return false;
+}
+
+const MIB = 1024 * 1024;
+
+/** A searcher for an expression that may grow its input: the result's size is checked before it goes on. */
+function boundedSearch(expr: string): (data: unknown) => unknown {
+  return (data) => {
+    const v = lib.search(data, expr);
+    if (v !== null && typeof v === 'object' && largerThan(v, MAX_JMES_RESULT_CHARS)) {
+      throw new Error(`result is larger than the cap of ${MAX_JMES_RESULT_CHARS / MIB} MiB of JSON`);
+    }
+    return v;
+  };
+}
 export type JmesResult = { ok: true; value: unknown } | { ok: false; error: TemplateError };
 
 const CACHE_LIMIT = 1000;
@@ -66,7 +158,8 @@ function syntaxError(expr: string, e: unknown, name: string | undefined): Templa
   const err = e instanceof Error ? e : new Error(String(e));
   // A bad `literal` surfaces as a JSON SyntaxError; a dangling "." as a TypeError from inside the parser.
   const what = err.name === 'SyntaxError' ? `bad JSON literal: ${err.message}` : err.name === 'TypeError' ? 'incomplete expression' : err.message;
-  const out: TemplateError = { message: `invalid JMESPath expression ${JSON.stringify(expr)}: ${what}` };
+  const shown = expr.length > 80 ? `${expr.slice(0, 77)}...` : expr;
+  const out: TemplateError = { message: err.name === 'GrowthError' ? `JMESPath expression ${JSON.stringify(shown)} ${what}` : `invalid JMESPath expression ${JSON.stringify(expr)}: ${what}` };
   if (name !== undefined) out.template = name;
   const pos = errorPosition(expr, err);
   if (pos !== undefined) {
@@ -133,10 +226,15 @@ export function compileJmes(expr: string, name?: string): CompiledJmes {
   let made: CompiledJmes;
   try {
     if (expr.trim() === '') throw Object.assign(new Error('empty expression'), { name: 'ParserError' });
-    lib.compile(expr);
+    const ast = lib.compile(expr);
+    const growth = growthOf(ast);
+    if (growth > MAX_JMES_GROWTH) {
+      const shown = growth < 1e15 ? String(growth) : growth.toExponential(1);
+      throw Object.assign(new Error(`can multiply its input up to ${shown} times (e.g. chained multiselects like [@,@][]); the limit is ${MAX_JMES_GROWTH}`), { name: 'GrowthError' });
+    }
     probe(expr);
     const steps = simplePath(expr);
-    made = { ok: true, expression: expr, search: steps ? walker(steps) : (data: unknown) => lib.search(data, expr) };
+    made = { ok: true, expression: expr, search: steps ? walker(steps) : growth > 1 ? boundedSearch(expr) : (data: unknown) => lib.search(data, expr) };
   } catch (e) {
     made = { ok: false, error: syntaxError(expr, e, name) };
   }
