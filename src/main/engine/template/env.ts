@@ -186,7 +186,7 @@ function counted(orig: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
       if (o.fn) o.fn = countedProgram(o.fn, st);
       if (o.inverse) o.inverse = countedProgram(o.inverse, st);
     }
-    return orig.apply(this, args) as unknown;
+    return (orig as (...a: unknown[]) => unknown).apply(this, args);
   };
 }
 
