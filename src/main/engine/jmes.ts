@@ -3,6 +3,7 @@
 // that validates) but no way to run a parsed AST, so an expression is validated once and
 // cached, then evaluated with `search` (which re-parses; short expressions parse in µs).
 import jmespath from 'jmespath';
+import { holdsExactIntegers } from './exact.js';
 import type { TemplateError } from './template/types.js';
 
 interface Token {
@@ -98,6 +99,39 @@ export function largerThan(v: unknown, limit: number): boolean {
     if (size > limit) return true;
   }
   return false;
+}
+
+/** True when the expression calls a function or compares: it may compute with a value, not only move it. */
+function computes(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  const n = node as AstNode;
+  if (n.type === 'Function' || n.type === 'Comparator') return true;
+  if (n.type === 'KeyValuePair') return computes(n.value);
+  return (n.children ?? []).some(computes);
+}
+
+/** `v` as JSON after a trip through JavaScript numbers: what a lossy evaluation would give. */
+function lossyJson(v: unknown): string | undefined {
+  const text = JSON.stringify(v);
+  return text === undefined ? undefined : JSON.stringify(JSON.parse(text));
+}
+
+/**
+ * For a record holding an integer beyond 2^53 (exact.ts), an expression that computes
+ * (a function, a comparison) is evaluated twice: on the record as is and on its lossy
+ * copy. If the two disagree, the exact value was computed with (type(), >, to_number...)
+ * and the record fails: never a silently changed value. Other records pay nothing.
+ */
+function exactSearch(inner: (data: unknown) => unknown): (data: unknown) => unknown {
+  return (data) => {
+    const exact = inner(data);
+    if (!holdsExactIntegers(data)) return exact;
+    const lossy = inner(JSON.parse(JSON.stringify(data)));
+    if (lossyJson(exact) !== JSON.stringify(lossy)) {
+      throw new Error('the record holds an integer beyond 2^53 (not exact as a JavaScript number) and this expression computes with it; the record fails rather than send a changed value');
+    }
+    return exact;
+  };
 }
 
 const MIB = 1024 * 1024;
@@ -234,7 +268,9 @@ export function compileJmes(expr: string, name?: string): CompiledJmes {
     }
     probe(expr);
     const steps = simplePath(expr);
-    made = { ok: true, expression: expr, search: steps ? walker(steps) : growth > 1 ? boundedSearch(expr) : (data: unknown) => lib.search(data, expr) };
+    let search = steps ? walker(steps) : growth > 1 ? boundedSearch(expr) : (data: unknown) => lib.search(data, expr);
+    if (!steps && computes(ast)) search = exactSearch(search);
+    made = { ok: true, expression: expr, search };
   } catch (e) {
     made = { ok: false, error: syntaxError(expr, e, name) };
   }

@@ -1,0 +1,101 @@
+// Exact integers: an integer the JavaScript number cannot hold (beyond ±2^53) is carried as
+// a JSON.rawJSON value holding its digits, so JSON.stringify writes it back byte for byte and
+// the templates, the record key and the schema coercion read its digits. Records that hold
+// one are remembered (a WeakSet, no cost for the others) so an expression that would compute
+// with such a value fails the record instead of changing it. Node 24 has JSON.rawJSON.
+
+/** A JSON.rawJSON value: frozen, null prototype, its text in `rawJSON`. */
+export interface RawJson {
+  readonly rawJSON: string;
+}
+
+interface JsonRaw {
+  rawJSON(text: string): RawJson;
+  isRawJSON(v: unknown): v is RawJson;
+}
+const J = JSON as unknown as JsonRaw;
+
+export const isRawJson = (v: unknown): v is RawJson => typeof v === 'object' && v !== null && J.isRawJSON(v);
+
+/** The exact value of an integer written as digits, as JSON text. */
+export function exactInteger(digits: string): RawJson {
+  return J.rawJSON(digits);
+}
+
+const DIGITS = /^-?\d+$/;
+
+function exactReviver(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    const src = context?.source;
+    if (src !== undefined && DIGITS.test(src)) return J.rawJSON(src);
+  }
+  return value;
+}
+
+/**
+ * A run of 16+ digits where a JSON number can start (after ':', ',' or '['). Only lines with
+ * one are parsed with the reviver; a digit run inside a string (an ECID) costs a slower parse,
+ * never a wrong value.
+ */
+const MAYBE_BIG = /[:,[]\s*-?\d{16}/;
+
+const holders = new WeakSet<object>();
+
+/** JSON.parse, carrying integers beyond 2^53 exactly (see above). */
+export function parseJsonExact(text: string): unknown {
+  if (!MAYBE_BIG.test(text)) return JSON.parse(text);
+  const value = JSON.parse(text, exactReviver as (k: string, v: unknown) => unknown) as unknown;
+  if (value !== null && typeof value === 'object' && holdsRaw(value)) holders.add(value);
+  return value;
+}
+
+function holdsRaw(v: object): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    if (isRawJson(x)) return true;
+    for (const k in x) stack.push((x as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
+/** True when `record` (as parsed by parseJsonExact) holds an integer beyond 2^53. */
+export function holdsExactIntegers(record: unknown): boolean {
+  return record !== null && typeof record === 'object' && holders.has(record);
+}
+
+/** Marks a record built elsewhere (a CSV row coerced, a mapping's result) as holding one. */
+export function markExact(record: object): void {
+  holders.add(record);
+}
+
+/**
+ * The deepest nesting a record may have. Deeper values overflow the stack of the JSON
+ * writer (V8's JSON.stringify fails near 4,000 levels, less inside a render), which would
+ * fail the record's whole batch; a record deeper than this fails alone, when it is read.
+ */
+export const MAX_DEPTH = 1000;
+
+/**
+ * True when JSON `text` nests objects/arrays more than MAX_DEPTH deep. Called only for
+ * texts longer than 2 × MAX_DEPTH characters (a shorter one cannot be that deep).
+ */
+export function nestedTooDeep(text: string): boolean {
+  if (text.length <= 2 * MAX_DEPTH) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+export const TOO_DEEP = `record is nested more than ${MAX_DEPTH} levels deep; skipped (deeper values cannot be written as JSON safely)`;
