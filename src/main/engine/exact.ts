@@ -71,6 +71,15 @@ export function markExact(record: object): void {
 }
 
 /**
+ * `v` for a view that crosses a structured clone (Electron IPC cannot clone a rawJSON
+ * value): an exact integer becomes its digits, as a string, never a rounded number.
+ */
+export function forView<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (isRawJson(x) ? x.rawJSON : x))) as T;
+}
+
+/**
  * The deepest nesting a record may have. Deeper values overflow the stack of the JSON
  * writer (V8's JSON.stringify fails near 4,000 levels, less inside a render), which would
  * fail the record's whole batch; a record deeper than this fails alone, when it is read.
