@@ -177,7 +177,7 @@ function countedProgram(f: Program, st: RenderState): Program {
   };
 }
 
-/** Wraps a built-in block helper so its bodies are counted (Handlebars' each builds its output in one string). */
+/** Wraps a built-in block helper so its bodies are counted as they finish (each builds its output in one string). */
 function counted(orig: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
   return function (this: unknown, ...args: unknown[]) {
     const o = args[args.length - 1] as BlockOpts | undefined;
@@ -192,7 +192,9 @@ function counted(orig: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
 
 export const templateEnv = Handlebars.create();
 templateEnv.unregisterHelper('log'); // would write to the console from a template
-for (const name of ['each', 'with', 'if', 'unless', 'blockHelperMissing']) {
+// Only iteration can multiply a template's output: each (and a bare {{#list}} block, which
+// calls each). Bodies of with/if/unless are counted in the iteration that holds them.
+for (const name of ['each']) {
   const orig = templateEnv.helpers[name];
   if (orig) templateEnv.registerHelper(name, counted(orig));
 }
