@@ -87,6 +87,26 @@ describe('exact integers', () => {
   });
 });
 
+describe('JMESPath over exact integers', () => {
+  it('a computed integer beyond 2^53 fails; a moved one is kept', () => {
+    const rec = parseJsonExact(`{"n": ${BIG}, "s": "${BIG}", "small": "42"}`);
+    const run = (e: string) => {
+      const c = compileJmes(e);
+      if (!c.ok) throw new Error(c.error.message);
+      try {
+        return JSON.stringify(c.search(rec));
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(run('[n, {m: n}]')).toBe(`[${BIG},{"m":${BIG}}]`);
+    expect(run('to_number(small)')).toBe('42');
+    expect(run('to_number(s)')).toContain('gives 12345678901234567000, an integer beyond 2^53');
+    expect(run('type(n)')).toContain('computes with it');
+    expect(run('length(s)')).toBe('20'); // does not touch the exact integer: both evaluations agree
+  });
+});
+
 describe('nesting depth', () => {
   it(`finds a record deeper than ${MAX_DEPTH} levels, brackets in strings aside`, () => {
     expect(nestedTooDeep('['.repeat(MAX_DEPTH + 1) + ']'.repeat(MAX_DEPTH + 1))).toBe(true);

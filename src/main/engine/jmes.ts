@@ -116,19 +116,44 @@ function lossyJson(v: unknown): string | undefined {
   return text === undefined ? undefined : JSON.stringify(JSON.parse(text));
 }
 
+/** The first number in `v` that is an integer beyond 2^53 (its value is not exact), if any. */
+function unsafeInteger(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v) ? v : undefined;
+  if (v === null || typeof v !== 'object') return undefined;
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'number') {
+      if (Number.isInteger(x) && !Number.isSafeInteger(x)) return x;
+    } else if (x !== null && typeof x === 'object') {
+      for (const k in x) stack.push((x as Record<string, unknown>)[k]);
+    }
+  }
+  return undefined;
+}
+
+const NOT_EXACT = 'the record fails rather than send a changed value';
+
 /**
- * For a record holding an integer beyond 2^53 (exact.ts), an expression that computes
- * (a function, a comparison) is evaluated twice: on the record as is and on its lossy
- * copy. If the two disagree, the exact value was computed with (type(), >, to_number...)
- * and the record fails: never a silently changed value. Other records pay nothing.
+ * An expression that computes (a function, a comparison) must not change a value silently:
+ * - its result may not hold an integer beyond 2^53 as a JavaScript number (to_number of a
+ *   CSV field "12345678901234567890", a sum): that number is already rounded;
+ * - for a record holding an exact integer (exact.ts) it is evaluated twice, on the record as
+ *   is and on its lossy copy; if the two disagree, the exact value was computed with
+ *   (type(), >, to_number...).
+ * Records without such values pay one look at the result.
  */
 function exactSearch(inner: (data: unknown) => unknown): (data: unknown) => unknown {
   return (data) => {
     const exact = inner(data);
+    const unsafe = unsafeInteger(exact);
+    if (unsafe !== undefined) {
+      throw new Error(`gives ${unsafe}, an integer beyond 2^53 that a JavaScript number does not hold exactly; ${NOT_EXACT}`);
+    }
     if (!holdsExactIntegers(data)) return exact;
     const lossy = inner(JSON.parse(JSON.stringify(data)));
     if (lossyJson(exact) !== JSON.stringify(lossy)) {
-      throw new Error('the record holds an integer beyond 2^53 (not exact as a JavaScript number) and this expression computes with it; the record fails rather than send a changed value');
+      throw new Error(`the record holds an integer beyond 2^53 (not exact as a JavaScript number) and this expression computes with it; ${NOT_EXACT}`);
     }
     return exact;
   };
