@@ -8,6 +8,8 @@ import { MAX_RENDERED_CHARS } from '../../src/main/engine/template/env.js';
 import { renderTemplate } from '../../src/main/engine/template/compile.js';
 import { templateEnv } from '../../src/main/engine/template/env.js';
 import jmespath from 'jmespath';
+import { parseJsonArrayText } from '../../src/main/sources/json-array.js';
+import { parseNdjsonText } from '../../src/main/sources/ndjson.js';
 
 const users = Array.from({ length: 1000 }, (_, i) => ({ id: `u${i}` }));
 const BIG = '12345678901234567890';
@@ -113,5 +115,19 @@ describe('nesting depth', () => {
     expect(nestedTooDeep('['.repeat(MAX_DEPTH) + ']'.repeat(MAX_DEPTH))).toBe(false);
     expect(nestedTooDeep(`{"s": "${'['.repeat(5000)}"}`)).toBe(false);
     expect(nestedTooDeep(`{"s": "\\"${'{'.repeat(3000)}", "t": [1]}`)).toBe(false);
+  });
+  it('the NDJSON and JSON-array readers fail a too-deep record alone, with its line', () => {
+    const deep = `{"id":"deep","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const reason = expect.stringContaining(`nested more than ${MAX_DEPTH} levels deep`);
+    expect(parseNdjsonText(`{"id":"a"}\n${deep}\n{"id":"b"}\n`)).toEqual([
+      { ok: true, line: 1, value: { id: 'a' } },
+      { ok: false, line: 2, error: reason },
+      { ok: true, line: 3, value: { id: 'b' } },
+    ]);
+    expect(parseJsonArrayText(`[{"id":"a"},\n${deep},\n{"id":"b"}]`)).toEqual([
+      { ok: true, line: 1, value: { id: 'a' } },
+      { ok: false, line: 2, error: reason },
+      { ok: true, line: 3, value: { id: 'b' } },
+    ]);
   });
 });
