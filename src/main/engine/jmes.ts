@@ -3,6 +3,7 @@
 // that validates) but no way to run a parsed AST, so an expression is validated once and
 // cached, then evaluated with `search` (which re-parses; short expressions parse in µs).
 import jmespath from 'jmespath';
+import { holdsExactIntegers } from './exact.js';
 import type { TemplateError } from './template/types.js';
 
 interface Token {
@@ -20,6 +21,156 @@ interface JmesLib {
 const lib = jmespath as unknown as JmesLib;
 
 export type CompiledJmes = { ok: true; expression: string; search(data: unknown): unknown } | { ok: false; error: TemplateError };
+
+/**
+ * How many times an expression may multiply its input (see `growthOf`). `[@,@][]` doubles
+ * it, so a chain of such steps grows exponentially and is refused when the config is
+ * checked: ten doublings pass, eleven do not.
+ */
+export const MAX_JMES_GROWTH = 1024;
+/** The largest result an expression that can grow its input may give, in characters of JSON (about). */
+export const MAX_JMES_RESULT_CHARS = 10 * 1024 * 1024;
+
+interface AstNode {
+  type: string;
+  name?: string;
+  children?: unknown[];
+  value?: unknown;
+}
+
+/**
+ * An upper bound on |result| / |input| for an expression: paths, slices and flattening
+ * only select (1); a multiselect is the sum of its parts; a projection, pipe or
+ * subexpression the product of its sides; `map(&e, a)` the product of e and a. JMESPath
+ * 0.16 has no variables, so nothing else can repeat the input: the result of an
+ * expression whose bound is 1 is never larger than the record it reads.
+ */
+export function growthOf(node: unknown): number {
+  if (node === null || typeof node !== 'object') return 1;
+  const n = node as AstNode;
+  const kids = (n.children ?? []) as unknown[];
+  switch (n.type) {
+    case 'Subexpression':
+    case 'Projection':
+    case 'ValueProjection':
+    case 'IndexExpression':
+    case 'Pipe':
+      return growthOf(kids[0]) * growthOf(kids[1]);
+    case 'FilterProjection':
+      return growthOf(kids[0]) * growthOf(kids[1]);
+    case 'Flatten':
+    case 'ExpressionReference':
+      return growthOf(kids[0]);
+    case 'KeyValuePair':
+      return growthOf(n.value);
+    case 'MultiSelectList':
+    case 'MultiSelectHash':
+      return Math.max(1, kids.reduce<number>((sum, k) => sum + growthOf(k), 0));
+    case 'OrExpression':
+    case 'AndExpression':
+      return Math.max(growthOf(kids[0]), growthOf(kids[1]));
+    case 'Function':
+      if (n.name === 'map') return growthOf(kids[0]) * growthOf(kids[1]);
+      // Other functions give at most (about) what their arguments hold: join, merge, to_array...
+      return Math.max(1, kids.reduce<number>((sum, k) => sum + growthOf(k), 0));
+    default:
+      return 1;
+  }
+}
+
+/** True when `v` as JSON would be longer than `limit` characters (roughly); stops counting there. */
+export function largerThan(v: unknown, limit: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'string') size += x.length + 2;
+    else if (x === null || typeof x !== 'object') size += 5;
+    else if (Array.isArray(x)) {
+      size += 2 + x.length;
+      for (let i = 0; i < x.length; i++) stack.push(x[i]);
+    } else {
+      for (const k in x) {
+        size += k.length + 4;
+        stack.push((x as Record<string, unknown>)[k]);
+      }
+      size += 2;
+    }
+    if (size > limit) return true;
+  }
+  return false;
+}
+
+/** True when the expression calls a function or compares: it may compute with a value, not only move it. */
+function computes(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  const n = node as AstNode;
+  if (n.type === 'Function' || n.type === 'Comparator') return true;
+  if (n.type === 'KeyValuePair') return computes(n.value);
+  return (n.children ?? []).some(computes);
+}
+
+/** `v` as JSON after a trip through JavaScript numbers: what a lossy evaluation would give. */
+function lossyJson(v: unknown): string | undefined {
+  const text = JSON.stringify(v);
+  return text === undefined ? undefined : JSON.stringify(JSON.parse(text));
+}
+
+/** The first number in `v` that is an integer beyond 2^53 (its value is not exact), if any. */
+function unsafeInteger(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v) ? v : undefined;
+  if (v === null || typeof v !== 'object') return undefined;
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'number') {
+      if (Number.isInteger(x) && !Number.isSafeInteger(x)) return x;
+    } else if (x !== null && typeof x === 'object') {
+      for (const k in x) stack.push((x as Record<string, unknown>)[k]);
+    }
+  }
+  return undefined;
+}
+
+const NOT_EXACT = 'the record fails rather than send a changed value';
+
+/**
+ * An expression that computes (a function, a comparison) must not change a value silently:
+ * - its result may not hold an integer beyond 2^53 as a JavaScript number (to_number of a
+ *   CSV field "12345678901234567890", a sum): that number is already rounded;
+ * - for a record holding an exact integer (exact.ts) it is evaluated twice, on the record as
+ *   is and on its lossy copy; if the two disagree, the exact value was computed with
+ *   (type(), >, to_number...).
+ * Records without such values pay one look at the result.
+ */
+function exactSearch(inner: (data: unknown) => unknown): (data: unknown) => unknown {
+  return (data) => {
+    const exact = inner(data);
+    const unsafe = unsafeInteger(exact);
+    if (unsafe !== undefined) {
+      throw new Error(`gives ${unsafe}, an integer beyond 2^53 that a JavaScript number does not hold exactly; ${NOT_EXACT}`);
+    }
+    if (!holdsExactIntegers(data)) return exact;
+    const lossy = inner(JSON.parse(JSON.stringify(data)));
+    if (lossyJson(exact) !== JSON.stringify(lossy)) {
+      throw new Error(`the record holds an integer beyond 2^53 (not exact as a JavaScript number) and this expression computes with it; ${NOT_EXACT}`);
+    }
+    return exact;
+  };
+}
+
+const MIB = 1024 * 1024;
+
+/** A searcher for an expression that may grow its input: the result's size is checked before it goes on. */
+function boundedSearch(expr: string): (data: unknown) => unknown {
+  return (data) => {
+    const v = lib.search(data, expr);
+    if (v !== null && typeof v === 'object' && largerThan(v, MAX_JMES_RESULT_CHARS)) {
+      throw new Error(`result is larger than the cap of ${MAX_JMES_RESULT_CHARS / MIB} MiB of JSON`);
+    }
+    return v;
+  };
+}
 export type JmesResult = { ok: true; value: unknown } | { ok: false; error: TemplateError };
 
 const CACHE_LIMIT = 1000;
@@ -66,7 +217,8 @@ function syntaxError(expr: string, e: unknown, name: string | undefined): Templa
   const err = e instanceof Error ? e : new Error(String(e));
   // A bad `literal` surfaces as a JSON SyntaxError; a dangling "." as a TypeError from inside the parser.
   const what = err.name === 'SyntaxError' ? `bad JSON literal: ${err.message}` : err.name === 'TypeError' ? 'incomplete expression' : err.message;
-  const out: TemplateError = { message: `invalid JMESPath expression ${JSON.stringify(expr)}: ${what}` };
+  const shown = expr.length > 80 ? `${expr.slice(0, 77)}...` : expr;
+  const out: TemplateError = { message: err.name === 'GrowthError' ? `JMESPath expression ${JSON.stringify(shown)} ${what}` : `invalid JMESPath expression ${JSON.stringify(expr)}: ${what}` };
   if (name !== undefined) out.template = name;
   const pos = errorPosition(expr, err);
   if (pos !== undefined) {
@@ -133,10 +285,17 @@ export function compileJmes(expr: string, name?: string): CompiledJmes {
   let made: CompiledJmes;
   try {
     if (expr.trim() === '') throw Object.assign(new Error('empty expression'), { name: 'ParserError' });
-    lib.compile(expr);
+    const ast = lib.compile(expr);
+    const growth = growthOf(ast);
+    if (growth > MAX_JMES_GROWTH) {
+      const shown = growth < 1e15 ? String(growth) : growth.toExponential(1);
+      throw Object.assign(new Error(`can multiply its input up to ${shown} times (e.g. chained multiselects like [@,@][]); the limit is ${MAX_JMES_GROWTH}`), { name: 'GrowthError' });
+    }
     probe(expr);
     const steps = simplePath(expr);
-    made = { ok: true, expression: expr, search: steps ? walker(steps) : (data: unknown) => lib.search(data, expr) };
+    let search = steps ? walker(steps) : growth > 1 ? boundedSearch(expr) : (data: unknown) => lib.search(data, expr);
+    if (!steps && computes(ast)) search = exactSearch(search);
+    made = { ok: true, expression: expr, search };
   } catch (e) {
     made = { ok: false, error: syntaxError(expr, e, name) };
   }

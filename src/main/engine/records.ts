@@ -4,6 +4,7 @@
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { coerceValue } from './coerce.js';
+import { isRawJson } from './exact.js';
 import { compileJmes } from './jmes.js';
 import type { Action, PreparedRecord, RecordFailure, SourceItem } from './types.js';
 
@@ -121,5 +122,6 @@ function keyOf(data: Record<string, unknown>, keyField: string, seq: number, inp
   const v = data[keyField] ?? input?.[keyField];
   if (typeof v === 'string' && v !== '') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (isRawJson(v)) return v.rawJSON; // an integer beyond 2^53, exactly as written
   return `#${seq + 1}`;
 }

@@ -4,6 +4,7 @@
 import type { SourceItem } from '../engine/types.js';
 import { readTextChunks, type ReadOptions } from './file-read.js';
 import { jsonErrorDetail } from './json-error.js';
+import { nestedTooDeep, parseJsonExact, TOO_DEEP } from '../engine/exact.js';
 
 /** A larger element is reported as an error and skipped. */
 export const MAX_ELEMENT_CHARS = 64 * 1024 * 1024;
@@ -236,8 +237,9 @@ export class JsonArrayScanner {
     }
     const text = this.buf.slice(this.elemStart, end);
     this.elemStart = -1;
+    if (nestedTooDeep(text)) return { ok: false, line, error: TOO_DEEP };
     try {
-      return { ok: true, line, value: JSON.parse(text) };
+      return { ok: true, line, value: parseJsonExact(text) };
     } catch (err) {
       const { offset, reason } = jsonErrorDetail(text, err);
       if (offset === undefined) return { ok: false, line, error: `invalid JSON: ${reason}` };

@@ -3,6 +3,7 @@
 import type { SourceItem } from '../engine/types.js';
 import { fileError, openFileStream, type ReadOptions } from './file-read.js';
 import { jsonErrorDetail } from './json-error.js';
+import { nestedTooDeep, parseJsonExact, TOO_DEEP } from '../engine/exact.js';
 
 /** A longer line (characters for text, bytes for files) is reported as an error and skipped,
  * so one runaway line cannot eat memory. */
@@ -92,8 +93,9 @@ export function parseNdjsonLine(chunk: string, start: number, end: number, line:
     return null;
   }
   const text = start === 0 && end === chunk.length ? chunk : chunk.slice(start, end);
+  if (nestedTooDeep(text)) return { ok: false, line, error: TOO_DEEP };
   try {
-    return { ok: true, line, value: JSON.parse(text) };
+    return { ok: true, line, value: parseJsonExact(text) };
   } catch (err) {
     const { offset, reason } = jsonErrorDetail(text, err);
     const where = offset === undefined ? '' : ` at column ${offset + 1}`;

@@ -248,8 +248,8 @@ export class Store {
     return this.guard('listing sample sets', () => samples.listSampleSets(this.#conn));
   }
 
-  getSamples(setId: string, offset = 0, limit = 100): unknown[] {
-    return this.guard('reading samples', () => samples.getSamples(this.#conn, setId, offset, limit));
+  getSamples(setId: string, offset = 0, limit = 100, exact = false): unknown[] {
+    return this.guard('reading samples', () => samples.getSamples(this.#conn, setId, offset, limit, exact));
   }
 
   deleteSampleSet(setId: string): boolean {

@@ -2,6 +2,7 @@
 // a set and its records written in one transaction, read back by pages.
 import { randomUUID } from 'node:crypto';
 import type { Connection } from './connection.js';
+import { parseJsonExact } from '../engine/exact.js';
 import { parseJson, type SampleSetRow } from './rows.js';
 
 const SQL = {
@@ -41,14 +42,23 @@ export function listSampleSets(conn: Connection): SampleSetRow[] {
   return rows.map((r) => ({ id: r.id, name: r.name, count: r.count, createdAt: r.created_at }));
 }
 
-export function getSamples(conn: Connection, setId: string, offset = 0, limit = 100): unknown[] {
+/** `exact`: integers beyond 2^53 are read as exact values (engine/exact.ts), for a run; a view gets plain JSON. */
+export function getSamples(conn: Connection, setId: string, offset = 0, limit = 100, exact = false): unknown[] {
   const rows = conn
     .stmt(SQL.samplePage)
     .pluck()
     .all(setId, Math.max(0, Math.floor(offset)), Math.max(0, Math.floor(limit))) as string[];
-  return rows.map((j) => parseJson(j));
+  return rows.map((j) => (exact ? parseExact(j) : parseJson(j)));
 }
 
 export function deleteSampleSet(conn: Connection, setId: string): boolean {
   return conn.stmt(SQL.deleteSet).run(setId).changes > 0;
+}
+
+function parseExact(text: string): unknown {
+  try {
+    return parseJsonExact(text);
+  } catch {
+    return parseJson(text);
+  }
 }

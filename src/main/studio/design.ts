@@ -6,6 +6,7 @@ import { formatIssues } from '../../shared/issues.js';
 import { preview, recordsForPreview } from '../app/preview.js';
 import { sendOne, successVerdict } from '../app/send-one.js';
 import { fetchToken } from '../app/token.js';
+import { forView } from '../engine/exact.js';
 import { evaluate } from '../engine/jmes.js';
 import { audienceIn } from '../engine/plan.js';
 import type { StudioContext } from './context.js';
@@ -29,7 +30,7 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
       return {
         requests: out.requests.map((r) => requestView(r, loaded.redactor)),
         issues: out.errors,
-        records: out.records.map((r) => ({ key: r.key, action: r.action, data: r.data })),
+        records: out.records.map((r) => ({ key: r.key, action: r.action, data: forView(r.data) })),
         elapsedMs: elapsed(),
       };
     },

@@ -52,7 +52,7 @@ export async function sampleItems(ctx: StudioContext, setId: string, count: numb
   const store = await ctx.store();
   const set = store.listSampleSets().find((x) => x.id === setId);
   if (!set) throw new Error(`sample set ${setId} not found`);
-  const values = store.getSamples(setId, 0, Math.min(count, MAX_PREVIEW_SAMPLES));
+  const values = store.getSamples(setId, 0, Math.min(count, MAX_PREVIEW_SAMPLES), true);
   return { items: values.map((value, i) => ({ ok: true, line: i + 1, value })), file: set.name };
 }
 

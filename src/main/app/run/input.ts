@@ -76,7 +76,7 @@ export function openRunInput(store: Store | null, input: RunInput, signal?: Abor
     let offset = 0;
     for (;;) {
       if (signal?.aborted) return;
-      const page = store.getSamples(setId, offset, PAGE);
+      const page = store.getSamples(setId, offset, PAGE, true);
       for (let i = 0; i < page.length; i++) yield { ok: true, line: offset + i + 1, value: page[i] } as SourceItem;
       if (page.length < PAGE) return;
       offset += page.length;

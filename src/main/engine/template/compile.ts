@@ -10,7 +10,7 @@
 //  header   plain text; a CR, LF or NUL in the result is refused.
 //  jmespath values land as JMESPath literals ('...' or `"..."` when escaping is needed).
 //  text     plain, no escaping — for non-JSON bodies (form, XML): escape those yourself.
-import { templateEnv, KNOWN_HELPERS, RUNTIME_OPTIONS, type RenderState } from './env.js';
+import { templateEnv, KNOWN_HELPERS, MAX_RENDERED_CHARS, newRenderState, RenderCapError, RUNTIME_OPTIONS, type RenderState } from './env.js';
 import { invalidJsonMessage } from './json.js';
 import { compileFast, FALLBACK, type FastRender } from './fast.js';
 import { originalOffset, rewriteTemplate, type Rewritten } from './rewrite.js';
@@ -167,18 +167,21 @@ class Template implements CompiledTemplate {
   ) {}
 
   render(context: object): RenderResult {
-    let st: RenderState = { sites: this.rw.sites, lits: this.rw.lits, missing: new Map(), jraw: null };
+    let st: RenderState = newRenderState(this.rw.sites, this.rw.lits);
     let text: string;
     const quick = this.fast ? this.fast(context, st) : FALLBACK;
     if (quick !== FALLBACK) text = quick;
     else {
-      if (this.fast) st = { sites: this.rw.sites, lits: this.rw.lits, missing: new Map(), jraw: null };
+      if (this.fast) st = newRenderState(this.rw.sites, this.rw.lits);
       try {
         text = this.fn(context, { ...RUNTIME_OPTIONS, data: { __st: st } });
       } catch (e) {
+        if (e instanceof RenderCapError) return { ok: false, error: withName({ message: e.message }, this.name) };
         return { ok: false, error: this.runtimeError(e) };
       }
     }
+    // Blocks are counted as they render; a template without blocks (one huge {{{x}}}) is checked here.
+    if (text.length > MAX_RENDERED_CHARS) return { ok: false, error: withName({ message: new RenderCapError().message }, this.name) };
     const bad = this.check(text);
     if (bad) return { ok: false, error: withName(bad, this.name) };
     return { ok: true, text, warnings: warningsOf(st) };

@@ -27,6 +27,27 @@ export interface RenderState {
   missing: Map<string, { display: string; how: string; count: number }>;
   /** Values of the JMESPath raw literal being rendered (see __jraw). */
   jraw: string[] | null;
+  /** Characters the finished block bodies rendered so far (see `counted`). */
+  size: number;
+}
+
+/**
+ * The most a template may render, in characters. Checked as the output grows (after every
+ * block body, e.g. each `{{#each}}` iteration), so a template that would render gigabytes
+ * (an `{{#each}}` over the batch inside another) stops at the cap instead of eating memory.
+ */
+export const MAX_RENDERED_CHARS = 10 * 1024 * 1024;
+
+/** Thrown when a render passes MAX_RENDERED_CHARS; the renderer turns it into the cap message. */
+export class RenderCapError extends Error {
+  constructor() {
+    super(`rendered text is larger than the cap of ${MAX_RENDERED_CHARS / (1024 * 1024)} MiB (${MAX_RENDERED_CHARS} characters)`);
+    this.name = 'RenderCapError';
+  }
+}
+
+export function newRenderState(sites: Site[], lits: string[]): RenderState {
+  return { sites, lits, missing: new Map(), jraw: null, size: 0 };
 }
 
 interface Opts {
@@ -134,8 +155,49 @@ const helpers: Record<string, (...args: never[]) => unknown> = {
   },
 };
 
+type Program = (this: unknown, ctx: unknown, opts?: unknown) => string;
+interface BlockOpts {
+  data?: { __st?: RenderState };
+  fn?: Program;
+  inverse?: Program;
+}
+
+/**
+ * A block body that adds what it rendered to the render's size. The state counts every
+ * finished body once: a body's text holds the bodies nested in it, so when it returns the
+ * size is set to (size before it) + (its length), not incremented again.
+ */
+function countedProgram(f: Program, st: RenderState): Program {
+  return function (this: unknown, ctx, opts) {
+    const before = st.size;
+    const s = f.call(this, ctx, opts);
+    st.size = before + s.length;
+    if (st.size > MAX_RENDERED_CHARS) throw new RenderCapError();
+    return s;
+  };
+}
+
+/** Wraps a built-in block helper so its bodies are counted as they finish (each builds its output in one string). */
+function counted(orig: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
+  return function (this: unknown, ...args: unknown[]) {
+    const o = args[args.length - 1] as BlockOpts | undefined;
+    const st = o?.data?.__st;
+    if (o && st) {
+      if (o.fn) o.fn = countedProgram(o.fn, st);
+      if (o.inverse) o.inverse = countedProgram(o.inverse, st);
+    }
+    return (orig as (...a: unknown[]) => unknown).apply(this, args);
+  };
+}
+
 export const templateEnv = Handlebars.create();
 templateEnv.unregisterHelper('log'); // would write to the console from a template
+// Only iteration can multiply a template's output: each (and a bare {{#list}} block, which
+// calls each). Bodies of with/if/unless are counted in the iteration that holds them.
+for (const name of ['each']) {
+  const orig = templateEnv.helpers[name];
+  if (orig) templateEnv.registerHelper(name, counted(orig));
+}
 for (const [name, fn] of Object.entries(helpers)) templateEnv.registerHelper(name, fn as Handlebars.HelperDelegate);
 
 /** Helper names the rewriter emits, passed as knownHelpers so calls skip the context lookup. */

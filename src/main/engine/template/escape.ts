@@ -1,5 +1,6 @@
 // Escaping for the place a value lands (DESIGN invariant 5). Pure functions on the hot
 // path: each checks for a cheap "nothing to escape" case before doing any work.
+import { exactInteger, isRawJson } from '../exact.js';
 
 /** Characters that force a JSON string escape: quote, backslash, C0 controls, U+2028/2029, surrogates. */
 const JSON_STR_NEEDS = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
@@ -47,7 +48,7 @@ export function jsonText(v: unknown): string {
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? Number(value) : value;
+  return typeof value === 'bigint' ? exactInteger(value.toString()) : value;
 }
 
 /**
@@ -64,7 +65,9 @@ export function plainText(v: unknown): string {
     case 'bigint':
       return String(v);
     case 'object':
-      return v === null ? '' : jsonText(v);
+      if (v === null) return '';
+      // An exact integer (exact.ts) is its digits, in a JSON string or a URL alike.
+      return isRawJson(v) ? v.rawJSON : jsonText(v);
     default:
       return '';
   }

@@ -6,7 +6,7 @@
 // order, same @first/@last. Anything else — another helper, a sub-expression, `../`,
 // an @data value, a non-array `each` target, a non-own property, a throw — makes it give
 // up and the caller renders with Handlebars, so output stays byte-identical.
-import type { templateEnv as Env, RenderState } from './env.js';
+import { MAX_RENDERED_CHARS, type templateEnv as Env, type RenderState } from './env.js';
 
 /** Returned when this render must go through Handlebars instead. */
 export const FALLBACK: unique symbol = Symbol('fallback');
@@ -165,6 +165,8 @@ function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first:
           const r = run(op.body, list[j], o, j === 0, j === list.length - 1);
           if (r === FALLBACK) return FALLBACK;
           out += r;
+          // Past the cap: Handlebars renders it again and stops at the same cap with its message.
+          if (out.length > MAX_RENDERED_CHARS) return FALLBACK;
         }
         break;
       }
