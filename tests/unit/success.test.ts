@@ -113,6 +113,12 @@ describe('acknowledge: which records are delivered', () => {
     expect(ack.succeeded).toBe(1);
   });
 
+  it('successKeyPath: a key beyond 2^53 echoed as a number names its record exactly, not its rounded neighbour', () => {
+    const keys = ['12345678901234567890', '12345678901234567000'];
+    const ack = acknowledge(200, '{"ok":[{"id":12345678901234567890}]}', { successPath: 'ok', successKeyPath: 'id' }, keys);
+    expect(outcomes(ack, 2).map((o) => o.slice(0, 6))).toEqual(['ok', 'failed']);
+  });
+
   it('successKeyPath naming every record delivers all with no per-record list', () => {
     expect(acknowledge(200, '{"created":[{"userId":"u02"},{"userId":"u01"}]}', { successPath: 'created', successKeyPath: 'userId' }, u(2))).toEqual({ succeeded: 2 });
   });

@@ -5,6 +5,7 @@
 // cannot be tied to records is counted as the seeds define (n succeeded) but never applied
 // to records in order: those records stay `unconfirmed`, so resume and retry-failed send
 // them again. Pure: no I/O.
+import { isRawJson, parseJsonExact } from './exact.js';
 import { compileJmes, evaluate } from './jmes.js';
 
 /** The step fields that read an answer (shared/config.ts batchFields). */
@@ -60,7 +61,8 @@ export function acknowledge(
   let json = false;
   if (successPath !== '' || errorsPath !== '') {
     try {
-      doc = JSON.parse(body);
+      // Exactly: a key beyond 2^53 the endpoint echoes as a number still names its record.
+      doc = parseJsonExact(body);
       json = true;
     } catch {
       // not JSON: handled below (a success path cannot be read; no errors listed)
@@ -121,6 +123,7 @@ function keyReader(expr: string, name: string): (el: unknown) => string | undefi
 
 function keyText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
+  if (isRawJson(v)) return v.rawJSON;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
 }
