@@ -6,7 +6,8 @@ import { resolve as resolvePath } from 'node:path';
 import { parseExportConfig, type ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { lineColumnAt, locateJsonError } from '../../shared/json-locate.js';
-import { createRedactor, isSecretHeaderName, MASK, maskHeaderValue, type Secret } from './redact.js';
+import { createRedactor, MASK, maskHeaderValue, type Secret } from './redact.js';
+import { secretSlots } from './secret-slots.js';
 
 export type LoadResult =
   | {
@@ -71,39 +72,6 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
   return { value: resolved, issues, secrets, envValues };
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/**
- * Visits the places a literal secret may sit in a config as written: the client secret and
- * the value of every secret-named header (object or `h1:v1,h2:v2` form). `visit` gets each
- * value and returns what to put in its place.
- */
-function mapSecretSlots(config: unknown, visit: (value: string, kind: 'field' | 'header') => string): void {
-  if (!isObject(config)) return;
-  const d = config['destination'];
-  if (!isObject(d)) return;
-  const oauth = d['oauth'];
-  if (isObject(oauth) && typeof oauth['clientSecret'] === 'string') oauth['clientSecret'] = visit(oauth['clientSecret'], 'field');
-  const headers = d['headers'];
-  if (isObject(headers)) {
-    for (const [name, value] of Object.entries(headers)) {
-      if (typeof value === 'string' && isSecretHeaderName(name)) headers[name] = visit(value, 'header');
-    }
-  } else if (typeof headers === 'string') {
-    // Same split as the schema's parseHeaderString: pairs by comma, name before the first colon.
-    d['headers'] = headers
-      .split(',')
-      .map((pair) => {
-        const colon = pair.indexOf(':');
-        if (colon <= 0 || !isSecretHeaderName(pair.slice(0, colon).trim())) return pair;
-        const value = pair.slice(colon + 1).trim();
-        return value === '' ? pair : `${pair.slice(0, colon + 1)}${visit(value, 'header')}`;
-      })
-      .join(',');
-  }
-}
-
 /**
  * The literal secrets of a config as written (values in secret places that are not
  * `${env:…}` references), registered whole and without their auth scheme, and the config
@@ -112,24 +80,20 @@ function mapSecretSlots(config: unknown, visit: (value: string, kind: 'field' | 
 export function literalSecrets(raw: unknown): { stored: unknown; literals: string[] } {
   const literals: string[] = [];
   const stored = structuredClone(raw);
-  mapSecretSlots(stored, (value, kind) => {
-    if (value.includes('${env:') || value === '' || value.includes(MASK)) return value;
+  for (const slot of secretSlots(stored)) {
+    const value = slot.holder[slot.key] as string;
+    if (value.includes('${env:') || value === '' || value.includes(MASK)) continue;
     literals.push(value);
     const m = /^[A-Za-z][A-Za-z0-9_-]{0,19}\s+(\S.*)$/.exec(value);
-    if (kind === 'header' && m) literals.push(m[1]!);
-    return kind === 'header' ? maskHeaderValue(value) : MASK;
-  });
+    if (slot.kind === 'header' && m) literals.push(m[1]!);
+    slot.holder[slot.key] = slot.kind === 'header' ? maskHeaderValue(value) : MASK;
+  }
   return { stored, literals };
 }
 
 /** Whether a stored config had literal secrets masked (so it cannot run without its file). */
 export function hasMaskedSecrets(stored: unknown): boolean {
-  let masked = false;
-  mapSecretSlots(structuredClone(stored), (value) => {
-    if (value.includes(MASK)) masked = true;
-    return value;
-  });
-  return masked;
+  return secretSlots(structuredClone(stored)).some((slot) => (slot.holder[slot.key] as string).includes(MASK));
 }
 
 /** Validates an already-parsed config value, resolving environment references first. */

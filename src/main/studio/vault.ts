@@ -2,8 +2,7 @@
 // the service hands out `${stored:<destinationId>:<field path>}` references in their place
 // and swaps them back for the stored values when a config comes back (save, preview, OAuth
 // test). A reference is no secret: it only works inside this studio's own database.
-import { isSecretHeaderName } from '../engine/redact.js';
-import { parseHeaderString } from '../../shared/config.js';
+import { secretSlots } from '../engine/secret-slots.js';
 
 const STORED_REF = /^\$\{stored:([^:}]{1,200}):([A-Za-z0-9_.\-[\]]{1,300})\}$/;
 const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
@@ -12,31 +11,6 @@ type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** The places a clear secret may sit in a config: the client secret and secret-named headers. */
-function secretSlots(config: Json): Array<{ holder: Json; key: string; path: string }> {
-  const slots: Array<{ holder: Json; key: string; path: string }> = [];
-  const d = config['destination'];
-  if (!isObject(d)) return slots;
-  const oauth = d['oauth'];
-  if (isObject(oauth) && typeof oauth['clientSecret'] === 'string') {
-    slots.push({ holder: oauth, key: 'clientSecret', path: 'destination.oauth.clientSecret' });
-  }
-  if (typeof d['headers'] === 'string') {
-    // The string form cannot hold a reference per value: use the object form when a secret is in it.
-    const parsed = parseHeaderString(d['headers']);
-    if (typeof parsed !== 'string' && Object.keys(parsed).some((h) => isSecretHeaderName(h))) d['headers'] = parsed;
-  }
-  const headers = d['headers'];
-  if (isObject(headers)) {
-    for (const [name, value] of Object.entries(headers)) {
-      if (typeof value === 'string' && isSecretHeaderName(name)) {
-        slots.push({ holder: headers, key: name, path: `destination.headers.${name}` });
-      }
-    }
-  }
-  return slots;
 }
 
 /** A copy of a stored config with clear secrets replaced by references to `destinationId`. */
