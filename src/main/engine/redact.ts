@@ -3,6 +3,7 @@
 // header values, tokens) and masks them wherever text is shown or recorded: previews, logs,
 // the store, HAR, error messages, copied cURL, the OAuth tester, and what endpoints echo.
 
+import type { HttpRequestSpec, HttpResult } from './types.js';
 export const MASK = '●●●●';
 
 /**
@@ -145,7 +146,7 @@ export function maskToken(token: string): string {
 }
 
 /** Query parameter names whose values are secret whatever they hold (`?api_key=…`, `&sig=…`). */
-const SECRET_PARAM_PATTERN = /key|token|secret|password|passwd|auth|signature|^sig$|^code$|credential|session/i;
+export const SECRET_PARAM_PATTERN = /key|token|secret|password|passwd|auth|signature|^sig$|^code$|credential|session/i;
 
 /**
  * A URL from outside (a redirect's Location) with its password and secret-looking query
@@ -173,4 +174,30 @@ export function redactUrl(url: string): string {
   }
   // URL would percent-encode the mask itself: insert it after serialising.
   return changed ? u.toString().replaceAll(placeholder, MASK) : url;
+}
+
+/** A request as events and the store show it: URL, headers and body redacted. */
+export function redactRequest(r: Redactor, spec: HttpRequestSpec): HttpRequestSpec {
+  const out: HttpRequestSpec = { method: spec.method, url: r.text(spec.url), headers: r.headers(spec.headers) };
+  if (spec.body !== undefined) out.body = r.text(spec.body);
+  return out;
+}
+
+/** An answer (or a transport failure) as events and the store show it. */
+export function redactResult(r: Redactor, res: HttpResult): HttpResult {
+  if (!res.ok) return { ...res, message: r.text(res.message) };
+  return { ...res, headers: r.headers(res.headers), body: r.text(res.body) };
+}
+
+/**
+ * A value from an answer (the remote audience) with its secrets masked: a mask holds no quote
+ * or backslash, so the JSON stays valid; should a raw secret span JSON syntax it would not,
+ * and nothing is kept rather than the secret.
+ */
+export function redactJson(r: Redactor, value: unknown): unknown {
+  try {
+    return JSON.parse(r.text(JSON.stringify(value) ?? 'null')) as unknown;
+  } catch {
+    return null;
+  }
 }

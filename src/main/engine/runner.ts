@@ -11,13 +11,13 @@ import { findOrCreateAudience } from './audience.js';
 import { createPlanner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
 import { Slots } from './slots.js';
-import { createRedactor, type Redactor, type Secret } from './redact.js';
+import { createRedactor, redactJson, redactRequest, redactResult, type Redactor, type Secret } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
 import { judgeAnswer } from './answer.js';
-import type { Acknowledgement } from './success.js';
+import { createSettler } from './settle.js';
 import { createUnauthorizedStreak } from './unauthorized.js';
 import { PACING_NOTICE_MS, pacingWait, retryWait } from './waits.js';
-import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RecordOutcome, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
+import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: Issue[]) {
@@ -175,7 +175,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           requests.sent++;
           if (emit) {
             const at = Date.now();
-            emit({ type: 'request-sent', id, step, attempt, request: redactSpec(redactor, lastSent), recordKeys: req.recordKeys, at: at - Math.round(result.timings.total) });
+            emit({ type: 'request-sent', id, step, attempt, request: redactRequest(redactor, lastSent), recordKeys: req.recordKeys, at: at - Math.round(result.timings.total) });
             emit({ type: 'request-answered', id, step, attempt, result: redactResult(redactor, result), at });
           }
         },
@@ -196,43 +196,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     }
   };
 
-  /** A whole request's records with one outcome: delivered, or failed for `reason`. */
-  const settleAll = (requestId: string | null, records: PreparedRecord[], ok: boolean, reason?: string): void => {
-    if (ok) counts.succeeded += records.length;
-    else counts.failed += records.length;
-    if (!emit) return; // nobody listens for outcomes: count them without one object per record
-    const outcomes: RecordOutcome[] = records.map((r) =>
-      ok ? { seq: r.seq, key: r.key, action: r.action, ok, line: r.line } : { seq: r.seq, key: r.key, action: r.action, ok, reason: reason ?? 'failed', line: r.line },
-    );
-    emit({ type: 'records-settled', requestId, outcomes, at: Date.now() });
-    progress();
-  };
-
-  /** Settles a request's records as the endpoint's answer says (success.ts): never a count applied in order. */
-  const settleAnswer = (requestId: string, records: PreparedRecord[], ack: Acknowledgement): void => {
-    if (!ack.records) {
-      settleAll(requestId, records, ack.succeeded > 0, ack.reason === undefined ? undefined : redactor.text(ack.reason));
-      return;
-    }
-    // Counts follow the answer; which records are delivered follows what it names.
-    counts.succeeded += ack.succeeded;
-    counts.failed += records.length - ack.succeeded;
-    counts.unconfirmed += ack.unconfirmed ?? 0;
-    const reasons = new Map<string, string>(); // a few distinct reasons per request: redact each once
-    const redacted = (reason: string): string => {
-      let r = reasons.get(reason);
-      if (r === undefined) reasons.set(reason, (r = redactor.text(reason)));
-      return r;
-    };
-    const outcomes: RecordOutcome[] = records.map((r, i) => {
-      const a = ack.records![i]!;
-      const base = { seq: r.seq, key: r.key, action: r.action, line: r.line };
-      if (a.status === 'delivered') return { ...base, ok: true };
-      return a.status === 'unconfirmed' ? { ...base, ok: false, reason: redacted(a.reason), unconfirmed: true } : { ...base, ok: false, reason: redacted(a.reason) };
-    });
-    emit?.({ type: 'records-settled', requestId, outcomes, at: Date.now() });
-    progress();
-  };
+  const settle = createSettler({ counts, redactor, ...(emit ? { emit } : {}), progress });
 
   const ctxHolder: { ctx: TopContext } = { ctx: planner.context(opts.dryRun ? opts.remoteAudience : undefined) };
 
@@ -273,7 +237,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const dispatch = async (action: Action, batch: PreparedRecord[]): Promise<void> => {
     const plan = planner.planBatch(action, batch, ctxHolder.ctx);
     if (!plan.ok) {
-      settleAll(null, batch, false, plan.reason);
+      settle.all(null, batch, false, plan.reason);
       return;
     }
     requests.planned[action]++;
@@ -290,10 +254,10 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       .then((result) => {
         if (!result.ok) {
           if (result.kind === 'abort') return; // interrupted: resumable, not failed
-          settleAll(requestId, batch, false, redactor.text(describeResult(result)));
+          settle.all(requestId, batch, false, redactor.text(describeResult(result)));
           return;
         }
-        settleAnswer(requestId, batch, judgeAnswer(result, plan.request.url, d[action], plan.request.recordKeys, http!.maxBodyBytes, (t) => redactor.text(t)));
+        settle.answer(requestId, batch, judgeAnswer(result, plan.request.url, d[action], plan.request.recordKeys, http!.maxBodyBytes, (t) => redactor.text(t)));
       })
       .catch((err: unknown) => {
         if (!fatal) fatal = err instanceof Error ? err.message : String(err);
@@ -385,7 +349,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     records,
     skippedReasons: [...skippedBy].map(([reason, count]) => ({ reason, count })),
     requests,
-    ...(remoteAudience !== undefined ? { remoteAudience: redactedJson(redactor, remoteAudience) } : {}),
+    ...(remoteAudience !== undefined ? { remoteAudience: redactJson(redactor, remoteAudience) } : {}),
     ...(fatal ? { error: fatal } : {}),
     durationMs: Math.round(performance.now() - started),
     dryRun: !!opts.dryRun,
@@ -394,28 +358,4 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
 
 function stopReason(signal: AbortSignal | undefined): string {
   return typeof signal?.reason === 'string' ? signal.reason : 'interrupted';
-}
-
-function redactSpec(r: Redactor, spec: HttpRequestSpec): HttpRequestSpec {
-  const out: HttpRequestSpec = { method: spec.method, url: r.text(spec.url), headers: r.headers(spec.headers) };
-  if (spec.body !== undefined) out.body = r.text(spec.body);
-  return out;
-}
-
-function redactResult(r: Redactor, res: HttpResult): HttpResult {
-  if (!res.ok) return { ...res, message: r.text(res.message) };
-  return { ...res, headers: r.headers(res.headers), body: r.text(res.body) };
-}
-
-/**
- * A value from an answer (the remote audience) with its secrets masked: a mask holds no quote
- * or backslash, so the JSON stays valid; should a raw secret span JSON syntax it would not,
- * and nothing is kept rather than the secret.
- */
-function redactedJson(r: Redactor, value: unknown): unknown {
-  try {
-    return JSON.parse(r.text(JSON.stringify(value) ?? 'null')) as unknown;
-  } catch {
-    return null;
-  }
 }
