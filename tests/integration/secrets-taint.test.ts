@@ -21,7 +21,9 @@ const BODY_KEY = 'b0dy-s3cr3t/+x=é';
 const LITERAL_HEADER = 'hdr-Lit3ral"k\\ey+/=';
 const CLIENT_SECRET = 'cl1ent s3cret+/=';
 const TOKEN = 'tok-9f8e7d6c5b4a+/=x';
-const SECRETS = { URL_KEY, BODY_KEY, LITERAL_HEADER, CLIENT_SECRET, TOKEN };
+/** Written literally in a URL template as a secret-named query parameter (`&sig=…`). */
+const LITERAL_SIG = 'urlSig-5ecr3t-Qz9';
+const SECRETS = { URL_KEY, BODY_KEY, LITERAL_HEADER, CLIENT_SECRET, TOKEN, LITERAL_SIG };
 const env = { SECRETS_URL_KEY: URL_KEY, SECRETS_BODY_KEY: BODY_KEY };
 
 /** Every form a secret could take in text: as is, URL, form, base64(url), JSON string, JSON \u-escaped. */
@@ -63,6 +65,7 @@ let dbPath = '';
 const walSnapshots: Buffer[] = [];
 /** X-API-Key values the endpoint received, to prove a resume re-read the literal secret. */
 const receivedKeys: string[] = [];
+const receivedUrls: string[] = [];
 let tokenDown = false;
 let failU3 = true;
 
@@ -96,6 +99,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return;
   }
   receivedKeys.push(String(req.headers['x-api-key']));
+  receivedUrls.push(req.url ?? '');
   const fail = failU3 && body.includes('"u3"');
   res.writeHead(fail ? 400 : 200, { 'content-type': 'application/json', 'x-echo-key': String(req.headers['x-api-key'] ?? ''), 'x-echo-url': req.url ?? '' });
   // A failure's reason keeps a 300-character excerpt of the answer: this one puts the
@@ -105,7 +109,13 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   res.end(`{${pad}"ok":${!fail},"echo":${JSON.stringify(echo)},"ascii":${asciiEscaped(echo)}}`);
 }
 
-const configFor = () => ({
+/**
+ * The config under test. `sig`: a literal secret query parameter in the add URL. The CLI knows
+ * it (masked everywhere, and at rest); the studio and stores of earlier versions do not keep
+ * it encrypted (README, Secrets: a saved destination keeps its URLs as typed), so their tests
+ * leave it out.
+ */
+const configFor = ({ sig = true } = {}) => ({
   version: 1,
   destination: {
     name: 'Echo',
@@ -115,7 +125,7 @@ const configFor = () => ({
     concurrency: 1,
     getAudience: { enabled: true, url: `${base}/lists?api_key=\${env:SECRETS_URL_KEY}`, filterPath: "lists[?name=='{{audience_name}}']" },
     add: {
-      url: `${base}/add?api_key=\${env:SECRETS_URL_KEY}&list={{remote_audience.id}}`,
+      url: `${base}/add?api_key=\${env:SECRETS_URL_KEY}${sig ? `&sig=${LITERAL_SIG}` : ''}&list={{remote_audience.id}}`,
       batchMode: 'batched',
       batchSize: 2,
       bodyTemplate: '{"auth": "${env:SECRETS_BODY_KEY}", "users": [{{#each users}}{"id": "{{id}}"}{{#unless @last}},{{/unless}}{{/each}}]}',
@@ -175,8 +185,10 @@ describe('no secret in clear in anything the CLI writes (invariant 6)', () => {
     // retry-failed re-reads the literal secrets from the unchanged config file.
     failU3 = false;
     receivedKeys.length = 0;
+    receivedUrls.length = 0;
     await run(['retry-failed', runId, ...db], 0);
     expect(receivedKeys).toEqual([LITERAL_HEADER]);
+    expect(receivedUrls[0]).toContain(`&sig=${LITERAL_SIG}&`); // the literal in the URL re-read too
 
     // An aborted run (token endpoint refusing) resumes from the same file, and only from it.
     tokenDown = true;
@@ -230,7 +242,7 @@ describe('no secret in clear in the studio database or anything it hands the ren
     };
     try {
       await service.ready;
-      const saved = await service.saveDestination({ config: configFor() as never });
+      const saved = await service.saveDestination({ config: configFor({ sig: false }) as never });
       expect(saved.issues).toEqual([]);
       const config = (await service.getDestination(saved.id))!.config;
       shown.push(['getDestination', config]);
@@ -264,7 +276,7 @@ describe('no secret in clear in the studio database or anything it hands the ren
       // An unsaved config with literal secrets: its run stores them masked, and is never
       // continued with the mask as the secret.
       failU3 = true;
-      const inline = await service.startRun({ config: configFor(), input: { setId: set.id } });
+      const inline = await service.startRun({ config: configFor({ sig: false }), input: { setId: set.id } });
       expect((await finished(inline.runId)).status).toBe('partial');
       receivedKeys.length = 0;
       await expect(service.retryFailed(inline.runId)).rejects.toThrow(/literal secrets masked/);
@@ -290,13 +302,13 @@ describe('a store written before secrets were masked at rest', () => {
     old.exec(MIGRATIONS[0]!);
     old.pragma('user_version = 1');
     const config = {
-      ...configFor(),
+      ...configFor({ sig: false }),
       // Large enough to spill into overflow pages, which an update may free with the old bytes.
-      destination: { ...configFor().destination, description: 'd'.repeat(20_000), headers: { 'X-API-Key': LITERAL_HEADER, Authorization: `Bearer ${TOKEN}`, 'X-Env-Key': '${env:SECRETS_URL_KEY}', 'X-Tenant': 'plain-tenant' } },
+      destination: { ...configFor({ sig: false }).destination, description: 'd'.repeat(20_000), headers: { 'X-API-Key': LITERAL_HEADER, Authorization: `Bearer ${TOKEN}`, 'X-Env-Key': '${env:SECRETS_URL_KEY}', 'X-Tenant': 'plain-tenant' } },
     };
     const insert = old.prepare("INSERT INTO runs (id, created_at, destination, audience, config, status) VALUES (?, 1, 'Echo', 'A', ?, 'aborted')");
     insert.run('old-run', JSON.stringify(config));
-    const stringForm = (headers: string) => ({ ...configFor(), destination: { ...configFor().destination, headers } });
+    const stringForm = (headers: string) => ({ ...configFor({ sig: false }), destination: { ...configFor({ sig: false }).destination, headers } });
     insert.run('old-string', JSON.stringify(stringForm(`X-Tenant:plain,X-API-Key:${LITERAL_HEADER}`)));
     insert.run('old-plain', JSON.stringify(stringForm('X-Tenant:plain')));
     old.close();

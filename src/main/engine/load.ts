@@ -7,7 +7,7 @@ import { parseExportConfig, type ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { lineColumnAt, locateJsonError } from '../../shared/json-locate.js';
 import { createRedactor, MASK, maskHeaderValue, type Secret } from './redact.js';
-import { secretSlots } from './secret-slots.js';
+import { maskUrlLiterals, secretSlots, urlTemplates } from './secret-slots.js';
 
 export type LoadResult =
   | {
@@ -88,12 +88,15 @@ export function literalSecrets(raw: unknown): { stored: unknown; literals: strin
     if (slot.kind === 'header' && m) literals.push(m[1]!);
     slot.holder[slot.key] = slot.kind === 'header' ? maskHeaderValue(value) : MASK;
   }
+  literals.push(...maskUrlLiterals(stored, MASK));
   return { stored, literals };
 }
 
 /** Whether a stored config had literal secrets masked (so it cannot run without its file). */
 export function hasMaskedSecrets(stored: unknown): boolean {
-  return secretSlots(structuredClone(stored)).some((slot) => (slot.holder[slot.key] as string).includes(MASK));
+  const copy = structuredClone(stored);
+  if (secretSlots(copy).some((slot) => (slot.holder[slot.key] as string).includes(MASK))) return true;
+  return urlTemplates(copy).some((url) => url.includes(MASK));
 }
 
 /** Validates an already-parsed config value, resolving environment references first. */

@@ -1,8 +1,8 @@
-// The places a literal secret may sit in a config as written: the OAuth client secret and the
-// value of every secret-named header. One list for the CLI (which masks them in the config a
+// The places a literal secret may sit in a config as written: the OAuth client secret, the
+// value of every secret-named header, and secret-named query parameters in URL templates. One list for the CLI (which masks them in the config a
 // run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
 import { parseHeaderString } from '../../shared/config.js';
-import { isSecretHeaderName } from './redact.js';
+import { isSecretHeaderName, SECRET_PARAM_PATTERN } from './redact.js';
 
 type Json = Record<string, unknown>;
 
@@ -42,4 +42,64 @@ export function secretSlots(config: unknown): SecretSlot[] {
     }
   }
   return slots;
+}
+
+const URL_FIELDS = [
+  ['getAudience', 'url'],
+  ['createAudience', 'url'],
+  ['add', 'url'],
+  ['remove', 'url'],
+  ['oauth', 'tokenUrl'],
+] as const;
+
+/** The URL templates of a config as written: each step's and the token URL. */
+export function urlTemplates(config: unknown): string[] {
+  const d = isObject(config) ? config['destination'] : undefined;
+  if (!isObject(d)) return [];
+  return URL_FIELDS.flatMap(([holderName, key]) => {
+    const holder = d[holderName];
+    return isObject(holder) && typeof holder[key] === 'string' ? [holder[key] as string] : [];
+  });
+}
+
+/** `?api_key=…` / `&sig=…` written literally (no template, no reference), and a userinfo password. */
+const QUERY_SECRET = /([?&])([^=&#{}\s]+)=([^&#{}\s]+)/g;
+const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)([^@/\s{}]+)@/i;
+
+/**
+ * The URL templates of `config` (each step's, the token URL) with every literal secret in them
+ * replaced by `mask`: the values of secret-named query parameters and a userinfo password.
+ * Returns the literals found. A value with `{{…}}` or `${env:…}` is no literal.
+ */
+export function maskUrlLiterals(config: unknown, mask: string): string[] {
+  const literals: string[] = [];
+  if (!isObject(config)) return literals;
+  const d = config['destination'];
+  if (!isObject(d)) return literals;
+  for (const [holderName, key] of URL_FIELDS) {
+    const holder = d[holderName];
+    if (!isObject(holder) || typeof holder[key] !== 'string') continue;
+    const url = holder[key] as string;
+    const masked = url
+      .replace(USERINFO_PASSWORD, (all, head: string, password: string) => {
+        if (password.includes('$') || password === mask) return all;
+        literals.push(password, decodeURIComponentSafe(password));
+        return `${head}${mask}@`;
+      })
+      .replace(QUERY_SECRET, (all, sep: string, name: string, value: string) => {
+        if (!SECRET_PARAM_PATTERN.test(name) || value.includes('$') || value === mask) return all;
+        literals.push(value, decodeURIComponentSafe(value));
+        return `${sep}${name}=${mask}`;
+      });
+    holder[key] = masked;
+  }
+  return [...new Set(literals)];
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
 }
