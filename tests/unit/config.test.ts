@@ -96,6 +96,12 @@ describe('env references', () => {
     );
   });
 
+  it('a missing variable is named once: the field it left empty is not also refused as empty or not a URL', () => {
+    const r = resolveConfig(cfg, { BASE: 'https://api.example.com' });
+    const paths = r.ok ? [] : r.issues.map((i) => i.path);
+    expect(paths.filter((p) => p === 'destination.oauth.clientSecret')).toHaveLength(1);
+  });
+
   it('an inline client secret still counts as a secret', () => {
     const r = resolveConfig({ ...cfg, destination: { ...cfg.destination, oauth: { tokenUrl: 'https://a/t', clientId: 'i', clientSecret: 'inline-secret' } } }, { BASE: 'https://a', TENANT: 't' });
     expect(r.ok && r.secrets).toContain('inline-secret');

@@ -109,7 +109,12 @@ export function resolveConfig(value: unknown, env: Env): LoadResult {
     const redactor = createRedactor([...envValues, ...literals]);
     return { ok: false, issues: all.map((i) => ({ ...i, message: redactor.text(i.message) })) };
   };
-  if (!parsed.ok) return refuse([...issues, ...parsed.issues]);
+  if (!parsed.ok) {
+    // A field whose variable is not set resolved to "": its schema complaint (must not be
+    // empty, not a URL) only repeats the real problem, which is already named.
+    const unset = new Set(issues.map((i) => i.path));
+    return refuse([...issues, ...parsed.issues.filter((i) => !unset.has(i.path))]);
+  }
   if (issues.length > 0) return refuse(issues);
   return { ok: true, config: parsed.config, raw: value, stored, maskedLiterals: literals.length > 0, secrets: [...secrets, ...literals] };
 }
