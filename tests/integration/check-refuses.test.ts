@@ -169,6 +169,13 @@ describe('7. a directory as input', () => {
     const stderr = await refusedEverywhere(write(good()), /is a directory/, sub);
     expect(stderr).toContain(sub);
   });
+
+  it('a folder named without an extension is called a directory, not an unknown format', async () => {
+    const sub = join(dir, 'exports');
+    mkdirSync(sub, { recursive: true });
+    const stderr = await refusedEverywhere(write(good()), /is a directory/, sub);
+    expect(stderr).not.toMatch(/no extension/);
+  });
 });
 
 describe('8. a UTF-8 BOM', () => {

@@ -24,18 +24,22 @@ export function inputFromPath(inputPath: string): RunInput {
 
 /** Why an input file cannot be read (unknown format, missing), or null when it can. */
 export async function checkInputFile(path: string): Promise<string | null> {
+  // What the path is comes first: a folder named without an extension is a folder, not a format.
+  let isDirectory = false;
+  let missing: string | null = null;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    missing = e.code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input file ${path}: ${e.code ?? e.message}`;
+  }
+  if (isDirectory) return `input ${path} is a directory: name a file`;
   try {
     detectFormat(path);
   } catch (err) {
     return (err as Error).message;
   }
-  try {
-    if ((await stat(path)).isDirectory()) return `input ${path} is a directory: name a file`;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return e.code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input file ${path}: ${e.code ?? e.message}`;
-  }
-  return null;
+  return missing;
 }
 
 /** Problem with an input (file or sample set), or null. */
