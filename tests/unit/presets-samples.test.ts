@@ -6,9 +6,10 @@ import { PRESETS } from '../../src/renderer/presets.js';
 import { parseExportConfig } from '../../src/shared/config.js';
 import { createRecordPreparer } from '../../src/main/engine/records.js';
 import { generateProfiles } from '../../src/main/sources/sample.js';
+import { DEMO_SAMPLE_COUNT, DEMO_SAMPLE_SEED } from '../../src/main/studio/demo.js';
 
-// What the studio's first launch generates (App.tsx: 20 profiles, seed 1).
-const FIRST_LAUNCH = [...generateProfiles(20, 1)];
+// What the studio's first launch generates (the example sample set of demo.ts).
+const FIRST_LAUNCH = [...generateProfiles(DEMO_SAMPLE_COUNT, DEMO_SAMPLE_SEED)];
 
 describe.each(PRESETS.map((p) => [p.label, p] as const))('%s against the first-launch samples', (_label, preset) => {
   it('prepares records to add and, when it has a remove step, to remove', () => {
