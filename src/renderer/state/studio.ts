@@ -206,6 +206,7 @@ export const actions = {
     if (choice === 'save') {
       await actions.saveDestination();
       if (isDirty()) return; // the save failed (its notice says why): keep asking
+      if (get().leaving !== leaving) return; // cancelled (Escape) while the save ran
     }
     set({ leaving: null });
     await leaving.proceed();
