@@ -5,6 +5,7 @@ import { previewNow, startPreviewSync } from './state/preview.js';
 import { Rail } from './components/Rail.js';
 import { StatusBar } from './components/StatusBar.js';
 import { CommandPalette } from './components/CommandPalette.js';
+import { UnsavedChangesDialog, useCloseGuard } from './components/UnsavedChangesDialog.js';
 import { DestinationEditor } from './views/DestinationEditor.js';
 import { PreviewPane } from './views/PreviewPane.js';
 import { SamplesView } from './views/SamplesView.js';
@@ -58,6 +59,7 @@ function useGlobalKeys() {
 export function App() {
   const place = useStudio((s) => s.place);
   useGlobalKeys();
+  useCloseGuard();
   useEffect(() => {
     const stop = startPreviewSync();
     void firstLaunch();
@@ -82,6 +84,7 @@ export function App() {
       {place === 'runs' ? <RequestDetailPane /> : <PreviewPane />}
       <StatusBar />
       <CommandPalette />
+      <UnsavedChangesDialog />
     </div>
   );
 }

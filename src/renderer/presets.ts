@@ -1,6 +1,15 @@
 // Destination presets: pure data, no React. Each is a complete export config (version 1)
 // that validates against exportConfigSchema, so "New destination → preset" starts working.
 import type { ExportConfigInput } from '../shared/config.js';
+import { PRESET_SEGMENT_ID } from '../shared/samples.js';
+
+/**
+ * The segment whose status decides add/remove: one the built-in sample profiles belong
+ * to, so a preset plans requests against them on first launch.
+ */
+const SEGMENT = PRESET_SEGMENT_ID;
+/** The same segment as examples/growthloop-mock.json. */
+const SEGMENT_PATH = `segmentMembership.ups."${SEGMENT}"`;
 
 export interface Preset {
   id: string;
@@ -62,16 +71,16 @@ export const aepPreset: Preset = {
         batchSize: 100,
       },
     },
-    audience: { name: 'High Value', id: 'seg-1', organizationName: 'Acme' },
+    audience: { name: 'High Value', id: SEGMENT, organizationName: 'Acme' },
     records: {
       key: 'id',
       mapping: {
         id: 'identityMap.ecid[0].id',
         email: 'person.email',
-        status: 'segmentMembership.ups."seg-1".status',
-        qualifiedAt: 'segmentMembership.ups."seg-1".lastQualificationTime',
+        status: `${SEGMENT_PATH}.status`,
+        qualifiedAt: `${SEGMENT_PATH}.lastQualificationTime`,
       },
-      action: 'segmentMembership.ups."seg-1".status',
+      action: `${SEGMENT_PATH}.status`,
     },
   },
 };
@@ -129,7 +138,7 @@ export const growthLoopPreset: Preset = {
     records: {
       key: 'id',
       mapping: { id: 'identityMap.ecid[0].id', email: 'person.email' },
-      action: 'segmentMembership.ups."seg-1".status',
+      action: `${SEGMENT_PATH}.status`,
     },
   },
 };

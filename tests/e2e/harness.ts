@@ -89,6 +89,13 @@ async function openElectron(executablePath: string, dataDir: string, cleanup: ()
     mode: 'electron',
     dataDir,
     close: async () => {
+      // A test may end with unsaved edits: the studio's close guard (a cancelled
+      // beforeunload) would hold the window, and so app.quit(), open. Let the unload through.
+      await app
+        .evaluate(({ BrowserWindow }) => {
+          for (const w of BrowserWindow.getAllWindows()) w.webContents.on('will-prevent-unload', (e) => e.preventDefault());
+        })
+        .catch(() => undefined);
       await app.close();
       await cleanup();
     },

@@ -124,6 +124,17 @@ function createWindow(): void {
     },
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
+  // Close guard: with unsaved edits the renderer cancels beforeunload and asks Save /
+  // Discard / Cancel in its own dialog (UnsavedChangesDialog.tsx), then closes the window
+  // itself. Electron keeps a window whose unload was cancelled open without any prompt, so
+  // nothing here calls preventDefault (that would close anyway); it only brings the window
+  // to the front, e.g. when quitting from the dock while it was hidden or minimised.
+  mainWindow.webContents.on('will-prevent-unload', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
   mainWindow.on('closed', () => {
     mainWindow = null;
   });

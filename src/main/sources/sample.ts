@@ -4,13 +4,10 @@
 // anywhere, and a smaller count is a prefix of a larger one. Lazy, so count may be 10 million.
 import { createHash } from 'node:crypto';
 import { chance, intBetween, mulberry32, pick, type Rng } from '../../shared/prng.js';
+import { SAMPLE_SEGMENT_IDS } from '../../shared/samples.js';
 
-/** The audiences every sample profile belongs to 1–3 of. */
-export const SAMPLE_SEGMENT_IDS = [
-  '7841ba61-23c1-4bb3-a495-00d3a5fe1e93',
-  '59bd2f8d-3c48-4b18-bf56-4f5c5e6967ae',
-  'c2a1f0e4-6b1d-4e8a-9f3c-2d5b7e9a1c04',
-] as const;
+/** The audiences every sample profile belongs to 1–3 of (shared with the studio's presets). */
+export { SAMPLE_SEGMENT_IDS };
 
 export type SegmentStatus = 'realized' | 'existing' | 'exited';
 export type LoyaltyTier = 'platinum' | 'gold' | 'silver' | 'bronze';

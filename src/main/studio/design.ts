@@ -2,7 +2,8 @@
 // tester. Each is an app/ use case; here the results become the studio API's views, with
 // every string redacted on its way out of main.
 import type { JmesEvalResult, PreviewResult, ResponseView, StudioApi, TokenView } from '../../shared/api.js';
-import { formatIssues } from '../../shared/issues.js';
+import { formatIssues, type Issue } from '../../shared/issues.js';
+import { loadConfig, type Env, type Loaded } from '../app/config.js';
 import { preview, recordsForPreview } from '../app/preview.js';
 import { sendOne, successVerdict } from '../app/send-one.js';
 import { fetchToken } from '../app/token.js';
@@ -17,19 +18,43 @@ export type DesignArea = Pick<StudioApi, 'preview' | 'sendPreviewed' | 'evaluate
 
 const DEFAULT_PREVIEW_LIMIT = 20;
 
+const UNSET_ENV = /^environment variable ([A-Za-z_][A-Za-z0-9_]*) is not set$/;
+
+/**
+ * The config for the preview. A `${env:…}` variable that is not set (a preset's API key on
+ * first launch) does not stop the preview: it stands as its own reference and its issue is
+ * still listed, so the requests are planned and shown; Send this one and runs still refuse.
+ */
+async function loadForPreview(ctx: StudioContext, config: unknown): Promise<{ loaded: Loaded; unset: Issue[] }> {
+  const loaded = await ctx.load(config);
+  if (loaded.ok) return { loaded, unset: [] };
+  const names = loaded.issues.map((i) => UNSET_ENV.exec(i.message)?.[1]);
+  if (names.some((n) => n === undefined)) return { loaded, unset: [] };
+  const env: Env = { ...ctx.env };
+  for (const name of names) env[name!] = `\${env:${name!}}`;
+  let clear: unknown;
+  try {
+    clear = await ctx.withStoredSecrets(config);
+  } catch {
+    return { loaded, unset: [] };
+  }
+  const again = loadConfig(clear, env);
+  return again.ok ? { loaded: again, unset: loaded.issues } : { loaded, unset: [] };
+}
+
 export function createDesignTools(ctx: StudioContext): DesignArea {
   return {
     async preview({ config, setId, limit }): Promise<PreviewResult> {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
-      const loaded = await ctx.load(config);
+      const { loaded, unset } = await loadForPreview(ctx, config);
       if (!loaded.ok) return { requests: [], issues: loaded.issues, records: [], elapsedMs: elapsed() };
       const max = limit ?? DEFAULT_PREVIEW_LIMIT;
       const { items, file } = await sampleItems(ctx, setId, recordsForPreview(loaded, max));
       const out = await preview(loaded, items, { limit: max, file });
       return {
         requests: out.requests.map((r) => requestView(r, loaded.redactor)),
-        issues: out.errors,
+        issues: [...unset, ...out.errors],
         records: out.records.map((r) => ({ key: r.key, action: r.action, data: forView(r.data) })),
         elapsedMs: elapsed(),
       };

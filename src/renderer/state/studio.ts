@@ -13,8 +13,9 @@ import type {
 import { formatIssue, type Issue } from '../../shared/issues.js';
 import type { ExportConfigInput, StepName } from '../../shared/config.js';
 import { api, errorText } from '../api.js';
-import { presetConfig, growthLoopPreset } from '../presets.js';
-import { configToForm, unknownKeys, validateForm, withoutBom, type FormState } from './form.js';
+import { presetConfig, growthLoopPreset, PRESETS } from '../presets.js';
+import { configToForm, unknownKeys, validateForm, type FormState } from './form.js';
+import { parseImport } from '../lib/exportConfig.js';
 import { requestIndexForTab, type Tab } from './tabs.js';
 
 export type Place = 'destinations' | 'samples' | 'runs' | 'mock' | 'oauth';
@@ -60,6 +61,14 @@ export interface StudioState {
 
   paletteOpen: boolean;
   notice: { tone: 'info' | 'error'; text: string } | null;
+  /** A way out of an edited destination, waiting on Save / Discard / Cancel. */
+  leaving: Leaving | null;
+}
+
+export interface Leaving {
+  /** What the user asked for, as the dialog names it: "open “Lists API”", "close the window". */
+  what: string;
+  proceed: () => void | Promise<void>;
 }
 
 function snapshot(form: FormState): string {
@@ -93,6 +102,7 @@ export const useStudio = create<StudioState>()(() => ({
   tokenPending: false,
   paletteOpen: false,
   notice: null,
+  leaving: null,
 }));
 
 const set = useStudio.setState;
@@ -114,6 +124,47 @@ export function edit(recipe: (form: FormState) => void): void {
   set({ form, config, formIssues: issues });
 }
 
+async function loadDestination(id: string): Promise<void> {
+  try {
+    const saved = await api().getDestination(id);
+    if (!saved) {
+      notify(`Destination ${id} no longer exists`, 'error');
+      return void actions.refreshDestinations();
+    }
+    set({ currentId: saved.id, ...formState(saved.config), serverIssues: [], sent: null, selectedRequest: 0 });
+    // Saved by an older version, it may hold keys the schema no longer knows: the form
+    // leaves them out (saving drops them), and says so rather than losing them silently.
+    const dropped = unknownKeys(saved.config);
+    if (dropped.length > 0) notify(`Ignored ${dropped.length} key(s) this version does not know: ${dropped.map(formatIssue).join('; ')}. Save to drop them.`, 'error');
+  } catch (err) {
+    notify(`Could not open the destination: ${errorText(err)}`, 'error');
+  }
+}
+
+function loadNew(presetId: string): void {
+  set({
+    currentId: undefined,
+    ...formState(presetConfig(presetId)),
+    savedSnapshot: '',
+    serverIssues: [],
+    sent: null,
+    selectedRequest: 0,
+    place: 'destinations',
+  });
+}
+
+function loadImported(parsed: unknown, fileName: string): void {
+  set({ currentId: undefined, ...formState(parsed), savedSnapshot: '', serverIssues: [], sent: null });
+  // The form has no place for an unknown key: name it (and what it likely meant) instead of dropping it silently.
+  const issues = [...unknownKeys(parsed), ...get().formIssues];
+  notify(
+    issues.length === 0
+      ? `Imported ${fileName}`
+      : `Imported ${fileName} with ${issues.length} problem(s): ${issues[0]!.path} ${issues[0]!.message}`,
+    issues.length === 0 ? 'info' : 'error',
+  );
+}
+
 export const actions = {
   setPlace(place: Place) {
     set({ place });
@@ -132,55 +183,53 @@ export const actions = {
     }
   },
 
+  /** Opens a saved destination; with unsaved edits, asks first (Save / Discard / Cancel). */
   async openDestination(id: string) {
-    try {
-      const saved = await api().getDestination(id);
-      if (!saved) {
-        notify(`Destination ${id} no longer exists`, 'error');
-        return actions.refreshDestinations();
-      }
-      set({ currentId: saved.id, ...formState(saved.config), serverIssues: [], sent: null, selectedRequest: 0 });
-      // Saved by an older version, it may hold keys the schema no longer knows: the form
-      // leaves them out (saving drops them), and says so rather than losing them silently.
-      const dropped = unknownKeys(saved.config);
-      if (dropped.length > 0) notify(`Ignored ${dropped.length} key(s) this version does not know: ${dropped.map(formatIssue).join('; ')}. Save to drop them.`, 'error');
-    } catch (err) {
-      notify(`Could not open the destination: ${errorText(err)}`, 'error');
-    }
+    const name = get().destinations.find((d) => d.id === id)?.name;
+    return actions.leaveThen(name ? `open “${name}”` : 'open another destination', () => loadDestination(id));
   },
 
-  /** A new, unsaved destination from a preset id ('blank' for an empty one). */
+  /**
+   * Every way out of an edited destination goes through here: without unsaved edits it
+   * proceeds at once, otherwise the unsaved-changes dialog asks Save / Discard / Cancel.
+   */
+  async leaveThen(what: string, proceed: () => void | Promise<void>): Promise<void> {
+    if (!isDirty()) return proceed();
+    set({ leaving: { what, proceed } });
+  },
+
+  /** The answer to the unsaved-changes dialog. Save proceeds only once the save held. */
+  async resolveLeaving(choice: 'save' | 'discard' | 'cancel'): Promise<void> {
+    const leaving = get().leaving;
+    if (!leaving) return;
+    if (choice === 'cancel') return set({ leaving: null });
+    if (choice === 'save') {
+      await actions.saveDestination();
+      if (isDirty()) return; // the save failed (its notice says why): keep asking
+      if (get().leaving !== leaving) return; // cancelled (Escape) while the save ran
+    }
+    set({ leaving: null });
+    await leaving.proceed();
+  },
+
+  /** A new, unsaved destination from a preset id ('blank' for an empty one); asks first when edits are unsaved. */
   newDestination(presetId: string) {
-    set({
-      currentId: undefined,
-      ...formState(presetConfig(presetId)),
-      savedSnapshot: '',
-      serverIssues: [],
-      sent: null,
-      selectedRequest: 0,
-      place: 'destinations',
-    });
+    const preset = PRESETS.find((p) => p.id === presetId);
+    void actions.leaveThen(preset ? `start a new ${preset.label} destination` : 'start a new blank destination', () => loadNew(presetId));
   },
 
-  /** Loads an imported config file's text as a new, unsaved destination. */
-  importConfig(text: string, fileName: string): boolean {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(withoutBom(text));
-    } catch (err) {
-      notify(`${fileName}: not JSON (${(err as Error).message})`, 'error');
-      return false;
+  /**
+   * Loads an imported config file's text as a new, unsaved destination (asking first when
+   * edits are unsaved). Returns why the file was refused (what and where), or undefined.
+   */
+  importConfig(text: string, fileName: string): string | undefined {
+    const parsed = parseImport(text, fileName);
+    if (!parsed.ok) {
+      notify(parsed.message, 'error');
+      return parsed.message;
     }
-    set({ currentId: undefined, ...formState(parsed), savedSnapshot: '', serverIssues: [], sent: null });
-    // The form has no place for an unknown key: name it (and what it likely meant) instead of dropping it silently.
-    const issues = [...unknownKeys(parsed), ...get().formIssues];
-    notify(
-      issues.length === 0
-        ? `Imported ${fileName}`
-        : `Imported ${fileName} with ${issues.length} problem(s): ${issues[0]!.path} ${issues[0]!.message}`,
-      issues.length === 0 ? 'info' : 'error',
-    );
-    return true;
+    void actions.leaveThen(`import ${fileName}`, () => loadImported(parsed.value, fileName));
+    return undefined;
   },
 
   duplicateDestination() {
@@ -206,7 +255,8 @@ export const actions = {
   async deleteDestination(id: string) {
     try {
       await api().deleteDestination(id);
-      if (get().currentId === id) actions.newDestination('blank');
+      // The delete dialog was the question: the deleted destination's edits go with it.
+      if (get().currentId === id) loadNew('blank');
       await actions.refreshDestinations();
       notify('Deleted');
     } catch (err) {

@@ -82,6 +82,7 @@ export function DestinationEditor() {
   const previewIssues = useStudio((s) => s.preview?.issues);
   const [newOpen, setNewOpen] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [importRefused, setImportRefused] = useState<string | undefined>(undefined);
   const fileRef = useRef<HTMLInputElement>(null);
   const counts = countByTab([...formIssues, ...serverIssues, ...(previewIssues ?? [])]);
 
@@ -133,7 +134,7 @@ export function DestinationEditor() {
           tabIndex={-1}
           onChange={async (e) => {
             const file = e.target.files?.[0];
-            if (file) actions.importConfig(await file.text(), file.name);
+            if (file) setImportRefused(actions.importConfig(await file.text(), file.name));
             e.target.value = '';
           }}
         />
@@ -168,8 +169,22 @@ export function DestinationEditor() {
           if (currentId) void actions.deleteDestination(currentId);
         }}
       >
-        Delete “{name}”? Its saved config is removed; runs already recorded stay.
+        Delete “{name}”? Its saved config is removed{dirty ? ', and so are its unsaved changes' : ''}; runs already recorded stay.
       </ConfirmDialog>
+      <Dialog
+        title="Config not imported"
+        open={importRefused !== undefined}
+        onClose={() => setImportRefused(undefined)}
+        actions={
+          <button type="button" className="primary" autoFocus onClick={() => setImportRefused(undefined)}>
+            OK
+          </button>
+        }
+      >
+        <p role="alert" className="import-refused">
+          {importRefused}
+        </p>
+      </Dialog>
     </div>
   );
 }
