@@ -133,6 +133,36 @@ describe('studio environments', () => {
     await expect(service.retryFailed(runId)).rejects.toThrow(/environment "dev", which no longer exists/);
   });
 
+  it('Send this one, the OAuth tester and a replay resolve against the environment (a replay: the run\'s own)', async () => {
+    await server.close();
+    server = await startCaptureServer((req) => (req.url === '/token' ? { body: { access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600 } } : {}));
+    const service = open({ crypto: testCrypto });
+    const set = await service.generateSamples({ count: 1, seed: 1 });
+    const dev = await service.saveEnvironment({ name: 'dev', variables: [{ name: 'TENANT', secret: false, value: 'acme-dev' }, { name: 'API_KEY', secret: true, value: SECRET }, { name: 'CLIENT_SECRET', secret: true, value: 'oauth-secret-dev' }] });
+    const prod = await service.saveEnvironment({ name: 'prod', variables: [{ name: 'TENANT', secret: false, value: 'acme-prod' }, { name: 'API_KEY', secret: true, value: 'prod-key' }] });
+    await service.selectEnvironment(dev.id!);
+    const config = configFor(server.url);
+
+    const sent = await service.sendPreviewed({ config, setId: set.id, step: 'add', index: 0 });
+    expect(sent.ok).toBe(true);
+    expect(server.requests.at(-1)!.headers['x-api-key']).toBe(SECRET);
+
+    const withOAuth = { ...config, destination: { ...config.destination, oauth: { tokenUrl: `${server.url}/token`, clientId: 'cid', clientSecret: '${env:CLIENT_SECRET}' } } };
+    const token = await service.testOAuth({ config: withOAuth });
+    expect(token.ok).toBe(true);
+    const tokenCall = server.requests.find((r) => r.url === '/token')!;
+    const basic = Buffer.from(String(tokenCall.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
+    expect(`${basic} ${decodeURIComponent(tokenCall.body)}`).toContain('oauth-secret-dev');
+
+    const { runId } = await service.startRun({ config, input: { setId: set.id } });
+    expect((await finished(service, runId)).status).toBe('succeeded');
+    await service.selectEnvironment(prod.id!);
+    const [logged] = (await service.runRequests({ runId })).rows;
+    await service.replayRequest({ runId, id: logged!.id, mode: 'logged' });
+    expect(server.requests.at(-1)!.headers['x-api-key']).toBe(SECRET);
+    for (const r of returned) expect(r).not.toContain(SECRET);
+  });
+
   it('a resumed run uses the environment it started with, not the one selected now', async () => {
     let fail = true;
     await server.close();
