@@ -61,9 +61,21 @@ test('create "dev", pick it in the title bar, and the preview resolves ${env:TEN
   if (state) expect(state.environments.find((e) => e.id === state.selectedId)?.name).toBe('dev');
   await page.screenshot({ path: `${SCREENS}/studio-env-selected.png` });
 
+  // The title bar at the smallest supported window.
+  await page.setViewportSize({ width: 1100, height: 700 });
+  await expect(picker).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/studio-env-selected-1100.png` });
+
   // "No environment" again: the reference is not set any more.
   await picker.selectOption({ label: 'No environment' });
   await expect(refs.getByRole('listitem').filter({ hasText: '${env:TENANT}' })).toContainText('not set');
+
+  // Deleting asks first, then the picker no longer offers it.
+  await titlebar.getByRole('button', { name: 'Edit environments…' }).click();
+  await dialog.getByRole('navigation', { name: 'Environments list' }).getByRole('button', { name: 'dev' }).click();
+  await dialog.getByRole('button', { name: 'Delete environment' }).click();
+  await page.getByRole('dialog', { name: 'Delete environment "dev"?' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(picker.getByRole('option')).toHaveText(['No environment']);
 });
 
 test('without OS encryption a secret is refused beside its field and can be kept for this session', async () => {

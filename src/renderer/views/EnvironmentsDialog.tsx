@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EnvironmentVariableInput, EnvironmentView } from '../../shared/api.js';
 import type { Issue } from '../../shared/issues.js';
-import { Dialog } from '../components/Dialog.js';
+import { ConfirmDialog, Dialog } from '../components/Dialog.js';
 import { environmentActions, useEnvironments } from '../state/environments.js';
 
 interface DraftVariable {
@@ -66,6 +66,7 @@ export function EnvironmentsDialog() {
   const [draft, setDraft] = useState<Draft>(() => draftOf(undefined));
   const [issues, setIssues] = useState<Issue[]>([]);
   const [saved, setSaved] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const editingId = editing?.id ?? null;
   const open = editing !== null;
   /** A new environment just saved: the editor moves onto it without resetting the form. */
@@ -116,7 +117,7 @@ export function EnvironmentsDialog() {
       actions={
         <>
           {draft.id && (
-            <button type="button" className="danger" onClick={() => void environmentActions.remove(draft.id!)}>
+            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
               Delete environment
             </button>
           )}
@@ -206,7 +207,7 @@ export function EnvironmentsDialog() {
                         aria-invalid={valueIssues.length > 0}
                         onChange={(e) => change(i, { value: e.target.value })}
                       />
-                      {v.secret && <p className="muted env-note">{secretNote(v, canEncrypt)}</p>}
+                      {v.secret && valueIssues.length === 0 && <p className="muted env-note">{secretNote(v, canEncrypt)}</p>}
                       {valueIssues.map((x, n) => (
                         <div key={n} className="field-error env-noencrypt" role="alert">
                           <p>{x.message}</p>
@@ -256,6 +257,19 @@ export function EnvironmentsDialog() {
           )}
         </div>
       </div>
+      <ConfirmDialog
+        title={`Delete environment "${draft.name}"?`}
+        open={confirmDelete}
+        confirmLabel="Delete"
+        danger
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => {
+          setConfirmDelete(false);
+          if (draft.id) void environmentActions.remove(draft.id);
+        }}
+      >
+        Its variables and saved secrets are deleted. Runs that used it can no longer be resumed until an environment of that name exists again.
+      </ConfirmDialog>
     </Dialog>
   );
 }
