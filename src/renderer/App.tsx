@@ -15,6 +15,8 @@ import { RunsView } from './views/RunsView.js';
 import { RequestDetailPane } from './views/runs/RequestDetailPane.js';
 import { InterruptedBanner } from './views/runs/InterruptedBanner.js';
 import { runViewActions } from './state/run-view.js';
+import { EnvironmentPicker } from './components/EnvironmentPicker.js';
+import { EnvironmentsDialog } from './views/EnvironmentsDialog.js';
 
 let launched = false;
 async function firstLaunch(): Promise<void> {
@@ -72,6 +74,9 @@ export function App() {
 
   return (
     <div className="app">
+      <header className="titlebar" aria-label="Title bar">
+        <EnvironmentPicker />
+      </header>
       <Rail />
       <main className={`centre place-${place}`}>
         {place !== 'runs' && <InterruptedBanner />}
@@ -85,6 +90,7 @@ export function App() {
       <StatusBar />
       <CommandPalette />
       <UnsavedChangesDialog />
+      <EnvironmentsDialog />
     </div>
   );
 }

@@ -244,6 +244,51 @@ export interface MockJournalView {
   }>;
 }
 
+/** One variable of an environment as the renderer sees it: a secret's value never crosses. */
+export interface EnvironmentVariableView {
+  name: string;
+  secret: boolean;
+  /** The plain value; absent for a secret (shown masked, replaced by typing a new one). */
+  value?: string;
+  /** A secret has a value this studio can use (saved encrypted, or kept for this session). */
+  set: boolean;
+  /** A secret kept in memory for this session only (the OS could not encrypt it): not saved. */
+  sessionOnly: boolean;
+  /** A saved secret this machine cannot decrypt (enter it again). */
+  locked?: boolean;
+}
+
+export interface EnvironmentView {
+  id: string;
+  name: string;
+  variables: EnvironmentVariableView[];
+}
+
+export interface EnvironmentsState {
+  environments: EnvironmentView[];
+  /** The environment `${env:…}` resolves against (over the process environment); null: none. */
+  selectedId: string | null;
+  /** False when the OS cannot encrypt (no safeStorage): secrets can be kept for this session only. */
+  canEncrypt: boolean;
+}
+
+export interface EnvironmentVariableInput {
+  name: string;
+  secret: boolean;
+  /** For a secret: absent keeps what is stored (or kept for the session). */
+  value?: string;
+  /** Keep this secret for this session only (in memory, never saved). */
+  sessionOnly?: boolean;
+}
+
+export interface SaveEnvironmentResult {
+  /** The saved environment's id; absent when nothing was saved. */
+  id?: string;
+  /** Why it was not saved, each at its field (`variables[2].value`, `name`). */
+  issues: Issue[];
+  state: EnvironmentsState;
+}
+
 export interface StudioApi {
   listDestinations(): Promise<DestinationSummary[]>;
   getDestination(id: string): Promise<SavedDestination | null>;
@@ -281,6 +326,11 @@ export interface StudioApi {
   copyAsCurl(input: { runId: string; id: number; reveal?: boolean }): Promise<string>;
   replayRequest(input: { runId: string; id: number; mode: 'logged' | 'rerendered'; config?: unknown }): Promise<ReplayResult>;
   exportRun(input: { runId: string; format: 'har' | 'ndjson' }): Promise<string>;
+
+  listEnvironments(): Promise<EnvironmentsState>;
+  saveEnvironment(input: { id?: string; name: string; variables: EnvironmentVariableInput[] }): Promise<SaveEnvironmentResult>;
+  deleteEnvironment(id: string): Promise<EnvironmentsState>;
+  selectEnvironment(id: string | null): Promise<EnvironmentsState>;
 }
 
 export type StudioMethod = keyof StudioApi;
@@ -319,6 +369,10 @@ export const STUDIO_METHODS = [
   'copyAsCurl',
   'replayRequest',
   'exportRun',
+  'listEnvironments',
+  'saveEnvironment',
+  'deleteEnvironment',
+  'selectEnvironment',
 ] as const satisfies readonly StudioMethod[];
 
 export const IPC_PREFIX = 'outbound:';

@@ -37,7 +37,7 @@ describe('openStore', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['destinations', 'record_failures', 'requests', 'runs', 'sample_sets', 'samples', 'settled_batches']);
+      expect(tables).toEqual(['destinations', 'environment_variables', 'environments', 'record_failures', 'requests', 'run_environments', 'runs', 'sample_sets', 'samples', 'settled_batches']);
     });
     // The store's connection enforces foreign keys (PRAGMA foreign_keys = 1): a deleted
     // sample set takes its samples with it (ON DELETE CASCADE).

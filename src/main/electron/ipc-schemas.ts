@@ -18,6 +18,8 @@ export const LIMITS = {
   depth: 64,
   sampleCount: 100_000,
   pageSize: 10_000,
+  envVariables: 1_000,
+  envValue: 64 * 1024,
 } as const;
 
 export interface MethodSchema {
@@ -191,6 +193,26 @@ export const METHOD_SCHEMAS: MethodSchemas = {
     z.strictObject({ runId: id, id: rowId, mode: z.enum(['logged', 'rerendered']), config: configArg.optional() }),
   ),
   exportRun: one(z.strictObject({ runId: id, format: z.enum(['har', 'ndjson']) })),
+
+  listEnvironments: none,
+  saveEnvironment: one(
+    z.strictObject({
+      id: id.optional(),
+      name: z.string().min(1, 'must not be empty').max(LIMITS.name, `must be at most ${LIMITS.name} characters`),
+      variables: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and _, not starting with a digit').max(LIMITS.name),
+            secret: z.boolean(),
+            value: z.string().max(LIMITS.envValue, `must be at most ${LIMITS.envValue} characters`).optional(),
+            sessionOnly: z.boolean().optional(),
+          }),
+        )
+        .max(LIMITS.envVariables, `must have at most ${LIMITS.envVariables} variables`),
+    }),
+  ),
+  deleteEnvironment: one(id),
+  selectEnvironment: one(id.nullable()),
 };
 
 export function describeType(value: unknown): string {

@@ -5,6 +5,8 @@
 import type { RunCounts } from '../engine/types.js';
 import { attachConnection, openConnection, type Connection, type OpenStoreOptions } from './connection.js';
 import * as destinations from './destinations.js';
+import * as environments from './environments.js';
+import type { EnvironmentCrypto, EnvironmentInput, EnvironmentRow } from './environments.js';
 import * as lease from './lease.js';
 import * as outcomes from './outcomes.js';
 import * as requests from './requests.js';
@@ -236,6 +238,41 @@ export class Store {
 
   deleteDestination(id: string): boolean {
     return this.guard('deleting a destination', () => destinations.deleteDestination(this.#conn, id));
+  }
+
+  // ---- environments (studio) ----------------------------------------------------------
+
+  saveEnvironment(input: EnvironmentInput, crypto?: EnvironmentCrypto): { id: string } {
+    return this.guard('saving an environment', () => environments.saveEnvironment(this.#conn, input, crypto));
+  }
+
+  getEnvironment(id: string, crypto?: EnvironmentCrypto): EnvironmentRow | null {
+    return this.guard('reading an environment', () => environments.getEnvironment(this.#conn, id, crypto));
+  }
+
+  findEnvironmentByName(name: string, crypto?: EnvironmentCrypto): EnvironmentRow | null {
+    return this.guard('reading an environment', () => environments.findEnvironmentByName(this.#conn, name, crypto));
+  }
+
+  listEnvironments(crypto?: EnvironmentCrypto): EnvironmentRow[] {
+    return this.guard('listing environments', () => environments.listEnvironments(this.#conn, crypto));
+  }
+
+  deleteEnvironment(id: string): boolean {
+    return this.guard('deleting an environment', () => environments.deleteEnvironment(this.#conn, id));
+  }
+
+  selectEnvironment(id: string | null): boolean {
+    return this.guard('selecting an environment', () => environments.selectEnvironment(this.#conn, id));
+  }
+
+  /** Which environment (by name) a studio run resolved `${env:…}` against. */
+  recordRunEnvironment(runId: string, environment: string): void {
+    this.guard('recording a run environment', () => environments.recordRunEnvironment(this.#conn, runId, environment));
+  }
+
+  runEnvironment(runId: string): string | null {
+    return this.guard('reading a run environment', () => environments.runEnvironment(this.#conn, runId));
   }
 
   // ---- sample sets --------------------------------------------------------------------

@@ -189,6 +189,34 @@ export const MIGRATIONS: readonly string[] = [
        OR json_extract(config, '$.destination.headers') LIKE '%auth%' OR json_extract(config, '$.destination.headers') LIKE '%cookie%');
   PRAGMA secure_delete = OFF;
   `,
+  // 5: environments (issue 13): named sets of variables a studio workspace resolves
+  // `${env:…}` against. Plain values rest as text; secret ones only encrypted (the OS
+  // crypto), or not at all (session-only: the row says the variable exists, its value lives
+  // in the studio's memory). A run started from the studio records the environment's name
+  // so resume uses the same one.
+  `
+  CREATE TABLE environments (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    selected    INTEGER NOT NULL DEFAULT 0,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE TABLE environment_variables (
+    env_id      TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    secret      INTEGER NOT NULL DEFAULT 0,
+    value       TEXT,                       -- plain variables only
+    cipher      BLOB,                       -- secret variables: the OS-encrypted value
+    session_only INTEGER NOT NULL DEFAULT 0, -- secret kept in memory for one session, never saved
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (env_id, name)
+  );
+  CREATE TABLE run_environments (
+    run_id      TEXT PRIMARY KEY,
+    environment TEXT NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this build writes. */

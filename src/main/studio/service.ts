@@ -10,6 +10,7 @@ import { createStudioContext } from './context.js';
 import { DEMO_CLIENT_SECRET, DEMO_SECRET_ENV } from './demo.js';
 import { createDesignTools } from './design.js';
 import { createDestinations } from './destinations.js';
+import { createEnvironments } from './environments.js';
 import { createMockHost } from './mock-host.js';
 import { createRunHistory } from './runs/history.js';
 import { createRunLauncher } from './runs/launch.js';
@@ -56,15 +57,18 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   // A failed start is reported by every call; keep it from being an unhandled rejection.
   ready.catch(() => undefined);
 
+  const openStoreOnce = async (): Promise<Store> => {
+    await ready;
+    if (closed || !store) throw new Error('the studio service is closed');
+    return store;
+  };
+  const environments = createEnvironments(openStoreOnce, opts.crypto);
   const ctx = createStudioContext({
     env,
     crypto: opts.crypto,
     dbPath: opts.dbPath,
-    store: async () => {
-      await ready;
-      if (closed || !store) throw new Error('the studio service is closed');
-      return store;
-    },
+    store: openStoreOnce,
+    environments: environments.source,
   });
   const runs = createRunLauncher(ctx);
 
@@ -77,6 +81,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     ...createRunHistory(ctx, (runId) => runs.isLive(runId)),
     ...createReplay(ctx),
     ...mock.area(() => ctx.store()),
+    ...environments.area,
     async close() {
       if (closed) return;
       closed = true;

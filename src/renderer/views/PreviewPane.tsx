@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { plural } from '../../shared/format.js';
 import { actions, useStudio } from '../state/studio.js';
 import { IssuesList } from './preview/IssuesList.js';
+import { EnvReferences } from './preview/EnvReferences.js';
 import { MappedRecords } from './preview/MappedRecords.js';
 import { RequestView } from './preview/RequestView.js';
 import { STEP_LABEL, useShownRequests } from './preview/shownRequests.js';
@@ -53,6 +54,7 @@ export function PreviewPane() {
             No sample profiles yet. <button type="button" onClick={() => void actions.generateSamples(20, 1, 'Sample profiles')}>Generate 20 profiles</button>
           </div>
         )}
+        <EnvReferences />
         <IssuesList />
         {view === 'records' ? (
           <MappedRecords />

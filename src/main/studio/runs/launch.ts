@@ -100,8 +100,13 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
     const id = store.resolveRunId(runId) ?? runId;
     const a = active.get(id);
     if (a && a.live.state !== 'finished') throw new Error(`run ${id} is still running`);
+    // A run goes on against the environment it started with (by name), never the one selected now.
+    const envName = store.runEnvironment(id);
+    const env = await ctx.envNamed(envName);
+    if (!env) throw new Error(`run ${id} resolved \${env:…} against the environment "${envName}", which no longer exists; create an environment named "${envName}" with its variables to go on, or start a new run`);
     // A run started from an unsaved config stored its literal secrets masked: refused, never sent as dots.
-    const prepared = await prepareContinue(store, id, mode, (_stored, run) => loadRunConfig(run, ctx.env, (stored) => ctx.load(stored)));
+    const prepared = await prepareContinue(store, id, mode, (_stored, run) => loadRunConfig(run, env, (stored) => ctx.load(stored, env)));
+    if (prepared.ok && envName !== null) store.recordRunEnvironment(prepared.plan.runId, envName);
     if (!prepared.ok) throw refusalError(prepared, '');
     launch(store, prepared.plan);
     return { runId: prepared.plan.runId };
@@ -137,12 +142,15 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
     },
 
     async startRun({ config, destinationId, input: spec }) {
-      const loaded = await ctx.load(config);
+      const active = await ctx.activeEnv();
+      const loaded = await ctx.load(config, active.env);
       if (!loaded.ok) throw new Error(`the config cannot run: ${formatIssues(loaded.issues)}`);
       const store = await ctx.store();
       const checked = await checkRun(store, loaded, toRunInput(spec));
       if (!checked.ok) throw refusalError(checked);
       const plan = await prepareStart(store, checked.run, { storedConfig: ctx.configForRun(config, destinationId) });
+      // Recorded before the first request, so resume finds the same environment by name.
+      if (active.name !== null) store.recordRunEnvironment(plan.runId, active.name);
       launch(store, plan);
       return { runId: plan.runId };
     },

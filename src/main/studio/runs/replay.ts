@@ -27,9 +27,17 @@ export function createReplay(ctx: StudioContext): ReplayArea {
     return { store, row };
   };
 
-  /** The run's own config, loaded (its references resolved). */
-  const runConfig = async (runId: string, run: RunRow | null): Promise<LoadedConfig> => {
-    const loaded = run ? await ctx.load(run.config) : null;
+  /** The env a run resolved `${env:…}` against: the studio environment it recorded (by name), else the process env. */
+  const runEnv = async (store: Store, runId: string) => {
+    const name = store.runEnvironment(runId);
+    const env = await ctx.envNamed(name);
+    if (!env) throw new Error(`run ${runId} used the environment "${name}", which no longer exists; create it again to replay with its variables`);
+    return env;
+  };
+
+  /** The run's own config, loaded (its references resolved against the run's environment). */
+  const runConfig = async (store: Store, runId: string, run: RunRow | null): Promise<LoadedConfig> => {
+    const loaded = run ? await ctx.load(run.config, await runEnv(store, runId)) : null;
     if (!loaded?.ok) throw new Error(`run ${runId}: its config cannot be resolved to reveal secrets`);
     return loaded;
   };
@@ -38,8 +46,8 @@ export function createReplay(ctx: StudioContext): ReplayArea {
     async copyAsCurl({ runId, id, reveal }) {
       const { store, row } = await rowOf(runId, id);
       const spec = loggedSpec(row);
-      if (!reveal || !Object.values(spec.headers).some((v) => v.includes(MASK))) return toCurl(spec);
-      const loaded = await runConfig(runId, store.getRun(runId));
+      if (!reveal || !Object.values(spec.headers).some((v) => v.includes(MASK) || v.includes('${env:'))) return toCurl(spec);
+      const loaded = await runConfig(store, runId, store.getRun(runId));
       const client = createHttpClient({ timeoutMs: 30_000 });
       try {
         return toCurl(await unmask(spec, loaded, client));
@@ -51,7 +59,7 @@ export function createReplay(ctx: StudioContext): ReplayArea {
     async replayRequest({ runId, id, mode, config }) {
       const { store, row } = await rowOf(runId, id);
       const run = store.getRun(runId)!;
-      const loaded = config !== undefined ? await ctx.load(config) : await ctx.load(run.config);
+      const loaded = config !== undefined ? await ctx.load(config) : await ctx.load(run.config, await runEnv(store, runId));
       if (!loaded.ok) throw new Error(`the config cannot be used: ${formatIssues(loaded.issues)}`);
       const client = createHttpClient({ timeoutMs: loaded.config.destination.timeoutMs });
       try {
@@ -82,7 +90,8 @@ export function createReplay(ctx: StudioContext): ReplayArea {
 
 /** A logged request's headers with masked values put back (config headers, a fresh token). */
 async function unmask(req: HttpRequestSpec, loaded: LoadedConfig, client: HttpClient): Promise<HttpRequestSpec> {
-  const masked = Object.entries(req.headers).filter(([, v]) => v.includes(MASK));
+  // The log shows a secret as the mask, or an env value as its `${env:NAME}` reference.
+  const masked = Object.entries(req.headers).filter(([, v]) => v.includes(MASK) || v.includes('${env:'));
   if (masked.length === 0) return req;
   const headers: Record<string, string> = { ...req.headers };
   const configured = Object.entries(loaded.config.destination.headers as Record<string, string>);
