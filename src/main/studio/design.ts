@@ -30,7 +30,7 @@ async function loadForPreview(ctx: StudioContext, config: unknown): Promise<{ lo
   if (loaded.ok) return { loaded, unset: [] };
   const names = loaded.issues.map((i) => UNSET_ENV.exec(i.message)?.[1]);
   if (names.some((n) => n === undefined)) return { loaded, unset: [] };
-  const env: Env = { ...ctx.env };
+  const env: Env = { ...(await ctx.activeEnv()).env }; // the selected environment over the process env
   for (const name of names) env[name!] = `\${env:${name!}}`;
   let clear: unknown;
   try {
