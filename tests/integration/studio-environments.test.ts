@@ -85,10 +85,11 @@ describe('studio environments', () => {
     const set = await service.generateSamples({ count: 3, seed: 1 });
     const config = configFor(server.url);
 
-    // No environment: the references are not set, and the preview says so.
+    // No environment: the references are not set, and the preview says so (it still plans,
+    // each unset variable standing as its reference, so a preset shows its requests).
     const before = await service.preview({ config, setId: set.id });
-    expect(before.requests).toEqual([]);
-    expect(before.issues.map((i) => i.message).join('\n')).toMatch(/API_KEY/);
+    expect(before.requests).toHaveLength(3);
+    expect(before.issues.map((i) => i.message).join('\n')).toMatch(/API_KEY is not set/);
 
     const saved = await service.saveEnvironment({
       name: 'dev',
@@ -98,7 +99,13 @@ describe('studio environments', () => {
       ],
     });
     expect(saved.issues).toEqual([]);
-    await service.saveEnvironment({ name: 'prod', variables: [{ name: 'TENANT', secret: false, value: 'acme-prod' }] });
+    const prod = await service.saveEnvironment({ name: 'prod', variables: [{ name: 'TENANT', secret: false, value: 'acme-prod' }] });
+    // An environment that sets some variables: the preview takes them from it and names only
+    // the one still unset (TENANT came from the environment, not the process env).
+    await service.selectEnvironment(prod.id!);
+    const partial = await service.preview({ config, setId: set.id });
+    expect(partial.requests).toHaveLength(3);
+    expect(partial.issues.map((i) => i.message)).toEqual(['environment variable API_KEY is not set']);
     const state = await service.selectEnvironment(saved.id!);
     expect(state.selectedId).toBe(saved.id);
     expect(state.environments.map((e) => e.name)).toEqual(['dev', 'prod']);
