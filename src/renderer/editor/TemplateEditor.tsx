@@ -166,6 +166,11 @@ function MonacoTemplateEditor({
       if (e.hasChanged(monaco.editor.EditorOption.tabFocusMode)) setTabMoves(editor.getOption(monaco.editor.EditorOption.tabFocusMode));
     });
     setTabMoves(editor.getOption(monaco.editor.EditorOption.tabFocusMode));
+    if (!singleLine) {
+      // Bound here too: the standalone build does not always carry Monaco's toggle action.
+      const toggleKey = MAC_KEYS ? monaco.KeyMod.WinCtrl | monaco.KeyMod.Shift | monaco.KeyCode.KeyM : monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM;
+      editor.addCommand(toggleKey, () => editor.updateOptions({ tabFocusMode: !editor.getOption(monaco.editor.EditorOption.tabFocusMode) }));
+    }
     if (singleLine) {
       // Enter would add a second line to a URL; let the suggest widget keep it.
       editor.addCommand(monaco.KeyCode.Enter, () => undefined, '!suggestWidgetVisible');
