@@ -205,12 +205,14 @@ function ProfileTable({ rows, offset }: { rows: unknown[]; offset: number }) {
     <table className="profile-table" aria-label="Profile table">
       <thead>
         <tr>
-          <th scope="col">#</th>
-          <th scope="col">id</th>
+          <th scope="col" className="col-n">#</th>
+          <th scope="col" className="col-id">id</th>
           <th scope="col">Name</th>
           <th scope="col">Email</th>
-          <th scope="col">Segments</th>
-          <th scope="col">
+          <th scope="col" className="col-seg" title="Segments">
+            Segments
+          </th>
+          <th scope="col" className="col-json">
             <span className="visually-hidden">JSON</span>
           </th>
         </tr>
@@ -223,9 +225,13 @@ function ProfileTable({ rows, offset }: { rows: unknown[]; offset: number }) {
           const line = (
             <tr key={n}>
               <td className="muted">{n}</td>
-              <td className="mono">{p.id}</td>
-              <td>{p.name}</td>
-              <td className="mono">{p.email}</td>
+              <td className="mono" title={p.id}>
+                {p.id}
+              </td>
+              <td title={p.name}>{p.name}</td>
+              <td className="mono" title={p.email}>
+                {p.email}
+              </td>
               <td>{p.segments}</td>
               <td>
                 <button type="button" className="link" aria-expanded={expanded} aria-label={`JSON of profile ${n}`} onClick={() => toggle(n)}>
