@@ -15,8 +15,9 @@ test.afterEach(async () => {
   await studio?.close();
 });
 
+/** The first preview is in (on a machine shared by many builds it can take a while). */
 async function loaded(page: Page) {
-  await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible({ timeout: 30_000 });
 }
 
 test('the palette lists Send this one, Dry run, Start run and Export HAR with their shortcuts', async () => {
@@ -172,4 +173,11 @@ test('accessible names of fields are unique on every destination tab', async () 
     const dupes = names.filter((n, i) => names.indexOf(n) !== i);
     expect(dupes, `${tab} tab`).toEqual([]);
   }
+  // Samples: the import box was a second "Profiles" next to the profile list.
+  await page.getByRole('button', { name: 'Samples', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Profile table' })).toBeVisible();
+  const snapshot = await page.getByRole('main').ariaSnapshot();
+  const names = [...snapshot.matchAll(/- (textbox|checkbox|combobox|spinbutton|region|radiogroup|table) "([^"]+)"/g)].map((m) => `${m[1]} "${m[2]}"`);
+  expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  expect(names).toContain('textbox "Profiles to import"');
 });
