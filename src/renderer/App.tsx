@@ -4,7 +4,7 @@ import { actions, useStudio } from './state/studio.js';
 import { previewNow, startPreviewSync } from './state/preview.js';
 import { Rail } from './components/Rail.js';
 import { StatusBar } from './components/StatusBar.js';
-import { CommandPalette } from './components/CommandPalette.js';
+import { CommandPalette, runCommands } from './components/CommandPalette.js';
 import { UnsavedChangesDialog, useCloseGuard } from './components/UnsavedChangesDialog.js';
 import { DestinationEditor } from './views/DestinationEditor.js';
 import { PreviewPane } from './views/PreviewPane.js';
@@ -48,7 +48,10 @@ function useGlobalKeys() {
       } else if (key === 'enter') {
         e.preventDefault();
         const place = useStudio.getState().place;
-        if (place === 'oauth') void actions.fetchToken();
+        // The palette lists these shortcuts (CommandPalette.tsx): keep both in step.
+        if (e.shiftKey) runCommands.sendThisOne();
+        else if (place === 'oauth') void actions.fetchToken();
+        else if (place === 'runs') runCommands.dryRun();
         else previewNow();
       }
     };

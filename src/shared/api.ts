@@ -300,6 +300,9 @@ export interface StudioApi {
   generateSamples(input: { name?: string; count: number; seed?: number }): Promise<SampleSetSummary>;
   importSamples(input: { name: string; format: 'ndjson' | 'csv' | 'json'; text: string }): Promise<{ set: SampleSetSummary; issues: Issue[] }>;
   getSamples(input: { setId: string; offset?: number; limit?: number }): Promise<unknown[]>;
+  renameSampleSet(input: { setId: string; name: string }): Promise<SampleSetSummary>;
+  /** The set and its profiles. */
+  deleteSampleSet(setId: string): Promise<void>;
 
   preview(input: { config: unknown; setId: string; limit?: number }): Promise<PreviewResult>;
   sendPreviewed(input: { config: unknown; setId: string; step: StepName; index: number }): Promise<ResponseView>;
@@ -346,6 +349,8 @@ export const STUDIO_METHODS = [
   'generateSamples',
   'importSamples',
   'getSamples',
+  'renameSampleSet',
+  'deleteSampleSet',
   'preview',
   'sendPreviewed',
   'evaluateJmes',

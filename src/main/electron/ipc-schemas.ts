@@ -123,6 +123,8 @@ export const METHOD_SCHEMAS: MethodSchemas = {
       limit: count(LIMITS.pageSize).optional(),
     }),
   ),
+  renameSampleSet: one(z.strictObject({ setId: id, name: name.min(1, 'must not be empty') })),
+  deleteSampleSet: one(id),
 
   preview: one(
     z.strictObject({

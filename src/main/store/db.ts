@@ -292,4 +292,8 @@ export class Store {
   deleteSampleSet(setId: string): boolean {
     return this.guard('deleting a sample set', () => samples.deleteSampleSet(this.#conn, setId));
   }
+
+  renameSampleSet(setId: string, name: string): boolean {
+    return this.guard('renaming a sample set', () => samples.renameSampleSet(this.#conn, setId, name));
+  }
 }

@@ -13,6 +13,7 @@ const SQL = {
   samplePage: 'SELECT json FROM samples WHERE set_id = ? AND seq >= ? ORDER BY seq LIMIT ?',
   // Its samples go with it (ON DELETE CASCADE).
   deleteSet: 'DELETE FROM sample_sets WHERE id = ?',
+  renameSet: 'UPDATE sample_sets SET name = ? WHERE id = ?',
 } as const;
 
 export function createSampleSet(conn: Connection, name: string, records: Iterable<unknown>, now: number = Date.now()): SampleSetRow {
@@ -53,6 +54,11 @@ export function getSamples(conn: Connection, setId: string, offset = 0, limit = 
 
 export function deleteSampleSet(conn: Connection, setId: string): boolean {
   return conn.stmt(SQL.deleteSet).run(setId).changes > 0;
+}
+
+/** Only the name changes: a run's input identity (id, count, creation time) stays the same. */
+export function renameSampleSet(conn: Connection, setId: string, name: string): boolean {
+  return conn.stmt(SQL.renameSet).run(name, setId).changes > 0;
 }
 
 function parseExact(text: string): unknown {

@@ -12,7 +12,7 @@ import { parseNdjsonText } from '../sources/ndjson.js';
 import { generateProfiles } from '../sources/sample.js';
 import type { StudioContext } from './context.js';
 
-export type SamplesArea = Pick<StudioApi, 'listSampleSets' | 'generateSamples' | 'importSamples' | 'getSamples'>;
+export type SamplesArea = Pick<StudioApi, 'listSampleSets' | 'generateSamples' | 'importSamples' | 'getSamples' | 'renameSampleSet' | 'deleteSampleSet'>;
 
 /** Profiles read from a sample set for one preview: bounded, whatever the set's size. */
 const MAX_PREVIEW_SAMPLES = 1000;
@@ -43,6 +43,19 @@ export function createSamples(ctx: StudioContext): SamplesArea {
 
     async getSamples({ setId, offset, limit }) {
       return (await ctx.store()).getSamples(setId, offset ?? 0, limit ?? 100);
+    },
+
+    async renameSampleSet({ setId, name }) {
+      const trimmed = name.trim();
+      if (trimmed === '') throw new Error('a sample set needs a name');
+      const store = await ctx.store();
+      if (!store.renameSampleSet(setId, trimmed)) throw new Error(`sample set ${setId} not found`);
+      return setSummary(store.listSampleSets().find((x) => x.id === setId)!);
+    },
+
+    async deleteSampleSet(setId) {
+      // Its profiles go with it; a run that read it can no longer be resumed (its input is gone).
+      if (!(await ctx.store()).deleteSampleSet(setId)) throw new Error(`sample set ${setId} not found`);
     },
   };
 }

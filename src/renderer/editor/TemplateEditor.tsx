@@ -117,6 +117,7 @@ function MonacoTemplateEditor({
   onChangeRef.current = onChange;
   const dark = useDarkMode();
   const { monaco, TEMPLATE_LANGUAGE } = mod;
+  const [tabMoves, setTabMoves] = useState(Boolean(singleLine));
 
   // Created once per mount; the value below is synced without recreating the model.
   useEffect(() => {
@@ -160,6 +161,16 @@ function MonacoTemplateEditor({
       padding: singleLine ? { top: 5, bottom: 0 } : { top: 6, bottom: 6 },
     });
     editorRef.current = editor;
+    // Ctrl+M (Monaco's own key) flips whether Tab indents or moves focus: the hint follows it.
+    const tabSub = editor.onDidChangeConfiguration((e) => {
+      if (e.hasChanged(monaco.editor.EditorOption.tabFocusMode)) setTabMoves(editor.getOption(monaco.editor.EditorOption.tabFocusMode));
+    });
+    setTabMoves(editor.getOption(monaco.editor.EditorOption.tabFocusMode));
+    if (!singleLine) {
+      // Bound here too: the standalone build does not always carry Monaco's toggle action.
+      const toggleKey = MAC_KEYS ? monaco.KeyMod.WinCtrl | monaco.KeyMod.Shift | monaco.KeyCode.KeyM : monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM;
+      editor.addCommand(toggleKey, () => editor.updateOptions({ tabFocusMode: !editor.getOption(monaco.editor.EditorOption.tabFocusMode) }));
+    }
     if (singleLine) {
       // Enter would add a second line to a URL; let the suggest widget keep it.
       editor.addCommand(monaco.KeyCode.Enter, () => undefined, '!suggestWidgetVisible');
@@ -170,6 +181,7 @@ function MonacoTemplateEditor({
     });
     return () => {
       sub.dispose();
+      tabSub.dispose();
       editor.getModel()?.dispose();
       editor.dispose();
       editorRef.current = null;
@@ -211,7 +223,7 @@ function MonacoTemplateEditor({
     );
   }, [markers, monaco, value]);
 
-  return (
+  const host = (
     <div
       id={id}
       ref={hostRef}
@@ -220,4 +232,16 @@ function MonacoTemplateEditor({
       style={{ height: singleLine ? 30 : (height ?? 220) }}
     />
   );
+  if (singleLine) return host;
+  const toggle = MAC_KEYS ? 'Ctrl+Shift+M' : 'Ctrl+M';
+  return (
+    <>
+      {host}
+      <p className="editor-tab-hint" role="note" aria-label={`Tab key in ${label}`}>
+        {tabMoves ? `Tab moves focus · ${toggle}: Tab indents` : `Tab indents · ${toggle}: Tab moves focus out of the editor`}
+      </p>
+    </>
+  );
 }
+
+const MAC_KEYS = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);

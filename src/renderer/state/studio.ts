@@ -294,6 +294,30 @@ export const actions = {
     }
   },
 
+  async renameSampleSet(setId: string, name: string) {
+    try {
+      const renamed = await api().renameSampleSet({ setId, name });
+      await actions.refreshSamples();
+      notify(`Renamed to "${renamed.name}"`);
+      return true;
+    } catch (err) {
+      notify(`Could not rename the sample set: ${errorText(err)}`, 'error');
+      return false;
+    }
+  },
+
+  async deleteSampleSet(setId: string) {
+    try {
+      const name = get().sampleSets.find((x) => x.id === setId)?.name ?? setId;
+      await api().deleteSampleSet(setId);
+      // refreshSamples picks the first remaining set when the deleted one was selected.
+      await actions.refreshSamples();
+      notify(`Deleted "${name}"`);
+    } catch (err) {
+      notify(`Could not delete the sample set: ${errorText(err)}`, 'error');
+    }
+  },
+
   selectRequest(index: number) {
     set({ selectedRequest: index });
   },

@@ -4,6 +4,9 @@ import { useEffect, useState } from 'react';
 import { api, errorText } from '../api.js';
 import { actions, notify, useStudio } from '../state/studio.js';
 import type { Issue } from '../../shared/issues.js';
+import type { SampleSetSummary } from '../../shared/api.js';
+import { plural } from '../../shared/format.js';
+import { ConfirmDialog } from '../components/Dialog.js';
 
 const PAGE = 20;
 
@@ -106,7 +109,7 @@ function ImportForm() {
           />
         </div>
         <div className="field wide">
-          <label htmlFor="imp-text">Profiles</label>
+          <label htmlFor="imp-text">Profiles to import</label>
           <textarea
             id="imp-text"
             className="mono"
@@ -167,18 +170,177 @@ function Browser({ setId }: { setId: string }) {
           </button>
         </div>
       </header>
-      {rows === null ? (
-        <div className="muted">Loading…</div>
-      ) : (
-        <ol className="record-list" start={offset + 1}>
-          {rows.map((r, i) => (
-            <li key={offset + i}>
-              <pre className="mono code-block">{JSON.stringify(r, null, 2)}</pre>
-            </li>
-          ))}
-        </ol>
-      )}
+      {rows === null ? <div className="muted">Loading…</div> : <ProfileTable rows={rows} offset={offset} />}
     </section>
+  );
+}
+
+/** The fields a person scans a profile by; anything else is in the JSON on expand. */
+export function profileSummary(value: unknown): { id: string; name: string; email: string; segments: string } {
+  const r = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const person = (r.person && typeof r.person === 'object' ? r.person : {}) as Record<string, unknown>;
+  const name = (person.name && typeof person.name === 'object' ? person.name : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const fullName = [name.firstName, name.lastName].filter((x) => x !== undefined && x !== null && x !== '').map(text).join(' ');
+  const ups = (r.segmentMembership as { ups?: unknown } | undefined)?.ups;
+  return {
+    id: text(r.id ?? r.key ?? ''),
+    name: fullName || text(typeof r.name === 'string' ? r.name : ''),
+    email: text(person.email ?? r.email ?? ''),
+    segments: ups && typeof ups === 'object' ? String(Object.keys(ups).length) : '',
+  };
+}
+
+function ProfileTable({ rows, offset }: { rows: unknown[]; offset: number }) {
+  const [open, setOpen] = useState<Set<number>>(new Set());
+  useEffect(() => setOpen(new Set()), [offset, rows]);
+  const toggle = (n: number) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (next.has(n)) next.delete(n);
+      else next.add(n);
+      return next;
+    });
+  return (
+    <table className="profile-table" aria-label="Profile table">
+      <thead>
+        <tr>
+          <th scope="col" className="col-n">#</th>
+          <th scope="col" className="col-id">id</th>
+          <th scope="col">Name</th>
+          <th scope="col">Email</th>
+          <th scope="col" className="col-seg" title="Segments">
+            Segments
+          </th>
+          <th scope="col" className="col-json">
+            <span className="visually-hidden">JSON</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.flatMap((r, i) => {
+          const n = offset + i + 1;
+          const p = profileSummary(r);
+          const expanded = open.has(n);
+          const line = (
+            <tr key={n}>
+              <td className="muted">{n}</td>
+              <td className="mono" title={p.id}>
+                {p.id}
+              </td>
+              <td title={p.name}>{p.name}</td>
+              <td className="mono" title={p.email}>
+                {p.email}
+              </td>
+              <td>{p.segments}</td>
+              <td>
+                <button type="button" className="link" aria-expanded={expanded} aria-label={`JSON of profile ${n}`} onClick={() => toggle(n)}>
+                  {expanded ? 'Hide JSON' : 'JSON'}
+                </button>
+              </td>
+            </tr>
+          );
+          return expanded
+            ? [
+                line,
+                <tr key={`${n}-json`} className="profile-json">
+                  <td colSpan={6}>
+                    <pre className="mono code-block" aria-label={`Profile ${n} as JSON`}>
+                      {JSON.stringify(r, null, 2)}
+                    </pre>
+                  </td>
+                </tr>,
+              ]
+            : [line];
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** One set: pick it for the preview, rename it in place, delete it (asks first). */
+function SetRow({ set, selected }: { set: SampleSetSummary; selected: boolean }) {
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState(set.name);
+  const [confirming, setConfirming] = useState(false);
+  const commit = async () => {
+    if (name.trim() === '' || name.trim() === set.name) {
+      setRenaming(false);
+      setName(set.name);
+      return;
+    }
+    if (await actions.renameSampleSet(set.id, name)) setRenaming(false);
+  };
+  return (
+    <li>
+      {renaming ? (
+        <form
+          className="set-rename"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void commit();
+          }}
+        >
+          <input
+            aria-label={`New name for ${set.name}`}
+            value={name}
+            autoFocus
+            maxLength={200}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                setRenaming(false);
+                setName(set.name);
+              }
+            }}
+          />
+          <button type="submit" className="primary" disabled={name.trim() === ''}>
+            Save name
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setRenaming(false);
+              setName(set.name);
+            }}
+          >
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <div className="set-row">
+          <label>
+            <input type="radio" name="sample-set" checked={selected} onChange={() => actions.selectSet(set.id)} />
+            <span className="set-name">{set.name}</span>
+            <span className="muted">{plural(set.count, 'profile')}</span>
+          </label>
+          <span className="set-actions">
+            <button type="button" className="link" aria-label={`Rename ${set.name}`} onClick={() => setRenaming(true)}>
+              Rename
+            </button>
+            <button type="button" className="link danger" aria-label={`Delete ${set.name}`} onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          </span>
+        </div>
+      )}
+      <ConfirmDialog
+        title={`Delete "${set.name}"?`}
+        open={confirming}
+        confirmLabel="Delete set"
+        danger
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          void actions.deleteSampleSet(set.id);
+        }}
+      >
+        <p>
+          Its {plural(set.count, 'profile')} are removed from this workspace. A run that read this set can no longer be resumed; its log stays.
+        </p>
+      </ConfirmDialog>
+    </li>
   );
 }
 
@@ -200,13 +362,7 @@ export function SamplesView() {
             ) : (
               <ul className="set-list" role="radiogroup" aria-label="Sample set for the preview">
                 {sets.map((s) => (
-                  <li key={s.id}>
-                    <label>
-                      <input type="radio" name="sample-set" checked={s.id === selected} onChange={() => actions.selectSet(s.id)} />
-                      <span>{s.name}</span>
-                      <span className="muted">{s.count} profiles</span>
-                    </label>
-                  </li>
+                  <SetRow key={s.id} set={s} selected={s.id === selected} />
                 ))}
               </ul>
             )}

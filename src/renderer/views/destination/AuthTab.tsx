@@ -9,7 +9,7 @@ export function AuthTab() {
     <>
       <Section title="Headers">
         <Field
-          label="Headers"
+          label="Headers for every request"
           path="destination.headers"
           wide
           hint={

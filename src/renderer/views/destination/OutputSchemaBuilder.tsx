@@ -40,6 +40,7 @@ export function OutputSchemaBuilder() {
               <label className="inline">
                 <input
                   type="checkbox"
+                  aria-label={`Output field ${i + 1} required`}
                   checked={row.required}
                   onChange={(e) => edit((f) => void (f.outputSchema[i]!.required = e.target.checked))}
                 />

@@ -82,13 +82,16 @@ export function StepEditor({ step }: { step: 'add' | 'remove' }) {
           ]}
           onChange={(v) => set((x) => void (x.batchMode = v))}
         />
-        <TextField
-          label="Batch size"
-          path={`${base}.batchSize`}
-          inputMode="numeric"
-          value={s.batchSize}
-          onChange={(v) => set((x) => void (x.batchSize = v))}
-        />
+        {/* One record a request: a batch size means nothing then (the value is kept for switching back). */}
+        {s.batchMode === 'batched' && (
+          <TextField
+            label="Batch size"
+            path={`${base}.batchSize`}
+            inputMode="numeric"
+            value={s.batchSize}
+            onChange={(v) => set((x) => void (x.batchSize = v))}
+          />
+        )}
         <TextField
           label="Success path (JMESPath)"
           path={`${base}.successPath`}

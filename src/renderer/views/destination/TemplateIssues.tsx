@@ -33,9 +33,20 @@ export function TemplateIssueList({ issues }: { issues: Issue[] }) {
     <ul className="issue-list wide" aria-label="Template problems">
       {shown.map((i, n) => (
         <li key={n} className="issue">
-          <span className="where mono">{describeWhere(i)}</span> {i.message}
+          <span className="where mono">{describeWhere(i)}</span> {messageWithoutPlace(i)}
         </li>
       ))}
     </ul>
   );
+}
+
+/**
+ * The planner appends ` (line L, column C)` to a template error's message for the CLI; the
+ * list names the place already (describeWhere), so the same place is not printed twice.
+ */
+export function messageWithoutPlace(issue: Issue): string {
+  const loc = issueLocation(issue);
+  if (!loc || loc.line === undefined) return issue.message;
+  const suffix = ` (line ${loc.line}, column ${loc.column ?? 1})`;
+  return issue.message.endsWith(suffix) ? issue.message.slice(0, -suffix.length) : issue.message;
 }

@@ -1,0 +1,55 @@
+// Sample sets can be renamed and deleted through the studio service (and the IPC schemas
+// that guard it), on a real store on disk.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createStudioService, type StudioService } from '../../src/main/studio/service.js';
+import { METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
+
+let dir: string;
+let service: StudioService;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'outbound-samples-'));
+  service = createStudioService({ dbPath: join(dir, 'outbound.db') });
+  await service.ready;
+});
+afterEach(async () => {
+  await service.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('renames a set (trimmed), keeps its profiles, and survives a reopen', async () => {
+  const set = await service.generateSamples({ name: 'first', count: 3, seed: 1 });
+  expect(await service.renameSampleSet({ setId: set.id, name: '  Checkout customers ' })).toEqual({ id: set.id, name: 'Checkout customers', count: 3 });
+  expect((await service.listSampleSets()).find((s) => s.id === set.id)?.name).toBe('Checkout customers');
+  expect(await service.getSamples({ setId: set.id })).toHaveLength(3);
+  await service.close();
+  service = createStudioService({ dbPath: join(dir, 'outbound.db') });
+  expect((await service.listSampleSets()).find((s) => s.id === set.id)?.name).toBe('Checkout customers');
+});
+
+it('refuses an empty name and an unknown set, saying which', async () => {
+  const set = await service.generateSamples({ name: 'kept', count: 1 });
+  await expect(service.renameSampleSet({ setId: set.id, name: '   ' })).rejects.toThrow('a sample set needs a name');
+  await expect(service.renameSampleSet({ setId: 'nope', name: 'x' })).rejects.toThrow('sample set nope not found');
+  await expect(service.deleteSampleSet('nope')).rejects.toThrow('sample set nope not found');
+  expect((await service.listSampleSets()).find((s) => s.id === set.id)?.name).toBe('kept');
+});
+
+it('deletes a set and its profiles', async () => {
+  const set = await service.generateSamples({ name: 'gone', count: 4 });
+  const before = (await service.listSampleSets()).length;
+  await service.deleteSampleSet(set.id);
+  expect((await service.listSampleSets()).map((s) => s.id)).not.toContain(set.id);
+  expect(await service.listSampleSets()).toHaveLength(before - 1);
+  expect(await service.getSamples({ setId: set.id })).toEqual([]);
+});
+
+it('the IPC schemas accept a rename and a delete and refuse extra properties', () => {
+  expect(METHOD_SCHEMAS.renameSampleSet.args[0]!.safeParse({ setId: 's', name: 'n' }).success).toBe(true);
+  expect(METHOD_SCHEMAS.renameSampleSet.args[0]!.safeParse({ setId: 's', name: 'n', path: '/x' }).success).toBe(false);
+  expect(METHOD_SCHEMAS.renameSampleSet.args[0]!.safeParse({ setId: 's', name: '' }).success).toBe(false);
+  expect(METHOD_SCHEMAS.deleteSampleSet.args[0]!.safeParse('s').success).toBe(true);
+  expect(METHOD_SCHEMAS.deleteSampleSet.args[0]!.safeParse('').success).toBe(false);
+});
