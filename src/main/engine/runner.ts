@@ -58,6 +58,8 @@ export interface RunOptions {
   onRecord?: (rec: PreparedRecord) => void;
   /** Dry run only: the remote audience templates see (a real run gets it from the get/create step). */
   remoteAudience?: unknown;
+  /** Told of each skipped record (the preview explains them with examples). */
+  onSkipped?: (skipped: { key: string; line: number; reason: string }) => void;
   /** Pause: awaited before every request start (a paused run holds here; in-flight requests finish). */
   gate?: () => Promise<void>;
   /** Backoff tuning; tests shorten the base delay so fault runs stay quick. */
@@ -293,6 +295,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       const p = prepare(item, s);
       if (p.ok === 'skip') {
         skip(p.reason);
+        opts.onSkipped?.({ key: p.key, line: p.line, reason: p.reason });
         continue;
       }
       if (!p.ok) {
@@ -305,6 +308,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       opts.onRecord?.(rec);
       if (!planner.steps[rec.action]) {
         skip(disabledReason(rec.action));
+        opts.onSkipped?.({ key: rec.key, line: rec.line, reason: disabledReason(rec.action) });
         continue;
       }
       const buf = pending[rec.action];
