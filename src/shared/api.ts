@@ -34,6 +34,8 @@ export interface PreviewRequestView {
   body?: string;
   recordKeys: string[];
   warnings: string[];
+  /** Rendered but refused (its body is not JSON): why, with the position. Never sent. */
+  refused?: string;
 }
 
 export interface PreviewResult {

@@ -25,12 +25,13 @@ export function recordsForPreview(loaded: LoadedConfig, limit: number): number {
 export async function preview(
   loaded: LoadedConfig,
   source: Iterable<SourceItem> | AsyncIterable<SourceItem>,
-  opts: { file: string; limit?: number; maxRecords?: number; placeholders?: boolean; remoteAudience?: unknown },
+  opts: { file: string; limit?: number; maxRecords?: number; placeholders?: boolean; showRefused?: boolean; remoteAudience?: unknown },
 ): Promise<PreviewRun> {
   const out = await previewExport(loaded.config, source, {
     file: opts.file,
     secrets: loaded.secrets,
     ...(opts.placeholders ? { placeholders: true } : {}),
+    ...(opts.showRefused ? { showRefused: true } : {}),
     ...(opts.remoteAudience !== undefined ? { remoteAudience: opts.remoteAudience } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.maxRecords !== undefined ? { maxRecords: opts.maxRecords } : {}),

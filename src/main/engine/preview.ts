@@ -7,7 +7,8 @@ import { ConfigError, runExport } from './runner.js';
 import type { PlannedRequest, PreparedRecord, SourceItem } from './types.js';
 
 export interface PreviewOutput {
-  requests: PlannedRequest[];
+  /** `refused`: rendered but not sendable (its body is not JSON), shown with the reason (option `showRefused`). */
+  requests: Array<PlannedRequest & { refused?: string }>;
   errors: Issue[];
   records: PreparedRecord[];
   /** True when the limit stopped the preview before the input ended. */
@@ -42,6 +43,8 @@ export interface PreviewOptions {
    * `‹remote_audience.x›` rather than as the empty string a dry run gives it.
    */
   placeholders?: boolean;
+  /** Include requests refused after rendering (a body that is not JSON), marked `refused`. */
+  showRefused?: boolean;
 }
 
 const MAX_REASONS = 10;
@@ -61,7 +64,8 @@ async function* counted(items: AsyncIterable<SourceItem>, tally: { read: number 
 }
 
 export async function previewExport(config: ExportConfig, items: Iterable<SourceItem> | AsyncIterable<SourceItem>, opts: PreviewOptions = {}): Promise<PreviewOutput> {
-  const requests: PlannedRequest[] = [];
+  const requests: PreviewOutput['requests'] = [];
+  let refusedShown = 0;
   const errors: Issue[] = [];
   const records: PreparedRecord[] = [];
   const maxRecords = opts.maxRecords ?? 1000;
@@ -93,6 +97,12 @@ export async function previewExport(config: ExportConfig, items: Iterable<Source
       },
       onSkipped: (sk) => {
         why.add('skipped', sk.reason, { key: sk.key, line: sk.line });
+      },
+      onRefused: (req, reason) => {
+        if (!opts.showRefused || refusedShown >= (opts.limit ?? 20)) return;
+        refusedShown++;
+        const headers = redactor.headers(req.headers);
+        requests.push({ ...req, url: shownText(req.url), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, shownText(v)])), body: shownText(req.body ?? ''), refused: redactor.text(reason) });
       },
       onPlanned: (req) => {
         if (opts.limit !== undefined && sendRequests >= opts.limit && (req.step === 'add' || req.step === 'remove')) return;

@@ -28,9 +28,9 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
       const max = limit ?? DEFAULT_PREVIEW_LIMIT;
       const { items, file } = await sampleItems(ctx, setId, recordsForPreview(loaded, max));
       // Without what Resolve now found, run-time values show as ‹remote_audience.id›, not as "".
-      const out = await preview(loaded, items, { limit: max, file, placeholders: true, ...(remoteAudience !== undefined ? { remoteAudience } : {}) });
+      const out = await preview(loaded, items, { limit: max, file, placeholders: true, showRefused: true, ...(remoteAudience !== undefined ? { remoteAudience } : {}) });
       return {
-        requests: out.requests.map((r) => requestView(r, loaded.redactor)),
+        requests: out.requests.map((r) => ({ ...requestView(r, loaded.redactor), ...(r.refused ? { refused: r.refused } : {}) })),
         issues: out.errors,
         records: out.records.map((r) => ({ key: r.key, action: r.action, data: forView(r.data) })),
         elapsedMs: elapsed(),

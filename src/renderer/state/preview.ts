@@ -32,6 +32,13 @@ function audienceKey(config: StudioState['config']): string {
   return JSON.stringify([config.audience, d['getAudience'], d['headers'], d['oauth']]);
 }
 
+/** What Resolve now found, while it still belongs to the config being edited. */
+export function useResolvedAudience(): ResolvedAudience | null {
+  const resolved = usePreviewExtras((s) => s.resolved);
+  const config = useStudio((s) => s.config);
+  return resolved && resolved.key === audienceKey(config) ? resolved : null;
+}
+
 /** The resolved remote audience, when it still belongs to the config. */
 function resolvedFor(config: StudioState['config']): unknown {
   const r = usePreviewExtras.getState().resolved;
