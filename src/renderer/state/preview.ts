@@ -96,7 +96,7 @@ const previews = coalescing(
       useStudio.setState((s) => ({
         preview: value,
         lastByStep: rememberByStep(s.lastByStep, value.requests),
-        previewPending: previews.busy(),
+        previewPending: false, // an answer is applied only when no newer edit is waiting
         previewError: undefined,
         selectedRequest: requestIndexForTab(value.requests, s.tab, s.selectedRequest),
       }));

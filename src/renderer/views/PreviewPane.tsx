@@ -63,6 +63,11 @@ export function PreviewPane() {
           <MappedRecords />
         ) : (
           <>
+            {preview && !stale && requests.length > 0 && !requests.some((r) => r.step === 'add' || r.step === 'remove') && (
+              <div className="empty" role="status">
+                {whyNothingPlanned(preview.explanation, problems, true)}
+              </div>
+            )}
             {requests.length > 0 && (
               <div className="request-picker">
                 <label htmlFor="request-picker">Request</label>

@@ -12,7 +12,8 @@ function example(e: { key?: string; line?: number }): string {
 
 export function Explanation() {
   const x = useStudio((s) => s.preview?.explanation);
-  if (!x) return null;
+  // Nothing read: the config could not plan (its problems say why) or the set is empty.
+  if (!x || x.read === 0) return null;
   const quiet = x.skipped === 0 && x.invalid === 0;
   return (
     <section className="explanation" aria-label="Records in this preview">
@@ -34,12 +35,13 @@ export function Explanation() {
 }
 
 /** One sentence for an empty preview: the problems, the skipped records, or the steps. */
-export function whyNothingPlanned(x: PreviewExplanationView | undefined, problems: number): string {
-  if (problems > 0) return `No requests planned: fix the ${plural(problems, 'problem')} listed above.`;
-  if (!x) return 'No requests planned.';
-  if (x.read === 0) return 'No requests planned: this sample set has no records.';
+export function whyNothingPlanned(x: PreviewExplanationView | undefined, problems: number, audienceOnly = false): string {
+  const none = audienceOnly ? 'No add or remove requests planned' : 'No requests planned';
+  if (problems > 0) return `${none}: fix the ${plural(problems, 'problem')} listed above.`;
+  if (!x) return `${none}.`;
+  if (x.read === 0) return `${none}: this sample set has no records.`;
   if (x.skipped + x.invalid === x.read) {
-    return `No requests planned: all ${plural(x.read, 'record')} read were ${x.invalid === 0 ? 'skipped' : 'skipped or invalid'}; the reasons are listed above.`;
+    return `${none}: all ${plural(x.read, 'record')} read were ${x.invalid === 0 ? 'skipped' : 'skipped or invalid'}; the reasons are listed above.`;
   }
-  return 'No requests planned: enable the add or remove step.';
+  return `${none}: enable the add or remove step.`;
 }
