@@ -27,7 +27,6 @@ afterEach(async () => {
 async function example() {
   const [dest] = await service.listDestinations();
   const [set] = await service.listSampleSets();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const config = structuredClone((await service.getDestination(dest!.id))!.config) as any;
   return { config, setId: set!.id };
 }
