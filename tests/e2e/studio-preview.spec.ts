@@ -153,3 +153,25 @@ test('remote_audience.id is a marked placeholder until Resolve now asks the mock
   await expect(request.locator('mark.placeholder')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/studio-preview-resolved.png` });
 });
+
+test('editing a template and switching tab throws nothing (the editor goes before its model)', async () => {
+  test.setTimeout(120_000);
+  const { page } = studio;
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  await openAddTab(page);
+  for (const tab of ['Add', 'Remove']) {
+    await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
+    const panel = page.getByRole('tabpanel', { name: tab });
+    await panel.getByRole('textbox', { name: 'URL template', exact: true }).focus();
+    // Type and leave at once: the old editor goes while its change is still being handled.
+    await page.keyboard.press('End');
+    await page.keyboard.type('x');
+  }
+  await page.getByRole('tab', { name: /^Audience/ }).click();
+  await expect(page.getByRole('tabpanel', { name: 'Audience' })).toBeVisible();
+  expect(errors.filter((e) => /disposed/i.test(e))).toEqual([]);
+});
