@@ -34,6 +34,8 @@ export interface PreviewRequestView {
   body?: string;
   recordKeys: string[];
   warnings: string[];
+  /** Rendered but refused (its body is not JSON): why, with the position. Never sent. */
+  refused?: string;
 }
 
 export interface PreviewResult {
@@ -42,6 +44,30 @@ export interface PreviewResult {
   /** The mapped, schema-coerced records the templates saw. */
   records: Array<{ key: string; action: 'add' | 'remove'; data: Record<string, unknown> }>;
   elapsedMs: number;
+  /** What became of the records read: planned, skipped or invalid, why, with examples. */
+  explanation?: PreviewExplanationView;
+  /** `remote_audience.…` values shown as `‹remote_audience.id›`: the get-audience step supplies them at run time. */
+  placeholders?: string[];
+}
+
+export interface PreviewExplanationView {
+  read: number;
+  planned: number;
+  skipped: number;
+  invalid: number;
+  reasons: Array<{ kind: 'skipped' | 'invalid'; reason: string; count: number; examples: Array<{ key?: string; line?: number }> }>;
+}
+
+/** "Resolve now": what the read-only get-audience step found at the endpoint. */
+export interface AudienceResolution {
+  found: boolean;
+  /** The remote audience (secrets masked): what templates see as `remote_audience`. */
+  value?: unknown;
+  /** The request it sent and the status it got, when one was sent. */
+  request?: { method: string; url: string };
+  status?: number;
+  /** One line: found, not found (create would run), or why it failed. */
+  message: string;
 }
 
 export interface ResponseView {
@@ -304,7 +330,9 @@ export interface StudioApi {
   /** The set and its profiles. */
   deleteSampleSet(setId: string): Promise<void>;
 
-  preview(input: { config: unknown; setId: string; limit?: number }): Promise<PreviewResult>;
+  /** `remoteAudience`: what Resolve now found; without it `remote_audience.…` shows as placeholders. */
+  preview(input: { config: unknown; setId: string; limit?: number; remoteAudience?: unknown }): Promise<PreviewResult>;
+  resolveAudience(input: { config: unknown }): Promise<AudienceResolution>;
   sendPreviewed(input: { config: unknown; setId: string; step: StepName; index: number }): Promise<ResponseView>;
   evaluateJmes(input: { expression: string; data: unknown; purpose?: 'filter' | 'success' | 'mapping'; recordCount?: number }): Promise<JmesEvalResult>;
   testOAuth(input: { config: unknown }): Promise<TokenView>;
@@ -353,6 +381,7 @@ export const STUDIO_METHODS = [
   'deleteSampleSet',
   'preview',
   'sendPreviewed',
+  'resolveAudience',
   'evaluateJmes',
   'testOAuth',
   'mockStatus',

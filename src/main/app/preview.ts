@@ -1,9 +1,13 @@
 // Preview for both hosts: the run with the sender off (engine/preview.ts), its issues
 // redacted, and the one rule for when a preview means the config itself cannot plan.
-import { mapMessage } from '../../shared/issues.js';
-import { recordsPerRequest } from '../engine/plan.js';
+import { formatIssues, mapMessage } from '../../shared/issues.js';
+import { findOrCreateAudience } from '../engine/audience.js';
+import { createHttpClient } from '../engine/http.js';
+import { TokenError } from '../engine/oauth.js';
+import { createPlanner, recordsPerRequest } from '../engine/plan.js';
 import { previewExport, type PreviewOutput } from '../engine/preview.js';
-import type { SourceItem } from '../engine/types.js';
+import type { HttpResult, PlannedRequest, SourceItem } from '../engine/types.js';
+import { createAuthorizer } from './authorize.js';
 import type { LoadedConfig } from './config.js';
 
 export interface PreviewRun extends PreviewOutput {
@@ -21,15 +25,59 @@ export function recordsForPreview(loaded: LoadedConfig, limit: number): number {
 export async function preview(
   loaded: LoadedConfig,
   source: Iterable<SourceItem> | AsyncIterable<SourceItem>,
-  opts: { file: string; limit?: number; maxRecords?: number },
+  opts: { file: string; limit?: number; maxRecords?: number; placeholders?: boolean; showRefused?: boolean; remoteAudience?: unknown },
 ): Promise<PreviewRun> {
   const out = await previewExport(loaded.config, source, {
     file: opts.file,
     secrets: loaded.secrets,
+    ...(opts.placeholders ? { placeholders: true } : {}),
+    ...(opts.showRefused ? { showRefused: true } : {}),
+    ...(opts.remoteAudience !== undefined ? { remoteAudience: opts.remoteAudience } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.maxRecords !== undefined ? { maxRecords: opts.maxRecords } : {}),
   });
   const errors = out.errors.map((e) => mapMessage(e, (t) => loaded.redactor.text(t)));
   const aboutConfig = errors.some((e) => e.template !== undefined || e.path.startsWith('destination.') || e.path.startsWith('records.'));
   return { ...out, errors, configRefused: aboutConfig && out.requests.length === 0 };
+}
+
+export type AudienceLookup =
+  | { status: 'found'; value: unknown; request: PlannedRequest; result: HttpResult }
+  /** `missing`: answered, no such audience; `failed`: no usable answer; `none`: no get step. */
+  | { status: 'missing' | 'failed' | 'none'; message: string; request?: PlannedRequest; result?: HttpResult };
+
+/**
+ * The get-audience step alone, sent once: what `remote_audience` would be for a run, so a
+ * preview can show real values. Read-only: a missing audience is reported, never created.
+ * Messages are redacted; the found value is not (the caller masks it for its view).
+ */
+export async function lookUpAudience(loaded: LoadedConfig): Promise<AudienceLookup> {
+  const { config: cfg, redactor } = loaded;
+  const planned = createPlanner(cfg);
+  if (!planned.ok) return { status: 'failed', message: redactor.text(formatIssues(planned.issues)) };
+  const planner = planned.planner;
+  if (!planner.steps.get) return { status: 'none', message: 'get audience is not enabled: templates see an empty remote_audience' };
+  const client = createHttpClient({ timeoutMs: cfg.destination.timeoutMs });
+  let request: PlannedRequest | undefined;
+  let result: HttpResult | undefined;
+  try {
+    const authorize = createAuthorizer(cfg, client, redactor);
+    const out = await findOrCreateAudience(planner, cfg.audience.name, {
+      findOnly: true,
+      redact: (t) => redactor.text(t),
+      send: async (req) => {
+        request = req;
+        result = await client.execute(await authorize(req));
+        return result;
+      },
+    });
+    const sent = { ...(request ? { request } : {}), ...(result ? { result } : {}) };
+    if (out.ok) return { status: 'found', value: out.value, request: request!, result: result! };
+    return { status: out.missing ? 'missing' : 'failed', message: redactor.text(out.reason), ...sent };
+  } catch (err) {
+    if (err instanceof TokenError) return { status: 'failed', message: redactor.text(`OAuth token: ${err.message}`) };
+    return { status: 'failed', message: redactor.text((err as Error).message) };
+  } finally {
+    await client.close();
+  }
 }

@@ -131,8 +131,10 @@ export const METHOD_SCHEMAS: MethodSchemas = {
       config: boundedJson(LIMITS.configBytes),
       setId: id,
       limit: count(LIMITS.pageSize).min(1, 'must be at least 1').optional(),
+      remoteAudience: boundedJson(LIMITS.jmesDataBytes).optional(),
     }),
   ),
+  resolveAudience: one(z.strictObject({ config: boundedJson(LIMITS.configBytes) })),
   sendPreviewed: one(
     z.strictObject({
       config: boundedJson(LIMITS.configBytes),

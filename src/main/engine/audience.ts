@@ -10,7 +10,7 @@ import type { HttpResult, PlannedRequest } from './types.js';
 export type AudienceOutcome =
   | { ok: true; value: unknown }
   /** `result` is the answer that ended the step, when one came back. */
-  | { ok: false; reason: string; result?: HttpResult };
+  | { ok: false; reason: string; result?: HttpResult; missing?: true };
 
 export interface AudienceStepOptions {
   /** Sends one planned request and resolves with its (last) result. */
@@ -19,6 +19,8 @@ export interface AudienceStepOptions {
   onPlanned?(request: PlannedRequest): void;
   /** Masks secrets in text taken from a response. */
   redact?(text: string): string;
+  /** Read-only: never create; a missing audience ends with `missing: true` (the studio's "Resolve now"). */
+  findOnly?: boolean;
 }
 
 /** Runs get (then create) audience; call only when the planner has a get step. */
@@ -38,6 +40,10 @@ export async function findOrCreateAudience(planner: Planner, audienceName: strin
   const found = planner.findAudience(res.status, res.body, ctx);
   if (!found.ok) return { ok: false, reason: redact(found.reason), result: res };
   if (found.found) return { ok: true, value: found.value };
+  if (opts.findOnly) {
+    const then = planner.steps.create ? 'create audience would create it when the export runs' : 'create audience is not enabled';
+    return { ok: false, reason: `audience "${audienceName}" not found by get audience (${then})`, result: res, missing: true };
+  }
   if (!planner.steps.create) {
     return { ok: false, reason: `audience "${audienceName}" not found by get audience, and create audience is not enabled`, result: res };
   }

@@ -15,7 +15,8 @@ export interface TopContext {
   remote_audience: unknown;
 }
 
-export type PlanResult = { ok: true; request: PlannedRequest } | { ok: false; reason: string };
+/** A refused request may carry what was rendered (its body not JSON), for the preview to show. */
+export type PlanResult = { ok: true; request: PlannedRequest } | { ok: false; reason: string; refused?: PlannedRequest };
 
 interface StepTemplates {
   url: CompiledTemplate;
@@ -142,7 +143,12 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
     let body: string | undefined;
     if (t.body) {
       const b = t.body.render(ctx);
-      if (!b.ok) return { ok: false, reason: `destination.${step}.bodyTemplate: ${located(b.error)}` };
+      if (!b.ok) {
+        const reason = `destination.${step}.bodyTemplate: ${located(b.error)}`;
+        if (b.error.rendered === undefined) return { ok: false, reason };
+        const h = renderHeaders(ctx, true);
+        return { ok: false, reason, refused: { step, method: s.method, url: url.text, headers: h.ok ? h.headers : {}, recordKeys, body: b.error.rendered } };
+      }
       warnings.push(...b.warnings);
       body = b.text;
     } else if (!NO_BODY_METHODS.has(s.method)) {

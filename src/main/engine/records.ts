@@ -8,7 +8,7 @@ import { isRawJson } from './exact.js';
 import { compileJmes } from './jmes.js';
 import type { Action, PreparedRecord, RecordFailure, SourceItem } from './types.js';
 
-export type Prepared = { ok: true; record: PreparedRecord } | { ok: false; failure: RecordFailure } | { ok: 'skip'; seq: number; reason: string };
+export type Prepared = { ok: true; record: PreparedRecord } | { ok: false; failure: RecordFailure } | { ok: 'skip'; seq: number; reason: string; key: string; line: number };
 
 type Search = (data: unknown) => unknown;
 
@@ -105,7 +105,7 @@ export function createRecordPreparer(
         return failed(item, seq, `records.action: ${(err as Error).message}`, key);
       }
       if (v === null || v === undefined) {
-        return { ok: 'skip', seq, reason: `records.action "${config.records.action}" is empty for this record` };
+        return { ok: 'skip', seq, reason: `records.action "${config.records.action}" is empty for this record`, key, line: item.line };
       }
       const mapped = typeof v === 'string' ? AEP_STATUS[v.toLowerCase()] : undefined;
       if (!mapped) {

@@ -58,6 +58,10 @@ export interface RunOptions {
   onRecord?: (rec: PreparedRecord) => void;
   /** Dry run only: the remote audience templates see (a real run gets it from the get/create step). */
   remoteAudience?: unknown;
+  /** Told of a request refused after rendering (its body is not JSON): the preview shows it broken. */
+  onRefused?: (request: PlannedRequest, reason: string) => void;
+  /** Told of each skipped record (the preview explains them with examples). */
+  onSkipped?: (skipped: { key: string; line: number; reason: string }) => void;
   /** Pause: awaited before every request start (a paused run holds here; in-flight requests finish). */
   gate?: () => Promise<void>;
   /** Backoff tuning; tests shorten the base delay so fault runs stay quick. */
@@ -237,6 +241,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const dispatch = async (action: Action, batch: PreparedRecord[]): Promise<void> => {
     const plan = planner.planBatch(action, batch, ctxHolder.ctx);
     if (!plan.ok) {
+      if (plan.refused) opts.onRefused?.(plan.refused, plan.reason);
       settle.all(null, batch, false, plan.reason);
       return;
     }
@@ -293,6 +298,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       const p = prepare(item, s);
       if (p.ok === 'skip') {
         skip(p.reason);
+        opts.onSkipped?.({ key: p.key, line: p.line, reason: p.reason });
         continue;
       }
       if (!p.ok) {
@@ -305,6 +311,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       opts.onRecord?.(rec);
       if (!planner.steps[rec.action]) {
         skip(disabledReason(rec.action));
+        opts.onSkipped?.({ key: rec.key, line: rec.line, reason: disabledReason(rec.action) });
         continue;
       }
       const buf = pending[rec.action];

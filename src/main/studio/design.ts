@@ -1,20 +1,21 @@
 // The design tools: the live preview, Send this one, the JMESPath playground and the OAuth
 // tester. Each is an app/ use case; here the results become the studio API's views, with
 // every string redacted on its way out of main.
-import type { JmesEvalResult, PreviewResult, ResponseView, StudioApi, TokenView } from '../../shared/api.js';
+import type { AudienceResolution, JmesEvalResult, PreviewResult, ResponseView, StudioApi, TokenView } from '../../shared/api.js';
 import { formatIssues, type Issue } from '../../shared/issues.js';
 import { loadConfig, type Env, type Loaded } from '../app/config.js';
-import { preview, recordsForPreview } from '../app/preview.js';
+import { lookUpAudience, preview, recordsForPreview } from '../app/preview.js';
 import { sendOne, successVerdict } from '../app/send-one.js';
 import { fetchToken } from '../app/token.js';
 import { forView } from '../engine/exact.js';
 import { evaluate } from '../engine/jmes.js';
+import { redactJson } from '../engine/redact.js';
 import { audienceIn } from '../engine/plan.js';
 import type { StudioContext } from './context.js';
 import { sampleItems } from './samples.js';
 import { requestView, responseView, tokenView } from './views.js';
 
-export type DesignArea = Pick<StudioApi, 'preview' | 'sendPreviewed' | 'evaluateJmes' | 'testOAuth'>;
+export type DesignArea = Pick<StudioApi, 'preview' | 'sendPreviewed' | 'resolveAudience' | 'evaluateJmes' | 'testOAuth'>;
 
 const DEFAULT_PREVIEW_LIMIT = 20;
 
@@ -44,20 +45,35 @@ async function loadForPreview(ctx: StudioContext, config: unknown): Promise<{ lo
 
 export function createDesignTools(ctx: StudioContext): DesignArea {
   return {
-    async preview({ config, setId, limit }): Promise<PreviewResult> {
+    async preview({ config, setId, limit, remoteAudience }): Promise<PreviewResult> {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
       const { loaded, unset } = await loadForPreview(ctx, config);
       if (!loaded.ok) return { requests: [], issues: loaded.issues, records: [], elapsedMs: elapsed() };
       const max = limit ?? DEFAULT_PREVIEW_LIMIT;
       const { items, file } = await sampleItems(ctx, setId, recordsForPreview(loaded, max));
-      const out = await preview(loaded, items, { limit: max, file });
+      // Without what Resolve now found, run-time values show as ‹remote_audience.id›, not as "".
+      const out = await preview(loaded, items, { limit: max, file, placeholders: true, showRefused: true, ...(remoteAudience !== undefined ? { remoteAudience } : {}) });
       return {
-        requests: out.requests.map((r) => requestView(r, loaded.redactor)),
+        requests: out.requests.map((r) => ({ ...requestView(r, loaded.redactor), ...(r.refused ? { refused: r.refused } : {}) })),
         issues: [...unset, ...out.errors],
         records: out.records.map((r) => ({ key: r.key, action: r.action, data: forView(r.data) })),
         elapsedMs: elapsed(),
+        explanation: { ...out.explanation, reasons: out.explanation.reasons.map((r) => ({ ...r, reason: loaded.redactor.text(r.reason) })) },
+        placeholders: out.placeholders,
       };
+    },
+
+    async resolveAudience({ config }): Promise<AudienceResolution> {
+      const loaded = await ctx.load(config);
+      if (!loaded.ok) return { found: false, message: formatIssues(loaded.issues) };
+      const out = await lookUpAudience(loaded);
+      const request = out.request ? { request: { method: out.request.method, url: loaded.redactor.text(out.request.url) } } : {};
+      const status = out.result?.ok ? { status: out.result.status } : {};
+      if (out.status === 'found') {
+        return { found: true, value: forView(redactJson(loaded.redactor, out.value)), message: 'audience found', ...request, ...status };
+      }
+      return { found: false, message: out.message, ...request, ...status };
     },
 
     async sendPreviewed({ config, setId, step, index }): Promise<ResponseView> {

@@ -180,11 +180,14 @@ function MonacoTemplateEditor({
       onChangeRef.current(singleLine ? next.replace(/\n/g, '') : next);
     });
     return () => {
+      // The editor first, then its model: a model disposed under a live editor makes the
+      // editor's pending work (a content change, a marker update) throw "Model is disposed!".
+      const model = editor.getModel();
       sub.dispose();
       tabSub.dispose();
-      editor.getModel()?.dispose();
-      editor.dispose();
       editorRef.current = null;
+      editor.dispose();
+      model?.dispose();
     };
   }, []);
 
@@ -200,7 +203,7 @@ function MonacoTemplateEditor({
 
   useEffect(() => {
     const model = editorRef.current?.getModel();
-    if (!model) return;
+    if (!model || model.isDisposed()) return;
     monaco.editor.setModelMarkers(
       model,
       'outbound',

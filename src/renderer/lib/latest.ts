@@ -21,33 +21,58 @@ export function latestOnly(): LatestOnly {
   };
 }
 
-/** Trailing debounce; `flush` runs a pending call now (Ctrl/Cmd+Enter). */
-export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let pending: A | undefined;
-  const call = (...args: A) => {
-    pending = args;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      const a = pending!;
-      pending = undefined;
-      fn(...a);
-    }, ms);
-  };
-  call.flush = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (pending) {
-      const a = pending;
-      pending = undefined;
-      fn(...a);
+/** A coalesced task: at most one run in flight, and never a fixed pause before one. */
+export interface Coalesced {
+  /** Asks for a fresh run: starts now when idle, else once the running one returns. */
+  request(): void;
+  /** Drops the answer of the run in flight (e.g. the destination changed). */
+  invalidate(): void;
+  /** A run is in flight or asked for. */
+  busy(): boolean;
+}
+
+/**
+ * Coalescing instead of a debounce: the first edit starts a run at once; edits made while
+ * it runs fold into one follow-up run, started as soon as it returns, that reads the state
+ * as it is then (the latest edit wins). An answer whose input an edit has since superseded
+ * is dropped, as is one started before `invalidate()`; `work` reads its own input when called.
+ */
+export function coalescing<T>(work: () => Promise<T>, on: { answer(value: T): void; failure(err: unknown): void }): Coalesced {
+  let running = false;
+  let dirty = false;
+  let epoch = 0;
+  const start = (): void => {
+    running = true;
+    dirty = false;
+    const mine = epoch;
+    let promise: Promise<T>;
+    try {
+      promise = work();
+    } catch (err) {
+      promise = Promise.reject(err);
     }
+    promise
+      .then(
+        (value) => {
+          if (mine === epoch && !dirty) on.answer(value);
+        },
+        (err: unknown) => {
+          if (mine === epoch && !dirty) on.failure(err);
+        },
+      )
+      .finally(() => {
+        running = false;
+        if (dirty) start();
+      });
   };
-  call.cancel = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    pending = undefined;
+  return {
+    request() {
+      if (running) dirty = true;
+      else start();
+    },
+    invalidate() {
+      epoch++;
+    },
+    busy: () => running || dirty,
   };
-  return call;
 }

@@ -4,9 +4,11 @@
 import { useState } from 'react';
 import { plural } from '../../shared/format.js';
 import { actions, useStudio } from '../state/studio.js';
+import { Explanation, whyNothingPlanned } from './preview/Explanation.js';
 import { IssuesList } from './preview/IssuesList.js';
 import { EnvReferences } from './preview/EnvReferences.js';
 import { MappedRecords } from './preview/MappedRecords.js';
+import { PlaceholderNote } from './preview/Placeholders.js';
 import { RequestView } from './preview/RequestView.js';
 import { STEP_LABEL, useShownRequests } from './preview/shownRequests.js';
 
@@ -18,7 +20,9 @@ export function PreviewPane() {
   const sets = useStudio((s) => s.sampleSets);
   const setId = useStudio((s) => s.selectedSetId);
   const [view, setView] = useState<'requests' | 'records'>('requests');
+  const formIssues = useStudio((s) => s.formIssues);
   const { requests, stale } = useShownRequests();
+  const problems = formIssues.length + (preview?.issues.length ?? 0);
   const req = requests[Math.min(selected, requests.length - 1)];
 
   return (
@@ -56,10 +60,16 @@ export function PreviewPane() {
         )}
         <EnvReferences />
         <IssuesList />
+        {setId && <Explanation />}
         {view === 'records' ? (
           <MappedRecords />
         ) : (
           <>
+            {preview && !stale && requests.length > 0 && !requests.some((r) => r.step === 'add' || r.step === 'remove') && (
+              <div className="empty" role="status">
+                {whyNothingPlanned(preview.explanation, problems, true)}
+              </div>
+            )}
             {requests.length > 0 && (
               <div className="request-picker">
                 <label htmlFor="request-picker">Request</label>
@@ -79,15 +89,16 @@ export function PreviewPane() {
             )}
             {stale && (
               <div className="stale-note" role="note">
-                Showing the last requests this step planned: fix the problems above to update them.
+                Showing the last requests this step planned: fix the {plural(Math.max(problems, 1), 'problem')} listed above to update them.
               </div>
             )}
+            <PlaceholderNote />
             {req ? (
               <div className={stale ? 'stale' : undefined}>
                 <RequestView key={`${req.step}-${selected}`} req={req} stale={stale} index={Math.min(selected, requests.length - 1)} />
               </div>
             ) : (
-              setId && !pending && preview && <div className="empty">No requests planned: fix the problems above, or enable add/remove.</div>
+              setId && preview && <div className="empty" role="status">{whyNothingPlanned(preview.explanation, problems)}</div>
             )}
           </>
         )}

@@ -205,7 +205,7 @@ class Template implements CompiledTemplate {
           JSON.parse(text);
           return null;
         } catch (e) {
-          return { message: invalidJsonMessage(text, e) };
+          return { message: invalidJsonMessage(text, e), rendered: text };
         }
       case 'url': {
         // new URL() would silently drop a CR/LF or tab a raw value brought in: refuse it.

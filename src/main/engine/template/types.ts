@@ -12,6 +12,8 @@ export interface TemplateError {
   column?: number;
   /** The record field or header the error is about. */
   field?: string;
+  /** The rendered text a check refused (a body that is not JSON), for a preview to show broken. */
+  rendered?: string;
 }
 
 export type RenderResult =

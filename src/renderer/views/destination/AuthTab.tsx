@@ -1,6 +1,7 @@
 // The Auth tab: headers sent on every request and OAuth2 client credentials.
 import { CheckboxField, Field, SecretField, Section, SelectField, TextField } from '../../components/controls.js';
 import { actions, edit, useStudio } from '../../state/studio.js';
+import { ChildFieldErrors } from './TemplateIssues.js';
 
 export function AuthTab() {
   const form = useStudio((s) => s.form);
@@ -30,6 +31,7 @@ export function AuthTab() {
             />
           )}
         </Field>
+        <ChildFieldErrors prefix="destination.headers" noun="Header" />
       </Section>
       <Section
         title="OAuth2 client credentials"

@@ -50,3 +50,31 @@ export function messageWithoutPlace(issue: Issue): string {
   const suffix = ` (line ${loc.line}, column ${loc.column ?? 1})`;
   return issue.message.endsWith(suffix) ? issue.message.slice(0, -suffix.length) : issue.message;
 }
+
+/**
+ * Errors about the children of a field that has no row per child (a header value with
+ * CR/LF is reported at `destination.headers.X-Api-Key`): listed beside the field, named.
+ */
+export function ChildFieldErrors({ prefix, noun }: { prefix: string; noun: string }) {
+  const server = useStudio((s) => s.serverIssues);
+  const form = useStudio((s) => s.formIssues);
+  const preview = useStudio((s) => s.preview?.issues);
+  const seen = new Set<string>();
+  const rows = [...form, ...server, ...(preview ?? [])].filter((i) => {
+    if (!i.path.startsWith(`${prefix}.`)) return false;
+    const id = `${i.path}|${i.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  if (rows.length === 0) return null;
+  return (
+    <ul className="field-errors" role="alert" aria-label={`${noun} problems`}>
+      {rows.map((i) => (
+        <li key={`${i.path}|${i.message}`}>
+          {noun} <span className="mono">{i.path.slice(prefix.length + 1)}</span>: {i.message}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -8,6 +8,7 @@ import { checkBody } from '../../lib/format.js';
 import { actions, useStudio } from '../../state/studio.js';
 import { BodyView } from './BodyView.js';
 import { HeaderList } from './HeaderList.js';
+import { withPlaceholders } from './Placeholders.js';
 import { ResponseBlock } from './ResponseBlock.js';
 import { indexWithinStep, STEP_LABEL, useShownRequests } from './shownRequests.js';
 
@@ -28,12 +29,17 @@ export function RequestView({ req, index, stale }: { req: PreviewRequestView; in
       <div className="request-line mono">
         <span className="method">{req.method}</span>
         <span className="url" title={req.url}>
-          {req.url}
+          {withPlaceholders(req.url)}
         </span>
       </div>
       <div className="request-meta">
         <span className="chip">{STEP_LABEL[req.step] ?? req.step}</span>
-        {check.kind === 'json' && (
+        {req.refused && (
+          <span className="verdict error" role="alert">
+            ✗ not sent: a run refuses this body (not JSON)
+          </span>
+        )}
+        {check.kind === 'json' && !req.refused && (
           <span className="verdict ok">
             ✓ valid JSON · {plural(req.recordKeys.length, 'record')}
           </span>
@@ -53,11 +59,15 @@ export function RequestView({ req, index, stale }: { req: PreviewRequestView; in
       </details>
       <BodyView body={req.body} label="Request body" contentType={req.headers['content-type'] ?? req.headers['Content-Type']} />
       <div className="send-row">
-        <button type="button" className="primary" disabled={!setId || stale || mine?.pending} onClick={() => setConfirm(true)}>
+        <button type="button" className="primary" disabled={!setId || stale || !!req.refused || mine?.pending} onClick={() => setConfirm(true)}>
           Send this one
         </button>
         <span className="hint">
-          {stale ? 'Fix the problems above to send.' : 'Sends exactly this request (secrets filled in by the service).'}
+          {stale
+            ? 'Fix the problems listed above to send.'
+            : req.refused
+              ? 'A run refuses this request: its body is not JSON.'
+              : 'Sends exactly this request (secrets filled in by the service).'}
         </span>
       </div>
       {mine && <ResponseBlock sent={mine} />}
