@@ -77,6 +77,28 @@ export interface MockStatus {
   port?: number;
   scenario: string;
   journalSize: number;
+  /** What the mock answers (method, path, what it does); paths are relative to `url`. */
+  routes?: MockRouteView[];
+  /** What a destination needs to talk to the mock: it is a local test endpoint, so these are shown (masked until revealed). */
+  credentials?: MockCredentials;
+}
+
+export interface MockRouteView {
+  methods: string[];
+  path: string;
+  /** Needs a bearer token from the token route, or the API key. */
+  auth: boolean;
+  description: string;
+}
+
+export interface MockCredentials {
+  /** Path of the OAuth2 client-credentials token route. */
+  tokenPath: string;
+  clientId: string;
+  clientSecret: string;
+  /** Accepted in the `apiKeyHeader` header instead of a bearer token. */
+  apiKey: string;
+  apiKeyHeader: string;
 }
 
 export interface JmesEvalResult {

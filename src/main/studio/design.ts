@@ -61,7 +61,14 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
       const loaded = await ctx.load(config);
       if (!loaded.ok) return { ok: false, errorKind: 'config', error: formatIssues(loaded.issues) };
       const out = await fetchToken(loaded);
-      if (!out.ok) return { ok: false, errorKind: out.kind, error: out.message };
+      if (!out.ok) {
+        const failed: TokenView = { ok: false, errorKind: out.kind, error: out.message };
+        if ('exchange' in out && out.exchange) {
+          failed.request = out.exchange.request;
+          if (out.exchange.response) failed.response = out.exchange.response;
+        }
+        return failed;
+      }
       return tokenView(out.exchange, loaded.redactor);
     },
   };
