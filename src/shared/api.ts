@@ -107,6 +107,8 @@ export interface JmesEvalResult {
   error?: string;
   /** What Outbound would conclude, e.g. "audience found" or "97 of 100 records succeeded". */
   conclusion?: string;
+  /** 1-based column of a syntax error in the expression (may be one past its end: it stopped too early). */
+  column?: number;
 }
 
 

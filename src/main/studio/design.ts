@@ -46,7 +46,11 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
 
     async evaluateJmes({ expression, data, purpose, recordCount }): Promise<JmesEvalResult> {
       const evaluated = evaluate(expression, data, 'expression');
-      if (!evaluated.ok) return { ok: false, error: evaluated.error.message };
+      if (!evaluated.ok) {
+        const failed: JmesEvalResult = { ok: false, error: evaluated.error.message };
+        if (evaluated.error.column !== undefined) failed.column = evaluated.error.column;
+        return failed;
+      }
       const result: JmesEvalResult = { ok: true, value: evaluated.value };
       if (purpose === 'filter') {
         result.conclusion = audienceIn(evaluated.value).found ? 'audience found' : 'audience missing: create audience would run';
