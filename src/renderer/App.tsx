@@ -5,6 +5,7 @@ import { previewNow, startPreviewSync } from './state/preview.js';
 import { Rail } from './components/Rail.js';
 import { StatusBar } from './components/StatusBar.js';
 import { CommandPalette } from './components/CommandPalette.js';
+import { JmesPlaygroundDialog } from './views/JmesPlayground.js';
 import { DestinationEditor } from './views/DestinationEditor.js';
 import { PreviewPane } from './views/PreviewPane.js';
 import { SamplesView } from './views/SamplesView.js';
@@ -82,6 +83,7 @@ export function App() {
       {place === 'runs' ? <RequestDetailPane /> : <PreviewPane />}
       <StatusBar />
       <CommandPalette />
+      <JmesPlaygroundDialog />
     </div>
   );
 }

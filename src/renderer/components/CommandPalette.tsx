@@ -5,6 +5,7 @@ import { TABS } from '../state/tabs.js';
 import { PRESETS } from '../presets.js';
 import { PLACES } from './Rail.js';
 import { previewNow } from '../state/preview.js';
+import { openJmesPlayground } from '../views/JmesPlayground.js';
 
 export interface Command {
   id: string;
@@ -32,6 +33,7 @@ export function commandList(): Command[] {
     { id: 'mock-start', label: 'Start mock endpoint', run: () => void actions.startMock('ok') },
     { id: 'mock-stop', label: 'Stop mock endpoint', run: () => void actions.stopMock() },
     { id: 'generate', label: 'Generate 100 sample profiles', run: () => void actions.generateSamples(100, 1) },
+    { id: 'jmes', label: 'Open JMESPath playground', run: () => openJmesPlayground() },
   ];
 }
 

@@ -12,6 +12,7 @@ import { AuthTab } from './destination/AuthTab.js';
 import { ErrorsTab } from './destination/ErrorsTab.js';
 import { SetupTab } from './destination/SetupTab.js';
 import { StepEditor } from './destination/StepEditor.js';
+import { JmesPlaygroundButton } from './JmesPlayground.js';
 
 function downloadJson(raw: unknown, name: string) {
   const { config, envNames } = configForExport(raw);
@@ -137,6 +138,7 @@ export function DestinationEditor() {
             e.target.value = '';
           }}
         />
+        <JmesPlaygroundButton />
         <button type="button" className="danger-ghost" disabled={!currentId} onClick={() => setConfirmDelete(true)}>
           Delete
         </button>

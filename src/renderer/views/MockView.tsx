@@ -82,7 +82,7 @@ function MockRoutesSection({ routes }: { routes: MockRouteView[] }) {
   return (
     <section className="form-section mock-routes" aria-label="Mock routes">
       <h3>Routes</h3>
-      <table className="routes-table">
+      <table className="mini-table routes-table">
         <thead>
           <tr>
             <th scope="col">Method</th>
