@@ -138,7 +138,6 @@ export function DestinationEditor() {
             e.target.value = '';
           }}
         />
-        <JmesPlaygroundButton />
         <button type="button" className="danger-ghost" disabled={!currentId} onClick={() => setConfirmDelete(true)}>
           Delete
         </button>
@@ -150,6 +149,7 @@ export function DestinationEditor() {
         active={tab}
         onChange={actions.setTab}
         badge={(t) => counts[t]}
+        trailing={<JmesPlaygroundButton />}
       >
         {tab === 'Setup' && <SetupTab />}
         {tab === 'Auth' && <AuthTab />}

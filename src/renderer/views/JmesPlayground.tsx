@@ -313,7 +313,7 @@ export function JmesPlaygroundDialog() {
 export function JmesPlaygroundButton() {
   return (
     <button type="button" title="Try a JMESPath expression on a sample, a mapped record or a response (also in the palette: Ctrl/Cmd+K)" onClick={() => openJmesPlayground()}>
-      JMESPath
+      JMESPath playground
     </button>
   );
 }
