@@ -143,6 +143,35 @@ describe('studio service', () => {
     expect((await service.evaluateJmes({ expression: 'records[', data })).ok).toBe(false);
   });
 
+  it('a failed token exchange comes back whole: the request, status, headers and body, the secret masked', async () => {
+    const service = open({ crypto: testCrypto });
+    const { config } = await demo(service);
+    const scenario = { token: { sequence: [{ status: 503, headers: { 'Retry-After': '30' }, body: { error: 'temporarily_unavailable' } }], then: 'repeat' } };
+    await service.startMock({ scenario: JSON.stringify(scenario) });
+    const token = await service.testOAuth({ config });
+    expect(token).toMatchObject({ ok: false, errorKind: 'http', error: expect.stringContaining('answered 503') });
+    expect(token.request).toMatchObject({ method: 'POST', url: expect.stringMatching(/\/oauth\/token$/), body: 'grant_type=client_credentials' });
+    expect(token.request!.headers['authorization']).toMatch(/^Basic .*●/);
+    expect(token.response).toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': '30' }), body: '{"error":"temporarily_unavailable"}' });
+    expect(JSON.stringify(token)).not.toContain(DEMO_CLIENT_SECRET);
+    expect(JSON.stringify(token)).not.toContain(Buffer.from(`outbound-demo:${DEMO_CLIENT_SECRET}`).toString('base64'));
+  });
+
+  it('a JMESPath syntax error comes with its column', async () => {
+    const service = open();
+    expect(await service.evaluateJmes({ expression: 'a | | b', data: {} })).toMatchObject({ ok: false, column: 5 });
+  });
+
+  it('the mock status lists its routes and the credentials a destination needs', async () => {
+    const service = open();
+    const mock = await service.mockStatus();
+    expect(mock.credentials).toEqual({ tokenPath: '/oauth/token', clientId: 'outbound-demo', clientSecret: DEMO_CLIENT_SECRET, apiKey: 'demo-key', apiKeyHeader: 'X-API-Key' });
+    expect(mock.routes).toContainEqual(expect.objectContaining({ methods: ['POST'], path: '/api/audiences/:id/members', auth: true }));
+    // The key it lists is the key it takes.
+    const res = await fetch(`${mock.url}/api/audiences`, { headers: { 'X-API-Key': mock.credentials!.apiKey } });
+    expect(res.status).toBe(200);
+  });
+
   it('switches the mock scenario and stops it', async () => {
     const service = open();
     expect((await service.startMock({ scenario: 'flaky' })).scenario).toBe('flaky');
