@@ -96,8 +96,12 @@ export interface MockCredentials {
   tokenPath: string;
   clientId: string;
   clientSecret: string;
+  /** A reference to the secret that the studio resolves (`${env:…}`), so a destination using the mock saves without OS encryption. */
+  clientSecretRef?: string;
   /** Accepted in the `apiKeyHeader` header instead of a bearer token. */
   apiKey: string;
+  /** A reference to the API key that the studio resolves, like `clientSecretRef`. */
+  apiKeyRef?: string;
   apiKeyHeader: string;
 }
 

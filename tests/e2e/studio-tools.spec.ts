@@ -79,6 +79,8 @@ test('JMESPath playground from the palette on the Add tab: evaluates the selecte
   await expect(mark).toBeVisible();
   await expect(mark.locator('mark')).toHaveText('.');
   await page.screenshot({ path: `${SCREENS}/studio-jmes-playground.png` });
+  await page.setViewportSize({ width: 1100, height: 700 });
+  await page.screenshot({ path: `${SCREENS}/studio-jmes-playground-1100.png` });
 
   // Opened over the Add tab, it closes back to it.
   await dialog.getByRole('button', { name: 'Close' }).click();
@@ -130,4 +132,16 @@ test('mock endpoint lists its routes and credentials, and "Use in destination" p
   await page.getByRole('tab', { name: /^Add/ }).click();
   await expect(page.getByTestId('editor-URL template')).toContainText(`${mockUrl}/api/audiences/{{remote_audience.id}}/members/{{user.id}}`);
   await page.screenshot({ path: `${SCREENS}/studio-mock-used.png` });
+  // Saved only when the user saves; the secret went in as a reference, so it saves without OS encryption.
+  await page.keyboard.press('ControlOrMeta+S');
+  await expect(page.getByLabel('Unsaved changes')).toBeHidden();
+  const after = await service!.listDestinations();
+  const aep = after.find((d) => d.name === 'AEP HTTP API destination')!;
+  const savedConfig = (await service!.getDestination(aep.id))!.config;
+  expect(savedConfig.destination.oauth).toMatchObject({ tokenUrl: `${mockUrl}/oauth/token`, clientSecret: '${env:OUTBOUND_DEMO_SECRET}' });
+  expect(savedConfig.destination.headers).toEqual(expect.objectContaining({ 'X-Api-Key': '${env:OUTBOUND_MOCK_API_KEY}' }));
+
+  await page.setViewportSize({ width: 1100, height: 700 });
+  await page.getByRole('button', { name: 'Mock endpoint', exact: true }).click();
+  await page.screenshot({ path: `${SCREENS}/studio-mock-routes-1100.png` });
 });

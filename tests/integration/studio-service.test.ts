@@ -165,8 +165,14 @@ describe('studio service', () => {
   it('the mock status lists its routes and the credentials a destination needs', async () => {
     const service = open();
     const mock = await service.mockStatus();
-    expect(mock.credentials).toEqual({ tokenPath: '/oauth/token', clientId: 'outbound-demo', clientSecret: DEMO_CLIENT_SECRET, apiKey: 'demo-key', apiKeyHeader: 'X-API-Key' });
+    expect(mock.credentials).toEqual({ tokenPath: '/oauth/token', clientId: 'outbound-demo', clientSecret: DEMO_CLIENT_SECRET, clientSecretRef: '${env:OUTBOUND_DEMO_SECRET}', apiKey: 'demo-key', apiKeyRef: '${env:OUTBOUND_MOCK_API_KEY}', apiKeyHeader: 'X-API-Key' });
     expect(mock.routes).toContainEqual(expect.objectContaining({ methods: ['POST'], path: '/api/audiences/:id/members', auth: true }));
+    // A destination pointed at it with the secret's reference saves without OS encryption, and gets a token.
+    const { config } = await demo(service);
+    config.destination.oauth!.clientSecret = mock.credentials!.clientSecretRef!;
+    config.destination.headers = { 'X-Api-Key': mock.credentials!.apiKeyRef! };
+    await expect(service.saveDestination({ config })).resolves.toMatchObject({ issues: [] });
+    expect((await service.testOAuth({ config })).ok).toBe(true);
     // The key it lists is the key it takes.
     const res = await fetch(`${mock.url}/api/audiences`, { headers: { 'X-API-Key': mock.credentials!.apiKey } });
     expect(res.status).toBe(200);

@@ -13,6 +13,10 @@ describe('pointFormAtMock', () => {
     const before = configToForm(aepPreset.config);
     const { form, changed } = pointFormAtMock(before, MOCK, creds);
     expect(form.oauth).toMatchObject({ tokenUrl: 'http://127.0.0.1:5555/oauth/token', clientId: 'outbound-demo', clientSecret: 'demo-secret' });
+    // Given a reference, the form holds the reference (a literal could not be saved without OS encryption).
+    const refs = pointFormAtMock(before, MOCK, { ...creds, clientSecretRef: '${env:OUTBOUND_DEMO_SECRET}', apiKeyRef: '${env:OUTBOUND_MOCK_API_KEY}' }).form;
+    expect(refs.oauth.clientSecret).toBe('${env:OUTBOUND_DEMO_SECRET}');
+    expect(refs.headersText).toBe('X-Source:outbound,X-Api-Key:${env:OUTBOUND_MOCK_API_KEY}');
     expect(form.oauthEnabled).toBe(true);
     expect(form.getAudience).toMatchObject({ enabled: true, url: 'http://127.0.0.1:5555/api/audiences?name={{audience_name}}', filterPath: "tables[?name=='{{audience_name}}']" });
     expect(form.createAudience).toMatchObject({ enabled: true, method: 'POST', url: 'http://127.0.0.1:5555/api/audiences' });

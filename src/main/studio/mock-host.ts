@@ -4,7 +4,7 @@
 import type { MockCredentials, MockRouteView, MockStatus, StudioApi } from '../../shared/api.js';
 import { builtInScenarios, isBuiltInScenarioName, MOCK_ROUTES, parseScenario, startMock, type MockServer, type Scenario } from '../mock/index.js';
 import type { Store } from '../store/db.js';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from './demo.js';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SECRET_ENV } from './demo.js';
 import { moveMockOrigin, rememberedMockPort, rememberMockPort } from './mock-origin.js';
 
 export type MockArea = Pick<StudioApi, 'mockStatus' | 'startMock' | 'stopMock' | 'mockJournal'>;
@@ -21,12 +21,17 @@ export interface MockHost {
 
 /** The API key the studio's mock accepts in X-API-Key instead of a token. */
 export const MOCK_API_KEY = 'demo-key';
+/** The variable the service sets to the mock's API key, so a destination refers to it instead of holding it in clear. */
+export const MOCK_API_KEY_ENV = 'OUTBOUND_MOCK_API_KEY';
 
 const CREDENTIALS: MockCredentials = {
   tokenPath: '/oauth/token',
   clientId: DEMO_CLIENT_ID,
   clientSecret: DEMO_CLIENT_SECRET,
+  // The service sets this variable to the demo secret (service.ts), like the first-launch example uses it.
+  clientSecretRef: `\${env:${DEMO_SECRET_ENV}}`,
   apiKey: MOCK_API_KEY,
+  apiKeyRef: `\${env:${MOCK_API_KEY_ENV}}`,
   apiKeyHeader: 'X-API-Key',
 };
 

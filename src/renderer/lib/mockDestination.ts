@@ -62,7 +62,8 @@ export function pointFormAtMock(source: FormState, mockUrl: string, creds: MockC
   form.oauthEnabled = true;
   form.oauth.tokenUrl = `${base}${creds.tokenPath}`;
   form.oauth.clientId = creds.clientId;
-  form.oauth.clientSecret = creds.clientSecret;
+  // The reference, when the studio offers one: a literal secret could not be saved without OS encryption.
+  form.oauth.clientSecret = creds.clientSecretRef ?? creds.clientSecret;
   changed.push('OAuth token URL, client id and secret');
 
   // The member routes need an audience that exists on the mock: get it, and create it when missing.
@@ -93,7 +94,7 @@ export function pointFormAtMock(source: FormState, mockUrl: string, creds: MockC
     changed.push('remove URL');
   }
 
-  const headers = withApiKey(form.headersText, creds.apiKey);
+  const headers = withApiKey(form.headersText, creds.apiKeyRef ?? creds.apiKey);
   if (headers.changed) {
     form.headersText = headers.text;
     changed.push('API key header');
