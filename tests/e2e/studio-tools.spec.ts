@@ -9,8 +9,8 @@ let studio: Studio;
 
 test.beforeEach(async () => {
   studio = await openStudio({ mode: 'chromium' });
-  // Loaded as a user would see it: the example destination previews.
-  await expect(studio.page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible();
+  // Loaded as a user would see it: the example destination previews (a cold first start on a busy machine can take a while).
+  await expect(studio.page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible({ timeout: 30_000 });
 });
 
 test.afterEach(async () => {

@@ -1,6 +1,8 @@
 // The studio service as the app creates it, with a real store on disk and the real mock
 // endpoint on loopback: what a user sees on first launch, in previews and when sending.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -155,6 +157,23 @@ describe('studio service', () => {
     expect(token.response).toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': '30' }), body: '{"error":"temporarily_unavailable"}' });
     expect(JSON.stringify(token)).not.toContain(DEMO_CLIENT_SECRET);
     expect(JSON.stringify(token)).not.toContain(Buffer.from(`outbound-demo:${DEMO_CLIENT_SECRET}`).toString('base64'));
+  });
+
+  it('a token endpoint that cannot be reached still shows the request that was tried', async () => {
+    const service = open({ crypto: testCrypto });
+    const { config } = await demo(service);
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    // A literal secret: a stored one is bound to the origin it was saved for.
+    config.destination.oauth!.tokenUrl = `http://127.0.0.1:${port}/oauth/token`;
+    config.destination.oauth!.clientSecret = 'typed-secret-4711';
+    const token = await service.testOAuth({ config });
+    expect(token).toMatchObject({ ok: false, errorKind: 'unreachable' });
+    expect(token.request).toMatchObject({ method: 'POST', url: `http://127.0.0.1:${port}/oauth/token` });
+    expect(token.response).toBeUndefined();
+    expect(JSON.stringify(token)).not.toContain('typed-secret-4711');
   });
 
   it('a JMESPath syntax error comes with its column', async () => {

@@ -95,7 +95,16 @@ function MockRoutesSection({ routes }: { routes: MockRouteView[] }) {
           {routes.map((r) => (
             <tr key={`${r.methods.join(',')} ${r.path}`}>
               <td className="mono method">{r.methods.join(', ')}</td>
-              <td className="mono">{r.path}</td>
+              <td className="mono">
+                {r.path.split('/').map((part, i) => (
+                  // Long paths wrap at a slash, not inside a word.
+                  <span key={i}>
+                    {i > 0 && '/'}
+                    {i > 0 && <wbr />}
+                    {part}
+                  </span>
+                ))}
+              </td>
               <td>{r.description}</td>
               <td>{r.auth ? 'token or API key' : 'none'}</td>
             </tr>
