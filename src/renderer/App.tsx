@@ -6,6 +6,7 @@ import { Rail } from './components/Rail.js';
 import { StatusBar } from './components/StatusBar.js';
 import { CommandPalette, runCommands } from './components/CommandPalette.js';
 import { UnsavedChangesDialog, useCloseGuard } from './components/UnsavedChangesDialog.js';
+import { JmesPlaygroundDialog } from './views/JmesPlayground.js';
 import { DestinationEditor } from './views/DestinationEditor.js';
 import { PreviewPane } from './views/PreviewPane.js';
 import { SamplesView } from './views/SamplesView.js';
@@ -94,6 +95,7 @@ export function App() {
       <CommandPalette />
       <UnsavedChangesDialog />
       <EnvironmentsDialog />
+      <JmesPlaygroundDialog />
     </div>
   );
 }

@@ -103,6 +103,32 @@ export interface MockStatus {
   port?: number;
   scenario: string;
   journalSize: number;
+  /** What the mock answers (method, path, what it does); paths are relative to `url`. */
+  routes?: MockRouteView[];
+  /** What a destination needs to talk to the mock: it is a local test endpoint, so these are shown (masked until revealed). */
+  credentials?: MockCredentials;
+}
+
+export interface MockRouteView {
+  methods: string[];
+  path: string;
+  /** Needs a bearer token from the token route, or the API key. */
+  auth: boolean;
+  description: string;
+}
+
+export interface MockCredentials {
+  /** Path of the OAuth2 client-credentials token route. */
+  tokenPath: string;
+  clientId: string;
+  clientSecret: string;
+  /** A reference to the secret that the studio resolves (`${env:…}`), so a destination using the mock saves without OS encryption. */
+  clientSecretRef?: string;
+  /** Accepted in the `apiKeyHeader` header instead of a bearer token. */
+  apiKey: string;
+  /** A reference to the API key that the studio resolves, like `clientSecretRef`. */
+  apiKeyRef?: string;
+  apiKeyHeader: string;
 }
 
 export interface JmesEvalResult {
@@ -111,6 +137,8 @@ export interface JmesEvalResult {
   error?: string;
   /** What Outbound would conclude, e.g. "audience found" or "97 of 100 records succeeded". */
   conclusion?: string;
+  /** 1-based column of a syntax error in the expression (may be one past its end: it stopped too early). */
+  column?: number;
 }
 
 

@@ -1,6 +1,8 @@
 // The studio service as the app creates it, with a real store on disk and the real mock
 // endpoint on loopback: what a user sees on first launch, in previews and when sending.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,6 +143,58 @@ describe('studio service', () => {
     });
     expect((await service.evaluateJmes({ expression: 'tables', data, purpose: 'filter' })).conclusion).toMatch(/missing/);
     expect((await service.evaluateJmes({ expression: 'records[', data })).ok).toBe(false);
+  });
+
+  it('a failed token exchange comes back whole: the request, status, headers and body, the secret masked', async () => {
+    const service = open({ crypto: testCrypto });
+    const { config } = await demo(service);
+    const scenario = { token: { sequence: [{ status: 503, headers: { 'Retry-After': '30' }, body: { error: 'temporarily_unavailable' } }], then: 'repeat' } };
+    await service.startMock({ scenario: JSON.stringify(scenario) });
+    const token = await service.testOAuth({ config });
+    expect(token).toMatchObject({ ok: false, errorKind: 'http', error: expect.stringContaining('answered 503') });
+    expect(token.request).toMatchObject({ method: 'POST', url: expect.stringMatching(/\/oauth\/token$/), body: 'grant_type=client_credentials' });
+    expect(token.request!.headers['authorization']).toMatch(/^Basic .*●/);
+    expect(token.response).toMatchObject({ status: 503, headers: expect.objectContaining({ 'retry-after': '30' }), body: '{"error":"temporarily_unavailable"}' });
+    expect(JSON.stringify(token)).not.toContain(DEMO_CLIENT_SECRET);
+    expect(JSON.stringify(token)).not.toContain(Buffer.from(`outbound-demo:${DEMO_CLIENT_SECRET}`).toString('base64'));
+  });
+
+  it('a token endpoint that cannot be reached still shows the request that was tried', async () => {
+    const service = open({ crypto: testCrypto });
+    const { config } = await demo(service);
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    // A literal secret: a stored one is bound to the origin it was saved for.
+    config.destination.oauth!.tokenUrl = `http://127.0.0.1:${port}/oauth/token`;
+    config.destination.oauth!.clientSecret = 'typed-secret-4711';
+    const token = await service.testOAuth({ config });
+    expect(token).toMatchObject({ ok: false, errorKind: 'unreachable' });
+    expect(token.request).toMatchObject({ method: 'POST', url: `http://127.0.0.1:${port}/oauth/token` });
+    expect(token.response).toBeUndefined();
+    expect(JSON.stringify(token)).not.toContain('typed-secret-4711');
+  });
+
+  it('a JMESPath syntax error comes with its column', async () => {
+    const service = open();
+    expect(await service.evaluateJmes({ expression: 'a | | b', data: {} })).toMatchObject({ ok: false, column: 5 });
+  });
+
+  it('the mock status lists its routes and the credentials a destination needs', async () => {
+    const service = open();
+    const mock = await service.mockStatus();
+    expect(mock.credentials).toEqual({ tokenPath: '/oauth/token', clientId: 'outbound-demo', clientSecret: DEMO_CLIENT_SECRET, clientSecretRef: '${env:OUTBOUND_DEMO_SECRET}', apiKey: 'demo-key', apiKeyRef: '${env:OUTBOUND_MOCK_API_KEY}', apiKeyHeader: 'X-API-Key' });
+    expect(mock.routes).toContainEqual(expect.objectContaining({ methods: ['POST'], path: '/api/audiences/:id/members', auth: true }));
+    // A destination pointed at it with the secret's reference saves without OS encryption, and gets a token.
+    const { config } = await demo(service);
+    config.destination.oauth!.clientSecret = mock.credentials!.clientSecretRef!;
+    config.destination.headers = { 'X-Api-Key': mock.credentials!.apiKeyRef! };
+    await expect(service.saveDestination({ config })).resolves.toMatchObject({ issues: [] });
+    expect((await service.testOAuth({ config })).ok).toBe(true);
+    // The key it lists is the key it takes.
+    const res = await fetch(`${mock.url}/api/audiences`, { headers: { 'X-API-Key': mock.credentials!.apiKey } });
+    expect(res.status).toBe(200);
   });
 
   it('switches the mock scenario and stops it', async () => {

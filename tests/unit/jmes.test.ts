@@ -25,6 +25,18 @@ describe('jmes', () => {
     expect(compileJmes('').ok).toBe(false);
     expect(compileJmes('`{"a"`').ok).toBe(false);
   });
+  it('the column points at the token that breaks, not the first one like it', () => {
+    const col = (e: string) => {
+      const c = compileJmes(e);
+      return c.ok ? 'ok' : c.error.column;
+    };
+    expect(col('a | | b')).toBe(5);
+    expect(col("tables[?name=='High Value'] ]")).toBe(29);
+    expect(col('identityMap.ecid[0.id')).toBe(19);
+    // Parsed but broken (the library fails only when run): the place it breaks, or just past the end.
+    expect(col('foo..bar')).toBe(5);
+    expect(col('a.b.')).toBe(5);
+  });
   it('runtime errors are returned, not thrown', () => {
     const r = evaluate("abs('x')", {}, 'records.action');
     expect(r.ok).toBe(false);

@@ -196,8 +196,48 @@ function errorPosition(expr: string, e: Error): number | undefined {
   const m = /Unexpected token type: (\w+), value: (.*)$/s.exec(e.message) ?? /Invalid token \((\w+)\): "(.*)"$/s.exec(e.message) ?? /got: (\w+)()$/.exec(e.message);
   if (!m) return undefined;
   const [, type, value] = m;
-  const tok = tokens.find((t) => t.type === type && (value === '' || String(t.value) === value)) ?? tokens.find((t) => t.type === type);
-  return tok?.start;
+  const candidates = tokens.filter((t) => t.type === type && (value === '' || String(t.value) === value));
+  if (candidates.length === 0) return tokens.find((t) => t.type === type)?.start;
+  // The message names the token, not where it is: with several alike (`a | | b`), the culprit
+  // is the first whose prefix, cut after it, already fails with the same message.
+  for (const tok of candidates) {
+    const next = tokens.find((t) => t.start > tok.start);
+    const prefix = expr.slice(0, next ? next.start : expr.length);
+    if (parseMessage(prefix) === e.message) return tok.start;
+  }
+  return candidates[0]!.start;
+}
+
+/** The library's message for a parse of `expr`, or undefined when it parses. */
+function parseMessage(expr: string): string | undefined {
+  try {
+    lib.compile(expr);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * Where an expression the parser takes but cannot run (`foo..bar`, `a.b.`) breaks: these
+ * come from a dot not followed by what a dot may be (a name, `*`, `[`, `{`), so the
+ * position is the token after such a dot (just past the end when there is none).
+ */
+function incompleteAt(expr: string): number | undefined {
+  let tokens: Token[];
+  try {
+    tokens = lib.tokenize(expr);
+  } catch {
+    return undefined;
+  }
+  const afterDot = new Set(['UnquotedIdentifier', 'QuotedIdentifier', 'Star', 'Lbracket', 'Lbrace']);
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.type !== 'Dot') continue;
+    const next = tokens[i + 1];
+    if (!next || next.type === 'EOF') return expr.length;
+    if (!afterDot.has(next.type)) return next.start;
+  }
+  return expr.length;
 }
 
 /**
@@ -220,7 +260,7 @@ function syntaxError(expr: string, e: unknown, name: string | undefined): Templa
   const shown = expr.length > 80 ? `${expr.slice(0, 77)}...` : expr;
   const out: TemplateError = { message: err.name === 'GrowthError' ? `JMESPath expression ${JSON.stringify(shown)} ${what}` : `invalid JMESPath expression ${JSON.stringify(expr)}: ${what}` };
   if (name !== undefined) out.template = name;
-  const pos = errorPosition(expr, err);
+  const pos = err.name === 'TypeError' ? incompleteAt(expr) : errorPosition(expr, err);
   if (pos !== undefined) {
     out.line = 1;
     out.column = pos + 1;

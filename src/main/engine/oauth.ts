@@ -9,6 +9,12 @@ import type { HttpRequestSpec, Timings } from './types.js';
 
 export type TokenErrorKind = 'unreachable' | 'http' | 'not-json' | 'no-access-token' | 'timeout';
 
+/** What went over the wire when the exchange failed (masked like a TokenExchange): no response when none came. */
+export interface FailedTokenExchange {
+  request: TokenExchange['request'];
+  response?: TokenExchange['response'];
+}
+
 export class TokenError extends Error {
   override name = 'TokenError';
   constructor(
@@ -16,6 +22,8 @@ export class TokenError extends Error {
     message: string,
     readonly tokenUrl: string,
     readonly status?: number,
+    /** The request sent and the answer (whole body, masked), so a tester can show a failure as it happened. */
+    readonly exchange?: FailedTokenExchange,
   ) {
     super(message);
   }
@@ -113,6 +121,7 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
   const req = buildTokenRequest(cfg);
   const redact = redactorFor(cfg, req);
   const url = cfg.tokenUrl;
+  const requestShown = { method: req.method, url: req.url, headers: redact.headers(req.headers), body: redact.text(req.body ?? '') };
   // A token endpoint has bad moments like any other: retried as requests are (a 4xx is final).
   const { result } = await sendWithRetry(client, req, {
     maxAttempts: retry?.maxAttempts ?? 1,
@@ -122,13 +131,19 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
 
   if (!result.ok) {
     if (result.kind === 'timeout') {
-      throw new TokenError('timeout', `token endpoint ${url} did not answer in time: ${redact.text(result.message)}`, url);
+      throw new TokenError('timeout', `token endpoint ${url} did not answer in time: ${redact.text(result.message)}`, url, undefined, { request: requestShown });
     }
-    throw new TokenError('unreachable', `token endpoint ${url} is unreachable: ${redact.text(result.message)}`, url);
+    throw new TokenError('unreachable', `token endpoint ${url} is unreachable: ${redact.text(result.message)}`, url, undefined, { request: requestShown });
   }
   const bodyShown = excerpt(redact.text(result.body));
+  // A failed answer is shown whole (a token in it masked all the same): the tester's user needs the endpoint's own words.
+  const failed = (): FailedTokenExchange => {
+    const o = parsedObject(result.body);
+    const body = redact.text(o ? maskTokensInBody(result.body, [o.access_token, o.refresh_token, o.id_token]) : result.body);
+    return { request: requestShown, response: { status: result.status, headers: result.headers, body } };
+  };
   if (result.status < 200 || result.status > 299) {
-    throw new TokenError('http', `token endpoint ${url} answered ${result.status}: ${bodyShown}`, url, result.status);
+    throw new TokenError('http', `token endpoint ${url} answered ${result.status}: ${bodyShown}`, url, result.status, failed());
   }
   let json: unknown;
   try {
@@ -140,6 +155,7 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
       `token endpoint ${url} answered ${result.status} with a body that is not JSON (${ct}): ${bodyShown}`,
       url,
       result.status,
+      failed(),
     );
   }
   const obj = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
@@ -150,6 +166,7 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
       `token endpoint ${url} answered ${result.status} without an access_token: ${bodyShown}`,
       url,
       result.status,
+      failed(),
     );
   }
 
@@ -158,12 +175,7 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
   const expiresIn = typeof rawExpires === 'number' && Number.isFinite(rawExpires) && rawExpires > 0 ? rawExpires : undefined;
   const responseBody = redact.text(maskTokensInBody(result.body, [accessToken, obj.refresh_token, obj.id_token]));
   const exchange: TokenExchange = {
-    request: {
-      method: req.method,
-      url: req.url,
-      headers: redact.headers(req.headers),
-      body: redact.text(req.body ?? ''),
-    },
+    request: requestShown,
     response: { status: result.status, headers: result.headers, body: responseBody },
     token: {
       tokenType: typeof obj.token_type === 'string' ? obj.token_type : 'Bearer',
@@ -176,6 +188,15 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
     timings: result.timings,
   };
   return { exchange, accessToken };
+}
+
+function parsedObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(body);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function withClaims(claims: Record<string, unknown> | undefined): { jwtClaims?: Record<string, unknown> } {

@@ -87,7 +87,11 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
 
     async evaluateJmes({ expression, data, purpose, recordCount }): Promise<JmesEvalResult> {
       const evaluated = evaluate(expression, data, 'expression');
-      if (!evaluated.ok) return { ok: false, error: evaluated.error.message };
+      if (!evaluated.ok) {
+        const failed: JmesEvalResult = { ok: false, error: evaluated.error.message };
+        if (evaluated.error.column !== undefined) failed.column = evaluated.error.column;
+        return failed;
+      }
       const result: JmesEvalResult = { ok: true, value: evaluated.value };
       if (purpose === 'filter') {
         result.conclusion = audienceIn(evaluated.value).found ? 'audience found' : 'audience missing: create audience would run';
@@ -102,7 +106,14 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
       const loaded = await ctx.load(config);
       if (!loaded.ok) return { ok: false, errorKind: 'config', error: formatIssues(loaded.issues) };
       const out = await fetchToken(loaded);
-      if (!out.ok) return { ok: false, errorKind: out.kind, error: out.message };
+      if (!out.ok) {
+        const failed: TokenView = { ok: false, errorKind: out.kind, error: out.message };
+        if ('exchange' in out && out.exchange) {
+          failed.request = out.exchange.request;
+          if (out.exchange.response) failed.response = out.exchange.response;
+        }
+        return failed;
+      }
       return tokenView(out.exchange, loaded.redactor);
     },
   };

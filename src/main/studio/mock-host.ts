@@ -1,10 +1,10 @@
 // The built-in mock endpoint's life in the studio: started at launch on the port of the last
 // launch (so saved destinations keep working), switched between scenarios, stopped, and its
 // journal of arrived requests read live.
-import type { MockStatus, StudioApi } from '../../shared/api.js';
-import { builtInScenarios, isBuiltInScenarioName, parseScenario, startMock, type MockServer, type Scenario } from '../mock/index.js';
+import type { MockCredentials, MockRouteView, MockStatus, StudioApi } from '../../shared/api.js';
+import { builtInScenarios, isBuiltInScenarioName, MOCK_ROUTES, parseScenario, startMock, type MockServer, type Scenario } from '../mock/index.js';
 import type { Store } from '../store/db.js';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from './demo.js';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SECRET_ENV } from './demo.js';
 import { moveMockOrigin, rememberedMockPort, rememberMockPort } from './mock-origin.js';
 
 export type MockArea = Pick<StudioApi, 'mockStatus' | 'startMock' | 'stopMock' | 'mockJournal'>;
@@ -19,12 +19,30 @@ export interface MockHost {
   close(): Promise<void>;
 }
 
+/** The API key the studio's mock accepts in X-API-Key instead of a token. */
+export const MOCK_API_KEY = 'demo-key';
+/** The variable the service sets to the mock's API key, so a destination refers to it instead of holding it in clear. */
+export const MOCK_API_KEY_ENV = 'OUTBOUND_MOCK_API_KEY';
+
+const CREDENTIALS: MockCredentials = {
+  tokenPath: '/oauth/token',
+  clientId: DEMO_CLIENT_ID,
+  clientSecret: DEMO_CLIENT_SECRET,
+  // The service sets this variable to the demo secret (service.ts), like the first-launch example uses it.
+  clientSecretRef: `\${env:${DEMO_SECRET_ENV}}`,
+  apiKey: MOCK_API_KEY,
+  apiKeyRef: `\${env:${MOCK_API_KEY_ENV}}`,
+  apiKeyHeader: 'X-API-Key',
+};
+
+const ROUTES: MockRouteView[] = MOCK_ROUTES.map((r) => ({ methods: [...r.methods], path: r.path, auth: r.auth, description: r.description }));
+
 export function createMockHost(dbPath: string): MockHost {
   let mock: MockServer | null = null;
   let scenarioName = 'ok';
 
   const start = async (scenario: Scenario | undefined, preferredPort?: number): Promise<void> => {
-    const base = { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, ...(scenario ? { scenario } : {}) };
+    const base = { clientId: CREDENTIALS.clientId, clientSecret: CREDENTIALS.clientSecret, apiKey: CREDENTIALS.apiKey, ...(scenario ? { scenario } : {}) };
     try {
       mock = await startMock({ ...base, port: preferredPort ?? 0 });
     } catch (err) {
@@ -34,7 +52,9 @@ export function createMockHost(dbPath: string): MockHost {
   };
 
   const status = (): MockStatus =>
-    mock ? { running: true, url: mock.url, port: mock.port, scenario: scenarioName, journalSize: mock.journal.size } : { running: false, scenario: scenarioName, journalSize: 0 };
+    mock
+      ? { running: true, url: mock.url, port: mock.port, scenario: scenarioName, journalSize: mock.journal.size, routes: ROUTES, credentials: CREDENTIALS }
+      : { running: false, scenario: scenarioName, journalSize: 0, routes: ROUTES, credentials: CREDENTIALS };
 
   const stop = async (): Promise<void> => {
     const m = mock;

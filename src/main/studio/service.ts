@@ -11,7 +11,7 @@ import { DEMO_CLIENT_SECRET, DEMO_SECRET_ENV } from './demo.js';
 import { createDesignTools } from './design.js';
 import { createDestinations } from './destinations.js';
 import { createEnvironments } from './environments.js';
-import { createMockHost } from './mock-host.js';
+import { createMockHost, MOCK_API_KEY, MOCK_API_KEY_ENV } from './mock-host.js';
 import { createRunHistory } from './runs/history.js';
 import { createRunLauncher } from './runs/launch.js';
 import { createReplay } from './runs/replay.js';
@@ -45,6 +45,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   const env: Env = { ...(opts.env ?? {}) };
   // The mock's demo secret is known to the service, so the example works without OS encryption.
   if (env[DEMO_SECRET_ENV] === undefined) env[DEMO_SECRET_ENV] = DEMO_CLIENT_SECRET;
+  if (env[MOCK_API_KEY_ENV] === undefined) env[MOCK_API_KEY_ENV] = MOCK_API_KEY;
   let store: Store | null = null;
   let closed = false;
   const mock = createMockHost(opts.dbPath);

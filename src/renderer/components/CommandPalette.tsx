@@ -9,6 +9,7 @@ import { previewNow } from '../state/preview.js';
 import { runViewActions, useRunView } from '../state/run-view.js';
 import { indexWithinStep } from '../views/preview/shownRequests.js';
 import { ConfirmDialog } from './Dialog.js';
+import { openJmesPlayground } from '../views/JmesPlayground.js';
 
 export interface Command {
   id: string;
@@ -111,6 +112,7 @@ export function commandList(): Command[] {
     { id: 'mock-stop', label: 'Stop mock endpoint', run: () => void actions.stopMock() },
     { id: 'generate', label: 'Generate 100 sample profiles', run: () => void actions.generateSamples(100, 1) },
     { id: 'palette', label: 'Close the command palette', run: () => undefined, shortcut: 'escape' },
+    { id: 'jmes', label: 'Open JMESPath playground', run: () => openJmesPlayground() },
   ];
 }
 

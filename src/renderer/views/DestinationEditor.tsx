@@ -12,6 +12,7 @@ import { AuthTab } from './destination/AuthTab.js';
 import { ErrorsTab } from './destination/ErrorsTab.js';
 import { SetupTab } from './destination/SetupTab.js';
 import { StepEditor } from './destination/StepEditor.js';
+import { JmesPlaygroundButton } from './JmesPlayground.js';
 
 function downloadJson(raw: unknown, name: string) {
   const { config, envNames } = configForExport(raw);
@@ -149,6 +150,7 @@ export function DestinationEditor() {
         active={tab}
         onChange={actions.setTab}
         badge={(t) => counts[t]}
+        trailing={<JmesPlaygroundButton />}
       >
         {tab === 'Setup' && <SetupTab />}
         {tab === 'Auth' && <AuthTab />}

@@ -67,6 +67,15 @@ export function useNow(active = true): number {
   return now;
 }
 
+/** A JSON body indented (a provider's error object reads better so); anything else as it came. */
+function shownBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
 function Exchange({ title, lines, body, status }: { title: string; lines: string[]; body: string; status?: number }) {
   return (
     <section className="exchange" aria-label={title}>
@@ -80,7 +89,7 @@ function Exchange({ title, lines, body, status }: { title: string; lines: string
       </h3>
       <pre className="mono code-block">
         {lines.join('\n')}
-        {body ? `\n\n${body}` : ''}
+        {body ? `\n\n${shownBody(body)}` : ''}
       </pre>
     </section>
   );
