@@ -13,6 +13,7 @@ import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Prepar
 import { ConfigError } from '../../app/types.js';
 import type { Store } from '../../store/db.js';
 import type { StudioContext } from '../context.js';
+import { CANCEL_REASON } from './cancelled.js';
 import { LiveRun } from './live.js';
 
 interface Active {
@@ -50,7 +51,15 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
 
   /** Starts an execution in the background; the renderer follows it through runProgress. */
   const launch = (store: Store, plan: RunPlan): void => {
-    const live = new LiveRun(plan.runId, { total: plan.total ?? null });
+    const dest = plan.loaded.config.destination;
+    // Records a request carries, for the time left under a requests-per-hour limit: the add
+    // step's (most records are adds), else the remove step's.
+    const step = dest.add.enabled ? dest.add : dest.remove;
+    const live = new LiveRun(plan.runId, {
+      total: plan.total ?? null,
+      requestsPerHour: dest.requestsPerHour,
+      recordsPerRequest: step.batchMode === 'batched' ? step.batchSize : 1,
+    });
     const abort = new AbortController();
     const entry: Active = { live, abort, release: null, done: Promise.resolve() };
     let pausedWait: Promise<void> | null = null;
@@ -169,7 +178,9 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
     async cancelRun(runId) {
       const a = active.get(runId);
       if (!a) return null;
-      a.abort.abort(new Error('cancelled in the studio'));
+      // A string reason: the engine records it as the run's error, so the store tells a
+      // cancel from an interruption (cancelled.ts).
+      a.abort.abort(CANCEL_REASON);
       a.live.paused = false;
       a.release?.();
       await a.done;

@@ -4,7 +4,9 @@
 import type { RunProgress, RunSeriesPoint, RunState } from '../../../shared/api.js';
 import type { RunStatus } from '../../../shared/status.js';
 import type { RunEvent } from '../../engine/types.js';
+import { timeLeftMs } from '../../app/time-estimate.js';
 import { describeWait, type WaitingEvent } from '../../engine/waits.js';
+import { CANCEL_REASON } from './cancelled.js';
 
 /** Points kept for the chart: the last ten minutes at one a second. */
 const MAX_POINTS = 600;
@@ -45,12 +47,21 @@ export class LiveRun {
   private bucket: Bucket = { records: 0, requests: 0, latencies: [] };
   private bucketSecond = 0;
   private readonly now: () => number;
+  /** Requests sent in this session (the engine's count covers earlier sessions too). */
+  private sessionSent = 0;
+  private readonly requestsPerHour: number | undefined;
+  private readonly recordsPerRequest: number;
 
-  constructor(runId: string, opts: { now?: () => number; total?: number | null } = {}) {
+  constructor(
+    runId: string,
+    opts: { now?: () => number; total?: number | null; requestsPerHour?: number | undefined; recordsPerRequest?: number } = {},
+  ) {
     this.runId = runId;
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
     this.total = opts.total ?? null;
+    this.requestsPerHour = opts.requestsPerHour;
+    this.recordsPerRequest = opts.recordsPerRequest ?? 1;
   }
 
   get state(): RunState {
@@ -62,6 +73,7 @@ export class LiveRun {
     switch (e.type) {
       case 'request-sent':
         this.bucket.requests++;
+        this.sessionSent++;
         break;
       case 'request-answered': {
         const r = e.result;
@@ -161,13 +173,19 @@ export class LiveRun {
       elapsedMs,
       records: { total, done, succeeded, failed, skipped },
       rate: Math.round(rate * 10) / 10,
-      etaMs: this.finished ? 0 : left === null || rate <= 0 ? null : Math.round((left / rate) * 1000),
+      // A stopped run has no time left to tell (it is not done either).
+      etaMs: this.finished
+        ? this.finished.status === 'aborted'
+          ? null
+          : 0
+        : timeLeftMs({ recordsLeft: left, recordsPerSec: rate, requestsSent: this.sessionSent, elapsedMs, requestsPerHour: this.requestsPerHour, recordsPerRequest: this.recordsPerRequest }),
       byStatus: { ...this.byStatus },
       requests: { sent: this.sent, retried: this.retried },
       retryAfter: { count: this.retryAfterCount, totalMs: Math.round(this.retryAfterMs) },
       ...(waitText && this.waiting ? { waiting: { text: waitText, until: this.waiting.until } } : {}),
       series: this.series.slice(),
       ...(this.finished?.error ? { error: this.finished.error } : {}),
+      ...(this.finished?.status === 'aborted' && this.finished.error === CANCEL_REASON ? { cancelled: true } : {}),
     };
   }
 }
