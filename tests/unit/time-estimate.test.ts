@@ -34,6 +34,13 @@ describe('timeLeftMs', () => {
     expect(timeLeftMs({ recordsLeft: 1000, recordsPerSec: 0, requestsSent: 1, elapsedMs: 10, requestsPerHour: 360, recordsPerRequest: 100 })).toBe(impliedMs(10, 360));
   });
 
+  it("counts down the plan's requests when the plan is known (partial batches, audience steps)", () => {
+    // The dry run planned 7 requests for 40 records in batches of 10 (two actions, two audience steps).
+    const dry = impliedMs(7, 1200);
+    expect(timeLeftMs({ recordsLeft: 40, recordsPerSec: 0, requestsSent: 1, elapsedMs: 5, requestsPerHour: 1200, recordsPerRequest: 10, requestsLeft: 7 })).toBe(dry);
+    expect(timeLeftMs({ recordsLeft: 40, recordsPerSec: 0, requestsSent: 3, elapsedMs: 6000, requestsPerHour: 1200, recordsPerRequest: 10, requestsLeft: 4 })).toBe(impliedMs(4, 1200));
+  });
+
   it('uses the pace seen when the endpoint is slower than the limit, never less than the limit', () => {
     // Allowed 36,000/hour (10/s), sending 1/s: the limit does not bind.
     const slow = timeLeftMs({ recordsLeft: 50, recordsPerSec: 1, requestsSent: 10, elapsedMs: 10_000, requestsPerHour: 36_000, recordsPerRequest: 1 });
@@ -61,12 +68,23 @@ describe('LiveRun', () => {
     const c = clock();
     const live = new LiveRun('r1', { now: c.now, total: 100, requestsPerHour: 1000, recordsPerRequest: 1 });
     for (let i = 0; i < 5; i++) {
-      live.onEvent({ type: 'request-sent', id: `add-${i}` } as never);
+      live.onEvent({ type: 'request-sent', id: `add-${i}`, attempt: 1 } as never);
       live.onEvent({ type: 'progress', records: { total: 100, succeeded: i, failed: 0, skipped: 0 }, requests: { sent: i + 1, retried: 0 } } as never);
       c.advance(3600);
     }
     const p = live.snapshot();
     expect(p.etaMs).toBe(impliedMs(100 - 4, 1000));
+  });
+
+  it("a paced run with its plan counted: the dry run's figure less the first attempts sent", () => {
+    const c = clock();
+    const live = new LiveRun('r5', { now: c.now, total: 40, requestsPerHour: 1200, recordsPerRequest: 10 });
+    live.plannedRequests = 7;
+    live.onEvent({ type: 'request-sent', id: 'getAudience-0', attempt: 1 } as never);
+    c.advance(3000);
+    live.onEvent({ type: 'request-sent', id: 'add-0', attempt: 1 } as never);
+    live.onEvent({ type: 'request-sent', id: 'add-0', attempt: 2 } as never);
+    expect(live.snapshot().etaMs).toBe(impliedMs(5, 1200));
   });
 
   it('a cancelled run says cancelled and has no time left; a finished one is done', () => {

@@ -26,6 +26,12 @@ export interface TimeLeftInput {
   requestsPerHour?: number | undefined;
   /** Records one request carries: 1 individually, the batch size when batched. */
   recordsPerRequest: number;
+  /**
+   * Requests still to send when the plan is known (the planned requests, as the dry run
+   * counts them, less the first attempts sent): exact where records/recordsPerRequest is
+   * not (partial batches, the audience steps).
+   */
+  requestsLeft?: number | undefined;
 }
 
 /** The time a live run still needs, or null when nothing says yet. */
@@ -35,7 +41,7 @@ export function timeLeftMs(i: TimeLeftInput): number | null {
   const observed = i.recordsPerSec > 0 ? Math.round((i.recordsLeft / i.recordsPerSec) * 1000) : null;
   const rph = i.requestsPerHour;
   if (!rph || !(rph > 0)) return observed;
-  const limited = impliedMs(Math.ceil(i.recordsLeft / Math.max(1, i.recordsPerRequest)), rph);
+  const limited = impliedMs(i.requestsLeft ?? Math.ceil(i.recordsLeft / Math.max(1, i.recordsPerRequest)), rph);
   const sentPerHour = i.elapsedMs > 0 ? (i.requestsSent / i.elapsedMs) * 3_600_000 : Infinity;
   // Paced (or nothing measured yet): the limit says how long. Slower than the limit (a slow
   // endpoint, retries): what is seen, never less than the limit allows.

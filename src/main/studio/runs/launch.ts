@@ -82,6 +82,16 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         })
         .catch(() => undefined);
     }
+    if (dest.requestsPerHour && !plan.previous && !plan.only) {
+      // A paced run is slow by design: plan its requests alongside it (local work, nothing
+      // sent), so its time left is the dry run's own figure for what is left, batches and
+      // audience steps counted exactly. Resumes and retries fall back to records per request.
+      dryRun(plan.loaded, openRunInput(store, plan.input, abort.signal), { file: plan.file, runId: `${plan.runId}-plan`, signal: abort.signal })
+        .then((out) => {
+          if (out.ok) live.plannedRequests = Object.values(out.summary.requests.planned).reduce((a, b) => a + b, 0);
+        })
+        .catch(() => undefined);
+    }
     entry.done = (async () => {
       try {
         const { summary } = await executeRun(store, plan, { onEvent: (e) => live.onEvent(e), signal: abort.signal, gate });

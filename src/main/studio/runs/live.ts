@@ -29,6 +29,8 @@ export class LiveRun {
   readonly runId: string;
   readonly startedAt: number;
   total: number | null = null;
+  /** Requests the whole run plans (counted alongside a paced run, launch.ts); null until known. */
+  plannedRequests: number | null = null;
   paused = false;
   private finished: { status: RunStatus; at: number; error?: string } | null = null;
   private succeeded = 0;
@@ -49,6 +51,8 @@ export class LiveRun {
   private readonly now: () => number;
   /** Requests sent in this session (the engine's count covers earlier sessions too). */
   private sessionSent = 0;
+  /** First attempts sent in this session: what the plan's requests are counted down by. */
+  private firstSent = 0;
   private readonly requestsPerHour: number | undefined;
   private readonly recordsPerRequest: number;
 
@@ -74,6 +78,7 @@ export class LiveRun {
       case 'request-sent':
         this.bucket.requests++;
         this.sessionSent++;
+        if (e.attempt === 1) this.firstSent++;
         break;
       case 'request-answered': {
         const r = e.result;
@@ -178,7 +183,15 @@ export class LiveRun {
         ? this.finished.status === 'aborted'
           ? null
           : 0
-        : timeLeftMs({ recordsLeft: left, recordsPerSec: rate, requestsSent: this.sessionSent, elapsedMs, requestsPerHour: this.requestsPerHour, recordsPerRequest: this.recordsPerRequest }),
+        : timeLeftMs({
+            recordsLeft: left,
+            recordsPerSec: rate,
+            requestsSent: this.sessionSent,
+            elapsedMs,
+            requestsPerHour: this.requestsPerHour,
+            recordsPerRequest: this.recordsPerRequest,
+            ...(this.plannedRequests !== null ? { requestsLeft: Math.max(0, this.plannedRequests - this.firstSent) } : {}),
+          }),
       byStatus: { ...this.byStatus },
       requests: { sent: this.sent, retried: this.retried },
       retryAfter: { count: this.retryAfterCount, totalMs: Math.round(this.retryAfterMs) },
