@@ -174,8 +174,8 @@ export function RequestsTable() {
         <span className="muted" aria-label="Request count">
           {total.toLocaleString()} attempt{total === 1 ? '' : 's'}
         </span>
+        <Filters />
       </div>
-      <Filters />
       <div className="rtable" role="table" aria-label="Requests table" aria-rowcount={total + 1}>
         <div role="rowgroup" className="rtable-head">
           <div role="row" className="rrow" aria-rowindex={1}>
