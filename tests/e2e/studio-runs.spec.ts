@@ -91,6 +91,8 @@ test('a run of 3,000 sample profiles reaches 100% with counts that match the moc
   await expect(page.getByRole('region', { name: 'Requests', exact: true }).getByLabel('Request count')).toHaveText(`${atMock.toLocaleString('en-US')} attempts`);
   await expect(page.getByRole('figure', { name: 'Throughput and latency' })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Status bar' })).toContainText('run succeeded 100%');
+  // The history is folded while a run is shown (the log has the room): unfold it.
+  await page.getByRole('button', { name: /History \(1\)/ }).click();
   await expect(page.getByRole('table', { name: 'Runs', exact: true })).toContainText('3000/3000');
   await page.getByRole('rowgroup', { name: 'Request rows' }).getByRole('row').nth(3).click();
   await expect(page.getByRole('complementary', { name: 'Request detail' }).getByLabel(/^Status 2\d\d$/)).toBeVisible();
@@ -332,8 +334,8 @@ test('pause holds the run, resume finishes it; cancel leaves it resumable', asyn
   test.setTimeout(90_000);
   const { page } = studio;
   await generateSamples(page, 600);
-  // Slow answers, so there is time to press the buttons mid-run.
-  await service().startMock({ scenario: JSON.stringify({ name: 'slowish', '*': { latencyMs: 60 } }) });
+  // Slow answers, so there is time to press the buttons mid-run (even on a loaded machine).
+  await service().startMock({ scenario: JSON.stringify({ name: 'slowish', '*': { latencyMs: 400 } }) });
   await startRun(page, 600);
   const run = page.getByRole('region', { name: 'Run', exact: true });
   await run.getByRole('button', { name: 'Pause' }).click();
