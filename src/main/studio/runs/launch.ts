@@ -97,9 +97,20 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         const { summary } = await executeRun(store, plan, { onEvent: (e) => live.onEvent(e), signal: abort.signal, gate });
         live.finish(summary.status, summary.error);
       } catch (err) {
-        // executeRun has marked the run aborted with this message.
-        const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
-        live.finish('aborted', message);
+        // executeRun has marked the run aborted with this message. A cancel that stopped it
+        // outside the engine's own loop (the input reader throws the abort reason itself) is
+        // still a cancel: recorded as one, so it is never offered as interrupted.
+        if (abort.signal.aborted && abort.signal.reason === CANCEL_REASON) {
+          try {
+            store.markRunStatus(plan.runId, 'aborted', { error: CANCEL_REASON });
+          } catch {
+            // the store is failing: the run reads as interrupted, which is still resumable
+          }
+          live.finish('aborted', CANCEL_REASON);
+        } else {
+          const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
+          live.finish('aborted', message);
+        }
       } finally {
         // The finished snapshot stays readable; the run is no longer live, so an aborted one
         // is offered for resumption at once.
