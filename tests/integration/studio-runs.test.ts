@@ -167,6 +167,19 @@ describe('studio runs', () => {
     await again.close();
   }, 20_000);
 
+  it('a cancel during the audience step is still a cancel (the engine reports the aborted request)', async () => {
+    const service = open();
+    const { config, set, destId } = await demo(service);
+    await service.startMock({ scenario: JSON.stringify({ name: 'slowish', '*': { latencyMs: 400 } }) });
+    const first = await service.startRun({ config, destinationId: destId, input: { setId: set.id } });
+    await finished(service, first.runId);
+    const { runId } = await service.startRun({ config, destinationId: destId, input: { setId: set.id } });
+    await new Promise((r) => setTimeout(r, 500));
+    const c = await service.cancelRun(runId);
+    expect(c).toMatchObject({ status: 'aborted', cancelled: true });
+    expect(await service.getRun(runId)).toMatchObject({ status: 'aborted', cancelled: true, interrupted: false });
+  }, 30_000);
+
   it('retries the failed records of a run', async () => {
     const service = open();
     const { config, set, destId } = await demo(service);

@@ -92,21 +92,28 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         })
         .catch(() => undefined);
     }
+    // A cancel may surface as whatever it interrupted ("get audience failed: abort: …", the
+    // input reader's abort): the user asked, so it is recorded as a cancel, never offered as
+    // an interrupted run.
+    const cancelledByUser = () => abort.signal.aborted && abort.signal.reason === CANCEL_REASON;
+    const recordCancel = () => {
+      live.markCancelled();
+      try {
+        store.markRunStatus(plan.runId, 'aborted', { error: CANCEL_REASON });
+      } catch {
+        // the store is failing: the run reads as interrupted, which is still resumable
+      }
+    };
     entry.done = (async () => {
       try {
         const { summary } = await executeRun(store, plan, { onEvent: (e) => live.onEvent(e), signal: abort.signal, gate });
         live.finish(summary.status, summary.error);
+        if (summary.status === 'aborted' && cancelledByUser()) recordCancel();
       } catch (err) {
-        // executeRun has marked the run aborted with this message. A cancel that stopped it
-        // outside the engine's own loop (the input reader throws the abort reason itself) is
-        // still a cancel: recorded as one, so it is never offered as interrupted.
-        if (abort.signal.aborted && abort.signal.reason === CANCEL_REASON) {
-          try {
-            store.markRunStatus(plan.runId, 'aborted', { error: CANCEL_REASON });
-          } catch {
-            // the store is failing: the run reads as interrupted, which is still resumable
-          }
+        // executeRun has marked the run aborted with this message (a cancel: see recordCancel).
+        if (cancelledByUser()) {
           live.finish('aborted', CANCEL_REASON);
+          recordCancel();
         } else {
           const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
           live.finish('aborted', message);

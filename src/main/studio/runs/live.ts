@@ -133,6 +133,11 @@ export class LiveRun {
     this.waiting = null;
   }
 
+  /** The run stopped because the user cancelled it, whatever the engine's message said. */
+  markCancelled(): void {
+    if (this.finished?.status === 'aborted') this.finished = { ...this.finished, error: CANCEL_REASON };
+  }
+
   /** Closes every whole second that passed since the current bucket opened. */
   private roll(): void {
     if (this.finished) return;
