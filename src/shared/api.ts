@@ -193,6 +193,8 @@ export interface RunProgress {
   waiting?: { text: string; until: number };
   series: RunSeriesPoint[];
   error?: string;
+  /** Stopped because the user cancelled it (not interrupted): resumable, never offered in the banner. */
+  cancelled?: boolean;
 }
 
 export interface RunView {
@@ -202,8 +204,10 @@ export interface RunView {
   status: RunStatus;
   /** Running in this studio now. */
   live: boolean;
-  /** Left unfinished (app closed, crash, cancel): offered for resumption. */
+  /** Left unfinished by a crash or a close: offered for resumption in the banner. */
   interrupted: boolean;
+  /** Stopped because the user cancelled it: resumable from its view, not offered in the banner. */
+  cancelled: boolean;
   /** `unconfirmed` is part of `succeeded`: counted by an answer that did not name them, so listed as failed records. */
   records: { total: number; succeeded: number; failed: number; skipped: number; unconfirmed: number };
   requests: { sent: number; retried: number };

@@ -91,6 +91,8 @@ test('a run of 3,000 sample profiles reaches 100% with counts that match the moc
   await expect(page.getByRole('region', { name: 'Requests', exact: true }).getByLabel('Request count')).toHaveText(`${atMock.toLocaleString('en-US')} attempts`);
   await expect(page.getByRole('figure', { name: 'Throughput and latency' })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Status bar' })).toContainText('run succeeded 100%');
+  // The history is folded while a run is shown (the log has the room): unfold it.
+  await page.getByRole('button', { name: /History \(1\)/ }).click();
   await expect(page.getByRole('table', { name: 'Runs', exact: true })).toContainText('3000/3000');
   await page.getByRole('rowgroup', { name: 'Request rows' }).getByRole('row').nth(3).click();
   await expect(page.getByRole('complementary', { name: 'Request detail' }).getByLabel(/^Status 2\d\d$/)).toBeVisible();
@@ -332,8 +334,8 @@ test('pause holds the run, resume finishes it; cancel leaves it resumable', asyn
   test.setTimeout(90_000);
   const { page } = studio;
   await generateSamples(page, 600);
-  // Slow answers, so there is time to press the buttons mid-run.
-  await service().startMock({ scenario: JSON.stringify({ name: 'slowish', '*': { latencyMs: 60 } }) });
+  // Slow answers, so there is time to press the buttons mid-run (even on a loaded machine).
+  await service().startMock({ scenario: JSON.stringify({ name: 'slowish', '*': { latencyMs: 400 } }) });
   await startRun(page, 600);
   const run = page.getByRole('region', { name: 'Run', exact: true });
   await run.getByRole('button', { name: 'Pause' }).click();
@@ -350,8 +352,183 @@ test('pause holds the run, resume finishes it; cancel leaves it resumable', asyn
   await startRun(page, 600);
   await expect(run.getByRole('button', { name: 'Cancel run' })).toBeVisible();
   await run.getByRole('button', { name: 'Cancel run' }).click();
-  await expect(run.getByLabel('Run status')).toHaveText('aborted', { timeout: 20_000 });
+  await expect(run.getByLabel('Run status')).toHaveText('cancelled', { timeout: 20_000 });
   await run.getByRole('button', { name: 'Resume run' }).click();
   await waitFinished(page);
   await expect(run.getByLabel('Run status')).toHaveText('succeeded');
+});
+
+// ---- The run view built around its log (issue 13) ----
+
+/** A duration as formatDuration writes it (`850 ms`, `12.3 s`, `4 min 05 s`), in ms. */
+function parseDuration(text: string): number {
+  const t = text.trim();
+  let m = /^(\d+) ms$/.exec(t);
+  if (m) return Number(m[1]);
+  m = /^([\d.]+) s$/.exec(t);
+  if (m) return Number(m[1]) * 1000;
+  m = /^(\d+) min (\d+) s$/.exec(t);
+  if (m) return (Number(m[1]) * 60 + Number(m[2])) * 1000;
+  m = /^(\d+) h (\d+) min$/.exec(t);
+  if (m) return (Number(m[1]) * 60 + Number(m[2])) * 60_000;
+  throw new Error(`not a duration: ${JSON.stringify(text)}`);
+}
+
+async function rowsInView(page: Page): Promise<number> {
+  const body = page.getByRole('rowgroup', { name: 'Request rows' });
+  return body.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    return [...el.querySelectorAll('[role="row"]')].filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.top >= box.top - 1 && b.bottom <= Math.min(box.bottom, window.innerHeight) + 1 && b.height > 0;
+    }).length;
+  });
+}
+
+test('the request log is the main area: 10+ rows at 1400×900, paths in the URL column, a chart fitted to the run, a resizable split', async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  await generateSamples(page, 300);
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  const start = page.getByRole('region', { name: 'Start an export' });
+  const options = await start.getByLabel('Sample set').locator('option').allTextContents();
+  await start.getByLabel('Sample set').selectOption({ label: options.find((o) => o.endsWith('(300)'))! });
+  await start.getByRole('button', { name: 'Dry run' }).click();
+  await expect(page.getByRole('region', { name: 'Dry run' })).toContainText('nothing sent');
+  await start.getByRole('button', { name: 'Start run' }).click();
+  await waitFinished(page);
+  const run = page.getByRole('region', { name: 'Run', exact: true });
+  await expect(run.getByLabel('Run status')).toHaveText('succeeded');
+  await expect(run.getByLabel('Time left')).toHaveText('done');
+
+  // At least ten rows of the log in view, without scrolling anything.
+  const body = page.getByRole('rowgroup', { name: 'Request rows' });
+  await expect(body.getByRole('row').nth(12)).toBeVisible();
+  expect(await rowsInView(page)).toBeGreaterThanOrEqual(10);
+
+  // The URL column shows the path (what differs), the whole URL in its title.
+  const cells = body.getByRole('row').locator('.url-cell');
+  const shown: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const cell = cells.nth(i);
+    const text = (await cell.textContent())!;
+    const full = (await cell.getAttribute('title'))!;
+    expect(full).toMatch(/^https?:\/\//);
+    const u = new URL(full);
+    expect(text).toBe(`${u.pathname}${u.search}`);
+    shown.push(text);
+  }
+  expect(shown.every((t) => t.startsWith('/'))).toBe(true);
+  // The first requests (the audience's, then the adds) differ, and the column shows it.
+  expect(new Set(shown).size).toBeGreaterThan(1);
+
+  // The chart's time axis ends at the run's duration, not at a fixed minute.
+  const elapsed = parseDuration((await run.getByLabel('Elapsed').textContent())!);
+  const label = (await page.getByRole('figure', { name: 'Throughput and latency' }).getByRole('img').getAttribute('aria-label'))!;
+  const end = Number(/to (\d+) s$/.exec(label)?.[1]);
+  expect(end).toBeGreaterThanOrEqual(Math.floor(elapsed / 1000));
+  expect(end).toBeLessThanOrEqual(Math.ceil(elapsed / 1000) + 1);
+  await page.screenshot({ path: `${SCREENS}/run-view-1400.png` });
+
+  // The split between the log and the request detail: by keyboard, then by dragging.
+  await body.getByRole('row').nth(2).click();
+  const detail = page.getByRole('complementary', { name: 'Request detail' });
+  const split = page.getByRole('separator', { name: 'Resize request log and detail' });
+  const w0 = (await detail.boundingBox())!.width;
+  await split.focus();
+  for (let i = 0; i < 4; i++) await split.press('ArrowLeft');
+  await expect.poll(async () => (await detail.boundingBox())!.width).toBeGreaterThan(w0 + 80);
+  const w1 = (await detail.boundingBox())!.width;
+  expect(Number(await split.getAttribute('aria-valuenow'))).toBe(Math.round(w1));
+  const handle = (await split.boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2 + 150, handle.y + handle.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => (await detail.boundingBox())!.width).toBeLessThan(w1 - 120);
+  // The log grew with it and still shows its rows.
+  expect(await rowsInView(page)).toBeGreaterThanOrEqual(10);
+  await split.press('End');
+  await split.press('Home');
+  await page.screenshot({ path: `${SCREENS}/run-view-1400-detail.png` });
+
+  await page.setViewportSize({ width: 1100, height: 700 });
+  await expect(body.getByRole('row').first()).toBeVisible();
+  // Smaller window: the start row, folded dry run and history, and the run's figures leave
+  // the log fewer rows (the page scrolls to give it at least 300 px).
+  expect(await rowsInView(page)).toBeGreaterThanOrEqual(4);
+  await page.screenshot({ path: `${SCREENS}/run-view-1100.png` });
+});
+
+test('a cancelled run reads cancelled and is not offered as interrupted, also after a reload', async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  await generateSamples(page, 600);
+  // Slow answers: the run is still going when Cancel is pressed.
+  await service().startMock({ scenario: JSON.stringify({ name: 'slow', '*': { latencyMs: 400 } }) });
+  await startRun(page, 600);
+  const run = page.getByRole('region', { name: 'Run', exact: true });
+  await expect(run.getByLabel('Run status')).toHaveText('running');
+  await run.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(run.getByLabel('Run status')).toHaveText('cancelled', { timeout: 20_000 });
+  await expect(run.getByLabel('Time left')).toHaveText('—');
+  await expect(run.getByRole('button', { name: 'Resume run' })).toBeVisible();
+  // Once the history has the run, still no banner.
+  await page.getByRole('button', { name: /History \(1\)/ }).click();
+  await expect(page.getByRole('table', { name: 'Runs', exact: true })).toContainText('cancelled');
+  await expect(page.getByRole('alert', { name: 'Interrupted runs' })).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENS}/run-cancelled.png` });
+
+  // Next launch: the store says why it stopped; not offered either.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Runs', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Runs', exact: true })).toContainText('cancelled');
+  await expect(page.getByRole('alert', { name: 'Interrupted runs' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Destinations', exact: true }).click();
+  await expect(page.getByRole('alert', { name: 'Interrupted runs' })).toHaveCount(0);
+});
+
+test("a paced run's time left agrees with the dry run's estimate; the dry run goes stale when the config changes", async () => {
+  test.setTimeout(90_000);
+  const { page } = studio;
+  await generateSamples(page, 200);
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  const start = page.getByRole('region', { name: 'Start an export' });
+  const options = await start.getByLabel('Sample set').locator('option').allTextContents();
+  await start.getByLabel('Sample set').selectOption({ label: options.find((o) => o.endsWith('(200)'))! });
+  await start.getByRole('button', { name: 'Dry run' }).click();
+  const dry = page.getByRole('region', { name: 'Dry run' });
+  await expect(dry).toContainText('no requests-per-hour limit');
+  await expect(dry.getByRole('status', { name: 'Dry run is stale' })).toHaveCount(0);
+
+  // One request every 3 s.
+  await page.getByRole('button', { name: 'Destinations', exact: true }).click();
+  await page.getByRole('tab', { name: /^Errors/ }).click();
+  await page.getByLabel('Requests per hour').fill('1200');
+  await page.getByRole('button', { name: 'Runs', exact: true }).click();
+  await expect(dry.getByRole('status', { name: 'Dry run is stale' })).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/run-dry-stale.png` });
+  await dry.getByRole('button', { name: 'Re-run dry run' }).click();
+  await expect(dry).toContainText('at 1200 requests/hour at least');
+  await expect(dry.getByRole('status', { name: 'Dry run is stale' })).toHaveCount(0);
+  const estimate = parseDuration((await dry.locator('.dry-headline strong').last().textContent())!);
+  // Long enough to read time left several times while the run goes (some samples are skipped).
+  expect(estimate).toBeGreaterThan(60_000);
+
+  await start.getByRole('button', { name: 'Start run' }).click();
+  const run = page.getByRole('region', { name: 'Run', exact: true });
+  await expect(run.getByLabel('Run status')).toHaveText('running');
+  // Read time left a few times as the run goes: each agrees with the dry run's estimate for
+  // what is left (within a quarter), never a noisy few seconds' records/s.
+  for (let i = 0; i < 5; i++) {
+    await page.waitForTimeout(1200);
+    const [left, elapsed] = await Promise.all([run.getByLabel('Time left').textContent(), run.getByLabel('Elapsed').textContent()]);
+    expect(left, `reading ${i}`).not.toBe('—');
+    const expected = estimate - parseDuration(elapsed!);
+    expect(Math.abs(parseDuration(left!) - expected), `time left ${left} after ${elapsed}; the dry run said ${estimate} ms`).toBeLessThanOrEqual(estimate * 0.25);
+  }
+  await page.screenshot({ path: `${SCREENS}/run-paced.png` });
+  await run.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(run.getByLabel('Run status')).toHaveText('cancelled', { timeout: 20_000 });
 });

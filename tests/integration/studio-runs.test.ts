@@ -123,7 +123,7 @@ describe('studio runs', () => {
     expect(rerendered.request.body).toBe((await service.requestDetail({ runId, id: adds.rows[0]!.id }))!.request.body!.text);
   });
 
-  it('pauses, resumes and cancels a run; a cancelled run is offered for resumption and finishes', async () => {
+  it('pauses, resumes and cancels a run; a cancelled run reads cancelled, is not offered as interrupted, and still resumes to the end', async () => {
     const service = open();
     const { config, destId } = await demo(service);
     const file = join(dir, 'profiles.ndjson');
@@ -139,18 +139,46 @@ describe('studio runs', () => {
     expect((await service.runProgress(runId))!.requests.sent).toBe(a);
     expect((await service.resumeRun(runId))?.state).toBe('running');
     const cancelled = await service.cancelRun(runId);
-    expect(cancelled).toMatchObject({ state: 'finished', status: 'aborted' });
+    expect(cancelled).toMatchObject({ state: 'finished', status: 'aborted', cancelled: true, etaMs: null });
     expect(cancelled?.records.total).toBe(200);
-    // Next launch: the run is offered, and resuming it delivers the rest.
+    expect(await service.getRun(runId)).toMatchObject({ interrupted: false, cancelled: true, status: 'aborted' });
+    // Next launch: the store still says it was cancelled (not offered); resuming it delivers the rest.
     await service.close();
     const again = open();
     const run = await again.getRun(runId);
-    expect(run).toMatchObject({ interrupted: true, status: 'aborted' });
+    expect(run).toMatchObject({ interrupted: false, cancelled: true, status: 'aborted' });
     await again.resumeInterrupted(runId);
     const done = await finished(again, runId);
     expect(done.status).toBe('succeeded');
     expect((await again.getRun(runId))?.records).toMatchObject({ total: 200, failed: 0 });
   }, 20_000);
+
+  it('a run stopped by closing the studio is interrupted (offered at the next launch), not cancelled', async () => {
+    const service = open();
+    const { config, destId } = await demo(service);
+    const file = join(dir, 'profiles-close.ndjson');
+    await writeFile(file, Array.from(generateProfiles(200, 9), (p) => JSON.stringify(p)).join('\n') + '\n');
+    const slow = { ...config, destination: { ...(config['destination'] as object), concurrency: 1, requestsPerHour: 72_000 } };
+    const { runId } = await service.startRun({ config: slow, destinationId: destId, input: { path: file } });
+    await new Promise((r) => setTimeout(r, 300));
+    await service.close();
+    const again = open();
+    expect(await again.getRun(runId)).toMatchObject({ interrupted: true, cancelled: false, status: 'aborted' });
+    await again.close();
+  }, 20_000);
+
+  it('a cancel during the audience step is still a cancel (the engine reports the aborted request)', async () => {
+    const service = open();
+    const { config, set, destId } = await demo(service);
+    await service.startMock({ scenario: JSON.stringify({ name: 'slowish', '*': { latencyMs: 400 } }) });
+    const first = await service.startRun({ config, destinationId: destId, input: { setId: set.id } });
+    await finished(service, first.runId);
+    const { runId } = await service.startRun({ config, destinationId: destId, input: { setId: set.id } });
+    await new Promise((r) => setTimeout(r, 500));
+    const c = await service.cancelRun(runId);
+    expect(c).toMatchObject({ status: 'aborted', cancelled: true });
+    expect(await service.getRun(runId)).toMatchObject({ status: 'aborted', cancelled: true, interrupted: false });
+  }, 30_000);
 
   it('retries the failed records of a run', async () => {
     const service = open();

@@ -5,6 +5,7 @@ import { mapMessage, type Issue } from '../../shared/issues.js';
 import { ConfigError, runExport, type RunSummary } from '../engine/runner.js';
 import type { RunEvent, SourceItem } from '../engine/types.js';
 import type { LoadedConfig } from './config.js';
+import { impliedMs } from './time-estimate.js';
 
 export type DryRunOutcome =
   | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number }
@@ -37,5 +38,5 @@ export async function dryRun(
   }
   const rph = loaded.config.destination.requestsPerHour;
   const planned = Object.values(summary.requests.planned).reduce((a, b) => a + b, 0);
-  return { ok: true, summary, actions, ...(rph ? { impliedMs: Math.round((planned / rph) * 3_600_000) } : {}) };
+  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}) };
 }

@@ -37,6 +37,14 @@ export interface RunViewState {
   curl: string | null;
   /** Interrupted runs the launch banner offers; dismissed ones leave it. */
   dismissed: string[];
+  /** What the dry run on screen was planned from (dryKey): when it differs, it is stale. */
+  dryKey: string | null;
+  /** The dry-run summary's tables are shown (opened by a dry run, folded when a run starts). */
+  dryOpen: boolean;
+  /** The run history list is unfolded. */
+  historyOpen: boolean;
+  /** Width of the request detail pane beside the log, px; null: the layout's default. */
+  detailWidth: number | null;
 }
 
 export const useRunView = create<RunViewState>()(() => ({
@@ -55,7 +63,33 @@ export const useRunView = create<RunViewState>()(() => ({
   replayPending: false,
   curl: null,
   dismissed: [],
+  dryKey: null,
+  dryOpen: false,
+  historyOpen: false,
+  detailWidth: storedDetailWidth(),
 }));
+
+const DETAIL_WIDTH_KEY = 'outbound.runs.detailWidth';
+
+function storedDetailWidth(): number | null {
+  try {
+    const n = Number(globalThis.localStorage?.getItem(DETAIL_WIDTH_KEY));
+    return Number.isFinite(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a dry run depends on: the destination's config (the editor's own when it is the one
+ * being edited, else the saved one, known by its save time) and the input. A dry run whose
+ * key differs from the current one is stale.
+ */
+export function dryKeyOf(destinationId: string, input: RunInputSpec | null): string {
+  const s = useStudio.getState();
+  const config = destinationId === s.currentId ? JSON.stringify(s.config) : String(s.destinations.find((d) => d.id === destinationId)?.updatedAt ?? '');
+  return `${destinationId}\n${JSON.stringify(input)}\n${config}`;
+}
 
 const set = useRunView.setState;
 const get = useRunView.getState;
@@ -114,9 +148,10 @@ export const runViewActions = {
   },
 
   async dryRun(destinationId: string, input: RunInputSpec) {
-    set({ dryPending: true, dry: null });
+    set({ dryPending: true, dry: null, dryKey: null });
     try {
-      set({ dry: await api().dryRun({ config: await configOf(destinationId), input }) });
+      const key = dryKeyOf(destinationId, input);
+      set({ dry: await api().dryRun({ config: await configOf(destinationId), input }), dryKey: key, dryOpen: true });
     } catch (err) {
       notify(`Dry run failed: ${errorText(err)}`, 'error');
     } finally {
@@ -125,7 +160,7 @@ export const runViewActions = {
   },
 
   async start(destinationId: string, input: RunInputSpec) {
-    set({ starting: true });
+    set({ starting: true, dryOpen: false });
     try {
       const { runId } = await api().startRun({ config: await configOf(destinationId), destinationId, input });
       follow(runId);
@@ -175,12 +210,31 @@ export const runViewActions = {
     }
   },
 
+  setDryOpen(open: boolean) {
+    set({ dryOpen: open });
+  },
+
+  setHistoryOpen(open: boolean) {
+    set({ historyOpen: open });
+  },
+
+  /** Sets the request detail's width (px), remembered for the next launch. */
+  setDetailWidth(px: number) {
+    const width = Math.round(px);
+    set({ detailWidth: width });
+    try {
+      globalThis.localStorage?.setItem(DETAIL_WIDTH_KEY, String(width));
+    } catch {
+      // a window without storage keeps the width for this session only
+    }
+  },
+
   dismiss(runId: string) {
     set({ dismissed: [...get().dismissed, runId] });
   },
 
   async open(runId: string) {
-    set({ runId, requestId: undefined, detail: null, replay: null, curl: null, requestsVersion: get().requestsVersion + 1 });
+    set({ historyOpen: false, runId, requestId: undefined, detail: null, replay: null, curl: null, requestsVersion: get().requestsVersion + 1 });
     const progress = await api().runProgress(runId).catch(() => null);
     set({ progress });
     if (progress && progress.state !== 'finished') {

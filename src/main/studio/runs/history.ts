@@ -6,6 +6,7 @@ import type { Store } from '../../store/db.js';
 import { runToHar } from '../../store/har.js';
 import type { RequestFilter, RequestRow, RunRow } from '../../store/rows.js';
 import type { StudioContext } from '../context.js';
+import { isCancelled } from './cancelled.js';
 
 export type HistoryArea = Pick<StudioApi, 'listRuns' | 'getRun' | 'runRequests' | 'requestDetail' | 'exportRun'>;
 
@@ -18,6 +19,7 @@ export function createRunHistory(ctx: StudioContext, isLive: (runId: string) => 
     // Live until its run-finished event, even while its log is still being closed.
     const live = isLive(r.id);
     const start = r.startedAt ?? r.createdAt;
+    const cancelled = !live && isCancelled(r);
     return {
       id: r.id,
       destination: r.destination,
@@ -26,7 +28,9 @@ export function createRunHistory(ctx: StudioContext, isLive: (runId: string) => 
       live,
       // A 'running' run another live process drives (it holds the lease) is running, not
       // interrupted; one whose driver is gone reads as aborted (store/lease.ts).
-      interrupted: !live && (r.status === 'aborted' || (r.status === 'running' && !r.lease?.held)),
+      // A run the user cancelled is not interrupted (cancelled.ts).
+      interrupted: !live && !cancelled && (r.status === 'aborted' || (r.status === 'running' && !r.lease?.held)),
+      cancelled,
       records: r.records,
       requests: r.requests,
       createdAt: r.createdAt,

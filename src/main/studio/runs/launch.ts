@@ -13,6 +13,7 @@ import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Prepar
 import { ConfigError } from '../../app/types.js';
 import type { Store } from '../../store/db.js';
 import type { StudioContext } from '../context.js';
+import { CANCEL_REASON } from './cancelled.js';
 import { LiveRun } from './live.js';
 
 interface Active {
@@ -50,7 +51,15 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
 
   /** Starts an execution in the background; the renderer follows it through runProgress. */
   const launch = (store: Store, plan: RunPlan): void => {
-    const live = new LiveRun(plan.runId, { total: plan.total ?? null });
+    const dest = plan.loaded.config.destination;
+    // Records a request carries, for the time left under a requests-per-hour limit: the add
+    // step's (most records are adds), else the remove step's.
+    const step = dest.add.enabled ? dest.add : dest.remove;
+    const live = new LiveRun(plan.runId, {
+      total: plan.total ?? null,
+      requestsPerHour: dest.requestsPerHour,
+      recordsPerRequest: step.batchMode === 'batched' ? step.batchSize : 1,
+    });
     const abort = new AbortController();
     const entry: Active = { live, abort, release: null, done: Promise.resolve() };
     let pausedWait: Promise<void> | null = null;
@@ -73,14 +82,42 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         })
         .catch(() => undefined);
     }
+    if (dest.requestsPerHour && !plan.previous && !plan.only) {
+      // A paced run is slow by design: plan its requests alongside it (local work, nothing
+      // sent), so its time left is the dry run's own figure for what is left, batches and
+      // audience steps counted exactly. Resumes and retries fall back to records per request.
+      dryRun(plan.loaded, openRunInput(store, plan.input, abort.signal), { file: plan.file, runId: `${plan.runId}-plan`, signal: abort.signal })
+        .then((out) => {
+          if (out.ok) live.plannedRequests = Object.values(out.summary.requests.planned).reduce((a, b) => a + b, 0);
+        })
+        .catch(() => undefined);
+    }
+    // A cancel may surface as whatever it interrupted ("get audience failed: abort: …", the
+    // input reader's abort): the user asked, so it is recorded as a cancel, never offered as
+    // an interrupted run.
+    const cancelledByUser = () => abort.signal.aborted && abort.signal.reason === CANCEL_REASON;
+    const recordCancel = () => {
+      live.markCancelled();
+      try {
+        store.markRunStatus(plan.runId, 'aborted', { error: CANCEL_REASON });
+      } catch {
+        // the store is failing: the run reads as interrupted, which is still resumable
+      }
+    };
     entry.done = (async () => {
       try {
         const { summary } = await executeRun(store, plan, { onEvent: (e) => live.onEvent(e), signal: abort.signal, gate });
         live.finish(summary.status, summary.error);
+        if (summary.status === 'aborted' && cancelledByUser()) recordCancel();
       } catch (err) {
-        // executeRun has marked the run aborted with this message.
-        const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
-        live.finish('aborted', message);
+        // executeRun has marked the run aborted with this message (a cancel: see recordCancel).
+        if (cancelledByUser()) {
+          live.finish('aborted', CANCEL_REASON);
+          recordCancel();
+        } else {
+          const message = err instanceof ConfigError ? formatIssues(err.issues) : plan.loaded.redactor.text((err as Error).message);
+          live.finish('aborted', message);
+        }
       } finally {
         // The finished snapshot stays readable; the run is no longer live, so an aborted one
         // is offered for resumption at once.
@@ -177,7 +214,9 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
     async cancelRun(runId) {
       const a = active.get(runId);
       if (!a) return null;
-      a.abort.abort(new Error('cancelled in the studio'));
+      // A string reason: the engine records it as the run's error, so the store tells a
+      // cancel from an interruption (cancelled.ts).
+      a.abort.abort(CANCEL_REASON);
       a.live.paused = false;
       a.release?.();
       await a.done;

@@ -4,7 +4,9 @@
 import type { RunProgress, RunSeriesPoint, RunState } from '../../../shared/api.js';
 import type { RunStatus } from '../../../shared/status.js';
 import type { RunEvent } from '../../engine/types.js';
+import { timeLeftMs } from '../../app/time-estimate.js';
 import { describeWait, type WaitingEvent } from '../../engine/waits.js';
+import { CANCEL_REASON } from './cancelled.js';
 
 /** Points kept for the chart: the last ten minutes at one a second. */
 const MAX_POINTS = 600;
@@ -27,6 +29,8 @@ export class LiveRun {
   readonly runId: string;
   readonly startedAt: number;
   total: number | null = null;
+  /** Requests the whole run plans (counted alongside a paced run, launch.ts); null until known. */
+  plannedRequests: number | null = null;
   paused = false;
   private finished: { status: RunStatus; at: number; error?: string } | null = null;
   private succeeded = 0;
@@ -45,12 +49,23 @@ export class LiveRun {
   private bucket: Bucket = { records: 0, requests: 0, latencies: [] };
   private bucketSecond = 0;
   private readonly now: () => number;
+  /** Requests sent in this session (the engine's count covers earlier sessions too). */
+  private sessionSent = 0;
+  /** First attempts sent in this session: what the plan's requests are counted down by. */
+  private firstSent = 0;
+  private readonly requestsPerHour: number | undefined;
+  private readonly recordsPerRequest: number;
 
-  constructor(runId: string, opts: { now?: () => number; total?: number | null } = {}) {
+  constructor(
+    runId: string,
+    opts: { now?: () => number; total?: number | null; requestsPerHour?: number | undefined; recordsPerRequest?: number } = {},
+  ) {
     this.runId = runId;
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
     this.total = opts.total ?? null;
+    this.requestsPerHour = opts.requestsPerHour;
+    this.recordsPerRequest = opts.recordsPerRequest ?? 1;
   }
 
   get state(): RunState {
@@ -62,6 +77,8 @@ export class LiveRun {
     switch (e.type) {
       case 'request-sent':
         this.bucket.requests++;
+        this.sessionSent++;
+        if (e.attempt === 1) this.firstSent++;
         break;
       case 'request-answered': {
         const r = e.result;
@@ -116,6 +133,11 @@ export class LiveRun {
     this.waiting = null;
   }
 
+  /** The run stopped because the user cancelled it, whatever the engine's message said. */
+  markCancelled(): void {
+    if (this.finished?.status === 'aborted') this.finished = { ...this.finished, error: CANCEL_REASON };
+  }
+
   /** Closes every whole second that passed since the current bucket opened. */
   private roll(): void {
     if (this.finished) return;
@@ -161,13 +183,27 @@ export class LiveRun {
       elapsedMs,
       records: { total, done, succeeded, failed, skipped },
       rate: Math.round(rate * 10) / 10,
-      etaMs: this.finished ? 0 : left === null || rate <= 0 ? null : Math.round((left / rate) * 1000),
+      // A stopped run has no time left to tell (it is not done either).
+      etaMs: this.finished
+        ? this.finished.status === 'aborted'
+          ? null
+          : 0
+        : timeLeftMs({
+            recordsLeft: left,
+            recordsPerSec: rate,
+            requestsSent: this.sessionSent,
+            elapsedMs,
+            requestsPerHour: this.requestsPerHour,
+            recordsPerRequest: this.recordsPerRequest,
+            ...(this.plannedRequests !== null ? { requestsLeft: Math.max(0, this.plannedRequests - this.firstSent) } : {}),
+          }),
       byStatus: { ...this.byStatus },
       requests: { sent: this.sent, retried: this.retried },
       retryAfter: { count: this.retryAfterCount, totalMs: Math.round(this.retryAfterMs) },
       ...(waitText && this.waiting ? { waiting: { text: waitText, until: this.waiting.until } } : {}),
       series: this.series.slice(),
       ...(this.finished?.error ? { error: this.finished.error } : {}),
+      ...(this.finished?.status === 'aborted' && this.finished.error === CANCEL_REASON ? { cancelled: true } : {}),
     };
   }
 }

@@ -1,14 +1,28 @@
 // What a run would send: requests per step, records per action, and how long the
-// requests-per-hour limit alone makes it take.
+// requests-per-hour limit alone makes it take. Folded to its headline (unfolded by a dry run,
+// folded when a run starts); marked stale, with a re-run button, once the config or the
+// input changed since it was planned.
 import type { DryRunResult } from '../../../shared/api.js';
 import { formatDuration } from '../../../shared/format.js';
+import { runViewActions, useRunView } from '../../state/run-view.js';
 
 const STEP_LABELS: Record<string, string> = { getAudience: 'get audience', createAudience: 'create audience', add: 'add', remove: 'remove' };
 
-export function DryRunSummary({ dry }: { dry: DryRunResult }) {
+export function DryRunSummary({ dry, stale, onRerun }: { dry: DryRunResult; stale: boolean; onRerun: (() => void) | undefined }) {
   const planned = Object.values(dry.requests).reduce((a, b) => a + b, 0);
+  const open = useRunView((s) => s.dryOpen);
   return (
-    <div className="dry-run" role="region" aria-label="Dry run">
+    <div className={`dry-run${stale ? ' stale' : ''}`} role="region" aria-label="Dry run">
+      {stale && (
+        <p className="dry-stale" role="status" aria-label="Dry run is stale">
+          <span>The config or the input changed since this dry run: its figures may be out of date.</span>
+          {onRerun && (
+            <button type="button" onClick={onRerun}>
+              Re-run dry run
+            </button>
+          )}
+        </p>
+      )}
       {!dry.ok ? (
         <ul className="issue-list">
           {dry.issues.map((i) => (
@@ -20,6 +34,10 @@ export function DryRunSummary({ dry }: { dry: DryRunResult }) {
       ) : (
         <>
           <p className="dry-headline">
+            <button type="button" className="ghost disclosure" aria-expanded={open} aria-controls="dry-run-details" onClick={() => runViewActions.setDryOpen(!open)}>
+              <span aria-hidden="true">{open ? '▾' : '▸'}</span>
+              <span className="visually-hidden">{open ? 'Hide' : 'Show'} dry run details</span>
+            </button>{' '}
             Dry run: nothing sent. <strong>{planned}</strong> request{planned === 1 ? '' : 's'} for <strong>{dry.records.total}</strong> records
             {dry.impliedMs !== undefined ? (
               <>
@@ -30,7 +48,7 @@ export function DryRunSummary({ dry }: { dry: DryRunResult }) {
               ' · no requests-per-hour limit'
             )}
           </p>
-          <div className="dry-grid">
+          <div className="dry-grid" id="dry-run-details" hidden={!open}>
             <table className="mini-table" aria-label="Requests per step">
               <thead>
                 <tr>
@@ -74,7 +92,7 @@ export function DryRunSummary({ dry }: { dry: DryRunResult }) {
               </tbody>
             </table>
           </div>
-          <p className="muted">planned in {dry.elapsedMs} ms</p>
+          {open && <p className="muted">planned in {dry.elapsedMs} ms</p>}
         </>
       )}
     </div>

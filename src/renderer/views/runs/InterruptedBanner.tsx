@@ -1,4 +1,5 @@
-// At launch: runs left unfinished (the app closed, a crash, a cancel) are offered for resumption.
+// At launch: runs left unfinished by a crash or a close are offered for resumption. A run the
+// user cancelled is not offered (RunView.cancelled): it stays resumable from its own view.
 import { runViewActions, useRunView } from '../../state/run-view.js';
 import { formatClock } from './format.js';
 

@@ -6,7 +6,7 @@ import type { RequestFilterView, RequestRowView } from '../../../shared/api.js';
 import { STEP_NAMES } from '../../../shared/config.js';
 import { api } from '../../api.js';
 import { runViewActions, useRunView } from '../../state/run-view.js';
-import { statusClass } from './format.js';
+import { splitPath, statusClass, urlPath } from './format.js';
 
 const PAGE = 100;
 const ROW_H = 26;
@@ -75,6 +75,17 @@ function Filters() {
         Failed only
       </label>
     </div>
+  );
+}
+
+/** The path (what differs between rows), its last segment never cut; the whole URL in the title. */
+function UrlCell({ url }: { url: string }) {
+  const [head, tail] = splitPath(urlPath(url));
+  return (
+    <span role="cell" className="mono url-cell" title={url}>
+      <span className="url-head">{head}</span>
+      <span className="url-tail">{tail}</span>
+    </span>
   );
 }
 
@@ -163,8 +174,8 @@ export function RequestsTable() {
         <span className="muted" aria-label="Request count">
           {total.toLocaleString()} attempt{total === 1 ? '' : 's'}
         </span>
+        <Filters />
       </div>
-      <Filters />
       <div className="rtable" role="table" aria-label="Requests table" aria-rowcount={total + 1}>
         <div role="rowgroup" className="rtable-head">
           <div role="row" className="rrow" aria-rowindex={1}>
@@ -172,7 +183,7 @@ export function RequestsTable() {
             <span role="columnheader">Step</span>
             <span role="columnheader">Try</span>
             <span role="columnheader">Method</span>
-            <span role="columnheader">URL</span>
+            <span role="columnheader">Path</span>
             <span role="columnheader">Status</span>
             <span role="columnheader">Records</span>
             <span role="columnheader">Time</span>
@@ -204,9 +215,7 @@ export function RequestsTable() {
                       <span role="cell" className="mono method">
                         {r.method}
                       </span>
-                      <span role="cell" className="mono url-cell" title={r.url}>
-                        {r.url}
-                      </span>
+                      <UrlCell url={r.url} />
                       <span role="cell">
                         <span className={`status-pill ${statusClass(r.status)}`}>{r.status ?? r.errorKind ?? '—'}</span>
                       </span>

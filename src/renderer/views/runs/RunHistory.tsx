@@ -1,4 +1,5 @@
-// Every run, newest first: destination, audience, counts, status and duration.
+// Every run, newest first: destination, audience, counts, status and duration. Folded to one
+// line while a run is shown (the log needs the room), unfolded when none is.
 import { runViewActions, useRunView } from '../../state/run-view.js';
 import { formatDuration } from '../../../shared/format.js';
 import { formatClock, runTone } from './format.js';
@@ -6,9 +7,16 @@ import { formatClock, runTone } from './format.js';
 export function RunHistory() {
   const runs = useRunView((s) => s.runs);
   const runId = useRunView((s) => s.runId);
+  const historyOpen = useRunView((s) => s.historyOpen);
+  const open = historyOpen || !runId;
   return (
     <section className="run-history" aria-label="Run history">
-      <h3>History</h3>
+      <h3>
+        <button type="button" className="ghost disclosure" aria-expanded={open} aria-controls="run-history-list" disabled={!runId} onClick={() => runViewActions.setHistoryOpen(!open)}>
+          <span aria-hidden="true">{open ? '▾' : '▸'}</span> History ({runs.length})
+        </button>
+      </h3>
+      <div id="run-history-list" hidden={!open}>
       {runs.length === 0 ? (
         <div className="empty">No runs yet. Pick a destination and an input above, try a dry run, then start the run.</div>
       ) : (
@@ -34,7 +42,7 @@ export function RunHistory() {
                 <td>{r.destination}</td>
                 <td>{r.audience}</td>
                 <td>
-                  <span className={`status-pill ${runTone(r.status)}`}>{r.live ? (r.status === 'running' ? 'running' : r.status) : r.interrupted ? 'interrupted' : r.status}</span>
+                  <span className={`status-pill ${runTone(r.cancelled ? 'cancelled' : r.status)}`}>{r.live ? (r.status === 'running' ? 'running' : r.status) : r.cancelled ? 'cancelled' : r.interrupted ? 'interrupted' : r.status}</span>
                 </td>
                 <td className="num">
                   {r.records.succeeded}/{r.records.total}
@@ -56,6 +64,7 @@ export function RunHistory() {
           </tbody>
         </table>
       )}
+      </div>
     </section>
   );
 }

@@ -1,6 +1,8 @@
 // The run being watched: progress bar, rate and time left, counts by HTTP status and by
 // outcome, retries and Retry-After pauses, what the run waits for now (Retry-After, backoff,
-// pacing), the chart, and pause / resume / cancel.
+// pacing), the chart, and pause / resume / cancel. Compact (actions in the head, the chart
+// beside the figures) so the request log below keeps the room. A run the user cancelled reads
+// "cancelled", and has no time left rather than "done".
 import { runViewActions, useRunView } from '../../state/run-view.js';
 import { RunChart } from './RunChart.js';
 import { formatDuration } from '../../../shared/format.js';
@@ -24,6 +26,45 @@ export function RunProgressPanel() {
   const failed = p?.records.failed ?? run?.records.failed ?? 0;
   const skipped = p?.records.skipped ?? run?.records.skipped ?? 0;
   const unconfirmed = run?.records.unconfirmed ?? 0;
+  const cancelled = Boolean(p?.cancelled ?? run?.cancelled);
+  const shownStatus = p?.state === 'paused' ? 'paused' : cancelled && !live ? 'cancelled' : status;
+  const finished = p?.state === 'finished' || (!p && run !== undefined && !run.live);
+  const timeLeft = finished ? (status === 'aborted' ? '—' : 'done') : p?.etaMs !== null && p?.etaMs !== undefined ? formatDuration(p.etaMs) : '—';
+  const actions = (
+    <div className="button-row run-actions">
+      {live && p.state === 'running' && (
+        <button type="button" onClick={() => void runViewActions.pause()}>
+          Pause
+        </button>
+      )}
+      {live && p.state === 'paused' && (
+        <button type="button" className="primary" onClick={() => void runViewActions.resume()}>
+          Resume
+        </button>
+      )}
+      {live && (
+        <button type="button" className="danger" onClick={() => void runViewActions.cancel()}>
+          Cancel run
+        </button>
+      )}
+      {!live && (run?.interrupted || run?.cancelled) && (
+        <button type="button" className="primary" onClick={() => void runViewActions.resumeInterrupted(runId)}>
+          Resume run
+        </button>
+      )}
+      {!live && (run?.records.failed ?? 0) > 0 && (
+        <button type="button" onClick={() => void runViewActions.retryFailed(runId)}>
+          Retry failed
+        </button>
+      )}
+      <button type="button" onClick={() => void runViewActions.exportRun('har')}>
+        Export HAR
+      </button>
+      <button type="button" onClick={() => void runViewActions.exportRun('ndjson')}>
+        Export NDJSON
+      </button>
+    </div>
+  );
   return (
     <section className="run-progress" aria-label="Run">
       <div className="run-head">
@@ -36,10 +77,13 @@ export function RunProgressPanel() {
             </span>
           )}
         </h3>
-        <span className={`status-pill ${runTone(p?.state === 'paused' ? 'running' : status)}`} aria-label="Run status">
-          {p?.state === 'paused' ? 'paused' : status}
+        <span className={`status-pill ${runTone(p?.state === 'paused' ? 'running' : shownStatus)}`} aria-label="Run status">
+          {shownStatus}
         </span>
+        {actions}
       </div>
+      <div className="run-body">
+      <div className="run-figures">
       <div className="progress-row">
         <div
           className="progress"
@@ -63,11 +107,11 @@ export function RunProgressPanel() {
         </div>
         <div>
           <dt>Time left</dt>
-          <dd>{p?.state === 'finished' ? 'done' : p?.etaMs !== null && p?.etaMs !== undefined ? formatDuration(p.etaMs) : '—'}</dd>
+          <dd aria-label="Time left">{timeLeft}</dd>
         </div>
         <div>
           <dt>Elapsed</dt>
-          <dd>{p ? formatDuration(p.elapsedMs) : run?.durationMs !== null && run ? formatDuration(run.durationMs ?? 0) : '—'}</dd>
+          <dd aria-label="Elapsed">{p ? formatDuration(p.elapsedMs) : run?.durationMs !== null && run ? formatDuration(run.durationMs ?? 0) : '—'}</dd>
         </div>
         <div>
           <dt>Succeeded</dt>
@@ -122,41 +166,10 @@ export function RunProgressPanel() {
           ))}
         </ul>
       )}
-      {p?.error && <p className="error-text">{p.error}</p>}
-      <div className="button-row">
-        {live && p.state === 'running' && (
-          <button type="button" onClick={() => void runViewActions.pause()}>
-            Pause
-          </button>
-        )}
-        {live && p.state === 'paused' && (
-          <button type="button" className="primary" onClick={() => void runViewActions.resume()}>
-            Resume
-          </button>
-        )}
-        {live && (
-          <button type="button" className="danger" onClick={() => void runViewActions.cancel()}>
-            Cancel run
-          </button>
-        )}
-        {!live && run?.interrupted && (
-          <button type="button" className="primary" onClick={() => void runViewActions.resumeInterrupted(runId)}>
-            Resume run
-          </button>
-        )}
-        {!live && (run?.records.failed ?? 0) > 0 && (
-          <button type="button" onClick={() => void runViewActions.retryFailed(runId)}>
-            Retry failed
-          </button>
-        )}
-        <button type="button" onClick={() => void runViewActions.exportRun('har')}>
-          Export HAR
-        </button>
-        <button type="button" onClick={() => void runViewActions.exportRun('ndjson')}>
-          Export NDJSON
-        </button>
+      {p?.error && !cancelled && <p className="error-text">{p.error}</p>}
       </div>
-      {p && p.series.length > 0 && <RunChart series={p.series} />}
+      {p && p.series.length > 0 && <RunChart series={p.series} elapsedMs={p.elapsedMs} />}
+      </div>
     </section>
   );
 }

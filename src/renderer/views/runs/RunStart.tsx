@@ -1,8 +1,10 @@
-// Start an export: destination, input (a sample set or a file path), a dry run first.
+// Start an export: destination, input (a sample set or a file path), a dry run first, all in
+// one compact row above the log. A dry run planned from another config or input than the
+// one now chosen is marked stale, with a button to plan it again.
 import { useEffect, useState } from 'react';
 import type { RunInputSpec } from '../../../shared/api.js';
 import { useStudio } from '../../state/studio.js';
-import { runViewActions, useRunView } from '../../state/run-view.js';
+import { dryKeyOf, runViewActions, useRunView } from '../../state/run-view.js';
 import { DryRunSummary } from './DryRunSummary.js';
 
 export function RunStart() {
@@ -15,6 +17,9 @@ export function RunStart() {
   const starting = useRunView((s) => s.starting);
   const progress = useRunView((s) => s.progress);
   const activeRunId = useRunView((s) => s.activeRunId);
+  const dryKey = useRunView((s) => s.dryKey);
+  // Re-rendered on every edit of the editor's config, so the stale mark follows it.
+  useStudio((s) => s.config);
   const [destinationId, setDestinationId] = useState(currentId ?? destinations[0]?.id ?? '');
   const [kind, setKind] = useState<'samples' | 'file'>('samples');
   const [setId, setSetId] = useState(selectedSetId ?? sets[0]?.id ?? '');
@@ -30,11 +35,12 @@ export function RunStart() {
   const input: RunInputSpec | null = kind === 'samples' ? (setId ? { setId } : null) : path.trim() ? { path: path.trim() } : null;
   const busy = Boolean(activeRunId && progress && progress.state !== 'finished');
   const ready = Boolean(destinationId && input);
+  const stale = Boolean(dry && dryKey !== null && dryKey !== dryKeyOf(destinationId, input));
 
   return (
     <section className="run-start" aria-label="Start an export">
-      <h3>Start an export</h3>
-      <div className="form-grid">
+      <h3 className="visually-hidden">Start an export</h3>
+      <div className="run-start-row">
         <div className="field">
           <label htmlFor="run-destination">Destination</label>
           <select id="run-destination" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
@@ -82,7 +88,6 @@ export function RunStart() {
             />
           </div>
         )}
-      </div>
       <div className="button-row run-buttons">
         <button type="button" disabled={!ready || dryPending} onClick={() => input && void runViewActions.dryRun(destinationId, input)}>
           {dryPending ? 'Planning…' : 'Dry run'}
@@ -92,7 +97,8 @@ export function RunStart() {
         </button>
         {busy && <span className="muted">a run is in progress</span>}
       </div>
-      {dry && <DryRunSummary dry={dry} />}
+      </div>
+      {dry && <DryRunSummary dry={dry} stale={stale} onRerun={ready && input ? () => void runViewActions.dryRun(destinationId, input) : undefined} />}
     </section>
   );
 }

@@ -14,5 +14,26 @@ export function statusClass(status: number | null): 'ok' | 'warn' | 'error' | 'r
 }
 
 export function runTone(status: string): 'ok' | 'warn' | 'error' | 'retry' {
-  return status === 'succeeded' ? 'ok' : status === 'partial' ? 'warn' : status === 'running' ? 'retry' : 'error';
+  return status === 'succeeded' ? 'ok' : status === 'partial' || status === 'cancelled' ? 'warn' : status === 'running' ? 'retry' : 'error';
+}
+
+/**
+ * What the log's URL column shows: the path and query (what differs from one request to the
+ * next); the origin, the same for every row, is in the cell's title with the whole URL.
+ */
+export function urlPath(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}${u.hash}` || '/';
+  } catch {
+    return url;
+  }
+}
+
+/** The path split before its last segment, so a narrow column cuts the shared start, not the end. */
+export function splitPath(path: string): [head: string, tail: string] {
+  const q = path.search(/[?#]/);
+  const bare = q < 0 ? path : path.slice(0, q);
+  const cut = bare.lastIndexOf('/', bare.length - 2) + 1;
+  return cut > 0 ? [path.slice(0, cut), path.slice(cut)] : ['', path];
 }
