@@ -86,8 +86,9 @@ test('an invalid JSON body says where it breaks', async () => {
   const preview = page.getByRole('complementary', { name: 'Preview' });
   await expect(preview.getByText(/not valid JSON|invalid JSON/).first()).toBeVisible();
   await expect(preview.getByText(/line \d+, column \d+/).first()).toBeVisible();
-  // The add request it planned last stays in view, marked stale, and cannot be sent.
-  await expect(preview.getByRole('note')).toContainText('last requests this step planned');
+  // The body is shown as it rendered, marked not sent (never the last valid one), and cannot be sent.
+  await expect(preview.getByRole('note', { name: 'Stale requests' })).toBeHidden();
+  await expect(preview).toContainText('✗ not sent');
   await expect(preview.getByRole('button', { name: 'Send this one' })).toBeDisabled();
   await page.screenshot({ path: `${SCREENS}/studio-invalid-json.png` });
 });

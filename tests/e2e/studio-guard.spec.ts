@@ -190,7 +190,7 @@ for (const [preset, host] of [
     // Requests of this preset's own add step (not the audience steps, not the example's).
     await expect(requests.locator('option', { hasText: '. add · POST ·' }).first()).toBeAttached();
     expect(await requests.locator('option', { hasText: '. add · ' }).count()).toBeGreaterThan(0);
-    await expect(preview.getByRole('note')).toBeHidden(); // not the stale requests of another step
+    await expect(preview.getByRole('note', { name: 'Stale requests' })).toBeHidden(); // not the stale requests of another step
     await page.getByRole('tab', { name: /^Add/ }).click();
     await expect(preview.getByRole('article', { name: 'Planned request' }).first()).toContainText(host);
     if (preset.source.includes('GrowthLoop')) await page.screenshot({ path: `${SCREENS}/guard-preset-first-launch.png` });

@@ -63,11 +63,11 @@ test('a header with CR/LF is named beside the Headers field, an unknown helper i
   const { page } = studio;
   await page.getByRole('button', { name: 'Destinations', exact: true }).click();
   await page.getByRole('tab', { name: /^Auth/ }).click();
-  await page.getByRole('tabpanel').getByRole('textbox', { name: 'Headers', exact: true }).fill('{"X-Trace": "a\\r\\nb"}');
+  await page.getByRole('tabpanel').getByRole('textbox', { name: 'Headers for every request', exact: true }).fill('{"X-Trace": "a\\r\\nb"}');
   const headerErrors = page.getByRole('tabpanel').getByRole('alert', { name: 'Header problems' });
   await expect(headerErrors).toContainText(/Header X-Trace: contains a line break \(CR\/LF\)/);
   await page.screenshot({ path: `${SCREENS}/studio-header-crlf.png` });
-  await page.getByRole('tabpanel').getByRole('textbox', { name: 'Headers', exact: true }).fill('');
+  await page.getByRole('tabpanel').getByRole('textbox', { name: 'Headers for every request', exact: true }).fill('');
 
   await page.getByRole('tab', { name: /^Add/ }).click();
   await replaceEditorText(page, 'Body template', '{"users": [\n{{#each users}}"{{shout id}}"{{#unless @last}},{{/unless}}{{/each}}]}');

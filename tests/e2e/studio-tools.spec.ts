@@ -128,7 +128,9 @@ test('mock endpoint lists its routes and credentials, and "Use in destination" p
   const saved = await service!.listDestinations();
   expect(saved.map((d) => d.name)).not.toContain('AEP HTTP API destination');
   // The steps now go to the mock's routes: the audience lookup it previews, the member route for adds.
-  await expect(page.getByRole('complementary', { name: 'Preview' })).toContainText(`GET${mockUrl}/api/audiences?name=High%20Value`);
+  const previewPane = page.getByRole('complementary', { name: 'Preview' });
+  await previewPane.getByLabel('Request', { exact: true }).selectOption({ index: 0 }); // 1. get audience
+  await expect(previewPane).toContainText(`GET${mockUrl}/api/audiences?name=High%20Value`);
   await page.getByRole('tab', { name: /^Add/ }).click();
   await expect(page.getByTestId('editor-URL template')).toContainText(`${mockUrl}/api/audiences/{{remote_audience.id}}/members/{{user.id}}`);
   await page.screenshot({ path: `${SCREENS}/studio-mock-used.png` });

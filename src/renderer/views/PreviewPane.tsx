@@ -88,7 +88,7 @@ export function PreviewPane() {
               </div>
             )}
             {stale && (
-              <div className="stale-note" role="note">
+              <div className="stale-note" role="note" aria-label="Stale requests">
                 Showing the last requests this step planned: fix the {plural(Math.max(problems, 1), 'problem')} listed above to update them.
               </div>
             )}
