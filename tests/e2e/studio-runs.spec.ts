@@ -471,6 +471,7 @@ test('a cancelled run reads cancelled and is not offered as interrupted, also af
   await expect(run.getByLabel('Run status')).toHaveText('running');
   await run.getByRole('button', { name: 'Cancel run' }).click();
   await expect(run.getByLabel('Run status')).toHaveText('cancelled', { timeout: 20_000 });
+  await expect(page.getByRole('status', { name: 'Status bar' })).toContainText(/run cancelled/); // not "run aborted"
   await expect(run.getByLabel('Time left')).toHaveText('—');
   await expect(run.getByRole('button', { name: 'Resume run' })).toBeVisible();
   // Once the history has the run, still no banner.

@@ -71,7 +71,8 @@ function runText(p: import('../../shared/api.js').RunProgress | null): string {
   if (!p) return 'no run';
   const total = p.records.total;
   const pct = total ? Math.min(100, Math.floor((p.records.done / total) * 100)) : null;
-  if (p.state === 'finished') return `run ${p.status}${pct !== null ? ` ${pct}%` : ''}`;
+  // A run the user cancelled is aborted in the store's terms, but "cancelled" is what happened.
+  if (p.state === 'finished') return `run ${p.cancelled ? 'cancelled' : p.status}${pct !== null ? ` ${pct}%` : ''}`;
   return `run ${p.state === 'paused' ? 'paused ' : ''}${pct !== null ? `${pct}%` : `${p.records.done} records`}`;
 }
 
