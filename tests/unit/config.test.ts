@@ -102,6 +102,13 @@ describe('env references', () => {
     expect(paths.filter((p) => p === 'destination.oauth.clientSecret')).toHaveLength(1);
   });
 
+  it('a config refused only for unset variables names them (a host stands them in for a preview); any other problem names none', () => {
+    const r = resolveConfig(cfg, { BASE: 'https://api.example.com' });
+    expect(r.ok ? null : [...(r.unsetEnv ?? [])].sort()).toEqual(['SECRET', 'TENANT']);
+    const alsoBroken = resolveConfig({ ...cfg, destination: { ...cfg.destination, maxAttempts: 0 } }, { BASE: 'https://api.example.com' });
+    expect(alsoBroken.ok ? 'ok' : alsoBroken.unsetEnv).toBeUndefined();
+  });
+
   it('an inline client secret still counts as a secret', () => {
     const r = resolveConfig({ ...cfg, destination: { ...cfg.destination, oauth: { tokenUrl: 'https://a/t', clientId: 'i', clientSecret: 'inline-secret' } } }, { BASE: 'https://a', TENANT: 't' });
     expect(r.ok && r.secrets).toContain('inline-secret');

@@ -23,7 +23,7 @@ export interface LoadedConfig {
   redactor: Redactor;
 }
 
-export type Loaded = ({ ok: true } & LoadedConfig) | { ok: false; issues: Issue[] };
+export type Loaded = ({ ok: true } & LoadedConfig) | { ok: false; issues: Issue[]; unsetEnv?: string[] };
 
 /** The engine's result with a redactor for the config's secrets (its issues are already masked). */
 function finish(result: LoadResult): Loaded {

@@ -23,7 +23,12 @@ export type LoadResult =
       /** The file it was read from, by absolute path and the sha256 of its bytes. */
       source?: ConfigSource;
     }
-  | { ok: false; issues: Issue[] };
+  | {
+      ok: false;
+      issues: Issue[];
+      /** Set when the config is refused only because these `${env:…}` variables are not set. */
+      unsetEnv?: string[];
+    };
 
 export interface ConfigSource {
   path: string;
@@ -39,8 +44,10 @@ const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * wherever it lands (taint, not name: an API key in a URL query or a body template is one),
  * shown as its reference so logs stay readable.
  */
-export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: Issue[]; secrets: Secret[]; envValues: string[] } {
+export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: Issue[]; unset: string[]; secrets: Secret[]; envValues: string[] } {
   const issues: Issue[] = [];
+  /** Names of the variables that are not set, one per issue. */
+  const unset: string[] = [];
   const secrets: Secret[] = [];
   /** Every value an `${env:…}` resolved to: no issue may echo one. */
   const envValues: string[] = [];
@@ -51,6 +58,7 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
         const resolved = env[name];
         if (resolved === undefined) {
           issues.push({ path, message: `environment variable ${name} is not set` });
+          unset.push(name);
           return '';
         }
         if (resolved.length > 0) {
@@ -69,7 +77,7 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
     return v;
   };
   const resolved = walk(value, '');
-  return { value: resolved, issues, secrets, envValues };
+  return { value: resolved, issues, unset, secrets, envValues };
 }
 
 /**
@@ -101,13 +109,16 @@ export function hasMaskedSecrets(stored: unknown): boolean {
 
 /** Validates an already-parsed config value, resolving environment references first. */
 export function resolveConfig(value: unknown, env: Env): LoadResult {
-  const { value: resolved, issues, secrets, envValues } = resolveEnv(value, env);
+  const { value: resolved, issues, unset: unsetNames, secrets, envValues } = resolveEnv(value, env);
   const { stored, literals } = literalSecrets(value);
   const parsed = parseExportConfig(resolved);
   // A schema message may quote the value it refused (a header pair): mask every secret in it.
   const refuse = (all: Issue[]): LoadResult => {
     const redactor = createRedactor([...envValues, ...literals]);
-    return { ok: false, issues: all.map((i) => ({ ...i, message: redactor.text(i.message) })) };
+    // Only unset variables (every issue is one of resolveEnv's): say which, so a host can
+    // stand them in without reading messages.
+    const onlyUnset = all.length === issues.length && unsetNames.length > 0;
+    return { ok: false, issues: all.map((i) => ({ ...i, message: redactor.text(i.message) })), ...(onlyUnset ? { unsetEnv: [...new Set(unsetNames)] } : {}) };
   };
   if (!parsed.ok) {
     // A field whose variable is not set resolved to "": its schema complaint (must not be

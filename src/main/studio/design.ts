@@ -19,8 +19,6 @@ export type DesignArea = Pick<StudioApi, 'preview' | 'sendPreviewed' | 'resolveA
 
 const DEFAULT_PREVIEW_LIMIT = 20;
 
-const UNSET_ENV = /^environment variable ([A-Za-z_][A-Za-z0-9_]*) is not set$/;
-
 /**
  * The config for the preview. A `${env:…}` variable that is not set (a preset's API key on
  * first launch) does not stop the preview: it stands as its own reference and its issue is
@@ -28,11 +26,9 @@ const UNSET_ENV = /^environment variable ([A-Za-z_][A-Za-z0-9_]*) is not set$/;
  */
 async function loadForPreview(ctx: StudioContext, config: unknown): Promise<{ loaded: Loaded; unset: Issue[] }> {
   const loaded = await ctx.load(config);
-  if (loaded.ok) return { loaded, unset: [] };
-  const names = loaded.issues.map((i) => UNSET_ENV.exec(i.message)?.[1]);
-  if (names.some((n) => n === undefined)) return { loaded, unset: [] };
+  if (loaded.ok || !loaded.unsetEnv) return { loaded, unset: [] };
   const env: Env = { ...(await ctx.activeEnv()).env }; // the selected environment over the process env
-  for (const name of names) env[name!] = `\${env:${name!}}`;
+  for (const name of loaded.unsetEnv) env[name] = `\${env:${name}}`;
   let clear: unknown;
   try {
     clear = await ctx.withStoredSecrets(config);
