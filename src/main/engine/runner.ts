@@ -343,7 +343,9 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   if (ownsHttp) await http?.close();
   signal?.removeEventListener('abort', onOuterAbort);
 
-  if (!fatal && signal?.aborted) fatal = stopReason(signal);
+  // A stop from outside is the cause: whatever it cut short (an audience request, the reader)
+  // failed because of it, so the run reports the stop's reason, not that failure.
+  if (signal?.aborted) fatal = stopReason(signal);
   const status: RunStatus = fatal ? 'aborted' : counts.failed === 0 ? 'succeeded' : counts.succeeded === 0 ? 'failed' : 'partial';
   const records = { ...counts };
   progress(true);

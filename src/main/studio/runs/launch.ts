@@ -92,9 +92,9 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         })
         .catch(() => undefined);
     }
-    // A cancel may surface as whatever it interrupted ("get audience failed: abort: …", the
-    // input reader's abort): the user asked, so it is recorded as a cancel, never offered as
-    // an interrupted run.
+    // The engine reports a cancel with its reason (CANCEL_REASON) whatever it cut short; only
+    // when the engine threw instead is the cancel recorded here, so it is never offered as an
+    // interrupted run.
     const cancelledByUser = () => abort.signal.aborted && abort.signal.reason === CANCEL_REASON;
     const recordCancel = () => {
       live.markCancelled();
@@ -108,7 +108,6 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
       try {
         const { summary } = await executeRun(store, plan, { onEvent: (e) => live.onEvent(e), signal: abort.signal, gate });
         live.finish(summary.status, summary.error);
-        if (summary.status === 'aborted' && cancelledByUser()) recordCancel();
       } catch (err) {
         // executeRun has marked the run aborted with this message (a cancel: see recordCancel).
         if (cancelledByUser()) {
