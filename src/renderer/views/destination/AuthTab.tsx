@@ -87,7 +87,7 @@ export function AuthTab() {
               value={o.clientAuth}
               options={[
                 { value: 'basic', label: 'HTTP Basic (RFC 6749 default)' },
-                { value: 'basic-raw', label: 'HTTP Basic, credentials as written (not form-encoded)' },
+                { value: 'basic-raw', label: 'HTTP Basic, raw (not form-encoded)' },
                 { value: 'body', label: 'Form fields in the body' },
               ]}
               onChange={(v) => edit((f) => void (f.oauth.clientAuth = v))}
