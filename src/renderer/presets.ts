@@ -43,6 +43,8 @@ export const aepPreset: Preset = {
       name: 'AEP HTTP API destination',
       description: 'Streams XDM profiles with segment membership to an HTTP endpoint',
       marketingUseCase: 'Email marketing',
+      // Adobe's rules: at least one custom header.
+      platform: 'aep',
       headers: 'X-Source:outbound,X-Api-Key:${env:AEP_API_KEY}',
       oauth: {
         tokenUrl: 'https://auth.example.com/oauth/token',

@@ -34,6 +34,8 @@ export interface PreviewRequestView {
   body?: string;
   recordKeys: string[];
   warnings: string[];
+  /** What is no warning but shapes the request, e.g. how and when it was signed. */
+  notes?: string[];
   /** Rendered but refused (its body is not JSON): why, with the position. Never sent. */
   refused?: string;
 }

@@ -80,24 +80,80 @@ export const headersSchema = z
     return ok ? parsed : z.NEVER;
   });
 
-/** Parses `h1:v1,h2:v2`; returns an error message when a pair has no colon or no name. */
+/**
+ * Parses `h1:v1,h2:v2`; returns an error message when a pair has no colon or no name. A value
+ * may hold a comma escaped (`a\,b`) or inside double quotes (`h1:"a,b"`, the quotes are not
+ * part of the value; `\"` and `\\` inside them are a quote and a backslash).
+ */
 export function parseHeaderString(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
   if (text.trim() === '') return out;
-  const pairs = text.split(',');
+  const pairs = splitHeaderPairs(text);
+  if (typeof pairs === 'string') return pairs;
   for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i]!;
-    const colon = pair.indexOf(':');
+    const { raw, value } = pairs[i]!;
+    const colon = raw.indexOf(':');
     if (colon <= 0) {
-      return `header pair ${i + 1} ("${pair.trim()}") must be name:value`;
+      return `header pair ${i + 1} ("${raw.trim()}") must be name:value`;
     }
-    const name = pair.slice(0, colon).trim();
+    const name = raw.slice(0, colon).trim();
     if (!HEADER_NAME.test(name)) {
       return `header pair ${i + 1} has an invalid header name "${name}"`;
     }
-    out[name] = pair.slice(colon + 1).trim();
+    out[name] = value;
   }
   return out;
+}
+
+/** The pairs of the string form, each as written (`raw`, to find its name) and its value unquoted. */
+function splitHeaderPairs(text: string): Array<{ raw: string; value: string }> | string {
+  const pairs: Array<{ raw: string; value: string }> = [];
+  let i = 0;
+  while (i <= text.length) {
+    const begin = i;
+    // The name runs to the first colon (or to the pair's end, which the caller refuses).
+    while (i < text.length && text[i] !== ':' && text[i] !== ',') i++;
+    if (i >= text.length || text[i] === ',') {
+      pairs.push({ raw: text.slice(begin, i), value: '' });
+      i++;
+      continue;
+    }
+    i++; // the colon
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    let value = '';
+    if (text[i] === '"') {
+      i++;
+      let closed = false;
+      while (i < text.length) {
+        const c = text[i]!;
+        if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+          value += text[i + 1];
+          i += 2;
+        } else if (c === '"') {
+          closed = true;
+          i++;
+          break;
+        } else {
+          value += c;
+          i++;
+        }
+      }
+      if (!closed) return `header pair ${pairs.length + 1}: the quoted value has no closing quote (")`;
+      while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+      if (i < text.length && text[i] !== ',') return `header pair ${pairs.length + 1}: text after the closing quote (write "a,b" whole, or escape a comma as \\,)`;
+    } else {
+      while (i < text.length && text[i] !== ',') {
+        if (text[i] === '\\' && text[i + 1] === ',') {
+          value += ',';
+          i += 2;
+        } else value += text[i++];
+      }
+      value = value.trim();
+    }
+    pairs.push({ raw: text.slice(begin, i), value });
+    i++; // the comma (or past the end)
+  }
+  return pairs;
 }
 
 export const oauthSchema = z.strictObject({
@@ -109,8 +165,49 @@ export const oauthSchema = z.strictObject({
   clientSecret: nonEmpty,
   scope: z.string().optional(),
   audience: z.string().optional(),
-  clientAuth: z.enum(['basic', 'body']).default('basic'),
+  /**
+   * `basic`: HTTP Basic with id and secret form-encoded first (RFC 6749 §2.3.1); `basic-raw`:
+   * HTTP Basic with them as written (what many servers compare); `body`: form fields.
+   */
+  clientAuth: z.enum(['basic', 'basic-raw', 'body']).default('basic'),
 });
+
+export const SIGNING_ALGORITHMS = ['sha256', 'sha1', 'sha512'] as const;
+/** The placeholders a signing payload may hold (engine/signing.ts fills them). */
+export const SIGNING_PLACEHOLDERS = ['body', 'timestamp', 'method', 'path'] as const;
+
+/**
+ * An HMAC of each request sent to the destination (webhook-style), in one header. The
+ * payload is a pattern over the exact bytes sent: `{body}` (default), `{timestamp}.{body}`
+ * (Stripe), `v0:{timestamp}:{body}` (Slack), `{method}`, `{path}` (path and query).
+ */
+export const signingSchema = z
+  .strictObject({
+    header: nonEmpty.default('X-Signature'),
+    secret: nonEmpty,
+    algorithm: z.enum(SIGNING_ALGORITHMS).default('sha256'),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    prefix: z.string().optional().describe('Text before the signature in the header, e.g. `sha256=`; may hold `{timestamp}` (Stripe: `t={timestamp},v1=`).'),
+    payload: z.string().default('{body}').describe('What is signed: literal text and {body}, {timestamp}, {method}, {path}. Default {body}.'),
+    timestampHeader: z.string().optional().describe('Header carrying the Unix time in seconds used in {timestamp}, e.g. X-Timestamp.'),
+  })
+  .superRefine((s, ctx) => {
+    for (const m of s.payload.matchAll(/\{([^{}]*)\}/g)) {
+      if (!(SIGNING_PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
+        const near = closestName(m[1]!, [...SIGNING_PLACEHOLDERS]);
+        ctx.addIssue({ code: 'custom', path: ['payload'], message: `unknown placeholder {${m[1]}}${near ? `; did you mean {${near}}?` : ` (known: ${SIGNING_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`}` });
+      }
+    }
+    for (const key of ['header', 'timestampHeader'] as const) {
+      const name = s[key];
+      if (name !== undefined && !HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [key], message: `invalid header name "${name}"` });
+    }
+    if (s.prefix !== undefined && HEADER_VALUE_BREAK.test(s.prefix)) ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'contains a line break (CR/LF) or a NUL; a header value must be one line' });
+    const timed = s.payload.includes('{timestamp}');
+    if (timed && s.timestampHeader === undefined && !(s.prefix ?? '').includes('{timestamp}')) {
+      ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: 'the payload signs {timestamp}: name a timestamp header (or put {timestamp} in the prefix) so the receiver can recompute it' });
+    }
+  });
 
 export const outputFieldSchema = z.strictObject({
   name: nonEmpty,
@@ -180,6 +277,9 @@ export const destinationSchema = z
     marketingUseCase: z.string().optional(),
     headers: headersSchema,
     oauth: oauthSchema.optional(),
+    signing: signingSchema.optional(),
+    /** The platform this config is written for; its rules apply (aep: at least one custom header). */
+    platform: z.enum(['aep']).optional(),
     retryOnErrors: z.boolean().default(true),
     maxAttempts: z.number().int().min(1).max(100).default(6),
     requestsPerHour: z
@@ -227,6 +327,13 @@ export const destinationSchema = z
     if (!d.add.enabled && !d.remove.enabled) {
       ctx.addIssue({ code: 'custom', path: ['add', 'enabled'], message: 'enable add or remove: nothing would be sent' });
     }
+    if (d.platform === 'aep' && Object.keys(d.headers).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headers'],
+        message: 'Adobe Experience Platform HTTP destinations require at least one custom header (platform is "aep"): add one, e.g. X-Source:outbound',
+      });
+    }
     const seen = new Set<string>();
     (d.outputSchema ?? []).forEach((f, i) => {
       if (seen.has(f.name)) {
@@ -261,6 +368,7 @@ export type ExportConfigInput = z.input<typeof exportConfigSchema>;
 export type ExportConfig = z.output<typeof exportConfigSchema>;
 export type Destination = ExportConfig['destination'];
 export type OAuthConfig = NonNullable<Destination['oauth']>;
+export type SigningConfig = NonNullable<Destination['signing']>;
 export type OutputField = NonNullable<Destination['outputSchema']>[number];
 export type AddStep = Destination['add'];
 export type SendStep = Destination['add'] | Destination['remove'];

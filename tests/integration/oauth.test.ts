@@ -215,7 +215,10 @@ describe('TokenError', () => {
     const err = await fails(cfg());
     expect(err.kind).toBe('http');
     expect(err.status).toBe(401);
-    expect(err.message).toBe(`token endpoint ${base}/oauth/token answered 401: {"error":"invalid_client"}`);
+    // This id and secret have characters Basic form-encodes (space, `@`, `:`, `+`, `/`): the message says so.
+    expect(err.message).toBe(
+      `token endpoint ${base}/oauth/token answered 401: {"error":"invalid_client"} (the client id and client secret hold characters that HTTP Basic form-encodes first, as RFC 6749 §2.3.1 asks; many servers compare credentials as written: try clientAuth "basic-raw")`,
+    );
   });
 
   it('http: a secret echoed back is redacted and a long body is truncated', async () => {

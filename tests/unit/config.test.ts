@@ -33,6 +33,22 @@ describe('export config', () => {
     expect(r.ok ? [] : r.issues).toEqual([{ path: 'destination.headers', message: expect.stringMatching(/pair 2/) }]);
   });
 
+  it('the header string form holds a comma quoted or escaped (issue 11)', () => {
+    expect(parseHeaderString('X-List:"a,b", X-Tags:x\\,y\\,z,X-Org:acme')).toEqual({ 'X-List': 'a,b', 'X-Tags': 'x,y,z', 'X-Org': 'acme' });
+    expect(parseHeaderString('X-Q:"say \\"hi\\", \\\\ ok"')).toEqual({ 'X-Q': 'say "hi", \\ ok' });
+    // Unchanged: a backslash before anything but a comma, and colons inside a value.
+    expect(parseHeaderString('X-Path:C:\\dir,X-Url:https://a.example:8080')).toEqual({ 'X-Path': 'C:\\dir', 'X-Url': 'https://a.example:8080' });
+    expect(parseHeaderString('X-A:"open,X-B:b')).toMatch(/header pair 1: the quoted value has no closing quote/);
+    expect(parseHeaderString('X-A:"a"b,X-B:b')).toMatch(/header pair 1: text after the closing quote/);
+  });
+
+  it('platform "aep" requires at least one custom header, as Adobe does; the AEP preset sets it', () => {
+    const r = parseExportConfig({ ...base, destination: { ...base.destination, platform: 'aep' } });
+    expect(r.ok ? [] : r.issues).toEqual([{ path: 'destination.headers', message: expect.stringMatching(/^Adobe Experience Platform HTTP destinations require at least one custom header/) }]);
+    expect(parseExportConfig({ ...base, destination: { ...base.destination, platform: 'aep', headers: 'X-Source:outbound' } }).ok).toBe(true);
+    expect(parseExportConfig(base).ok).toBe(true); // no platform: no header needed, as before
+  });
+
   it('refuses create audience without get, and a step enabled without a URL', () => {
     const r = parseExportConfig({ ...base, destination: { ...base.destination, createAudience: { enabled: true, url: 'https://x' }, remove: { enabled: true } } });
     expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['destination.createAudience.enabled', 'destination.remove.url']));

@@ -57,6 +57,24 @@ describe('form round trip', () => {
     expect('requestsPerHour' in d).toBe(false);
   });
 
+  it('keeps destination.signing, clientAuth basic-raw and platform through the form (issue 11)', () => {
+    const form = configToForm(presetConfig('aep-http'));
+    expect(form.platform).toBe('aep');
+    expect(formToConfig(form).config.destination.platform).toBe('aep');
+    form.oauth.clientAuth = 'basic-raw';
+    form.signingEnabled = true;
+    form.signing.secret = '${env:HOOK_SECRET}';
+    form.signing.payload = '{timestamp}.{body}';
+    form.signing.timestampHeader = 'X-Timestamp';
+    const { config, issues } = validateForm(form);
+    expect(issues).toEqual([]);
+    expect(config.destination.oauth?.clientAuth).toBe('basic-raw');
+    expect(config.destination.signing).toEqual({ header: 'X-Signature', secret: '${env:HOOK_SECRET}', algorithm: 'sha256', encoding: 'hex', payload: '{timestamp}.{body}', timestampHeader: 'X-Timestamp' });
+    expect(configToForm(config).signing).toEqual(form.signing);
+    form.headersText = '';
+    expect(validateForm(form).issues.map((i) => i.path)).toEqual(['destination.headers']);
+  });
+
   it('turning OAuth off drops it from the config', () => {
     const form = configToForm(presetConfig('aep-http'));
     form.oauthEnabled = false;
@@ -122,6 +140,7 @@ describe('validation as you type', () => {
 describe('tabs', () => {
   it('sends each config path to the tab that edits it', () => {
     expect(tabForPath('destination.oauth.tokenUrl')).toBe('Auth');
+    expect(tabForPath('destination.signing.timestampHeader')).toBe('Auth');
     expect(tabForPath('destination.add.bodyTemplate')).toBe('Add');
     expect(tabForPath('remove.url')).toBe('Remove');
     expect(tabForPath('audience.name')).toBe('Audience');

@@ -36,6 +36,7 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
     body: r.body ?? null,
     recordKeys: r.recordKeys,
     ...(r.warnings?.length ? { warnings: r.warnings } : {}),
+    ...(r.notes?.length ? { notes: r.notes } : {}),
   }));
   // `where` is the preview contract's name for an issue's place.
   const errors = out.errors.map(({ path, ...rest }) => ({ where: path, ...rest }));

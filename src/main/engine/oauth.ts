@@ -56,7 +56,7 @@ interface FetchedToken {
 
 const BODY_EXCERPT = 500;
 
-/** Builds the token request: form body, Basic or body client authentication (RFC 6749 §2.3.1). */
+/** Builds the token request: form body, Basic (encoded or raw) or body client authentication (RFC 6749 §2.3.1). */
 export function buildTokenRequest(cfg: OAuthConfig): HttpRequestSpec {
   const form = new URLSearchParams();
   form.set('grant_type', 'client_credentials');
@@ -70,8 +70,9 @@ export function buildTokenRequest(cfg: OAuthConfig): HttpRequestSpec {
     form.set('client_id', cfg.clientId);
     form.set('client_secret', cfg.clientSecret);
   } else {
-    // §2.3.1: id and secret are form-encoded before being joined and base64-encoded.
-    const credentials = `${formEncode(cfg.clientId)}:${formEncode(cfg.clientSecret)}`;
+    // §2.3.1: id and secret are form-encoded before being joined and base64-encoded; many
+    // servers compare them as written instead, which `basic-raw` sends.
+    const credentials = cfg.clientAuth === 'basic-raw' ? `${cfg.clientId}:${cfg.clientSecret}` : `${formEncode(cfg.clientId)}:${formEncode(cfg.clientSecret)}`;
     headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
   }
   return { method: 'POST', url: cfg.tokenUrl, headers, body: form.toString() };
@@ -143,7 +144,8 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
     return { request: requestShown, response: { status: result.status, headers: result.headers, body } };
   };
   if (result.status < 200 || result.status > 299) {
-    throw new TokenError('http', `token endpoint ${url} answered ${result.status}: ${bodyShown}`, url, result.status, failed());
+    const hint = encodingHint(cfg, result.status, result.body);
+    throw new TokenError('http', `token endpoint ${url} answered ${result.status}: ${bodyShown}${hint}`, url, result.status, failed());
   }
   let json: unknown;
   try {
@@ -188,6 +190,20 @@ async function fetchToken(cfg: OAuthConfig, client: HttpClient, now: () => numbe
     timings: result.timings,
   };
   return { exchange, accessToken };
+}
+
+/**
+ * Why a refused Basic exchange may be the encoding's fault: the client was refused (401, or
+ * `invalid_client`) and §2.3.1's form-encoding changed the id or the secret (`!`, `+`, a
+ * space…), which a server comparing them raw reads as wrong credentials. Names the field,
+ * never its characters.
+ */
+function encodingHint(cfg: OAuthConfig, status: number, body: string): string {
+  if (cfg.clientAuth !== 'basic') return '';
+  if (status !== 401 && parsedObject(body)?.error !== 'invalid_client') return '';
+  const changed = [cfg.clientId !== formEncode(cfg.clientId) ? 'client id' : '', cfg.clientSecret !== formEncode(cfg.clientSecret) ? 'client secret' : ''].filter(Boolean);
+  if (changed.length === 0) return '';
+  return ` (the ${changed.join(' and ')} ${changed.length > 1 ? 'hold' : 'holds'} characters that HTTP Basic form-encodes first, as RFC 6749 §2.3.1 asks; many servers compare credentials as written: try clientAuth "basic-raw")`;
 }
 
 function parsedObject(body: string): Record<string, unknown> | undefined {

@@ -5,6 +5,7 @@ import type { ExportConfig, SendStep, StepName } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { compileJmes } from './jmes.js';
 import { knownRecordFields } from './records.js';
+import { createSigner } from './signing.js';
 import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template/compile.js';
 import type { Action, PlannedRequest, PreparedRecord } from './types.js';
 
@@ -60,7 +61,7 @@ function issueFrom(path: string, e: TemplateError): Issue {
 }
 
 /** Compiles every template and checks field names. Issues mean nothing may be sent. */
-export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: boolean; runId?: string } = {}): { ok: true; planner: Planner } | { ok: false; issues: Issue[] } {
+export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: boolean; runId?: string; now?: () => number } = {}): { ok: true; planner: Planner } | { ok: false; issues: Issue[] } {
   const d = config.destination;
   const issues: Issue[] = [];
   const known = knownRecordFields(config);
@@ -119,6 +120,10 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
       issues.push({ path: `destination.${step}.errorKeyPath`, message: 'needs errorsPath: it is read on each element of the errors path\'s array' });
     }
   }
+  // Every request to the destination is signed (audience steps too): a receiver that verifies
+  // only some ignores the header; one that verifies all would refuse an unsigned request.
+  const signer = d.signing ? createSigner(d.signing) : null;
+  const now = opts.now ?? Date.now;
   const filter = d.getAudience.enabled && d.getAudience.filterPath ? compile(d.getAudience.filterPath, 'jmespath', 'destination.getAudience.filterPath', 'audience') : null;
   if (issues.length > 0) return { ok: false, issues };
 
@@ -163,6 +168,12 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
     const request: PlannedRequest = { step, method: s.method, url: url.text, headers: headers.headers, recordKeys };
     if (body !== undefined) request.body = body;
     if (warnings.length > 0) request.warnings = dedupe(warnings);
+    if (signer) {
+      const at = now();
+      const signed = signer.sign(request, at);
+      signed.notes = [signer.describe(at)];
+      return { ok: true, request: signed };
+    }
     return { ok: true, request };
   };
 

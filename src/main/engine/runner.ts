@@ -10,6 +10,7 @@ import { createPacer, type Pacer } from './pacing.js';
 import { findOrCreateAudience } from './audience.js';
 import { createPlanner, type TopContext } from './plan.js';
 import { createRecordPreparer } from './records.js';
+import { createSigner } from './signing.js';
 import { Slots } from './slots.js';
 import { createRedactor, redactJson, redactRequest, redactResult, type Redactor, type Secret } from './redact.js';
 import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
@@ -140,6 +141,11 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   signal?.addEventListener('abort', onOuterAbort, { once: true });
   const runSignal = internal.signal;
 
+  // The planner signed each request; a signature that depends on the time is made again
+  // for every attempt, so a retry carries a fresh timestamp (never a stale one).
+  const resigner = d.signing ? createSigner(d.signing) : null;
+  const resign = resigner?.timed ? resigner : null;
+
   /** Sends one planned request with retries, emitting events; throws AbortRun on auth failure. */
   let lastToken = '';
   const unauthorized = createUnauthorizedStreak(!!tokens);
@@ -161,20 +167,21 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
             if (emit && ms >= PACING_NOTICE_MS) emit(pacingWait(id, step, ms, Date.now()));
           });
         },
-        ...(hooks
+        ...(hooks || resign
           ? {
               authorize: async (r: HttpRequestSpec) => {
-                lastSent = await hooks.authorize(r);
+                lastSent = hooks ? await hooks.authorize(r) : r;
                 const token = (lastSent.headers.authorization ?? '').replace(/^Bearer /, '');
-                if (token !== lastToken) {
+                if (hooks && token !== lastToken) {
                   lastToken = token;
                   redactor.add(token); // tokens fetched mid-run are masked in events too
                 }
+                if (resign) lastSent = resign.sign(lastSent, Date.now());
                 return lastSent;
               },
-              onUnauthorized: hooks.onUnauthorized,
             }
           : {}),
+        ...(hooks ? { onUnauthorized: hooks.onUnauthorized } : {}),
         onAttempt: (attempt, result) => {
           requests.sent++;
           if (emit) {

@@ -1,6 +1,6 @@
 // The places a literal secret may sit in a config as written: the OAuth client secret, the
-// value of every secret-named header, and secret-named query parameters in URL templates. One list for the CLI (which masks them in the config a
-// run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
+// request-signing secret, the value of every secret-named header, and secret-named query
+// parameters in URL templates. One list for the CLI (which masks them in the config a run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
 import { parseHeaderString } from '../../shared/config.js';
 import { isSecretHeaderName, SECRET_PARAM_PATTERN } from './redact.js';
 
@@ -30,6 +30,10 @@ export function secretSlots(config: unknown): SecretSlot[] {
   const oauth = d['oauth'];
   if (isObject(oauth) && typeof oauth['clientSecret'] === 'string') {
     slots.push({ holder: oauth, key: 'clientSecret', path: 'destination.oauth.clientSecret', kind: 'field' });
+  }
+  const signing = d['signing'];
+  if (isObject(signing) && typeof signing['secret'] === 'string') {
+    slots.push({ holder: signing, key: 'secret', path: 'destination.signing.secret', kind: 'field' });
   }
   if (typeof d['headers'] === 'string') {
     const parsed = parseHeaderString(d['headers']);

@@ -42,6 +42,8 @@ export interface PlannedRequest extends HttpRequestSpec {
   recordKeys: string[];
   /** Render-time warnings, e.g. a value missing from a record rendered as null. */
   warnings?: string[];
+  /** What the preview should tell about the request that is no warning (how it is signed). */
+  notes?: string[];
 }
 
 export type HttpErrorKind = 'network' | 'timeout' | 'tls' | 'abort' | 'protocol';

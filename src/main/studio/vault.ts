@@ -125,6 +125,7 @@ export function mergeSecrets(config: unknown, secrets: Record<string, string>): 
   if (!isObject(d)) return copy;
   for (const [path, value] of Object.entries(secrets)) {
     if (path === 'destination.oauth.clientSecret' && isObject(d['oauth'])) d['oauth']['clientSecret'] = value;
+    else if (path === 'destination.signing.secret' && isObject(d['signing'])) d['signing']['secret'] = value;
     else if (path.startsWith('destination.headers.') && isObject(d['headers'])) d['headers'][path.slice('destination.headers.'.length)] = value;
   }
   return copy;

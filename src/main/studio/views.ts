@@ -13,6 +13,7 @@ export function requestView(r: PlannedRequest, redactor: Redactor): PreviewReque
     recordKeys: r.recordKeys,
     warnings: (r.warnings ?? []).map((w) => redactor.text(w)),
   };
+  if (r.notes?.length) view.notes = r.notes.map((n) => redactor.text(n));
   if (r.body !== undefined) view.body = redactor.text(r.body);
   return view;
 }

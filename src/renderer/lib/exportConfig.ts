@@ -19,7 +19,7 @@ export function configForExport(config: unknown): { config: unknown; envNames: s
   const envNames: string[] = [];
   const walk = (value: unknown, key: string): unknown => {
     if (typeof value === 'string' && STORED.test(value)) {
-      const name = envName(key === 'clientSecret' ? 'OAUTH_CLIENT_SECRET' : key) || 'OUTBOUND_SECRET';
+      const name = envName(key === 'clientSecret' ? 'OAUTH_CLIENT_SECRET' : key === 'secret' ? 'SIGNING_SECRET' : key) || 'OUTBOUND_SECRET';
       envNames.push(name);
       return `\${env:${name}}`;
     }

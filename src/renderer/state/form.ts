@@ -25,6 +25,16 @@ export interface SendStepForm extends StepForm {
   errorKeyPath: string;
 }
 
+export interface SigningForm {
+  header: string;
+  secret: string;
+  algorithm: 'sha256' | 'sha1' | 'sha512';
+  encoding: 'hex' | 'base64';
+  prefix: string;
+  payload: string;
+  timestampHeader: string;
+}
+
 export interface OutputRow {
   name: string;
   type: FieldType;
@@ -49,8 +59,12 @@ export interface FormState {
     clientSecret: string;
     scope: string;
     audience: string;
-    clientAuth: 'basic' | 'body';
+    clientAuth: 'basic' | 'basic-raw' | 'body';
   };
+  /** '' or 'aep': the platform whose rules apply (kept so a save does not drop it). */
+  platform: string;
+  signingEnabled: boolean;
+  signing: SigningForm;
   retryOnErrors: boolean;
   maxAttempts: string;
   requestsPerHour: string;
@@ -115,6 +129,7 @@ export function configToForm(config: unknown): FormState {
   const c = obj(config);
   const d = obj(c.destination);
   const oauth = obj(d.oauth);
+  const signing = obj(d.signing);
   const audience = obj(c.audience);
   const records = obj(c.records);
   const idem = d.idempotencyKey;
@@ -130,7 +145,18 @@ export function configToForm(config: unknown): FormState {
       clientSecret: str(oauth.clientSecret),
       scope: str(oauth.scope),
       audience: str(oauth.audience),
-      clientAuth: oauth.clientAuth === 'body' ? 'body' : 'basic',
+      clientAuth: oauth.clientAuth === 'body' || oauth.clientAuth === 'basic-raw' ? oauth.clientAuth : 'basic',
+    },
+    platform: str(d.platform),
+    signingEnabled: d.signing !== undefined,
+    signing: {
+      header: str(signing.header, 'X-Signature'),
+      secret: str(signing.secret),
+      algorithm: signing.algorithm === 'sha1' || signing.algorithm === 'sha512' ? signing.algorithm : 'sha256',
+      encoding: signing.encoding === 'base64' ? 'base64' : 'hex',
+      prefix: str(signing.prefix),
+      payload: str(signing.payload, '{body}'),
+      timestampHeader: str(signing.timestampHeader),
     },
     retryOnErrors: bool(d.retryOnErrors, true),
     maxAttempts: str(d.maxAttempts, '6'),
@@ -253,6 +279,18 @@ export function formToConfig(form: FormState): FormConversion {
           clientAuth: form.oauth.clientAuth,
         })
       : undefined,
+    signing: form.signingEnabled
+      ? dropUndefined({
+          header: form.signing.header,
+          secret: form.signing.secret,
+          algorithm: form.signing.algorithm,
+          encoding: form.signing.encoding,
+          prefix: optional(form.signing.prefix),
+          payload: form.signing.payload.trim() === '' ? undefined : form.signing.payload,
+          timestampHeader: optional(form.signing.timestampHeader),
+        })
+      : undefined,
+    platform: optional(form.platform),
     retryOnErrors: form.retryOnErrors,
     maxAttempts: num(form.maxAttempts),
     requestsPerHour: num(form.requestsPerHour),

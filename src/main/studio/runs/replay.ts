@@ -4,7 +4,7 @@
 import type { ResponseView, StudioApi } from '../../../shared/api.js';
 import { formatIssues } from '../../../shared/issues.js';
 import { isSuccessStatus } from '../../../shared/status.js';
-import { createAuthorizer } from '../../app/authorize.js';
+import { createAuthorizer, signNow } from '../../app/authorize.js';
 import type { LoadedConfig } from '../../app/config.js';
 import { toCurl } from '../../app/curl.js';
 import { carrying, findPlanned } from '../../app/planned.js';
@@ -88,11 +88,15 @@ export function createReplay(ctx: StudioContext): ReplayArea {
   };
 }
 
-/** A logged request's headers with masked values put back (config headers, a fresh token). */
+/**
+ * A logged request's headers with masked values put back (config headers, a fresh token), and
+ * signed again now over the body it carries when the destination signs (a logged timestamp
+ * would be stale).
+ */
 async function unmask(req: HttpRequestSpec, loaded: LoadedConfig, client: HttpClient): Promise<HttpRequestSpec> {
   // The log shows a secret as the mask, or an env value as its `${env:NAME}` reference.
   const masked = Object.entries(req.headers).filter(([, v]) => v.includes(MASK) || v.includes('${env:'));
-  if (masked.length === 0) return req;
+  if (masked.length === 0) return signNow(loaded.config, req);
   const headers: Record<string, string> = { ...req.headers };
   const configured = Object.entries(loaded.config.destination.headers as Record<string, string>);
   for (const [name] of masked) {
@@ -101,8 +105,8 @@ async function unmask(req: HttpRequestSpec, loaded: LoadedConfig, client: HttpCl
   }
   const out: HttpRequestSpec = { ...req, headers };
   const auth = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
-  if (auth && headers[auth]!.includes(MASK)) return createAuthorizer(loaded.config, client, loaded.redactor)(out);
-  return out;
+  if (auth && headers[auth]!.includes(MASK)) return signNow(loaded.config, await createAuthorizer(loaded.config, client, loaded.redactor)(out));
+  return signNow(loaded.config, out);
 }
 
 function loggedSpec(row: RequestRow): HttpRequestSpec {

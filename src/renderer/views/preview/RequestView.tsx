@@ -53,6 +53,13 @@ export function RequestView({ req, index, stale }: { req: PreviewRequestView; in
           ))}
         </ul>
       )}
+      {req.notes && req.notes.length > 0 && (
+        <ul className="notes" aria-label="Notes">
+          {req.notes.map((n, i) => (
+            <li key={i}>ℹ {n}</li>
+          ))}
+        </ul>
+      )}
       <details open>
         <summary>Headers ({Object.keys(req.headers).length})</summary>
         <HeaderList headers={req.headers} label="Request headers" />
