@@ -71,6 +71,9 @@ export function nameOverrideIssues(issues: Issue[], overrides: readonly Override
       if (issue.path === full || issue.path.startsWith(`${full}.`) || issue.path.startsWith(`${full}[`)) {
         return { ...issue, path: `--set ${o.given}${issue.path.slice(full.length)}` };
       }
+      // A field the override created on its way (`--set add.batchSzie.x`: unknown key
+      // destination.add.batchSzie); not a whole top-level section, which many things concern.
+      if (issue.path.includes('.') && full.startsWith(`${issue.path}.`)) return { ...issue, path: `--set ${o.given}`, message: `${issue.path}: ${issue.message}` };
     }
     return issue;
   });

@@ -3,7 +3,8 @@
 // untouched). Refused when the input changed since the run (the recorded identity), since
 // positions would then point at other records. Decided here for every host.
 //   NDJSON: the failed lines, byte for byte (each with its own line ending).
-//   CSV:    the header line(s), then the failed rows byte for byte (a quoted multi-line row whole).
+//   CSV:    the header row, then the failed rows byte for byte (a quoted multi-line row whole),
+//           rows told apart by a quote-aware split (the reader's line numbers are not used).
 //   JSON:   an array of the failed elements, re-serialised (same values; an element too
 //           broken to parse cannot be written and is named in the reasons file only).
 // Reasons: one JSON object a line, `{ seq, line, key, reason, unconfirmed? , exported }`.
@@ -62,36 +63,27 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
     failures.set(o.seq, { seq: o.seq, line: o.line, key: o.key, reason: o.reason, unconfirmed: o.unconfirmed });
   }
 
-  // First pass: the reader the run used tells which lines (or values) hold those positions.
-  const starts: number[] = [];
-  const wanted: Array<{ seq: number; start: number; value?: unknown; ok: boolean }> = [];
-  let seq = 0;
-  for await (const item of openSource(inputPath)) {
-    starts.push(item.line);
-    if (failures.has(seq)) wanted.push({ seq, start: item.line, ok: item.ok, ...(item.ok ? { value: item.value } : {}) });
-    seq++;
-  }
-
   const exportedSeqs = new Set<number>();
   const sink = createWriteStream(out);
   try {
-    if (format === 'json') {
-      const good = wanted.filter((w) => w.ok);
-      await write(sink, good.length === 0 ? '[]\n' : `[\n${good.map((w) => JSON.stringify(w.value)).join(',\n')}\n]\n`);
-      for (const w of good) exportedSeqs.add(w.seq);
+    if (format === 'csv') {
+      for (const seq of await copyCsvRows(inputPath, failures, sink)) exportedSeqs.add(seq);
     } else {
-      // A record's lines run from its first line to the line before the next record's
-      // (blank lines between records dropped); the CSV header is everything before the first.
-      const ranges: Array<{ from: number; to: number; seq?: number }> = [];
-      if (format === 'csv') ranges.push({ from: 1, to: (starts[0] ?? Number.MAX_SAFE_INTEGER) - 1 });
-      const nextStart = new Map<number, number>();
-      for (let i = 0; i < starts.length; i++) nextStart.set(i, starts[i + 1] ?? Number.MAX_SAFE_INTEGER);
-      for (const w of wanted) {
-        const to = format === 'ndjson' ? w.start : nextStart.get(w.seq)! - 1;
-        ranges.push({ from: w.start, to, seq: w.seq });
+      // The reader the run used tells which line (NDJSON) or value (JSON) holds each position.
+      const wanted: Array<{ seq: number; line: number; value?: unknown; ok: boolean }> = [];
+      let seq = 0;
+      for await (const item of openSource(inputPath)) {
+        if (failures.has(seq)) wanted.push({ seq, line: item.line, ok: item.ok, ...(item.ok ? { value: item.value } : {}) });
+        seq++;
       }
-      await copyLineRanges(inputPath, ranges, sink);
-      for (const w of wanted) exportedSeqs.add(w.seq);
+      if (format === 'json') {
+        const good = wanted.filter((w) => w.ok);
+        await write(sink, good.length === 0 ? '[]\n' : `[\n${good.map((w) => JSON.stringify(w.value)).join(',\n')}\n]\n`);
+        for (const w of good) exportedSeqs.add(w.seq);
+      } else {
+        await copyLines(inputPath, new Set(wanted.map((w) => w.line)), sink);
+        for (const w of wanted) exportedSeqs.add(w.seq);
+      }
     }
   } finally {
     await new Promise<void>((res, rej) => sink.end((err?: Error | null) => (err ? rej(err) : res())));
@@ -116,39 +108,22 @@ function write(sink: WriteStream, chunk: string | Buffer): Promise<void> {
 }
 
 /**
- * Copies whole lines `from..to` (1-based, inclusive, ranges in ascending order) of `path` to
- * `sink`, byte for byte, each with its own line ending; trailing blank lines of a range are
- * dropped, and a last line without one gets "\n" so the output stays one record a line.
+ * Copies the lines numbered in `lines` (1-based, physical) of `path` to `sink` byte for byte,
+ * each with its own line ending; a last line without one gets "\n" (one record a line).
  */
-async function copyLineRanges(path: string, ranges: ReadonlyArray<{ from: number; to: number }>, sink: WriteStream): Promise<void> {
-  let r = 0;
+async function copyLines(path: string, lines: ReadonlySet<number>, sink: WriteStream): Promise<void> {
   let lineNo = 1;
-  let pending: Buffer[] = []; // lines of the current range, held to drop its trailing blank lines
   let carry: Buffer[] = [];
-  const flushRange = async () => {
-    let end = pending.length;
-    while (end > 0 && isBlank(pending[end - 1]!)) end--;
-    for (let i = 0; i < end; i++) {
-      const line = pending[i]!;
-      await write(sink, line[line.length - 1] === 0x0a ? line : Buffer.concat([line, Buffer.from('\n')]));
-    }
-    pending = [];
-  };
   const onLine = async (line: Buffer) => {
-    while (r < ranges.length && lineNo > ranges[r]!.to) {
-      await flushRange();
-      r++;
-    }
-    if (r < ranges.length && lineNo >= ranges[r]!.from) pending.push(line);
+    if (lines.has(lineNo)) await write(sink, line[line.length - 1] === 0x0a ? line : Buffer.concat([line, Buffer.from('\n')]));
     lineNo++;
   };
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    if (r >= ranges.length) break;
     let start = 0;
     let nl: number;
     while ((nl = chunk.indexOf(0x0a, start)) !== -1) {
       const piece = chunk.subarray(start, nl + 1);
-      const line = carry.length > 0 ? Buffer.concat([...carry, piece]) : Buffer.from(piece);
+      const line = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
       carry = [];
       await onLine(line);
       start = nl + 1;
@@ -156,7 +131,44 @@ async function copyLineRanges(path: string, ranges: ReadonlyArray<{ from: number
     if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
   }
   if (carry.length > 0) await onLine(Buffer.concat(carry));
-  if (r < ranges.length) await flushRange();
+}
+
+/**
+ * Copies the header row and the rows at positions `seqs` (0-based, data rows, empty lines
+ * not counted, as the CSV reader skips them) of a CSV file, byte for byte. Rows end at a
+ * newline outside double quotes (`""` inside a quoted field toggles twice: no effect).
+ * Returns the positions written.
+ */
+async function copyCsvRows(path: string, seqs: ReadonlyMap<number, unknown>, sink: WriteStream): Promise<number[]> {
+  const written: number[] = [];
+  let inQuotes = false;
+  let parts: Buffer[] = [];
+  let index = -1; // -1: the header row
+  const onRow = async (row: Buffer) => {
+    if (isBlank(row)) return;
+    if (index === -1 || seqs.has(index)) {
+      await write(sink, row[row.length - 1] === 0x0a ? row : Buffer.concat([row, Buffer.from('\n')]));
+      if (index >= 0) written.push(index);
+    }
+    index++;
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 0x22) inQuotes = !inQuotes;
+      else if (b === 0x0a && !inQuotes) {
+        parts.push(chunk.subarray(start, i + 1));
+        const row = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+        parts = [];
+        await onRow(row);
+        start = i + 1;
+      }
+    }
+    if (start < chunk.length) parts.push(Buffer.from(chunk.subarray(start)));
+  }
+  if (parts.length > 0) await onRow(Buffer.concat(parts));
+  return written;
 }
 
 function isBlank(line: Buffer): boolean {
