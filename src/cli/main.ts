@@ -66,6 +66,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`outbound: unknown command "${name}"\n\n${HELP}`);
     return EXIT.invalid;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(commandHelp(name));
+    return EXIT.ok;
+  }
   try {
     return await command(rest, io);
   } catch (err) {
@@ -75,4 +79,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+}
+
+/** `outbound <command> --help`: that command's lines of HELP (one text, so they cannot drift apart). */
+export function commandHelp(name: string): string {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
+  if (start === -1) return HELP;
+  let end = start + 1;
+  // Continuation lines are indented deeper than a command's two spaces.
+  while (end < lines.length && /^ {3,}\S/.test(lines[end]!)) end++;
+  return `usage: outbound ${lines.slice(start, end).map((l, i) => (i === 0 ? l.trim() : l)).join('\n')}\n`;
 }

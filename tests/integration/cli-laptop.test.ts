@@ -146,6 +146,20 @@ describe('--only-key', () => {
     expect(JSON.parse(res.stdout).missingKeys).toEqual(['u9']);
   });
 
+  it('retry-failed keeps to the run\'s selection (limit and keys)', async () => {
+    const dbPath = db();
+    refuse = new Set(['u2']);
+    const first = await cli(['run', configFile(), '--input', ndjson(), '--db', dbPath, '--json', '--limit', '6', '--only-key', 'u2', '--only-key', 'u5', '--only-key', 'u8']);
+    expect(first.code).toBe(1);
+    expect(delivered().sort()).toEqual(['u2', 'u5']);
+    refuse = new Set();
+    server.requests.length = 0;
+    const retried = await cli(['retry-failed', JSON.parse(first.stdout).runId, '--db', dbPath, '--json']);
+    expect(retried.code).toBe(0);
+    expect(delivered()).toEqual(['u2']);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ limit: 6, onlyKeys: ['u2', 'u5', 'u8'], missingKeys: ['u8'], records: { total: 2, succeeded: 2, failed: 0 } });
+  });
+
   it('preview shows only the requests of those records', async () => {
     const res = await cli(['preview', configFile(), '--input', ndjson(), '--only-key', 'u5', '--only-key', 'zz']);
     expect(res.code).toBe(0);
@@ -337,5 +351,19 @@ describe('export-failed', () => {
     const noOut = await cli(['export-failed', 'no-such-run', '--db', dbPath]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain('--out <file> is required');
+  });
+});
+
+describe('help', () => {
+  it('outbound --help and `<command> --help` list the new flags and export-failed from the one help text', async () => {
+    const all = await cli(['--help']);
+    for (const flag of ['--limit N', '--only-key K', '--env-file <path>', '--set path=value', 'export-failed <runId> --out <file>']) expect(all.stdout).toContain(flag);
+    const run = await cli(['run', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: outbound run <config> --input <file>/);
+    expect(run.stdout).toContain('--set path=value');
+    expect(run.stdout).not.toContain('preview');
+    const exp = await cli(['export-failed', '-h']);
+    expect(exp.stdout).toContain('--reasons <file>');
   });
 });
