@@ -4,16 +4,16 @@ import { UsageError } from './io.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parse(command: string, argv: string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parse(command: string, argv: string[], options: Options): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (err) {
     throw new UsageError(`${command}: ${(err as Error).message}`);
   }
 }
 
-export function intOption(command: string, name: string, value: string | boolean | undefined, min = 0): number | undefined {
+export function intOption(command: string, name: string, value: string | boolean | string[] | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(n) || n < min) {
@@ -22,6 +22,6 @@ export function intOption(command: string, name: string, value: string | boolean
   return n;
 }
 
-export function str(value: string | boolean | undefined): string | undefined {
+export function str(value: string | boolean | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

@@ -4,7 +4,8 @@ import { formatIssue, type Issue } from '../shared/issues.js';
 import { EXIT, type CliIo } from './io.js';
 
 export function issueWhere(file: string, path: string): string {
-  return path.startsWith(file) ? path : `${file}: ${path}`;
+  // A flag's issue (`--set add.batchSize`, `--env-file .env:3`) names its own place.
+  return path.startsWith(file) || path.startsWith('--') ? path : `${file}: ${path}`;
 }
 
 /** Prints every issue on stderr and returns the exit code for invalid input. */

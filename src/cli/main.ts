@@ -1,5 +1,6 @@
 // The `outbound` command: a thin shell over the engine, the store and the mock endpoint.
 import { continueCommand, runCommand } from './commands/export-run.js';
+import { exportFailedCommand } from './commands/export-failed.js';
 import { mockCommand } from './commands/mock.js';
 import { oauthCommand } from './commands/oauth.js';
 import { previewCommand } from './commands/preview.js';
@@ -13,9 +14,17 @@ export const HELP = `outbound: export customer profiles and audience membership 
 usage: outbound <command> [options]
 
   run <config> --input <file> [--db <path>] [--dry-run] [--json]   run an export
+      [--limit N]                only the first N records of the input (resume keeps to them)
+      [--only-key K]...          only the records with these keys (records.key); keys not found: a warning
+      [--env-file <path>]...     KEY=VALUE files for \${env:…} (the real environment wins; later files win)
+      [--set path=value]...      override one config field (JSON value, else text), e.g. add.batchSize=10
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
-  resume <runId> [--db <path>] [--json]                          finish an interrupted run
-  retry-failed <runId> [--db <path>] [--json]                    re-send only the failed records of a run
+      [--only-key K]... [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
+  resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run
+  retry-failed <runId> [--db <path>] [--env-file <path>]... [--json]   re-send only the failed records of a run
+  export-failed <runId> --out <file> [--reasons <file>] [--db <path>] [--json]
+                                                                 write the run's failed input records as they were
+                                                                 (reasons beside them: <file>.reasons.ndjson)
   runs [--db <path>] [--json]                                    run history
   log <runId> [--failed] [--db <path>] [--json]                  a run's requests and record outcomes
   export-log <runId> --har <file> [--db <path>]                  write a run as HAR 1.2 (secrets redacted)
@@ -36,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   preview: previewCommand,
   resume: (argv, io) => continueCommand('resume', argv, io),
   'retry-failed': (argv, io) => continueCommand('retry-failed', argv, io),
+  'export-failed': exportFailedCommand,
   runs: runsCommandCli,
   log: logCommandCli,
   'export-log': exportLogCommandCli,
@@ -56,6 +66,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`outbound: unknown command "${name}"\n\n${HELP}`);
     return EXIT.invalid;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(commandHelp(name));
+    return EXIT.ok;
+  }
   try {
     return await command(rest, io);
   } catch (err) {
@@ -65,4 +79,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+}
+
+/** `outbound <command> --help`: that command's lines of HELP (one text, so they cannot drift apart). */
+export function commandHelp(name: string): string {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ${name} `) || l === `  ${name}`);
+  if (start === -1) return HELP;
+  let end = start + 1;
+  // Continuation lines are indented deeper than a command's two spaces.
+  while (end < lines.length && /^ {3,}\S/.test(lines[end]!)) end++;
+  return `usage: outbound ${lines.slice(start, end).map((l, i) => (i === 0 ? l.trim() : l)).join('\n')}\n`;
 }

@@ -16,6 +16,14 @@ export interface RunJson {
   inputPath: string | null;
   remoteAudience: unknown;
   error: string | null;
+  /** Only the first `limit` records of the input took part (--limit). */
+  limit?: number;
+  /** Only records with these keys took part (--only-key). */
+  onlyKeys?: string[];
+  /** The --set overrides the run was started with (values as stored: secrets masked). */
+  overrides?: Array<{ path: string; value: unknown }>;
+  /** The env files `${env:…}` resolved against (paths only). */
+  envFiles?: string[];
 }
 
 function iso(ms: number | null): string | null {
@@ -38,5 +46,6 @@ export function runJson(run: RunRow): RunJson {
     inputPath: run.inputPath,
     remoteAudience: run.remoteAudience,
     error: run.error,
+    ...(run.options ?? {}),
   };
 }

@@ -2,21 +2,26 @@
 // print. One execution path, so a resumed run ends with the same summary and exit codes.
 import { randomUUID } from 'node:crypto';
 import type { RunStatus } from '../../shared/status.js';
-import { loadConfigFromFile, type LoadedConfig } from '../../main/app/config.js';
+import type { LoadedConfig } from '../../main/app/config.js';
 import { dryRun } from '../../main/app/dry-run.js';
 import { executeRun, type ExecuteRunResult } from '../../main/app/run/execute.js';
 import { inputLabel, openRunInput, type RunInput } from '../../main/app/run/input.js';
-import { loadRunConfig } from '../../main/app/run/stored-config.js';
+import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
+import type { RecordSelection } from '../../main/app/run/selection.js';
+import { startOptions } from '../../main/app/run/start-options.js';
 import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusal, type RunPlan } from '../../main/app/run/prepare.js';
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { recordCounts } from '../../shared/format.js';
 import { parse, str } from '../args.js';
+import { CONFIG_FLAGS, loadWithFlags, many, SELECTION_FLAGS, selectionFlags } from '../config-flags.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { printIssues } from '../issues.js';
 import { createProgressReporter } from '../progress.js';
 import { runJson } from '../run-json.js';
+
+export const RUN_USAGE = 'outbound run <config> --input <file> [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--env-file <path>]... [--set path=value]...';
 
 export function exitCodeFor(status: RunStatus): number {
   if (status === 'succeeded') return EXIT.ok;
@@ -24,12 +29,33 @@ export function exitCodeFor(status: RunStatus): number {
   return EXIT.failedRecords;
 }
 
-function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | null, db?: string): void {
+/** What the summary adds about the record selection (--limit, --only-key). */
+interface Selected {
+  selection?: RecordSelection | undefined;
+  missingKeys?: string[] | undefined;
+}
+
+function selectionLine(sel: RecordSelection | undefined): string | null {
+  if (!sel) return null;
+  const parts = [
+    ...(sel.limit !== undefined ? [`first ${sel.limit} record${sel.limit === 1 ? '' : 's'} of the input`] : []),
+    ...(sel.onlyKeys?.length ? [`only key${sel.onlyKeys.length === 1 ? '' : 's'} ${sel.onlyKeys.join(', ')}`] : []),
+  ];
+  return `  selected  ${parts.join(' · ')}`;
+}
+
+function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | null, db?: string, selected: Selected = {}): void {
+  const missing = selected.missingKeys ?? [];
+  if (missing.length > 0) io.stderr(`warning: --only-key: no record of the input has key${missing.length === 1 ? '' : 's'} ${missing.join(', ')}\n`);
   if (json) {
     const row = store?.getRun(s.runId);
+    const sel = selected.selection;
     io.stdout(
       `${JSON.stringify({
         ...(row ? runJson(row) : {}),
+        ...(!row && sel?.limit !== undefined ? { limit: sel.limit } : {}),
+        ...(!row && sel?.onlyKeys ? { onlyKeys: sel.onlyKeys } : {}),
+        ...(missing.length > 0 ? { missingKeys: missing } : {}),
         runId: s.runId,
         status: s.status,
         records: s.records,
@@ -46,6 +72,7 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
   const r = s.records;
   const lines = [
     `run ${s.runId} ${s.status}${s.dryRun ? ' (dry run: nothing sent)' : ''}`,
+    ...(selectionLine(selected.selection) !== null ? [selectionLine(selected.selection)!] : []),
     `  records   ${recordCounts(r)}`,
     ...s.skippedReasons.map((k) => `  skipped   ${k.count}: ${k.reason}`),
     s.dryRun
@@ -89,14 +116,14 @@ async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, la
   progress.done();
   const summary = result.summary;
   if (result.warning) io.stderr(`warning: ${result.warning}\n`);
-  printSummary(io, summary, json, store, dbPath);
+  printSummary(io, summary, json, store, dbPath, { selection: plan.selection, missingKeys: result.missingKeys });
   const db = ` --db ${dbPath}`;
   if (summary.status === 'aborted') io.stderr(`resume with: outbound resume ${summary.runId}${db}\n`);
   if (summary.records.failed > 0 || summary.records.unconfirmed > 0) io.stderr(`why records failed: outbound log ${summary.runId} --failed${db} · re-send them: outbound retry-failed ${summary.runId}${db}\n`);
   return exitCodeFor(summary.status);
 }
 
-async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean): Promise<number> {
+async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean, selection: RecordSelection | undefined): Promise<number> {
   const progress = createProgressReporter(io, 'dry run');
   let out: Awaited<ReturnType<typeof dryRun>>;
   try {
@@ -105,6 +132,7 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
       runId: randomUUID(),
       onEvent: (e) => progress.onEvent(e),
       ...(io.signal ? { signal: io.signal } : {}),
+      ...(selection ? { selection } : {}),
     });
   } catch (err) {
     progress.done();
@@ -113,7 +141,7 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
   }
   progress.done();
   if (!out.ok) return printIssues(io, 'config', out.issues);
-  printSummary(io, out.summary, json, null);
+  printSummary(io, out.summary, json, null, undefined, { selection, missingKeys: out.missingKeys });
   return exitCodeFor(out.summary.status);
 }
 
@@ -123,25 +151,31 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     db: { type: 'string' },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
+    ...SELECTION_FLAGS,
+    ...CONFIG_FLAGS,
   });
   const configPath = positionals[0];
   const inputPath = str(values.input);
-  if (!configPath || positionals.length > 1) throw new UsageError('run: usage: outbound run <config> --input <file> [--db <path>] [--dry-run] [--json]');
+  if (!configPath || positionals.length > 1) throw new UsageError(`run: usage: ${RUN_USAGE}`);
   if (!inputPath) throw new UsageError('run: --input <file> is required');
-  const loaded = await loadConfigFromFile(configPath, io.env);
-  if (!loaded.ok) return printIssues(io, configPath, loaded.issues);
+  const selection = selectionFlags('run', values);
+  const flagged = await loadWithFlags('run', configPath, values, io);
+  if (!flagged.ok) return printIssues(io, configPath, flagged.issues);
+  const { loaded, overrides, envFiles } = flagged;
   const input: RunInput = { kind: 'file', path: inputPath };
   const json = values.json === true;
   // Refused before the store is opened: a config or input that cannot run leaves no trace.
   const checked = await checkRun(null, loaded, input);
   if (!checked.ok) return printRefusal(io, configPath, checked);
-  if (values['dry-run'] === true) return dryRunCommand(io, loaded, input, json);
+  if (values['dry-run'] === true) return dryRunCommand(io, loaded, input, json, selection);
   const dbPath = str(values.db) ?? defaultDbPath({ env: io.env });
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
     // Stored with literal secrets masked; the file's path and hash let a resume re-read them.
-    const plan = await prepareStart(store, checked.run, { storedConfig: loaded.stored });
+    // So are the selection, the --set overrides (as stored: secrets masked) and the env files' paths.
+    const options = startOptions(loaded, { ...(selection ? { selection } : {}), overrides, envFiles });
+    const plan = await prepareStart(store, checked.run, { storedConfig: loaded.stored, options });
     return await execute(io, store, plan, json, 'run', dbPath);
   } finally {
     store.close();
@@ -150,14 +184,19 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
 
 /** `resume <runId>` and `retry-failed <runId>`: the same run, the same summary. */
 export async function continueCommand(mode: ContinueMode, argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(mode, argv, { db: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parse(mode, argv, { db: { type: 'string' }, json: { type: 'boolean' }, 'env-file': CONFIG_FLAGS['env-file']! });
   const given = positionals[0];
-  if (!given || positionals.length > 1) throw new UsageError(`${mode}: usage: outbound ${mode} <runId> [--db <path>] [--json]`);
+  if (!given || positionals.length > 1) throw new UsageError(`${mode}: usage: outbound ${mode} <runId> [--db <path>] [--env-file <path>]... [--json]`);
+  const envFiles = many(values['env-file']);
   const dbPath = str(values.db) ?? defaultDbPath({ env: io.env });
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
-    const prepared = await prepareContinue(store, given, mode, (_stored, run) => loadRunConfig(run, io.env));
+    // The run's own env files are read again (their values are never stored) unless others are given.
+    const prepared = await prepareContinue(store, given, mode, async (_stored, run) => {
+      const env = await runEnv(run, io.env, envFiles);
+      return env.ok ? loadRunConfig(run, env.env) : env;
+    });
     if (!prepared.ok) {
       if (prepared.kind === 'not-found') {
         io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);

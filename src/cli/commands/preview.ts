@@ -1,8 +1,10 @@
 // `preview <config> --input <file> [--limit N]`: the planned requests as JSON, nothing sent.
-import { loadConfigFromFile } from '../../main/app/config.js';
+// `--limit` here counts requests (the preview contract); `--only-key` picks records.
 import { preview } from '../../main/app/preview.js';
 import { checkInput, openRunInput, type RunInput } from '../../main/app/run/input.js';
+import { createSelector, selectSource } from '../../main/app/run/selection.js';
 import { intOption, parse, str } from '../args.js';
+import { CONFIG_FLAGS, loadWithFlags, many } from '../config-flags.js';
 import { issueWhere, printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
@@ -10,24 +12,32 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   const { values, positionals } = parse('preview', argv, {
     input: { type: 'string', short: 'i' },
     limit: { type: 'string' },
+    'only-key': { type: 'string', multiple: true },
+    ...CONFIG_FLAGS,
   });
   const configPath = positionals[0];
   const inputPath = str(values.input);
-  if (!configPath || positionals.length > 1) throw new UsageError('preview: usage: outbound preview <config> --input <file> [--limit N]');
+  if (!configPath || positionals.length > 1) throw new UsageError(`preview: usage: ${PREVIEW_USAGE}`);
   if (!inputPath) throw new UsageError('preview: --input <file> is required');
   const limit = intOption('preview', 'limit', values.limit, 1);
-  const loaded = await loadConfigFromFile(configPath, io.env);
-  if (!loaded.ok) {
-    io.stdout(`${JSON.stringify({ requests: [], errors: loaded.issues.map((i) => ({ where: issueWhere(configPath, i.path), message: i.message })) }, null, 2)}\n`);
-    return printIssues(io, configPath, loaded.issues);
+  const onlyKeys = [...new Set(many(values['only-key']))];
+  const flagged = await loadWithFlags('preview', configPath, values, io);
+  if (!flagged.ok) {
+    io.stdout(`${JSON.stringify({ requests: [], errors: flagged.issues.map((i) => ({ where: issueWhere(configPath, i.path), message: i.message })) }, null, 2)}\n`);
+    return printIssues(io, configPath, flagged.issues);
   }
+  const loaded = flagged.loaded;
   const input: RunInput = { kind: 'file', path: inputPath };
   const problem = await checkInput(null, input);
   if (problem) {
     io.stderr(`${problem}\n`);
     return EXIT.invalid;
   }
-  const out = await preview(loaded, openRunInput(null, input), { file: inputPath, maxRecords: 0, ...(limit !== undefined ? { limit } : {}) });
+  const selector = createSelector(loaded.config, inputPath, onlyKeys.length > 0 ? { onlyKeys } : undefined);
+  const out = await preview(loaded, selectSource(openRunInput(null, input), selector), { file: inputPath, maxRecords: 0, ...(limit !== undefined ? { limit } : {}) });
+  // Known only when the preview read the whole input (a --limit may stop it first).
+  const missingKeys = selector && !out.truncated ? selector.missingKeys() : [];
+  if (missingKeys.length > 0) io.stderr(`warning: --only-key: no record of the input has key${missingKeys.length === 1 ? '' : 's'} ${missingKeys.join(', ')}\n`);
   const requests = out.requests.map((r) => ({
     step: r.step,
     method: r.method,
@@ -40,7 +50,9 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   }));
   // `where` is the preview contract's name for an issue's place.
   const errors = out.errors.map(({ path, ...rest }) => ({ where: path, ...rest }));
-  io.stdout(`${JSON.stringify({ requests, errors, ...(out.truncated ? { truncated: true } : {}) }, null, 2)}\n`);
+  io.stdout(`${JSON.stringify({ requests, errors, ...(out.truncated ? { truncated: true } : {}), ...(missingKeys.length > 0 ? { missingKeys } : {}) }, null, 2)}\n`);
   if (out.configRefused) return printIssues(io, configPath, out.errors);
   return out.errors.length > 0 ? EXIT.failedRecords : EXIT.ok;
 }
+
+export const PREVIEW_USAGE = 'outbound preview <config> --input <file> [--limit N] [--only-key K]... [--env-file <path>]... [--set path=value]...';

@@ -7,7 +7,7 @@ import { writeHar } from '../../main/store/har.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { runJson } from '../run-json.js';
 import { formatDuration } from '../../shared/format.js';
-import { formatWhen, runLogLines } from './runlog.js';
+import { describeStartOptions, formatWhen, runLogLines } from './runlog.js';
 
 export interface CommandIo {
   stdout(s: string): void;
@@ -84,7 +84,9 @@ export function runsCommand(args: { db?: string; json?: boolean }, io: CommandIo
         io.stdout(`no runs yet in ${store.path}\n`);
         return 0;
       }
-      const rows = [['WHEN', 'RUN', 'DESTINATION', 'AUDIENCE', 'RECORDS', 'OK', 'FAILED', 'SKIPPED', 'REQUESTS', 'RETRIED', 'STATUS', 'DURATION']];
+      // Started with --limit, --only-key, --set or --env-file: one more column says so.
+      const withOptions = runs.some((r) => r.options !== null);
+      const rows = [['WHEN', 'RUN', 'DESTINATION', 'AUDIENCE', 'RECORDS', 'OK', 'FAILED', 'SKIPPED', 'REQUESTS', 'RETRIED', 'STATUS', 'DURATION', ...(withOptions ? ['OPTIONS'] : [])]];
       for (const r of runs) {
         const start = r.startedAt ?? r.createdAt;
         rows.push([
@@ -100,6 +102,7 @@ export function runsCommand(args: { db?: string; json?: boolean }, io: CommandIo
           String(r.requests.retried),
           r.status,
           r.finishedAt === null ? '-' : formatDuration(r.finishedAt - start),
+          ...(withOptions ? [describeStartOptions(r.options) || '-'] : []),
         ]);
       }
       io.stdout(`${table(rows, new Set([4, 5, 6, 7, 8, 9]))}\n`);

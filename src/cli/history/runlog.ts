@@ -30,7 +30,21 @@ export function runHeadline(run: RunRow): string {
     `started ${formatWhen(run.startedAt ?? run.createdAt)}`,
   ];
   if (run.finishedAt !== null) parts.push(`took ${formatDuration(run.finishedAt - (run.startedAt ?? run.createdAt))}`);
+  const options = describeStartOptions(run.options);
+  if (options) parts.push(options);
   return parts.join('  ·  ');
+}
+
+/** What a run was started with besides config and input, as `runs` and `log` show it; '' when nothing. */
+export function describeStartOptions(options: RunRow['options']): string {
+  if (!options) return '';
+  const parts = [
+    ...(options.limit !== undefined ? [`--limit ${options.limit}`] : []),
+    ...(options.onlyKeys ?? []).map((k) => `--only-key ${k}`),
+    ...(options.overrides ?? []).map((o) => `--set ${o.path}=${JSON.stringify(o.value)}`),
+    ...(options.envFiles ?? []).map((f) => `--env-file ${f}`),
+  ];
+  return parts.join(' ');
 }
 
 /** Unconfirmed records are counted in succeeded but listed under record failures: say so. */

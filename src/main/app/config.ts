@@ -3,8 +3,9 @@
 // every secret it holds.
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
-import { loadConfigFile, loadConfigText, resolveConfig, type ConfigSource, type Env, type LoadResult } from '../engine/load.js';
+import { loadConfigFile, loadConfigText, parseJsonText, readConfigFile, resolveConfig, stripBom, type ConfigSource, type Env, type LoadResult } from '../engine/load.js';
 import { createRedactor, type Redactor, type Secret } from '../engine/redact.js';
+import { applyOverrides, nameOverrideIssues, type Override } from './overrides.js';
 
 export type { Env } from '../engine/load.js';
 
@@ -37,12 +38,26 @@ export function loadConfig(value: unknown, env: Env): Loaded {
   return finish(resolveConfig(value, env));
 }
 
-/** A config file: a missing file or a JSON syntax error names the file, line and column. */
-export async function loadConfigFromFile(file: string, env: Env): Promise<Loaded> {
-  return finish(await loadConfigFile(file, env));
+/**
+ * A config file: a missing file or a JSON syntax error names the file, line and column.
+ * `overrides` (`--set`) are applied to the file's value before `${env:…}` and the schema, so
+ * they are checked like the file and a run stores them in its config.
+ */
+export async function loadConfigFromFile(file: string, env: Env, overrides: readonly Override[] = []): Promise<Loaded> {
+  if (overrides.length === 0) return finish(await loadConfigFile(file, env));
+  const read = await readConfigFile(file);
+  if (!read.ok) return read;
+  return loadConfigFromText(read.text, file, env, read.source, overrides);
 }
 
 /** Config text already read from `file` (a resume re-reading the file it hashed). */
-export function loadConfigFromText(text: string, file: string, env: Env, source?: ConfigSource): Loaded {
-  return finish(loadConfigText(text, file, env, source));
+export function loadConfigFromText(text: string, file: string, env: Env, source?: ConfigSource, overrides: readonly Override[] = []): Loaded {
+  if (overrides.length === 0) return finish(loadConfigText(text, file, env, source));
+  const parsed = parseJsonText(stripBom(text), file);
+  if (!parsed.ok) return { ok: false, issues: [parsed.issue] };
+  const applied = applyOverrides(parsed.value, overrides);
+  if (!applied.ok) return { ok: false, issues: applied.issues };
+  const result = resolveConfig(applied.value, env);
+  if (!result.ok) return { ...result, issues: nameOverrideIssues(result.issues, overrides) };
+  return finish(source ? { ...result, source } : result);
 }

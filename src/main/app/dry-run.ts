@@ -5,18 +5,20 @@ import { mapMessage, type Issue } from '../../shared/issues.js';
 import { ConfigError, runExport, type RunSummary } from '../engine/runner.js';
 import type { RunEvent, SourceItem } from '../engine/types.js';
 import type { LoadedConfig } from './config.js';
+import { createSelector, type RecordSelection } from './run/selection.js';
 import { impliedMs } from './time-estimate.js';
 
 export type DryRunOutcome =
-  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number }
+  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number; missingKeys?: string[] }
   | { ok: false; issues: Issue[] };
 
 export async function dryRun(
   loaded: LoadedConfig,
   source: AsyncIterable<SourceItem>,
-  opts: { file: string; runId: string; onEvent?: (e: RunEvent) => void; signal?: AbortSignal },
+  opts: { file: string; runId: string; onEvent?: (e: RunEvent) => void; signal?: AbortSignal; selection?: RecordSelection },
 ): Promise<DryRunOutcome> {
   const actions = { add: 0, remove: 0 };
+  const selector = createSelector(loaded.config, opts.file, opts.selection);
   let summary: RunSummary;
   try {
     summary = await runExport({
@@ -31,6 +33,7 @@ export async function dryRun(
       },
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(selector ? { select: (item, seq) => selector.select(item, seq) } : {}),
     });
   } catch (err) {
     if (err instanceof ConfigError) return { ok: false, issues: err.issues.map((i) => mapMessage(i, (t) => loaded.redactor.text(t))) };
@@ -38,5 +41,6 @@ export async function dryRun(
   }
   const rph = loaded.config.destination.requestsPerHour;
   const planned = Object.values(summary.requests.planned).reduce((a, b) => a + b, 0);
-  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}) };
+  const missing = selector && summary.status !== 'aborted' ? selector.missingKeys() : [];
+  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}), ...(missing.length > 0 ? { missingKeys: missing } : {}) };
 }

@@ -51,6 +51,11 @@ export interface RunOptions {
   previous?: (seq: number) => 'succeeded' | 'failed' | undefined;
   /** retry-failed: re-send only these records (others count as `previous` says). */
   only?: (seq: number) => boolean;
+  /**
+   * Which records take part at all (the host's --limit / --only-key): 'skip' leaves a record
+   * out of the run (not counted), 'stop' ends the input there. Positions (`seq`) stay the input's.
+   */
+  select?: (item: SourceItem, seq: number) => 'take' | 'skip' | 'stop';
   /** Tests and benchmarks may inject a client. */
   http?: HttpClient;
   /** Every planned request, before it is sent (preview collects these in a dry run). */
@@ -287,6 +292,11 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     for await (const item of opts.source) {
       if (fatal || runSignal.aborted) break;
       const s = seq++;
+      if (opts.select) {
+        const verdict = opts.select(item, s);
+        if (verdict === 'stop') break;
+        if (verdict === 'skip') continue;
+      }
       counts.total++;
       const prev = opts.previous?.(s);
       if (prev && !(opts.only?.(s) ?? false)) {

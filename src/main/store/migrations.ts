@@ -217,6 +217,13 @@ export const MIGRATIONS: readonly string[] = [
     environment TEXT NOT NULL
   );
   `,
+  // 6: what a run was started with besides its config file and input (issue 11, the CLI on
+  // a laptop): the record selection (--limit, --only-key), the field overrides (--set, their
+  // values as the stored config holds them: secrets masked) and the env files' paths (never
+  // their values), as JSON; resume and retry-failed apply them again. NULL: none.
+  `
+  ALTER TABLE runs ADD COLUMN options TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

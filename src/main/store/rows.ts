@@ -27,7 +27,25 @@ export interface CreateRunInput {
   configSource?: { path: string; sha256: string } | null;
   inputPath?: string | null;
   inputIdentity?: InputIdentity | null;
+  /** What the run was started with besides config and input (--limit, --only-key, --set, --env-file). */
+  options?: RunStartOptions | null;
   createdAt?: number;
+}
+
+/**
+ * What a run was started with besides its config and input, kept so resume and
+ * retry-failed apply it again. Never a secret: override values are stored as the stored
+ * config holds them (literal secrets masked), env files by path only.
+ */
+export interface RunStartOptions {
+  /** Only the first `limit` records of the input (by position) were part of the run. */
+  limit?: number;
+  /** Only records whose key is one of these were part of the run. */
+  onlyKeys?: string[];
+  /** `--set` overrides, in the order given: the full config path and the value. */
+  overrides?: Array<{ path: string; value: unknown }>;
+  /** Absolute paths of the env files `${env:…}` was resolved against (values never stored). */
+  envFiles?: string[];
 }
 
 export interface RunRow {
@@ -42,6 +60,8 @@ export interface RunRow {
   configSource: { path: string; sha256: string } | null;
   inputPath: string | null;
   inputIdentity: InputIdentity | null;
+  /** What the run was started with besides config and input; null when nothing. */
+  options: RunStartOptions | null;
   status: StoredRunStatus;
   /** `unconfirmed` is part of `succeeded`; `log --failed` lists `failed + unconfirmed` records. */
   records: Required<RunCounts>;

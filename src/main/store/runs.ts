@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { RunStatus } from '../engine/types.js';
 import type { Connection } from './connection.js';
 import { leaseOf } from './lease.js';
-import { parseJson, type CreateRunInput, type RunRow, type StoredRunStatus } from './rows.js';
+import { parseJson, type CreateRunInput, type RunRow, type RunStartOptions, type StoredRunStatus } from './rows.js';
 import type { StatementSql } from './writer.js';
 
 const SQL = {
-  insertRun: `INSERT INTO runs (id, created_at, destination, audience, config, config_path, config_sha256, input_path, input_size, input_mtime_ms, input_prefix_hash, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
+  insertRun: `INSERT INTO runs (id, created_at, destination, audience, config, config_path, config_sha256, input_path, input_size, input_mtime_ms, input_prefix_hash, options, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
   runById: 'SELECT * FROM runs WHERE id = ?',
   allRuns: 'SELECT * FROM runs ORDER BY created_at, n',
   keyById: 'SELECT n FROM runs WHERE id = ?',
@@ -73,6 +73,7 @@ interface RunDbRow {
   lease_host: string | null;
   lease_proc_start: string | null;
   lease_heartbeat_at: number | null;
+  options: string | null;
 }
 
 function toRunRow(r: RunDbRow): RunRow {
@@ -90,6 +91,7 @@ function toRunRow(r: RunDbRow): RunRow {
     config: parseJson(r.config),
     configSource: r.config_path !== null && r.config_sha256 !== null ? { path: r.config_path, sha256: r.config_sha256 } : null,
     inputPath: r.input_path,
+    options: (parseJson(r.options) as RunStartOptions | null) ?? null,
     inputIdentity:
       r.input_size === null
         ? null
@@ -159,6 +161,7 @@ export function createRun(conn: Connection, input: CreateRunInput): string {
     ident?.size ?? null,
     ident?.mtimeMs ?? null,
     ident?.prefixHash ?? null,
+    input.options && Object.keys(input.options).length > 0 ? JSON.stringify(input.options) : null,
   );
   return id;
 }

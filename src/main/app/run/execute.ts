@@ -13,6 +13,7 @@ import type { RunPlan } from './prepare.js';
 import { openRunInput } from './input.js';
 import { readOneVersion } from './input-watch.js';
 import { keepLease } from './lease.js';
+import { createSelector } from './selection.js';
 
 export interface ExecuteHooks {
   onEvent?: (e: RunEvent) => void;
@@ -26,6 +27,8 @@ export interface ExecuteRunResult {
   summary: RunSummary;
   /** Set when the run log could not be written completely (the export itself finished). */
   warning?: string;
+  /** `--only-key` keys no record of the input had (known once the input was read to its end). */
+  missingKeys?: string[];
 }
 
 /**
@@ -59,6 +62,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
         hooks.onEvent!(e);
       }
     : (e: RunEvent) => recorder.onEvent(e);
+  const selector = createSelector(plan.loaded.config, plan.file, plan.selection);
   let summary: RunSummary;
   try {
     summary = await runExport({
@@ -73,6 +77,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
       ...(hooks.gate ? { gate: hooks.gate } : {}),
       ...(plan.previous ? { previous: plan.previous } : {}),
       ...(plan.only ? { only: plan.only } : {}),
+      ...(selector ? { select: (item, seq) => selector.select(item, seq) } : {}),
     });
   } catch (err) {
     try {
@@ -94,7 +99,8 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
     // A resumed run reports the whole run: requests of earlier sessions included.
     const stored = store.getRun(plan.runId);
     if (stored) summary = { ...summary, requests: { ...summary.requests, sent: stored.requests.sent, retried: stored.requests.retried } };
-    return { summary };
+    const missing = selector && summary.status !== 'aborted' ? selector.missingKeys() : [];
+    return { summary, ...(missing.length > 0 ? { missingKeys: missing } : {}) };
   } catch (err) {
     return { summary, warning: `the run log could not be written completely (${(err as Error).message}); the export itself finished as summarised` };
   }

@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { formatIssues, type Issue } from '../../../shared/issues.js';
 import type { RunStatus } from '../../../shared/status.js';
 import type { Store } from '../../store/db.js';
-import type { InputIdentity, RunRow } from '../../store/rows.js';
+import type { InputIdentity, RunRow, RunStartOptions } from '../../store/rows.js';
 import { checkConfig } from '../check.js';
 import type { Loaded, LoadedConfig } from '../config.js';
 import { checkInput, countInput, describeInputChange, inputFromPath, inputIdentity, inputLabel, inputPathOf, type RunInput } from './input.js';
 import { dropLease, takeLease, type HeldLease } from './lease.js';
+import type { RecordSelection } from './selection.js';
 
 /** Everything an execution needs; made only by prepareStart and prepareContinue. */
 export interface RunPlan {
@@ -30,6 +31,8 @@ export interface RunPlan {
   lease: HeldLease;
   /** The input as the run first read it: the execution stops if it changes. */
   inputIdentity: InputIdentity | null;
+  /** Which records take part (--limit, --only-key): the run's own, on every session. */
+  selection?: RecordSelection;
 }
 
 export type Refusal =
@@ -64,7 +67,7 @@ export async function checkRun(store: Store | null, loaded: LoadedConfig, input:
 }
 
 /** A new run from a checked config and input, recorded (config as written, never clear secrets). */
-export async function prepareStart(store: Store, checked: CheckedRun, opts: { storedConfig: unknown; runId?: string }): Promise<RunPlan> {
+export async function prepareStart(store: Store, checked: CheckedRun, opts: { storedConfig: unknown; runId?: string; options?: RunStartOptions }): Promise<RunPlan> {
   const { loaded, input } = checked;
   const runId = opts.runId ?? randomUUID();
   const identity = await inputIdentity(store, input);
@@ -76,10 +79,11 @@ export async function prepareStart(store: Store, checked: CheckedRun, opts: { st
     configSource: loaded.source ?? null,
     inputPath: inputPathOf(input),
     inputIdentity: identity,
+    ...(opts.options ? { options: opts.options } : {}),
   });
   const took = takeLease(store, runId, 'run');
   if (!took.ok) throw new Error(took.message); // a run just created: nobody else knows its id
-  return planFor(store, runId, loaded, input, took.lease, identity);
+  return planFor(store, runId, loaded, input, took.lease, identity, opts.options ?? null);
 }
 
 export type ContinueMode = 'resume' | 'retry-failed';
@@ -149,14 +153,43 @@ async function continueLeased(
   return {
     ok: true,
     plan: {
-      ...(await planFor(store, runId, loaded, input, lease, run.inputIdentity)),
+      ...(await planFor(store, runId, loaded, input, lease, run.inputIdentity, run.options)),
       previous: (seq) => (succeeded.has(seq) ? 'succeeded' : failed.has(seq) && !unconfirmed.has(seq) ? 'failed' : undefined),
       ...(mode === 'retry-failed' ? { only: (seq: number) => failed.has(seq) } : {}),
     },
   };
 }
 
-async function planFor(store: Store, runId: string, loaded: LoadedConfig, input: RunInput, lease: HeldLease, identity: InputIdentity | null): Promise<RunPlan> {
-  const total = input.kind === 'samples' ? await countInput(store, input) : undefined;
-  return { runId, loaded, input, file: inputLabel(store, input), lease, inputIdentity: identity, ...(total !== undefined ? { total } : {}) };
+async function planFor(
+  store: Store,
+  runId: string,
+  loaded: LoadedConfig,
+  input: RunInput,
+  lease: HeldLease,
+  identity: InputIdentity | null,
+  options: RunStartOptions | null,
+): Promise<RunPlan> {
+  const selection = selectionOf(options);
+  // A selected run's total is what the selection leaves, known only by reading the input.
+  const total = input.kind === 'samples' && !selection ? await countInput(store, input) : undefined;
+  return {
+    runId,
+    loaded,
+    input,
+    file: inputLabel(store, input),
+    lease,
+    inputIdentity: identity,
+    ...(total !== undefined ? { total } : {}),
+    ...(selection ? { selection } : {}),
+  };
+}
+
+/** The record selection a run was started with (resume and retry-failed keep to it). */
+export function selectionOf(options: RunStartOptions | null | undefined): RecordSelection | undefined {
+  if (!options) return undefined;
+  const selection: RecordSelection = {
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.onlyKeys?.length ? { onlyKeys: options.onlyKeys } : {}),
+  };
+  return Object.keys(selection).length > 0 ? selection : undefined;
 }

@@ -1,0 +1,177 @@
+// export-failed: the input records a run failed, written as they were in its input file,
+// ready to fix and re-run, with their reasons beside them (never inside: the records stay
+// untouched). Refused when the input changed since the run (the recorded identity), since
+// positions would then point at other records. Decided here for every host.
+//   NDJSON: the failed lines, byte for byte (each with its own line ending).
+//   CSV:    the header row, then the failed rows byte for byte (a quoted multi-line row whole),
+//           rows told apart by a quote-aware split (the reader's line numbers are not used).
+//   JSON:   an array of the failed elements, re-serialised (same values; an element too
+//           broken to parse cannot be written and is named in the reasons file only).
+// Reasons: one JSON object a line, `{ seq, line, key, reason, unconfirmed? , exported }`.
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Store } from '../../store/db.js';
+import { detectFormat, openSource } from '../../sources/index.js';
+import { describeInputChange, inputFromPath } from './input.js';
+
+export interface ExportFailedResult {
+  ok: true;
+  runId: string;
+  inputPath: string;
+  format: 'ndjson' | 'csv' | 'json';
+  /** Records written to the output. */
+  exported: number;
+  /** Failed records that could not be written (an unreadable JSON element): in the reasons file. */
+  notExported: number;
+  reasonsPath: string;
+}
+
+export type ExportFailedRefusal = { ok: false; kind: 'not-found' | 'input' | 'usage'; message: string };
+
+interface Failure {
+  seq: number;
+  line: number | null;
+  key: string;
+  reason: string | null;
+  unconfirmed: boolean;
+}
+
+/** The reasons file beside `out`. */
+export function reasonsPathFor(out: string): string {
+  return `${out}.reasons.ndjson`;
+}
+
+export async function exportFailed(store: Store, runIdOrPrefix: string, out: string, opts: { reasonsPath?: string } = {}): Promise<ExportFailedResult | ExportFailedRefusal> {
+  const runId = store.resolveRunId(runIdOrPrefix);
+  const run = runId ? store.getRun(runId) : null;
+  if (!runId || !run) return { ok: false, kind: 'not-found', message: `no run ${runIdOrPrefix}` };
+  if (!run.inputPath) return { ok: false, kind: 'input', message: `run ${runId} has no input file recorded: there are no input lines to export` };
+  const input = inputFromPath(run.inputPath);
+  if (input.kind !== 'file') return { ok: false, kind: 'input', message: `run ${runId} read a sample set (${input.setId}), not a file: there are no input lines to export` };
+  const inputPath = input.path;
+  const reasonsPath = opts.reasonsPath ?? reasonsPathFor(out);
+  if (resolve(out) === resolve(inputPath) || resolve(reasonsPath) === resolve(inputPath)) {
+    return { ok: false, kind: 'usage', message: `--out ${out} is the run's input file: it would be overwritten; name another file` };
+  }
+  if (run.inputIdentity) {
+    const what = await describeInputChange(store, input, run.inputIdentity).catch((err: Error) => err.message);
+    if (what) return { ok: false, kind: 'input', message: `input ${inputPath} changed since run ${runId} (${what}); refusing to export its failed records: lines would not be the ones that failed` };
+  }
+  const format = detectFormat(inputPath);
+  const failures = new Map<number, Failure>();
+  for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
+    failures.set(o.seq, { seq: o.seq, line: o.line, key: o.key, reason: o.reason, unconfirmed: o.unconfirmed });
+  }
+
+  const exportedSeqs = new Set<number>();
+  const sink = createWriteStream(out);
+  try {
+    if (format === 'csv') {
+      for (const seq of await copyCsvRows(inputPath, failures, sink)) exportedSeqs.add(seq);
+    } else {
+      // The reader the run used tells which line (NDJSON) or value (JSON) holds each position.
+      const wanted: Array<{ seq: number; line: number; value?: unknown; ok: boolean }> = [];
+      let seq = 0;
+      for await (const item of openSource(inputPath)) {
+        if (failures.has(seq)) wanted.push({ seq, line: item.line, ok: item.ok, ...(item.ok ? { value: item.value } : {}) });
+        seq++;
+      }
+      if (format === 'json') {
+        const good = wanted.filter((w) => w.ok);
+        await write(sink, good.length === 0 ? '[]\n' : `[\n${good.map((w) => JSON.stringify(w.value)).join(',\n')}\n]\n`);
+        for (const w of good) exportedSeqs.add(w.seq);
+      } else {
+        await copyLines(inputPath, new Set(wanted.map((w) => w.line)), sink);
+        for (const w of wanted) exportedSeqs.add(w.seq);
+      }
+    }
+  } finally {
+    await new Promise<void>((res, rej) => sink.end((err?: Error | null) => (err ? rej(err) : res())));
+  }
+
+  const reasons = createWriteStream(reasonsPath);
+  try {
+    for (const f of failures.values()) {
+      const exported = exportedSeqs.has(f.seq);
+      await write(reasons, `${JSON.stringify({ seq: f.seq, line: f.line, key: f.key, reason: f.reason, ...(f.unconfirmed ? { unconfirmed: true } : {}), exported })}\n`);
+    }
+  } finally {
+    await new Promise<void>((res, rej) => reasons.end((err?: Error | null) => (err ? rej(err) : res())));
+  }
+  return { ok: true, runId, inputPath, format, exported: exportedSeqs.size, notExported: failures.size - exportedSeqs.size, reasonsPath };
+}
+
+function write(sink: WriteStream, chunk: string | Buffer): Promise<void> {
+  return new Promise((res, rej) => {
+    sink.write(chunk, (err) => (err ? rej(err) : res()));
+  });
+}
+
+/**
+ * Copies the lines numbered in `lines` (1-based, physical) of `path` to `sink` byte for byte,
+ * each with its own line ending; a last line without one gets "\n" (one record a line).
+ */
+async function copyLines(path: string, lines: ReadonlySet<number>, sink: WriteStream): Promise<void> {
+  let lineNo = 1;
+  let carry: Buffer[] = [];
+  const onLine = async (line: Buffer) => {
+    if (lines.has(lineNo)) await write(sink, line[line.length - 1] === 0x0a ? line : Buffer.concat([line, Buffer.from('\n')]));
+    lineNo++;
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    let nl: number;
+    while ((nl = chunk.indexOf(0x0a, start)) !== -1) {
+      const piece = chunk.subarray(start, nl + 1);
+      const line = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
+      carry = [];
+      await onLine(line);
+      start = nl + 1;
+    }
+    if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
+  }
+  if (carry.length > 0) await onLine(Buffer.concat(carry));
+}
+
+/**
+ * Copies the header row and the rows at positions `seqs` (0-based, data rows, empty lines
+ * not counted, as the CSV reader skips them) of a CSV file, byte for byte. Rows end at a
+ * newline outside double quotes (`""` inside a quoted field toggles twice: no effect).
+ * Returns the positions written.
+ */
+async function copyCsvRows(path: string, seqs: ReadonlyMap<number, unknown>, sink: WriteStream): Promise<number[]> {
+  const written: number[] = [];
+  let inQuotes = false;
+  let parts: Buffer[] = [];
+  let index = -1; // -1: the header row
+  const onRow = async (row: Buffer) => {
+    if (isBlank(row)) return;
+    if (index === -1 || seqs.has(index)) {
+      await write(sink, row[row.length - 1] === 0x0a ? row : Buffer.concat([row, Buffer.from('\n')]));
+      if (index >= 0) written.push(index);
+    }
+    index++;
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 0x22) inQuotes = !inQuotes;
+      else if (b === 0x0a && !inQuotes) {
+        parts.push(chunk.subarray(start, i + 1));
+        const row = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+        parts = [];
+        await onRow(row);
+        start = i + 1;
+      }
+    }
+    if (start < chunk.length) parts.push(Buffer.from(chunk.subarray(start)));
+  }
+  if (parts.length > 0) await onRow(Buffer.concat(parts));
+  return written;
+}
+
+function isBlank(line: Buffer): boolean {
+  for (const b of line) if (b !== 0x0a && b !== 0x0d && b !== 0x20 && b !== 0x09) return false;
+  return true;
+}
