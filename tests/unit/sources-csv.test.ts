@@ -22,6 +22,19 @@ describe('readCsv', () => {
     ]);
   });
 
+  it('counts a quoted CRLF, CR or LF as one line break: later records and errors keep their lines', async () => {
+    // Lines: 1 header, 2-3 record 1 (CRLF inside quotes), 4-5 record 2 (CR), 6 bad row,
+    // 7-9 record 3 (two CRLFs), 10 record 4.
+    const path = tmp.write('quoted-breaks.csv', 'id,note\r\n1,"a\r\nb"\r\n2,"c\rd"\r\n3,x,y\r\n4,"e\r\n\r\nf"\r\n5,g\r\n');
+    expect(await collect(readCsv(path))).toEqual([
+      { ok: true, line: 2, value: { id: '1', note: 'a\r\nb' } },
+      { ok: true, line: 4, value: { id: '2', note: 'c\rd' } },
+      { ok: false, line: 6, error: 'invalid CSV row: expected 2 fields as the header has, got 3' },
+      { ok: true, line: 7, value: { id: '4', note: 'e\r\n\r\nf' } },
+      { ok: true, line: 10, value: { id: '5', note: 'g' } },
+    ]);
+  });
+
   it('handles a BOM, CRLF and blank lines', async () => {
     const path = tmp.write('crlf.csv', '\uFEFFid,email\r\n1,a@x\r\n\r\n2,b@x\r\n');
     expect(await collect(readCsv(path))).toEqual([

@@ -19,13 +19,18 @@ export async function* readCsv(path: string, opts: ReadOptions = {}): AsyncGener
   // One failed record can trigger several errors; report only the first. csv-parse starts a
   // new `state.record` array for every record, so its identity tells records apart.
   let lastFailedRecord: unknown = undefined;
+  // csv-parse counts a CR and an LF inside quotes as two lines each time they form one CRLF
+  // break, so its count runs ahead by one per quoted CRLF from then on.
+  let crlfBefore = 0;
   const options: Options<Record<string, string>> = {
     bom: true,
     columns: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_record: (record: Record<string, string>, info: Info) => {
-      queue.push({ ok: true, line: info.lines - countNewlines(record), value: nester.nest(record) });
+      const breaks = quotedBreaks(record);
+      queue.push({ ok: true, line: info.lines - breaks.counted - crlfBefore, value: nester.nest(record) });
+      crlfBefore += breaks.crlf;
       return null; // consumed here; nothing goes to the readable side
     },
     on_skip: (err: CsvError | undefined) => {
@@ -35,7 +40,7 @@ export async function* readCsv(path: string, opts: ReadOptions = {}): AsyncGener
       if (err?.code === 'CSV_INVALID_CLOSING_QUOTE') state.quoting = false;
       if (state.record === lastFailedRecord) return undefined;
       lastFailedRecord = state.record;
-      queue.push(csvErrorItem(err));
+      queue.push(csvErrorItem(err, crlfBefore));
       return undefined;
     },
   };
@@ -78,9 +83,9 @@ export async function* readCsv(path: string, opts: ReadOptions = {}): AsyncGener
   }
 }
 
-function csvErrorItem(err: CsvError | undefined): SourceItem {
+function csvErrorItem(err: CsvError | undefined, crlfBefore: number): SourceItem {
   const e = err as (CsvError & { lines?: number; column?: string | number; record?: unknown[] }) | undefined;
-  const line = typeof e?.lines === 'number' ? e.lines : 0;
+  const line = typeof e?.lines === 'number' ? e.lines - crlfBefore : 0;
   if (!e) return { ok: false, line, error: 'invalid CSV row' };
   if (e.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' || e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
     const expected = /columns length is (\d+)|expect (\d+)/.exec(e.message);
@@ -96,15 +101,25 @@ function csvErrorItem(err: CsvError | undefined): SourceItem {
   return { ok: false, line, error: `invalid CSV row${field}: ${e.message}` };
 }
 
-/** Quoted fields may hold newlines; subtracting them gives the line the record starts on. */
-function countNewlines(record: Record<string, string>): number {
-  let n = 0;
+/**
+ * Quoted fields may hold line breaks; subtracting what csv-parse counted for them (every CR
+ * and every LF) gives the line the record starts on. `crlf` is how many of those pairs were
+ * one break, which csv-parse counted twice.
+ */
+function quotedBreaks(record: Record<string, string>): { counted: number; crlf: number } {
+  let counted = 0;
+  let crlf = 0;
   for (const key in record) {
     const v = record[key];
     if (typeof v !== 'string') continue;
-    for (let i = v.indexOf('\n'); i !== -1; i = v.indexOf('\n', i + 1)) n++;
+    // indexOf keeps the common case (no break at all) to two native scans per value.
+    for (let i = v.indexOf('\n'); i !== -1; i = v.indexOf('\n', i + 1)) counted++;
+    for (let i = v.indexOf('\r'); i !== -1; i = v.indexOf('\r', i + 1)) {
+      counted++;
+      if (v.charCodeAt(i + 1) === 10) crlf++;
+    }
   }
-  return n;
+  return { counted, crlf };
 }
 
 /**
