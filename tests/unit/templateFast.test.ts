@@ -16,7 +16,7 @@ function rewrite(source: string, kind: TemplateKind): Rewritten {
 }
 
 function state(rw: Rewritten): RenderState {
-  return { sites: rw.sites, lits: rw.lits, missing: new Map(), jraw: null, size: 0 };
+  return { sites: rw.sites, lits: rw.lits, missing: new Map(), jraw: null, size: 0, now: 0 };
 }
 
 function missingOf(st: RenderState): Array<[string, number]> {

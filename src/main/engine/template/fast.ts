@@ -22,7 +22,7 @@ type Op =
 export type FastRender = (context: unknown, st: RenderState) => string | typeof FALLBACK;
 
 /** Escaping helpers the fast path may call (not __jr/__jraw: they need block state). */
-const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__r', '__jb', '__jbv', '__jbs']);
+const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__f', '__x', '__r', '__jb', '__jbv', '__jbs']);
 
 interface Node {
   type: string;
