@@ -22,6 +22,8 @@ export interface RunPlan {
   file: string;
   /** Records in the input when known without reading it (a sample set). */
   total?: number;
+  /** What `{{now}}` renders (epoch ms): the run's creation, so a resume or retry-failed sends the same bodies. */
+  now?: number;
   /** Resume: how a record already ended (it is counted, not re-sent). */
   previous?: (seq: number) => 'succeeded' | 'failed' | undefined;
   /** retry-failed: only these records are sent. */
@@ -158,5 +160,6 @@ async function continueLeased(
 
 async function planFor(store: Store, runId: string, loaded: LoadedConfig, input: RunInput, lease: HeldLease, identity: InputIdentity | null): Promise<RunPlan> {
   const total = input.kind === 'samples' ? await countInput(store, input) : undefined;
-  return { runId, loaded, input, file: inputLabel(store, input), lease, inputIdentity: identity, ...(total !== undefined ? { total } : {}) };
+  const now = store.getRun(runId)?.createdAt;
+  return { runId, loaded, input, file: inputLabel(store, input), lease, inputIdentity: identity, ...(total !== undefined ? { total } : {}), ...(now !== undefined ? { now } : {}) };
 }
