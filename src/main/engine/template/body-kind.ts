@@ -1,11 +1,14 @@
 // How a request body's values are escaped, decided once from the destination's
 // Content-Type header (the planner renders with it; previews name it).
+import type { BodyEscaping } from '../../../shared/api.js';
 import type { TemplateKind } from './types.js';
 
 export type BodyKind = Extract<TemplateKind, 'json' | 'form' | 'xml' | 'text'>;
 
-/** What a preview calls each kind: `escaping: JSON`. */
-export const ESCAPING_NAMES: Record<BodyKind, string> = { json: 'JSON', form: 'form', xml: 'XML', text: 'none' };
+/** What a preview says is in force for a body kind. */
+export function bodyEscaping(kind: BodyKind): BodyEscaping {
+  return kind === 'text' ? 'none' : kind;
+}
 
 const FORM = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 /** application/xml, text/xml, and every +xml type (application/soap+xml, application/atom+xml...). */
