@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { compileTemplate, formatTemplateError, isTemplateError, renderTemplate, type RenderResult } from '../../src/main/engine/template/compile.js';
 import { checkTemplateFields } from '../../src/main/engine/template/fields.js';
 import { formValue, xmlText } from '../../src/main/engine/template/escape.js';
+import { TEMPLATE_HELPERS } from '../../src/main/engine/template/env.js';
+import { TEMPLATE_HELPER_NAMES } from '../../src/shared/template-helpers.js';
 
 function ok(r: RenderResult): string {
   if (!r.ok) throw new Error(`expected ok, got ${formatTemplateError(r.error)}`);
@@ -163,6 +165,9 @@ describe('escaping by body kind', () => {
 });
 
 describe('the field checker knows the helpers', () => {
+  it('the studio documents exactly the helpers the engine registers', () => {
+    expect([...TEMPLATE_HELPER_NAMES].sort()).toEqual(TEMPLATE_HELPERS.filter((h) => !['each', 'if', 'unless', 'with', 'lookup'].includes(h)).sort());
+  });
   it('new helpers are no unknown helpers; a typo is, with a suggestion', () => {
     expect(isTemplateError(compileTemplate('{"h": "{{sha256 user.e}}", "t": "{{now}}"}', 'json'))).toBe(false);
     expect(compileError('{"h": "{{sha265 user.e}}"}')).toContain('unknown helper "sha265"');
