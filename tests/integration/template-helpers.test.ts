@@ -126,3 +126,27 @@ describe('hmac with a key from ${env:…}', () => {
     for (const text of [res.stdout, log.stdout, runs.stdout, readFileSync(db).toString('latin1')]) expect(text).not.toContain(LITERAL);
   });
 });
+
+describe('now is fixed per run', () => {
+  it('retry-failed re-sends the body the run first rendered: the same instant', async () => {
+    let failU2 = true;
+    server = await startCaptureServer((req) => (failU2 && req.body.includes('"u2"') ? { status: 400, body: { error: 'try later' } } : { status: 200 }));
+    const { cfg, input, db } = setup({
+      add: { url: `${server.url}/t`, method: 'POST', batchMode: 'individual', bodyTemplate: '{"id": "{{user.id}}", "at": {{now "epoch_ms"}}, "iso": "{{now}}"}' },
+      retryOnErrors: false,
+    });
+    const first = await cli(['run', cfg, '--input', input, '--db', db, '--json']);
+    expect(first.code).toBe(1);
+    const runId = (JSON.parse(first.stdout) as { runId: string }).runId;
+    await new Promise((r) => setTimeout(r, 5)); // let the clock move on, so a new "now" would differ
+    failU2 = false;
+    const again = await cli(['retry-failed', runId, '--db', db, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const u2 = server.requests.filter((r) => r.body.includes('"u2"')).map((r) => r.body);
+    expect(u2).toHaveLength(2);
+    expect(u2[1]).toBe(u2[0]);
+    const at = (JSON.parse(u2[0]!) as { at: number }).at;
+    expect(new Date(at).toISOString()).toBe((JSON.parse(u2[0]!) as { iso: string }).iso);
+  });
+});
+

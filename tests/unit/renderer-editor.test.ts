@@ -103,6 +103,8 @@ describe('body check', () => {
 
   it('leaves text bodies alone', () => {
     expect(checkBody('a=1&b=2').kind).toBe('text');
+    expect(checkBody('{"a": "b"&x=1', 'application/x-www-form-urlencoded').kind).toBe('text');
+    expect(checkBody('"<a/>', 'text/xml').kind).toBe('text');
     expect(checkBody(undefined).kind).toBe('none');
   });
 });
