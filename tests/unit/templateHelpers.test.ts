@@ -5,6 +5,7 @@ import { compileTemplate, formatTemplateError, isTemplateError, renderTemplate, 
 import { checkTemplateFields } from '../../src/main/engine/template/fields.js';
 import { formValue, xmlText } from '../../src/main/engine/template/escape.js';
 import { TEMPLATE_HELPERS } from '../../src/main/engine/template/env.js';
+import { literalSecrets } from '../../src/main/engine/load.js';
 import { TEMPLATE_HELPER_NAMES } from '../../src/shared/template-helpers.js';
 
 function ok(r: RenderResult): string {
@@ -185,3 +186,27 @@ describe('the field checker knows the helpers', () => {
     expect(errs.map((e) => e.message)).toEqual(['"emial" is not a record field (known: email); did you mean "email"?']);
   });
 });
+
+describe('an hmac key written literally is a literal secret', () => {
+  it('is found in bodies, URLs, headers and sub-expressions, in either quote; references are left alone', () => {
+    const raw = {
+      version: 1,
+      destination: {
+        headers: { 'X-Sig': '{{hmac "sha256" \'k"ey-in-header\' audience_name}}' },
+        add: { url: 'https://x.io/{{hmac "sha1" "url-key-1234" user.id}}', bodyTemplate: '{"s": "{{upper (hmac "sha512" "body\\"key" user.id)}}", "e": "{{hmac "sha256" "${env:K}" user.id}}"}' },
+      },
+    };
+    const { stored, literals } = literalSecrets(raw);
+    expect(literals.sort()).toEqual(['body"key', 'k"ey-in-header', 'url-key-1234']);
+    const text = JSON.stringify(stored);
+    for (const l of literals) expect(text).not.toContain(l.replace('"', '\\"'));
+    expect(text).toContain('${env:K}');
+    // The helper receives the key as literalSecrets registered it (Handlebars un-escapes \").
+    expect(text2('{{hmac "sha256" "body\\"key" "x"}}')).toBe(text2('{{hmac "sha256" \'body"key\' "x"}}'));
+  });
+});
+
+function text2(src: string): string {
+  return ok(renderTemplate(src, 'text', {}));
+}
+
