@@ -50,7 +50,15 @@ export interface PreviewResult {
   explanation?: PreviewExplanationView;
   /** `remote_audience.…` values shown as `‹remote_audience.id›`: the get-audience step supplies them at run time. */
   placeholders?: string[];
+  /** How values are escaped in the bodies, from the destination's Content-Type (issue 11). */
+  escaping?: BodyEscaping;
 }
+
+/** Body escaping in force: JSON (no or a JSON Content-Type), form (application/x-www-form-urlencoded), XML (any xml type), none (other types). */
+export type BodyEscaping = 'json' | 'form' | 'xml' | 'none';
+
+/** How a preview names it: `escaping: JSON`. */
+export const BODY_ESCAPING_LABEL: Record<BodyEscaping, string> = { json: 'JSON', form: 'form', xml: 'XML', none: 'none' };
 
 export interface PreviewExplanationView {
   read: number;

@@ -51,6 +51,29 @@ test('typing in the body template updates the preview', async () => {
   await page.screenshot({ path: `${SCREENS}/studio-body-template.png` });
 });
 
+test('a form body: values form-encoded, the preview names the escaping, the helpers complete and explain themselves', async () => {
+  const { page } = studio;
+  await openAddTab(page);
+  await page.getByRole('tab', { name: /^Auth/ }).click();
+  await page.getByRole('tabpanel').getByRole('textbox', { name: 'Headers for every request', exact: true }).fill('{"Content-Type": "application/x-www-form-urlencoded"}');
+  await page.getByRole('tab', { name: /^Add/ }).click();
+  const preview = page.getByRole('complementary', { name: 'Preview' });
+  await replaceEditorText(page, 'Body template', 'name={{default users.none "Tom & Jerry=1"}}&h={{sha256 "abc"}}');
+  await expect(preview.getByText(/escaping: form/)).toBeVisible();
+  const body = preview.getByLabel('Request body', { exact: true });
+  // The template's own "&" stays; the value's " & " and "=" are form-encoded.
+  await expect(body).toHaveText('name=Tom+%26+Jerry%3D1&h=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  await expect(preview.getByText(/invalid JSON/)).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENS}/studio-form-escaping.png` });
+
+  await replaceEditorText(page, 'Body template', 'e=');
+  await page.keyboard.type('{{sha256E');
+  const suggest = page.locator('.monaco-editor .suggest-widget').first();
+  await expect(suggest).toBeVisible();
+  await expect(suggest).toContainText('sha256Email');
+  await page.screenshot({ path: `${SCREENS}/studio-helper-completion.png` });
+});
+
 test('the body editor completes record fields after user.', async () => {
   const { page } = studio;
   await openAddTab(page);

@@ -1,7 +1,7 @@
 // Pure logic behind the template editor and the preview pane: completions, issue
 // placement, body checks, countdowns, latest-request-wins.
 import { describe, expect, it } from 'vitest';
-import { completionsAt, recordFields } from '../../src/renderer/editor/completions.js';
+import { completionsAt, hoverAt, recordFields } from '../../src/renderer/editor/completions.js';
 import { describeWhere, markersFor } from '../../src/renderer/editor/issues.js';
 import { checkBody, formatCountdown, statusTone } from '../../src/renderer/lib/format.js';
 import { latestOnly } from '../../src/renderer/lib/latest.js';
@@ -47,6 +47,20 @@ describe('completions', () => {
     expect(labels('/lists/{{remote_audience.')).toEqual(['id', 'name']);
   });
 
+  it('offers the value helpers with their signature (issue 11)', () => {
+    const all = completionsAt('{"h": "{{', records);
+    expect(all.map((c) => c.label)).toEqual(expect.arrayContaining(['sha256', 'sha256Email', 'sha256Phone', 'md5', 'base64', 'hmac', 'lower', 'upper', 'trim', 'default', 'date', 'now', 'json']));
+    expect(all.find((c) => c.label === 'hmac')).toMatchObject({ kind: 'helper', detail: expect.stringContaining('${env:KEY}') });
+    expect(labels('{"h": "{{sha256 user.')).toEqual(['id', 'email', 'address', 'ltv']);
+  });
+
+  it('hover explains a helper inside {{ }} only', () => {
+    expect(hoverAt('{"h": "{{sha256Email', 'sha256Email')?.join('\n')).toContain("Adobe's `email_lc_sha256`");
+    expect(hoverAt('{"h": "{{date', 'date')?.[0]).toBe('`{{date value ["iso"|"epoch"|"epoch_ms"|"YYYY-MM-DD…"]}}`');
+    expect(hoverAt('{"sha256": 1}', 'sha256')).toBeNull();
+    expect(hoverAt('{"h": "{{user', 'user')).toBeNull();
+  });
+
   it('recordFields lists top-level fields once, in first-seen order', () => {
     expect(recordFields(records)).toEqual(['id', 'email', 'address', 'ltv']);
   });
@@ -89,6 +103,8 @@ describe('body check', () => {
 
   it('leaves text bodies alone', () => {
     expect(checkBody('a=1&b=2').kind).toBe('text');
+    expect(checkBody('{"a": "b"&x=1', 'application/x-www-form-urlencoded').kind).toBe('text');
+    expect(checkBody('"<a/>', 'text/xml').kind).toBe('text');
     expect(checkBody(undefined).kind).toBe('none');
   });
 });

@@ -16,7 +16,7 @@ function rewrite(source: string, kind: TemplateKind): Rewritten {
 }
 
 function state(rw: Rewritten): RenderState {
-  return { sites: rw.sites, lits: rw.lits, missing: new Map(), jraw: null, size: 0 };
+  return { sites: rw.sites, lits: rw.lits, missing: new Map(), jraw: null, size: 0, now: 0 };
 }
 
 function missingOf(st: RenderState): Array<[string, number]> {
@@ -100,9 +100,13 @@ function randomRecord(r: () => number): unknown {
   return rec;
 }
 
+/** Value-helper calls on a field `$`, as templates write them (the fast path calls the same functions). */
+const CALLS = ['sha256 $', 'sha256Email $', 'sha256Phone $', 'md5 $', 'base64 $', 'lower $', 'upper (trim $)', 'default $ "none"', 'json $', 'date $ "YYYY-MM-DD"', 'now', 'hmac "sha256" "k3y!" $', 'sha256 $ encoding="base64"', 'default $ null'];
+
 function randomTemplate(r: () => number, kind: TemplateKind): string {
   const field = (): string => {
-    const f = pick(r, FIELDS);
+    let f = pick(r, FIELDS);
+    if (r() < 0.3) f = pick(r, CALLS).replace('$', f);
     const strip = r() < 0.1;
     return r() < 0.1 ? `{{{${f}}}}` : `{{${strip ? '~' : ''}${f}${strip ? '~' : ''}}}`;
   };
@@ -141,7 +145,7 @@ function randomContext(r: () => number): object {
 }
 
 describe('fast renderer agrees with Handlebars', () => {
-  for (const kind of ['json', 'text', 'url', 'header'] as TemplateKind[]) {
+  for (const kind of ['json', 'text', 'url', 'header', 'form', 'xml'] as TemplateKind[]) {
     it(`random ${kind} templates and records, byte for byte`, () => {
       const r = rng(kind.length * 7919);
       let fastRenders = 0;
@@ -179,8 +183,19 @@ describe('fast renderer agrees with Handlebars', () => {
     expect(viaFast(rewrite('{"u": "{{constructor}}"}', 'json'), {})).toBe(FALLBACK);
   });
 
+  it('covers value-helper calls, and steps aside when one throws so Handlebars reports it', () => {
+    const src = '{"users": [{{#each users}}{"e": "{{sha256Email email}}", "d": {{date at "epoch"}}, "j": {{json tags}}, "t": "{{now}}"}{{#unless @last}},{{/unless}}{{/each}}]}';
+    const rw = rewrite(src, 'json');
+    const ctx = { users: [{ email: ' A@B.co ', at: '2024-05-01T00:00:00Z', tags: ['x'] }] };
+    const fast = viaFast(rw, ctx);
+    expect(fast).not.toBe(FALLBACK);
+    expect(fast).toEqual(viaHandlebars(rw, ctx));
+    expect(viaFast(rw, { users: [{ at: 'not a date' }] })).toBe(FALLBACK);
+    expect(renderTemplate(src, 'json', { users: [{ at: 'not a date' }] })).toMatchObject({ ok: false, error: { message: expect.stringContaining('date: "not a date" is not a date') } });
+  });
+
   it('leaves shapes it does not cover to Handlebars', () => {
-    for (const src of ['{{#each users}}{{@index}}{{/each}}', '{{#each users}}{{../x}}{{/each}}', '{{#with user}}{{id}}{{/with}}', '{{json user}}', '{{#each users}}{{#each tags}}{{this}}{{/each}}{{/each}}', '{{#if x}}y{{/if}}']) {
+    for (const src of ['{{#each users}}{{@index}}{{/each}}', '{{#each users}}{{../x}}{{/each}}', '{{#with user}}{{id}}{{/with}}', '{{lookup user "id"}}', '{{sha256 (lookup user "id")}}', '{{sha256 ../x}}', '{{#each users}}{{#each tags}}{{this}}{{/each}}{{/each}}', '{{#if x}}y{{/if}}']) {
       const rw = rewrite(src, 'text');
       expect(compileFast(templateEnv.parse(rw.source), templateEnv, rw.lits), src).toBeNull();
     }

@@ -50,7 +50,7 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   }));
   // `where` is the preview contract's name for an issue's place.
   const errors = out.errors.map(({ path, ...rest }) => ({ where: path, ...rest }));
-  io.stdout(`${JSON.stringify({ requests, errors, ...(out.truncated ? { truncated: true } : {}), ...(missingKeys.length > 0 ? { missingKeys } : {}) }, null, 2)}\n`);
+  io.stdout(`${JSON.stringify({ requests, errors, ...(out.truncated ? { truncated: true } : {}), escaping: out.escaping, ...(missingKeys.length > 0 ? { missingKeys } : {}) }, null, 2)}\n`);
   if (out.configRefused) return printIssues(io, configPath, out.errors);
   return out.errors.length > 0 ? EXIT.failedRecords : EXIT.ok;
 }

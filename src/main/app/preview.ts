@@ -9,10 +9,14 @@ import { previewExport, type PreviewOutput } from '../engine/preview.js';
 import type { HttpResult, PlannedRequest, SourceItem } from '../engine/types.js';
 import { createAuthorizer } from './authorize.js';
 import type { LoadedConfig } from './config.js';
+import type { BodyEscaping } from '../../shared/api.js';
+import { bodyEscaping, bodyKindFor } from '../engine/template/body-kind.js';
 
 export interface PreviewRun extends PreviewOutput {
   /** Nothing planned because of the config (a template, an expression, a field), not the data. */
   configRefused: boolean;
+  /** How the bodies' values are escaped (from the destination's Content-Type). */
+  escaping: BodyEscaping;
 }
 
 /** How many records fill `limit` requests of the largest batch: what a preview must read. */
@@ -38,7 +42,7 @@ export async function preview(
   });
   const errors = out.errors.map((e) => mapMessage(e, (t) => loaded.redactor.text(t)));
   const aboutConfig = errors.some((e) => e.template !== undefined || e.path.startsWith('destination.') || e.path.startsWith('records.'));
-  return { ...out, errors, configRefused: aboutConfig && out.requests.length === 0 };
+  return { ...out, errors, configRefused: aboutConfig && out.requests.length === 0, escaping: bodyEscaping(bodyKindFor(loaded.config.destination.headers)) };
 }
 
 export type AudienceLookup =

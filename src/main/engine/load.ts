@@ -7,7 +7,7 @@ import { parseExportConfig, type ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { lineColumnAt, locateJsonError } from '../../shared/json-locate.js';
 import { createRedactor, MASK, maskHeaderValue, type Secret } from './redact.js';
-import { maskUrlLiterals, secretSlots, urlTemplates } from './secret-slots.js';
+import { hasMaskedTemplateKey, maskTemplateKeyLiterals, maskUrlLiterals, secretSlots, urlTemplates } from './secret-slots.js';
 
 export type LoadResult =
   | {
@@ -97,6 +97,8 @@ export function literalSecrets(raw: unknown): { stored: unknown; literals: strin
     slot.holder[slot.key] = slot.kind === 'header' ? maskHeaderValue(value) : MASK;
   }
   literals.push(...maskUrlLiterals(stored, MASK));
+  // An hmac key written literally in a template (`{{hmac "sha256" "k" x}}`) is a secret too.
+  literals.push(...maskTemplateKeyLiterals(stored, MASK));
   return { stored, literals };
 }
 
@@ -104,7 +106,7 @@ export function literalSecrets(raw: unknown): { stored: unknown; literals: strin
 export function hasMaskedSecrets(stored: unknown): boolean {
   const copy = structuredClone(stored);
   if (secretSlots(copy).some((slot) => (slot.holder[slot.key] as string).includes(MASK))) return true;
-  return urlTemplates(copy).some((url) => url.includes(MASK));
+  return urlTemplates(copy).some((url) => url.includes(MASK)) || hasMaskedTemplateKey(copy, MASK);
 }
 
 /** Validates an already-parsed config value, resolving environment references first. */

@@ -6,7 +6,8 @@ import type { Issue } from '../../shared/issues.js';
 import { compileJmes } from './jmes.js';
 import { knownRecordFields } from './records.js';
 import { createSigner } from './signing.js';
-import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError } from './template/compile.js';
+import { bodyKindFor } from './template/body-kind.js';
+import { checkTemplateFields, compileTemplate, type CompiledTemplate, type TemplateError, type TemplateKind } from './template/compile.js';
 import type { Action, PlannedRequest, PreparedRecord } from './types.js';
 
 export interface TopContext {
@@ -61,12 +62,14 @@ function issueFrom(path: string, e: TemplateError): Issue {
 }
 
 /** Compiles every template and checks field names. Issues mean nothing may be sent. */
-export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: boolean; runId?: string; now?: () => number } = {}): { ok: true; planner: Planner } | { ok: false; issues: Issue[] } {
+export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: boolean; runId?: string; now?: number; clock?: () => number } = {}): { ok: true; planner: Planner } | { ok: false; issues: Issue[] } {
   const d = config.destination;
+  // `{{now}}` is fixed once per planner (one run, one preview): every request renders the same instant.
+  const renderOpts = { now: opts.now ?? Date.now() };
   const issues: Issue[] = [];
   const known = knownRecordFields(config);
 
-  const compile = (source: string, kind: 'json' | 'url' | 'header' | 'jmespath' | 'text', path: string, mode?: 'individual' | 'batched' | 'audience'): CompiledTemplate | null => {
+  const compile = (source: string, kind: TemplateKind, path: string, mode?: 'individual' | 'batched' | 'audience'): CompiledTemplate | null => {
     const t = compileTemplate(source, kind, { name: path });
     if (isTemplateError(t)) {
       issues.push(issueFrom(path, t));
@@ -90,8 +93,7 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
     if (t) headerTemplates.push([name, t]);
   }
   const hasHeader = (name: string) => Object.keys(d.headers).some((h) => h.toLowerCase() === name);
-  const contentType = Object.entries(d.headers).find(([h]) => h.toLowerCase() === 'content-type')?.[1];
-  const bodyKind: 'json' | 'text' = !contentType || /json/i.test(contentType) ? 'json' : 'text';
+  const bodyKind = bodyKindFor(d.headers);
 
   const stepTemplates = (step: StepName, mode: 'individual' | 'batched' | 'audience'): StepTemplates | null => {
     const s = d[step];
@@ -123,14 +125,15 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
   // Every request to the destination is signed (audience steps too): a receiver that verifies
   // only some ignores the header; one that verifies all would refuse an unsigned request.
   const signer = d.signing ? createSigner(d.signing) : null;
-  const now = opts.now ?? Date.now;
+  // The signing clock: a time-dependent signature is computed for this moment.
+  const clock = opts.clock ?? Date.now;
   const filter = d.getAudience.enabled && d.getAudience.filterPath ? compile(d.getAudience.filterPath, 'jmespath', 'destination.getAudience.filterPath', 'audience') : null;
   if (issues.length > 0) return { ok: false, issues };
 
   const renderHeaders = (ctx: object, hasBody: boolean): { ok: true; headers: Record<string, string> } | { ok: false; reason: string } => {
     const headers: Record<string, string> = {};
     for (const [name, t] of headerTemplates) {
-      const r = t.render(ctx);
+      const r = t.render(ctx, renderOpts);
       if (!r.ok) return { ok: false, reason: `header ${name}: ${r.error.message}` };
       headers[name] = r.text;
     }
@@ -142,12 +145,12 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
   const build = (step: StepName, t: StepTemplates, ctx: object, recordKeys: string[], defaultBody: () => string | undefined): PlanResult => {
     const s = d[step];
     const warnings: string[] = [];
-    const url = t.url.render(ctx);
+    const url = t.url.render(ctx, renderOpts);
     if (!url.ok) return { ok: false, reason: `destination.${step}.url: ${url.error.message}` };
     warnings.push(...url.warnings);
     let body: string | undefined;
     if (t.body) {
-      const b = t.body.render(ctx);
+      const b = t.body.render(ctx, renderOpts);
       if (!b.ok) {
         const reason = `destination.${step}.bodyTemplate: ${located(b.error)}`;
         if (b.error.rendered === undefined) return { ok: false, reason };
@@ -169,7 +172,7 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
     if (body !== undefined) request.body = body;
     if (warnings.length > 0) request.warnings = dedupe(warnings);
     if (signer) {
-      const at = now();
+      const at = clock();
       const signed = signer.sign(request, at);
       signed.notes = [signer.describe(at)];
       return { ok: true, request: signed };
@@ -201,7 +204,7 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
       }
       let value: unknown = json;
       if (filter) {
-        const rendered = filter.render(ctx);
+        const rendered = filter.render(ctx, renderOpts);
         if (!rendered.ok) return { ok: false, reason: `destination.getAudience.filterPath: ${rendered.error.message}` };
         const compiled = compileJmes(rendered.text, 'destination.getAudience.filterPath');
         if (!compiled.ok) return { ok: false, reason: `destination.getAudience.filterPath "${rendered.text}": ${compiled.error.message}` };

@@ -42,6 +42,8 @@ export interface RunOptions {
   /** The input's name, used in record errors (`file:line`). */
   file: string;
   runId: string;
+  /** What `{{now}}` renders (epoch ms), the same for every request; default: when the run starts. */
+  now?: number;
   onEvent?: (e: RunEvent) => void;
   /** Stops the run, resumable; a string reason is reported as the run's error (else "interrupted"). */
   signal?: AbortSignal;
@@ -103,7 +105,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   const emit = opts.onEvent;
   const redactor: Redactor = createRedactor(opts.secrets ?? []);
 
-  const planned = createPlanner(config, { runId, bearerPlaceholder: !!opts.dryRun });
+  const planned = createPlanner(config, { runId, bearerPlaceholder: !!opts.dryRun, now: opts.now ?? Date.now() });
   const preparer = createRecordPreparer(config, opts.file);
   const issues = [...(planned.ok ? [] : planned.issues), ...(preparer.ok ? [] : preparer.issues)];
   if (!planned.ok || !preparer.ok) throw new ConfigError(issues);

@@ -1,6 +1,7 @@
 // The places a literal secret may sit in a config as written: the OAuth client secret, the
-// request-signing secret, the value of every secret-named header, and secret-named query
-// parameters in URL templates. One list for the CLI (which masks them in the config a run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
+// request-signing secret, the value of every secret-named header, secret-named query
+// parameters in URL templates, and the key of an `{{hmac}}` call in any template. One list for the CLI (which masks them in the config a
+// run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
 import { parseHeaderString } from '../../shared/config.js';
 import { isSecretHeaderName, SECRET_PARAM_PATTERN } from './redact.js';
 
@@ -106,4 +107,55 @@ function decodeURIComponentSafe(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** Where a template may sit in a config as written: each step's URL and body, the filter path, header values. */
+function templateHolders(d: Json): Array<[Json, string]> {
+  const out: Array<[Json, string]> = [];
+  for (const step of ['getAudience', 'createAudience', 'add', 'remove']) {
+    const s = d[step];
+    if (!isObject(s)) continue;
+    for (const key of ['url', 'bodyTemplate', 'filterPath']) if (typeof s[key] === 'string') out.push([s, key]);
+  }
+  const headers = d['headers'];
+  if (isObject(headers)) for (const [name, v] of Object.entries(headers)) if (typeof v === 'string') out.push([headers, name]);
+  return out;
+}
+
+/**
+ * The key of an `{{hmac "algorithm" "key" value}}` call (also `(hmac …)`): group 1 is what
+ * precedes the key's text, group 2 its quote, group 3 the text as written.
+ */
+const HMAC_KEY = /((?:\{\{~?|\()\s*hmac\s+(?:"[^"]*"|'[^']*'|[^\s()"'}]+)\s+)(["'])((?:(?!\2)[^\\]|\\.)*)\2/g;
+
+/**
+ * The templates of `config` with the literal key of every `hmac` call replaced by `mask`
+ * (a key written as `${env:…}` is a reference, not a literal). Returns the keys found, as the
+ * helper receives them (Handlebars un-escapes only `\"` / `\'`).
+ */
+export function maskTemplateKeyLiterals(config: unknown, mask: string): string[] {
+  const literals: string[] = [];
+  if (!isObject(config)) return literals;
+  const d = config['destination'];
+  if (!isObject(d)) return literals;
+  for (const [holder, key] of templateHolders(d)) {
+    const text = holder[key] as string;
+    if (!text.includes('hmac')) continue;
+    holder[key] = text.replace(HMAC_KEY, (all, head: string, quote: string, written: string) => {
+      if (written.includes('${env:') || written === mask || written === '') return all;
+      literals.push(written.split(`\\${quote}`).join(quote));
+      return `${head}${quote}${mask}${quote}`;
+    });
+  }
+  return [...new Set(literals)];
+}
+
+/** Whether a template of `config` has an hmac key masked (a stored config that cannot run without its file). */
+export function hasMaskedTemplateKey(config: unknown, mask: string): boolean {
+  const d = isObject(config) ? config['destination'] : undefined;
+  if (!isObject(d)) return false;
+  return templateHolders(d).some(([holder, key]) => {
+    const text = holder[key] as string;
+    return text.includes(mask) && [...text.matchAll(HMAC_KEY)].some((m) => m[3] === mask);
+  });
 }

@@ -57,6 +57,7 @@ export function createDesignTools(ctx: StudioContext): DesignArea {
         elapsedMs: elapsed(),
         explanation: { ...out.explanation, reasons: out.explanation.reasons.map((r) => ({ ...r, reason: loaded.redactor.text(r.reason) })) },
         placeholders: out.placeholders,
+        escaping: out.escaping,
       };
     },
 

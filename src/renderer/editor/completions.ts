@@ -1,5 +1,6 @@
 // Field-name completion for Handlebars templates. Pure: given the text before the cursor
 // and the preview's mapped records, say what may come next. Monaco's provider wraps it.
+import { TEMPLATE_HELPER_DOCS } from '../../shared/template-helpers.js';
 
 export interface Completion {
   label: string;
@@ -15,7 +16,7 @@ export const TOP_LEVEL_VARS: Completion[] = [
 ];
 
 const HELPERS: Completion[] = [
-  { label: 'json', detail: '{{json x}} inserts a value as JSON', kind: 'helper' },
+  ...TEMPLATE_HELPER_DOCS.map((h): Completion => ({ label: h.name, detail: `{{${h.signature}}}: ${h.summary}`, kind: 'helper' })),
   { label: '#each', detail: 'loop: {{#each users}}…{{/each}}', kind: 'helper' },
   { label: '#if', detail: 'condition', kind: 'helper' },
   { label: '#unless', detail: 'negated condition, e.g. {{#unless @last}},{{/unless}}', kind: 'helper' },
@@ -96,4 +97,22 @@ export function completionsAt(
     ...HELPERS,
   );
   return out;
+}
+
+/** Whether the cursor (end of `textBefore`) is inside an unclosed `{{`. */
+function insideMustache(textBefore: string): boolean {
+  const open = textBefore.lastIndexOf('{{');
+  return open >= 0 && textBefore.indexOf('}}', open) < 0;
+}
+
+/**
+ * The hover for `word` at the end of `textBefore` (the text up to the word's end): a helper's
+ * signature, what it does and an example, in Markdown; null outside a mustache or for
+ * anything that is not a helper.
+ */
+export function hoverAt(textBefore: string, word: string): string[] | null {
+  if (!insideMustache(textBefore)) return null;
+  const h = TEMPLATE_HELPER_DOCS.find((d) => d.name === word);
+  if (!h) return null;
+  return ['`{{' + h.signature + '}}`', h.doc, 'Example: `' + h.example + '`'];
 }

@@ -8,7 +8,8 @@ import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/register.all';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { loader } from '@monaco-editor/react';
-import { completionsAt } from './completions.js';
+import { completionsAt, hoverAt } from './completions.js';
+import { TEMPLATE_HELPER_NAMES } from '../../shared/template-helpers.js';
 import { useStudio } from '../state/studio.js';
 
 export const TEMPLATE_LANGUAGE = 'outbound-template';
@@ -44,7 +45,7 @@ monaco.languages.setMonarchTokensProvider(TEMPLATE_LANGUAGE, {
     ],
     tag: [
       [/~?\}\}/, 'keyword', '@pop'],
-      [/\b(each|if|unless|else|with|json)\b/, 'keyword'],
+      [new RegExp(`\\b(each|if|unless|else|with|lookup|${TEMPLATE_HELPER_NAMES.join('|')})\\b`), 'keyword'],
       [/@\w+/, 'variable.predefined'],
       [/[\w.]+/, 'variable'],
       [/'[^']*'|"[^"]*"/, 'string'],
@@ -102,6 +103,21 @@ monaco.languages.registerCompletionItemProvider(TEMPLATE_LANGUAGE, {
         insertText: c.label.startsWith('#') && charBeforeWord === '#' ? c.label.slice(1) : c.label,
         range,
       })),
+    };
+  },
+});
+
+// Hover on a helper name inside {{ }}: its signature, what it does, an example.
+monaco.languages.registerHoverProvider(TEMPLATE_LANGUAGE, {
+  provideHover(model, position) {
+    const word = model.getWordAtPosition(position);
+    if (!word) return null;
+    const before = model.getValueInRange({ startLineNumber: 1, startColumn: 1, endLineNumber: position.lineNumber, endColumn: word.endColumn });
+    const lines = hoverAt(before, word.word);
+    if (!lines) return null;
+    return {
+      range: new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn),
+      contents: lines.map((value) => ({ value })),
     };
   },
 });

@@ -32,6 +32,8 @@ export type BodyCheck =
 /** Parses a rendered body; on failure says where (line and column) so the UI can point. */
 export function checkBody(body: string | undefined, contentType?: string): BodyCheck {
   if (body === undefined || body === '') return { kind: 'none' };
+  // A form or XML body is escaped for its type, never parsed as JSON (even one starting with `{`).
+  if (contentType && !/json/i.test(contentType) && /x-www-form-urlencoded|xml/i.test(contentType)) return { kind: 'text' };
   const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{"]/.test(body);
   if (!looksJson) return { kind: 'text' };
   try {

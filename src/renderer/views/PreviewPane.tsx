@@ -3,6 +3,7 @@
 // and "Send this one" with the answer beside it. Its parts live in views/preview/.
 import { useState } from 'react';
 import { plural } from '../../shared/format.js';
+import { BODY_ESCAPING_LABEL } from '../../shared/api.js';
 import { actions, useStudio } from '../state/studio.js';
 import { Explanation, whyNothingPlanned } from './preview/Explanation.js';
 import { IssuesList } from './preview/IssuesList.js';
@@ -82,6 +83,7 @@ export function PreviewPane() {
                 </select>
                 <span className="muted" aria-live="polite">
                   {plural(requests.length, 'request')}
+                  {preview?.escaping ? ` · escaping: ${BODY_ESCAPING_LABEL[preview.escaping]}` : ''}
                   {preview ? ` · ${Math.round(preview.elapsedMs)} ms` : ''}
                   {pending ? ' · updating…' : ''}
                 </span>

@@ -71,6 +71,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
       source: readOneVersion(plan.input, plan.inputIdentity, openRunInput(store, plan.input, signal), stop),
       file: plan.file,
       runId: plan.runId,
+      ...(plan.now !== undefined ? { now: plan.now } : {}),
       onEvent,
       dryRun: false,
       signal,

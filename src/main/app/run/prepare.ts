@@ -23,6 +23,8 @@ export interface RunPlan {
   file: string;
   /** Records in the input when known without reading it (a sample set). */
   total?: number;
+  /** What `{{now}}` renders (epoch ms): the run's creation, so a resume or retry-failed sends the same bodies. */
+  now?: number;
   /** Resume: how a record already ended (it is counted, not re-sent). */
   previous?: (seq: number) => 'succeeded' | 'failed' | undefined;
   /** retry-failed: only these records are sent. */
@@ -172,6 +174,8 @@ async function planFor(
   const selection = selectionOf(options);
   // A selected run's total is what the selection leaves, known only by reading the input.
   const total = input.kind === 'samples' && !selection ? await countInput(store, input) : undefined;
+  // `{{now}}` is the run's creation time: resume and retry-failed re-send the same bodies.
+  const now = store.getRun(runId)?.createdAt;
   return {
     runId,
     loaded,
@@ -181,6 +185,7 @@ async function planFor(
     inputIdentity: identity,
     ...(total !== undefined ? { total } : {}),
     ...(selection ? { selection } : {}),
+    ...(now !== undefined ? { now } : {}),
   };
 }
 

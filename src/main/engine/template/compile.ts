@@ -9,7 +9,11 @@
 //  url      values percent-encoded (encodeURIComponent); result must be an absolute http(s) URL.
 //  header   plain text; a CR, LF or NUL in the result is refused.
 //  jmespath values land as JMESPath literals ('...' or `"..."` when escaping is needed).
-//  text     plain, no escaping — for non-JSON bodies (form, XML): escape those yourself.
+//  form     a body sent as application/x-www-form-urlencoded: each value form-encoded
+//           (space as +), the template's own `&` and `=` kept; no validity check.
+//  xml      a body sent as */xml or */*+xml: each value XML-escaped (& < > " '); no
+//           well-formedness check (the endpoint judges its own dialect).
+//  text     plain, no escaping — for other non-JSON bodies (text/plain, text/csv...).
 import { templateEnv, KNOWN_HELPERS, MAX_RENDERED_CHARS, newRenderState, RenderCapError, RUNTIME_OPTIONS, type RenderState } from './env.js';
 import { invalidJsonMessage } from './json.js';
 import { compileFast, FALLBACK, type FastRender } from './fast.js';
@@ -21,12 +25,13 @@ import {
   lineColumnAt,
   offsetOf,
   type CompiledTemplate,
+  type RenderOptions,
   type RenderResult,
   type TemplateError,
   type TemplateKind,
 } from './types.js';
 
-export type { CompiledTemplate, RenderResult, TemplateError, TemplateKind } from './types.js';
+export type { CompiledTemplate, RenderOptions, RenderResult, TemplateError, TemplateKind } from './types.js';
 export { formatTemplateError } from './types.js';
 export { checkTemplateFields, templateFields, type FieldMode, type TemplateField } from './fields.js';
 
@@ -166,13 +171,14 @@ class Template implements CompiledTemplate {
     private readonly fast: FastRender | null,
   ) {}
 
-  render(context: object): RenderResult {
-    let st: RenderState = newRenderState(this.rw.sites, this.rw.lits);
+  render(context: object, opts: RenderOptions = {}): RenderResult {
+    const now = opts.now ?? Date.now();
+    let st: RenderState = newRenderState(this.rw.sites, this.rw.lits, now);
     let text: string;
     const quick = this.fast ? this.fast(context, st) : FALLBACK;
     if (quick !== FALLBACK) text = quick;
     else {
-      if (this.fast) st = newRenderState(this.rw.sites, this.rw.lits);
+      if (this.fast) st = newRenderState(this.rw.sites, this.rw.lits, now);
       try {
         text = this.fn(context, { ...RUNTIME_OPTIONS, data: { __st: st } });
       } catch (e) {
@@ -252,7 +258,7 @@ function warningsOf(st: RenderState): string[] {
 }
 
 /** Renders a template from source in one call (compiles through the cache). */
-export function renderTemplate(source: string, kind: TemplateKind, context: object, opts: CompileOptions = {}): RenderResult {
+export function renderTemplate(source: string, kind: TemplateKind, context: object, opts: CompileOptions & RenderOptions = {}): RenderResult {
   const t = compileTemplate(source, kind, opts);
-  return isTemplateError(t) ? { ok: false, error: t } : t.render(context);
+  return isTemplateError(t) ? { ok: false, error: t } : t.render(context, opts.now !== undefined ? { now: opts.now } : {});
 }

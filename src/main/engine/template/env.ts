@@ -4,21 +4,19 @@
 // stay shared and allocation-free.
 import Handlebars from 'handlebars';
 import {
+  formValue,
   jmesBacktickSafe,
   jmesRawSafe,
   jsonStringBody,
   jsonText,
   plainText,
+  xmlText,
 } from './escape.js';
+import { VALUE_HELPERS } from './helpers.js';
+import { JsonText } from './json-text.js';
 import type { Site } from './rewrite.js';
 
-/** What `{{json x}}` returns: JSON text that the site helper inserts without re-quoting. */
-export class JsonText {
-  constructor(readonly text: string) {}
-  toString(): string {
-    return this.text;
-  }
-}
+export { JsonText } from './json-text.js';
 
 export interface RenderState {
   sites: Site[];
@@ -29,6 +27,8 @@ export interface RenderState {
   jraw: string[] | null;
   /** Characters the finished block bodies rendered so far (see `counted`). */
   size: number;
+  /** What `{{now}}` is (epoch ms): fixed by the caller for a whole run, so preview = sent. */
+  now: number;
 }
 
 /**
@@ -46,8 +46,8 @@ export class RenderCapError extends Error {
   }
 }
 
-export function newRenderState(sites: Site[], lits: string[]): RenderState {
-  return { sites, lits, missing: new Map(), jraw: null, size: 0 };
+export function newRenderState(sites: Site[], lits: string[], now: number): RenderState {
+  return { sites, lits, missing: new Map(), jraw: null, size: 0, now };
 }
 
 interface Opts {
@@ -87,6 +87,16 @@ const helpers: Record<string, (...args: never[]) => unknown> = {
   __u(v: unknown, site: number, o: Opts): string {
     if (v === undefined) noteMissing(o, site, 'empty');
     return encodeURIComponent(textOf(v));
+  },
+  /** A value in an application/x-www-form-urlencoded body. */
+  __f(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return formValue(textOf(v));
+  },
+  /** A value in an XML body (text or attribute). */
+  __x(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return xmlText(textOf(v));
   },
   __t(v: unknown, site: number, o: Opts): string {
     if (v === undefined) noteMissing(o, site, 'empty');
@@ -198,13 +208,13 @@ for (const name of ['each']) {
   const orig = templateEnv.helpers[name];
   if (orig) templateEnv.registerHelper(name, counted(orig));
 }
-for (const [name, fn] of Object.entries(helpers)) templateEnv.registerHelper(name, fn as Handlebars.HelperDelegate);
+for (const [name, fn] of Object.entries({ ...helpers, ...VALUE_HELPERS })) templateEnv.registerHelper(name, fn as Handlebars.HelperDelegate);
 
-/** Helper names the rewriter emits, passed as knownHelpers so calls skip the context lookup. */
-export const KNOWN_HELPERS: Record<string, boolean> = Object.fromEntries(Object.keys(helpers).map((n) => [n, true]));
+/** Helper names the rewriter emits and the value helpers, passed as knownHelpers so calls skip the context lookup. */
+export const KNOWN_HELPERS: Record<string, boolean> = Object.fromEntries([...Object.keys(helpers), ...Object.keys(VALUE_HELPERS)].map((n) => [n, true]));
 
 /** Names a template may call as helpers; every other call is a missing helper. */
-export const TEMPLATE_HELPERS = ['json', 'each', 'if', 'unless', 'with', 'lookup'] as const;
+export const TEMPLATE_HELPERS = ['json', ...(Object.keys(VALUE_HELPERS) as Array<keyof typeof VALUE_HELPERS>), 'each', 'if', 'unless', 'with', 'lookup'] as const;
 
 /** Prototype access stays off; passing the defaults explicitly also silences Handlebars' console warning. */
 export const RUNTIME_OPTIONS = {

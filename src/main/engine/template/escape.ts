@@ -109,3 +109,32 @@ export function jmesLiteral(v: unknown): string {
   if (typeof v === 'string') return jmesStringLiteral(v);
   return '`' + jmesBacktickSafe(jsonText(v)) + '`';
 }
+
+const FORM_SAFE = /^[A-Za-z0-9*\-._]*$/;
+
+/**
+ * One value of an application/x-www-form-urlencoded body (WHATWG URL's serializer: space
+ * as `+`, only letters, digits and `*-._` kept, everything else percent-encoded as UTF-8, a
+ * lone surrogate as U+FFFD). `Tom & Jerry=1` → `Tom+%26+Jerry%3D1`.
+ */
+export function formValue(s: string): string {
+  if (FORM_SAFE.test(s)) return s;
+  return new URLSearchParams([['', s]]).toString().slice(1);
+}
+
+const XML_NEEDS = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const XML_SPECIAL = /[&<>"']/g;
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+/**
+ * A value in XML text or an attribute (either quote): & < > " ' as entities. A character
+ * XML 1.0 cannot carry at all (C0 controls other than tab, LF, CR; U+FFFE/FFFF) is refused
+ * with its position rather than sent in a document the endpoint would reject.
+ */
+export function xmlText(s: string): string {
+  if (!XML_NEEDS.test(s)) return s;
+  const bad = XML_FORBIDDEN.exec(s);
+  if (bad) throw new Error(`a value holds U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${bad.index + 1}, which XML 1.0 cannot carry`);
+  return s.replace(XML_SPECIAL, (c) => XML_ENTITIES[c]!);
+}

@@ -3,26 +3,37 @@
 // It walks the Handlebars AST of the rewritten source (templateRewrite.ts) and, when
 // every statement is one it can reproduce exactly, renders without the Handlebars
 // runtime: same lookups (own properties only), same escaping helpers called in the same
-// order, same @first/@last. Anything else — another helper, a sub-expression, `../`,
+// order, same @first/@last, the value helpers (sha256, lower, date... and json) called with
+// the same arguments and options. Anything else — another helper, `../`,
 // an @data value, a non-array `each` target, a non-own property, a throw — makes it give
 // up and the caller renders with Handlebars, so output stays byte-identical.
 import { MAX_RENDERED_CHARS, type templateEnv as Env, type RenderState } from './env.js';
+import { VALUE_HELPERS as VALUE_FNS } from './helpers.js';
 
 /** Returned when this render must go through Handlebars instead. */
 export const FALLBACK: unique symbol = Symbol('fallback');
 
 type Helper = (v: unknown, site: number, o: { data: { __st: RenderState } }) => unknown;
 
+type ValueFn = (...args: unknown[]) => unknown;
+
+/** A value: a plain path, a literal, or a value-helper call on values. */
+type Arg = { t: 0; path: string[] } | { t: 1; value: unknown } | { t: 2; fn: ValueFn; args: Arg[]; hash: Record<string, unknown> };
+
 type Op =
   | { k: 0; text: string }
-  | { k: 1; path: string[]; helper: Helper; site: number }
+  | { k: 1; arg: Arg; helper: Helper; site: number }
   | { k: 2; path: string[]; body: Op[] }
   | { k: 3; last: boolean; when: boolean; text: string };
 
 export type FastRender = (context: unknown, st: RenderState) => string | typeof FALLBACK;
 
 /** Escaping helpers the fast path may call (not __jr/__jraw: they need block state). */
-const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__r', '__jb', '__jbv', '__jbs']);
+const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__f', '__x', '__r', '__jb', '__jbv', '__jbs']);
+
+/** Helpers a template calls that the fast path may call too: pure functions of their arguments and @data.__st. */
+const CALLABLE = new Set<string>(['json', ...Object.keys(VALUE_FNS)]);
+const LITERALS = new Set(['StringLiteral', 'NumberLiteral', 'BooleanLiteral', 'NullLiteral', 'UndefinedLiteral']);
 
 interface Node {
   type: string;
@@ -49,6 +60,34 @@ function noHash(n: Node): boolean {
 function helperName(n: Node): string | null {
   const p = n.path as PathNode | undefined;
   return p && p.type === 'PathExpression' && !p.data && p.depth === 0 && p.parts.length === 1 ? (p.parts[0] ?? null) : null;
+}
+
+function literalValue(n: Node): unknown {
+  return n.type === 'NullLiteral' ? null : n.type === 'UndefinedLiteral' ? undefined : n.value;
+}
+
+/** A helper argument the fast path reproduces exactly, else null. */
+function compileArg(n: Node | undefined, env: typeof Env): Arg | null {
+  if (!n) return null;
+  if (isPlainPath(n)) return { t: 0, path: n.parts };
+  if (LITERALS.has(n.type)) return { t: 1, value: literalValue(n) };
+  if (n.type !== 'SubExpression') return null;
+  const name = helperName(n);
+  if (!name || !CALLABLE.has(name)) return null;
+  const fn = env.helpers[name] as unknown as ValueFn | undefined;
+  if (!fn) return null;
+  const args: Arg[] = [];
+  for (const p of n.params as Node[]) {
+    const a = compileArg(p, env);
+    if (!a) return null;
+    args.push(a);
+  }
+  const hash: Record<string, unknown> = {};
+  for (const pair of ((n.hash as { pairs?: Array<{ key: string; value: Node }> } | undefined)?.pairs ?? [])) {
+    if (!LITERALS.has(pair.value.type)) return null;
+    hash[pair.key] = literalValue(pair.value);
+  }
+  return { t: 2, fn, args, hash };
 }
 
 /** The text of a program made only of content (and __lit), else null. */
@@ -98,10 +137,11 @@ function compileProgram(prog: Node, env: typeof Env, lits: string[], inEach: boo
         continue;
       }
       const [v, site] = params;
-      if (!VALUE_HELPERS.has(name) || params.length !== 2 || !isPlainPath(v) || !site || site.type !== 'NumberLiteral') return null;
+      if (!VALUE_HELPERS.has(name) || params.length !== 2 || !site || site.type !== 'NumberLiteral') return null;
+      const arg = compileArg(v, env);
       const helper = env.helpers[name] as unknown as Helper | undefined;
-      if (!helper) return null;
-      ops.push({ k: 1, path: v.parts, helper, site: site.value as number });
+      if (!helper || !arg || arg.t === 1) return null;
+      ops.push({ k: 1, arg, helper, site: site.value as number });
       continue;
     }
     if (st.type !== 'BlockStatement' || st.inverse || params.length !== 1) return null;
@@ -142,6 +182,26 @@ function lookup(ctx: unknown, path: string[]): unknown {
   return cur;
 }
 
+/** A value as Handlebars computes it: the lookup, or the helper called with Handlebars' argument list. */
+function evaluate(arg: Arg, ctx: unknown, o: { data: { __st: RenderState } }): unknown {
+  switch (arg.t) {
+    case 0:
+      return lookup(ctx, arg.path);
+    case 1:
+      return arg.value;
+    case 2: {
+      const values: unknown[] = [];
+      for (const a of arg.args) {
+        const v = evaluate(a, ctx, o);
+        if (v === FALLBACK) return FALLBACK;
+        values.push(v);
+      }
+      values.push({ hash: arg.hash, data: o.data });
+      return arg.fn.apply(ctx, values);
+    }
+  }
+}
+
 function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first: boolean, last: boolean): string | typeof FALLBACK {
   let out = '';
   for (let i = 0; i < ops.length; i++) {
@@ -151,7 +211,7 @@ function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first:
         out += op.text;
         break;
       case 1: {
-        const v = lookup(ctx, op.path);
+        const v = op.arg.t === 0 ? lookup(ctx, op.arg.path) : evaluate(op.arg, ctx, o);
         if (v === FALLBACK) return FALLBACK;
         const r = op.helper(v, op.site, o);
         out += r != null ? r : '';

@@ -2,6 +2,7 @@
 // runs as you type: unknown fields, the wrong mode for the step, misspelled variables.
 import { closestName } from '../../../shared/suggest.js';
 import { templateEnv, TEMPLATE_HELPERS } from './env.js';
+import { helperCallProblem } from './helpers.js';
 import { originalOffset, rewriteTemplate, SITE_HELPER, type Rewritten } from './rewrite.js';
 import { lineColumnAt, offsetOf, type TemplateError, type TemplateKind } from './types.js';
 
@@ -37,7 +38,7 @@ declare namespace AST {
   }
   type Expression = Node;
   interface Hash {
-    pairs: Array<{ value: Expression }>;
+    pairs: Array<{ key: string; value: Expression }>;
   }
   interface SubExpression extends Node {
     path: Expression;
@@ -216,6 +217,17 @@ export function checkHelpers(ast: unknown, rw: Rewritten, source: string): Templ
         const at = lineColumnAt(source, originalOffset(rw.segments, offsetOf(rw.source, p.loc.start.line, p.loc.start.column)));
         found = { message: `unknown helper "${p.original}" (helpers: ${TEMPLATE_HELPERS.join(', ')})${near ? `; did you mean "${near}"?` : ''}`, ...at };
         return;
+      }
+      if (isCall && p.type === 'PathExpression') {
+        const literal = (i: number): string | undefined => {
+          const q = c.params[i] as (AST.Node & { value?: unknown }) | undefined;
+          return q?.type === 'StringLiteral' && typeof q.value === 'string' ? q.value : undefined;
+        };
+        const problem = helperCallProblem(p.original, c.params.length, literal, (c.hash?.pairs ?? []).map((x) => x.key));
+        if (problem) {
+          found = { message: problem, ...lineColumnAt(source, originalOffset(rw.segments, offsetOf(rw.source, p.loc.start.line, p.loc.start.column))) };
+          return;
+        }
       }
       for (const q of c.params) visit(q);
       for (const pair of c.hash?.pairs ?? []) visit(pair.value);

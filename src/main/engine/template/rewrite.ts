@@ -11,6 +11,8 @@ export type SiteContext =
   | 'json-val'
   | 'url'
   | 'plain'
+  | 'form'
+  | 'xml'
   | 'raw'
   | 'jmes-bare'
   | 'jmes-raw'
@@ -24,6 +26,8 @@ export const SITE_HELPER: Record<SiteContext, string> = {
   'json-val': '__jv',
   url: '__u',
   plain: '__t',
+  form: '__f',
+  xml: '__x',
   raw: '__r',
   'jmes-bare': '__jb',
   'jmes-raw': '__jr',
@@ -31,6 +35,9 @@ export const SITE_HELPER: Record<SiteContext, string> = {
   'jmes-bt': '__jbv',
   'jmes-bt-str': '__jbs',
 };
+
+/** Helpers that make sense with no argument, so a bare `{{name}}` calls them. */
+const ZERO_ARG_HELPERS = new Set(['now']);
 
 export interface Site {
   ctx: SiteContext;
@@ -203,6 +210,12 @@ function analyse(source: string, kind: TemplateKind, tokens: Token[]): { ctx: Ma
       case 'text':
         ctx.set(tok, 'plain');
         break;
+      case 'form':
+        ctx.set(tok, 'form');
+        break;
+      case 'xml':
+        ctx.set(tok, 'xml');
+        break;
       case 'jmespath':
         if (jstate === 'raw' && rawLit) rawLit.hasValue = true;
         ctx.set(tok, jstate === 'out' ? 'jmes-bare' : jstate === 'raw' ? 'jmes-raw' : jstate === 'qid' ? 'jmes-qid' : jstate === 'bt' ? 'jmes-bt' : 'jmes-bt-str');
@@ -253,7 +266,8 @@ export function rewriteTemplate(source: string, kind: TemplateKind): Rewritten |
       }
       sites.push({ ctx: siteCtx, display: display.get(tok) ?? null });
       valueTokens.push(tok);
-      const single = isSingleWord(tok.expr);
+      // `{{now}}` is a call of the helper, not a read of a field called now (as in Handlebars).
+      const single = isSingleWord(tok.expr) && !ZERO_ARG_HELPERS.has(tok.expr);
       chunks.push({ out: `{{${tok.stripLeft ? '~' : ''}${SITE_HELPER[siteCtx]} ${single ? '' : '('}`, orig: tok.start, verbatim: false, mu: true });
       chunks.push({ out: tok.expr, orig: tok.exprStart, verbatim: true, mu: true });
       chunks.push({ out: `${single ? '' : ')'} ${sites.length - 1}${tok.stripRight ? '~' : ''}}}`, orig: tok.exprStart + tok.expr.length, verbatim: false, mu: true });

@@ -1,7 +1,12 @@
 // Shapes shared by the template compiler, the field checker and the JMESPath wrapper.
 
 /** Where a rendered value lands; decides how it is escaped (DESIGN invariant 5). */
-export type TemplateKind = 'json' | 'url' | 'header' | 'jmespath' | 'text';
+export type TemplateKind = 'json' | 'url' | 'header' | 'jmespath' | 'text' | 'form' | 'xml';
+
+export interface RenderOptions {
+  /** What `{{now}}` renders, epoch ms; the planner fixes it once per run (default: the time of this render). */
+  now?: number;
+}
 
 export interface TemplateError {
   message: string;
@@ -24,7 +29,7 @@ export interface CompiledTemplate {
   readonly kind: TemplateKind;
   readonly source: string;
   readonly name?: string;
-  render(context: object): RenderResult;
+  render(context: object, opts?: RenderOptions): RenderResult;
 }
 
 /** `name line L, column C: message` — the one format every template error is shown in. */
