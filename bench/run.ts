@@ -68,7 +68,7 @@ const meta = {
 const header = `${meta.date.slice(0, 10)} · Node ${meta.node.slice(1)} · ${meta.cores} cores · load average ${meta.loadAverage.before} → ${meta.loadAverage.after} · CLI booted: ${meta.cliBoot} · ${fmt(meta.seconds)} s`;
 const table = `${header}\n\n${markdown(rows)}\n`;
 process.stdout.write(table);
-if (!boot.startsWith('bundle')) log(`the CLI ran from the sources through tsx (${boot}): \`npm run prepare\` builds the bundle users get`);
+if (!boot.startsWith('bundle')) log(`the CLI did not run the bundle users get (boot: ${boot}); \`npm run prepare\` builds it`);
 const json = JSON.stringify({ meta, rows }, null, 2) + '\n';
 writeFileSync(join(outDir, 'results.md'), table);
 writeFileSync(join(outDir, 'results.json'), json);

@@ -39,5 +39,8 @@ const result = await esbuild.build({
   logLevel: 'warning',
 });
 renameSync(tmp, BUNDLE);
-const inputs = [...Object.keys(result.metafile.inputs), 'bin/build-cli.mjs', 'bin/cli-bundle.mjs', 'package-lock.json'].map((p) => relative(ROOT, join(ROOT, p)));
+// The sources, not the bundled packages: npm writes package files with a fixed old mtime, so
+// only package-lock.json tells that a dependency changed (and ~250 fewer stats per start).
+const sources = Object.keys(result.metafile.inputs).filter((p) => !p.split(/[\\/]/).includes('node_modules'));
+const inputs = [...sources, 'bin/build-cli.mjs', 'bin/cli-bundle.mjs', 'package-lock.json'].map((p) => relative(ROOT, join(ROOT, p)));
 writeFileSync(STAMP, JSON.stringify({ builtAt, inputs }) + '\n');

@@ -12,9 +12,9 @@ export const BUNDLE = join(ROOT, 'dist', 'cli', 'outbound.mjs');
 export const STAMP = join(ROOT, 'dist', 'cli', 'stamp.json');
 
 /**
- * Why the bundle may not be run, or null when it may. Stale means: a file it was built from
- * (src/ or a bundled package) was changed, or is gone, since the build started, or the
- * build script itself changed. Comparing mtimes errs towards stale (a checkout touches files),
+ * Why the bundle may not be run, or null when it may. Stale means: a source it was built
+ * from, the build script or package-lock.json (a dependency changed) was changed, or is
+ * gone, since the build started. Comparing mtimes errs towards stale (a checkout touches files),
  * which only costs the tsx start.
  */
 export function bundleProblem() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 // A small young generation: V8 otherwise grows it to ~130 MB during a long export, which
 // is most of the process's memory (see bench/million.ts, BENCH_MEMLOG=1). Same flag in
-// package.json's `outbound` script and in bench/run.ts.
+// package.json's `outbound` script, which `npm run bench` runs (bench/cli.ts).
 // Runs the bundle `npm install` built (bin/build-cli.mjs) when it matches the sources, else
 // the TypeScript sources through tsx, so an edit is never run stale.
 // OUTBOUND_DEBUG_BOOT=1 says on stderr which one ran and why.
