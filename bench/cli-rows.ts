@@ -9,6 +9,8 @@ import { startListening, timed } from './processes.js';
 import { atLeast, atMost, fmt, type Row } from './table.js';
 
 const HERE = import.meta.dirname;
+/** The sink and the raw loop run as TypeScript without tsx: Node strips the types (a flag before 22.18). */
+const STRIP = (process.features as { typescript?: string }).typescript ? [] : ['--experimental-strip-types'];
 
 export interface CliCounts {
   individual: number;
@@ -29,7 +31,7 @@ function checkRun(run: CliRun, records: number): void {
 }
 
 export async function cliRows(dir: string, counts: CliCounts, log: (s: string) => void): Promise<{ rows: Row[]; boot: string }> {
-  const sink = await startListening(process.execPath, [join(HERE, 'sink.ts')]);
+  const sink = await startListening(process.execPath, [...STRIP, join(HERE, 'sink.ts')]);
   const rows: Row[] = [];
   let boot = 'unknown';
   try {
@@ -40,9 +42,9 @@ export async function cliRows(dir: string, counts: CliCounts, log: (s: string) =
     const individualInput = join(dir, `individual-${counts.individual}.ndjson`);
     await writeFlatNdjson(individualInput, counts.individual);
     // A short warm-up of the sink's process (its JIT) so the first measured process does not pay it.
-    await timed(process.execPath, [join(HERE, 'raw-undici.ts'), `${sink.url}/members`, individualInput]);
+    await timed(process.execPath, [...STRIP, join(HERE, 'raw-undici.ts'), `${sink.url}/members`, individualInput]);
     await sinkStats(sink.url);
-    const raw = await timed(process.execPath, [join(HERE, 'raw-undici.ts'), `${sink.url}/members`, individualInput]);
+    const raw = await timed(process.execPath, [...STRIP, join(HERE, 'raw-undici.ts'), `${sink.url}/members`, individualInput]);
     if (raw.code !== 0) throw new Error(`raw undici loop exited ${raw.code}: ${raw.stderr}`);
     const rawSink = await sinkStats(sink.url);
     const rawLoop = JSON.parse(raw.stdout) as { requests: number; seconds: number };
