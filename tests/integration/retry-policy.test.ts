@@ -136,3 +136,12 @@ it('the config refuses a status that is not one, a backwards range and an unknow
   expect(() => config(input('http://h', { retry: { statuses: ['504-500'] } }))).toThrow(/ends before it starts/);
   expect(() => config(input('http://h', { retry: { maxAttempt: 3 } }))).toThrow(/did you mean "maxAttempts"/);
 });
+
+it('run --dry-run states the worst case per step', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify(input('http://127.0.0.1:9', { retry: { maxAttempts: 'until-stopped' } }, { retry: { maxAttempts: 2 } })));
+  const res = await cli(['run', file, '--input', writeNdjson(dir, 'in.ndjson', [{ id: 'u1' }]), '--dry-run']);
+  expect(res.code).toBe(0);
+  expect(res.stdout).toContain('  retries   add: retries 429, 500-504, failed connections and timeouts: up to 2 attempts a request, at most 11 min 00 s (2 × 30.0 s timeout + 1 wait of up to 10 min 00 s)');
+});

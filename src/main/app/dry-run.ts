@@ -5,10 +5,12 @@ import { mapMessage, type Issue } from '../../shared/issues.js';
 import { ConfigError, runExport, type RunSummary } from '../engine/runner.js';
 import type { RunEvent, SourceItem } from '../engine/types.js';
 import type { LoadedConfig } from './config.js';
+import { retryWorstCases, type RetryWorstCase } from './retry-worst-case.js';
 import { impliedMs } from './time-estimate.js';
 
 export type DryRunOutcome =
-  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number }
+  /** `retries`: the worst case the retry policy allows, per enabled step. */
+  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number; retries: RetryWorstCase[] }
   | { ok: false; issues: Issue[] };
 
 export async function dryRun(
@@ -38,5 +40,6 @@ export async function dryRun(
   }
   const rph = loaded.config.destination.requestsPerHour;
   const planned = Object.values(summary.requests.planned).reduce((a, b) => a + b, 0);
-  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}) };
+  const retries = retryWorstCases(loaded.config.destination);
+  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}), retries };
 }
