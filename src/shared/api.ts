@@ -164,6 +164,8 @@ export interface DryRunResult {
   requestsPerHour?: number;
   /** How long `requestsPerHour` alone makes the run take (ms); absent without a limit. */
   impliedMs?: number;
+  /** The retry policy's worst case per enabled step (attempts and longest time a request may take). */
+  retries?: Array<{ step: StepName; attempts: number | 'until-stopped'; worstMs?: number; text: string }>;
   elapsedMs: number;
 }
 

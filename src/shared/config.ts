@@ -242,12 +242,77 @@ const batchFields = {
     .describe('JMESPath evaluated on each object element of errorsPath giving the rejected record\'s key (when it has no `index`). Needs errorsPath.'),
 };
 
+/** Default page cap of a paginated get audience. */
+export const DEFAULT_MAX_PAGES = 10;
+
+/**
+ * How get audience reads further pages: one style, `nextUrlPath` (a next-page link in the
+ * answer), `cursorParam` + `cursorPath` (a cursor handed back) or `pageParam` (page numbers,
+ * the last page being the one whose `itemsPath` list is empty).
+ */
+export const paginationSchema = z
+  .strictObject({
+    nextUrlPath: z.string().optional().describe('JMESPath to the next page\'s URL in the answer (absolute, or relative to the request URL); same origin only. Missing or empty: last page.'),
+    cursorParam: z.string().optional().describe('Query parameter that carries the cursor of the next page. Needs cursorPath.'),
+    cursorPath: z.string().optional().describe('JMESPath to the next cursor in the answer; missing or empty: last page.'),
+    pageParam: z.string().optional().describe('Query parameter that carries the page number. Needs itemsPath.'),
+    startPage: z.number().int().min(0).default(1).describe('The first page\'s number (pageParam); the first request is sent as written.'),
+    itemsPath: z.string().optional().describe('JMESPath to the page\'s list; an empty or missing list is the last page.'),
+    maxPages: z.number().int().min(1).max(1000).default(DEFAULT_MAX_PAGES).describe('Pages read at most; reaching it without a match is an error (never a create).'),
+  })
+  .superRefine((p, ctx) => {
+    const styles = [p.nextUrlPath, p.cursorParam, p.pageParam].filter((v) => v !== undefined && v.trim() !== '').length;
+    if (styles !== 1) ctx.addIssue({ code: 'custom', message: 'set exactly one of nextUrlPath, cursorParam (with cursorPath) or pageParam (with itemsPath)' });
+    if (p.cursorParam?.trim() && !p.cursorPath?.trim()) ctx.addIssue({ code: 'custom', path: ['cursorPath'], message: 'is required with cursorParam: it reads the next cursor from the answer' });
+    if (p.cursorPath?.trim() && !p.cursorParam?.trim()) ctx.addIssue({ code: 'custom', path: ['cursorParam'], message: 'is required with cursorPath: it names the query parameter the cursor is sent in' });
+    if (p.pageParam?.trim() && !p.itemsPath?.trim()) ctx.addIssue({ code: 'custom', path: ['itemsPath'], message: 'is required with pageParam: the last page is the one whose list is empty' });
+  });
+
+/** `500-504`: an inclusive range of statuses. */
+const STATUS_RANGE = /^([1-5]\d\d)\s*-\s*([1-5]\d\d)$/;
+
+/**
+ * When and how long a request is retried (DESIGN "Retries"). Every field is optional: a
+ * step's policy overrides the destination's field by field, and the destination's falls back
+ * to today's rules (429 and 500–504, `maxAttempts`, Retry-After capped at 10 minutes).
+ */
+export const retryPolicySchema = z.strictObject({
+  statuses: z
+    .array(
+      z.union([
+        z.number().int().min(100).max(599),
+        z.string().superRefine((s, ctx) => {
+          const m = STATUS_RANGE.exec(s.trim());
+          if (!m) ctx.addIssue({ code: 'custom', message: `"${s}" is not a status or a range like "500-504"` });
+          else if (Number(m[1]) > Number(m[2])) ctx.addIssue({ code: 'custom', message: `range "${s}" ends before it starts` });
+        }),
+      ]),
+    )
+    .optional()
+    .describe('HTTP statuses retried, numbers or ranges ("500-504"). Default [429, "500-504"]. Connection failures and timeouts are always retried.'),
+  maxAttempts: z
+    .union([z.number().int().min(1).max(10_000), z.literal('until-stopped')])
+    .optional()
+    .describe('Attempts per request, or "until-stopped": retry until it succeeds or the run is stopped (GrowthLoop). Default: destination.maxAttempts.'),
+  maxElapsedMs: z.number().int().min(1).max(MAX_TIMER_MS).optional().describe('No retry starts once this long (ms) has passed since the first attempt. Default: no limit.'),
+  retryAfterCapMs: z.number().int().min(0).max(MAX_TIMER_MS).optional().describe('Longest wait a Retry-After is obeyed for (ms); a longer one is capped. Default 600000 (10 minutes).'),
+});
+
+/** Parses a status list entry into an inclusive range. */
+export function statusRange(entry: number | string): [number, number] {
+  if (typeof entry === 'number') return [entry, entry];
+  const m = STATUS_RANGE.exec(entry.trim());
+  return m ? [Number(m[1]), Number(m[2])] : [0, -1];
+}
+
 export const getAudienceSchema = z.strictObject({
   enabled: z.boolean().default(false),
   url: z.string().default(''),
   method: z.enum(['GET', 'POST']).default('GET'),
   bodyTemplate: z.string().optional(),
   filterPath: z.string().optional(),
+  pagination: paginationSchema.optional(),
+  retry: retryPolicySchema.optional(),
 });
 
 export const createAudienceSchema = z.strictObject({
@@ -255,6 +320,7 @@ export const createAudienceSchema = z.strictObject({
   url: z.string().default(''),
   method: z.enum(['POST', 'PUT']).default('POST'),
   bodyTemplate: z.string().optional(),
+  retry: retryPolicySchema.optional(),
 });
 
 export const addStepSchema = z.strictObject({
@@ -263,6 +329,7 @@ export const addStepSchema = z.strictObject({
   method: z.enum(HTTP_METHODS).default('POST'),
   bodyTemplate: z.string().optional(),
   ...batchFields,
+  retry: retryPolicySchema.optional(),
 });
 
 export const removeStepSchema = addStepSchema.extend({
@@ -282,6 +349,7 @@ export const destinationSchema = z
     platform: z.enum(['aep']).optional(),
     retryOnErrors: z.boolean().default(true),
     maxAttempts: z.number().int().min(1).max(100).default(6),
+    retry: retryPolicySchema.optional(),
     requestsPerHour: z
       .number()
       .positive()
@@ -372,6 +440,8 @@ export type SigningConfig = NonNullable<Destination['signing']>;
 export type OutputField = NonNullable<Destination['outputSchema']>[number];
 export type AddStep = Destination['add'];
 export type SendStep = Destination['add'] | Destination['remove'];
+export type RetryPolicyConfig = z.output<typeof retryPolicySchema>;
+export type PaginationConfig = z.output<typeof paginationSchema>;
 
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -142,6 +142,8 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
   progress.done();
   if (!out.ok) return printIssues(io, 'config', out.issues);
   printSummary(io, out.summary, json, null, undefined, { selection, missingKeys: out.missingKeys });
+  // The retry policy's worst case, per step (human output only: --json keeps its shape).
+  if (!json) io.stdout(out.retries.map((r) => `  retries   ${r.step}: ${r.text}\n`).join(''));
   return exitCodeFor(out.summary.status);
 }
 

@@ -5,11 +5,13 @@ import { mapMessage, type Issue } from '../../shared/issues.js';
 import { ConfigError, runExport, type RunSummary } from '../engine/runner.js';
 import type { RunEvent, SourceItem } from '../engine/types.js';
 import type { LoadedConfig } from './config.js';
+import { retryWorstCases, type RetryWorstCase } from './retry-worst-case.js';
 import { createSelector, type RecordSelection } from './run/selection.js';
 import { impliedMs } from './time-estimate.js';
 
 export type DryRunOutcome =
-  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number; missingKeys?: string[] }
+  /** `retries`: the worst case the retry policy allows, per enabled step. */
+  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number; missingKeys?: string[]; retries: RetryWorstCase[] }
   | { ok: false; issues: Issue[] };
 
 export async function dryRun(
@@ -42,5 +44,6 @@ export async function dryRun(
   const rph = loaded.config.destination.requestsPerHour;
   const planned = Object.values(summary.requests.planned).reduce((a, b) => a + b, 0);
   const missing = selector && summary.status !== 'aborted' ? selector.missingKeys() : [];
-  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}), ...(missing.length > 0 ? { missingKeys: missing } : {}) };
+  const retries = retryWorstCases(loaded.config.destination);
+  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}), ...(missing.length > 0 ? { missingKeys: missing } : {}), retries };
 }

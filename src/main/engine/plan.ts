@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ExportConfig, SendStep, StepName } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { compileJmes } from './jmes.js';
+import { createPaginator, type Paginator } from './pages.js';
 import { knownRecordFields } from './records.js';
 import { createSigner } from './signing.js';
 import { bodyKindFor } from './template/body-kind.js';
@@ -32,6 +33,8 @@ export interface Planner {
   planAudience(step: 'getAudience' | 'createAudience', ctx: TopContext): PlanResult;
   /** Applies the get step's filter path to a response; `found: false` means missing. */
   findAudience(status: number, body: string, ctx: TopContext): { ok: true; found: boolean; value: unknown } | { ok: false; reason: string };
+  /** The get step's pagination, when configured. */
+  readonly paginator: Paginator | null;
   planBatch(action: Action, records: PreparedRecord[], ctx: TopContext): PlanResult;
   batchSize(action: Action): number;
 }
@@ -128,6 +131,12 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
   // The signing clock: a time-dependent signature is computed for this moment.
   const clock = opts.clock ?? Date.now;
   const filter = d.getAudience.enabled && d.getAudience.filterPath ? compile(d.getAudience.filterPath, 'jmespath', 'destination.getAudience.filterPath', 'audience') : null;
+  let paginator: Paginator | null = null;
+  if (d.getAudience.enabled && d.getAudience.pagination) {
+    const p = createPaginator(d.getAudience.pagination);
+    if (p.ok) paginator = p.paginator;
+    else issues.push(...p.issues);
+  }
   if (issues.length > 0) return { ok: false, issues };
 
   const renderHeaders = (ctx: object, hasBody: boolean): { ok: true; headers: Record<string, string> } | { ok: false; reason: string } => {
@@ -182,6 +191,7 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
 
   const planner: Planner = {
     steps: { get: !!get, create: !!create, add: !!add, remove: !!remove },
+    paginator,
     context: (remoteAudience) => ({
       audience_name: config.audience.name,
       audience_id: config.audience.id,

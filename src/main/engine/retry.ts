@@ -1,6 +1,7 @@
-// Retries (DESIGN "Retries"): with retryOnErrors, 429 and 500–504, connection failures and
-// timeouts are retried with increasing, jittered delays up to maxAttempts; Retry-After is
-// honoured; a 401 first refetches the OAuth token once.
+// Retries (DESIGN "Retries"): with retryOnErrors, the statuses of the step's retry policy
+// (default 429 and 500–504, retry-policy.ts), connection failures and timeouts are retried
+// with increasing, jittered delays up to maxAttempts (or until stopped) and maxElapsedMs;
+// Retry-After is honoured up to its cap; a 401 first refetches the OAuth token once.
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { HttpClient } from './http.js';
 import type { HttpRequestSpec, HttpResult } from './types.js';
@@ -25,6 +26,8 @@ export interface RetryDelayOptions {
   random?: () => number;
   /** Wall clock in ms since the epoch, for HTTP-date Retry-After values. */
   now?: () => number;
+  /** Longest Retry-After obeyed (config retry.retryAfterCapMs); default MAX_RETRY_AFTER_MS. */
+  retryAfterCapMs?: number;
 }
 
 /**
@@ -45,9 +48,9 @@ export function retryAfterAskedMs(value: string | undefined, now: number = Date.
  * Parses a Retry-After value: delta seconds (`120`) or an HTTP-date. Returns ms to wait,
  * capped at MAX_RETRY_AFTER_MS, or undefined when absent or unreadable.
  */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | undefined, now: number = Date.now(), capMs: number = MAX_RETRY_AFTER_MS): number | undefined {
   const asked = retryAfterAskedMs(value, now);
-  return asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER_MS);
+  return asked === undefined ? undefined : Math.min(asked, capMs);
 }
 
 /**
@@ -57,7 +60,7 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
  */
 export function retryDelayMs(attempt: number, result: HttpResult, opts: RetryDelayOptions = {}): number {
   if (result.ok) {
-    const ra = parseRetryAfter(result.headers['retry-after'], opts.now ? opts.now() : Date.now());
+    const ra = parseRetryAfter(result.headers['retry-after'], opts.now ? opts.now() : Date.now(), opts.retryAfterCapMs);
     if (ra !== undefined) return ra;
   }
   const base = opts.baseMs ?? DEFAULT_RETRY_BASE_MS;
@@ -78,8 +81,15 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 export interface SendWithRetryOptions {
+  /** Infinity: until it succeeds or `signal` stops it (retry.maxAttempts "until-stopped"). */
   maxAttempts: number;
   retryOnErrors: boolean;
+  /** Which answers are retried (the step's retry policy); default isRetryable. */
+  retryable?: (result: HttpResult) => boolean;
+  /** No retry whose wait would end more than this long after the first attempt started. */
+  maxElapsedMs?: number;
+  /** Monotonic ms for maxElapsedMs; injectable for tests. */
+  clock?: () => number;
   signal?: AbortSignal;
   onAttempt?(attempt: number, result: HttpResult): void;
   /** Before the wait for the next attempt; `result` is the answer being retried. */
@@ -99,6 +109,8 @@ export interface SendOutcome {
   result: HttpResult;
   /** Requests actually sent (a 401-refresh resend included). */
   attempts: number;
+  /** Why retrying stopped while the answer was still retryable (maxElapsedMs), for the record's reason. */
+  gaveUp?: string;
 }
 
 function abortedResult(req: HttpRequestSpec): HttpResult {
@@ -121,6 +133,9 @@ export async function sendWithRetry(client: HttpClient, req: HttpRequestSpec, op
   const { signal } = opts;
   const sleep = opts.sleep ?? abortableSleep;
   const maxAttempts = Math.max(1, opts.maxAttempts);
+  const retryable = opts.retryable ?? isRetryable;
+  const clock = opts.clock ?? (() => performance.now());
+  const startedAt = clock();
   let sent = 0;
   let budgetUsed = 0;
   let refreshed = false;
@@ -149,11 +164,18 @@ export async function sendWithRetry(client: HttpClient, req: HttpRequestSpec, op
       }
     }
 
-    if (!opts.retryOnErrors || budgetUsed >= maxAttempts || !isRetryable(result)) {
+    if (!opts.retryOnErrors || budgetUsed >= maxAttempts || !retryable(result)) {
       return { result, attempts: sent };
     }
 
     const delayMs = retryDelayMs(budgetUsed, result, opts.delay);
+    if (opts.maxElapsedMs !== undefined) {
+      const elapsed = clock() - startedAt;
+      if (elapsed + delayMs > opts.maxElapsedMs) {
+        const gaveUp = `retries stopped after ${sent} attempt${sent === 1 ? '' : 's'}: the next wait (${Math.round(delayMs)} ms) would pass retry.maxElapsedMs (${opts.maxElapsedMs} ms since the first attempt)`;
+        return { result, attempts: sent, gaveUp };
+      }
+    }
     opts.onRetry?.(sent, delayMs, describeResult(result), result);
     try {
       await sleep(delayMs, signal);

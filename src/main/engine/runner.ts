@@ -4,6 +4,7 @@
 // is free.
 import type { ExportConfig, StepName } from '../../shared/config.js';
 import { formatIssue, type Issue } from '../../shared/issues.js';
+import { formatDuration } from '../../shared/format.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
 import { createPacer, type Pacer } from './pacing.js';
@@ -13,7 +14,8 @@ import { createRecordPreparer } from './records.js';
 import { createSigner } from './signing.js';
 import { Slots } from './slots.js';
 import { createRedactor, redactJson, redactRequest, redactResult, type Redactor, type Secret } from './redact.js';
-import { describeResult, sendWithRetry, type RetryDelayOptions } from './retry.js';
+import { describeResult, sendWithRetry, type RetryDelayOptions, type SendOutcome } from './retry.js';
+import { retriesResult, retryPolicyFor, type RetryPolicy } from './retry-policy.js';
 import { judgeAnswer } from './answer.js';
 import { createSettler } from './settle.js';
 import { createUnauthorizedStreak } from './unauthorized.js';
@@ -157,17 +159,27 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   let lastToken = '';
   const unauthorized = createUnauthorizedStreak(!!tokens);
   const nextRequestId = () => `${runId}:${++requestSeq}`;
-  const send = async (req: PlannedRequest, id: string = nextRequestId()): Promise<HttpResult> => {
+  const policies = new Map<StepName, RetryPolicy>();
+  const policyOf = (step: StepName): RetryPolicy => {
+    let p = policies.get(step);
+    if (!p) policies.set(step, (p = retryPolicyFor(d, step)));
+    return p;
+  };
+  const send = async (req: PlannedRequest, id: string = nextRequestId()): Promise<HttpResult> => (await sendOutcome(req, id)).result;
+  const sendOutcome = async (req: PlannedRequest, id: string): Promise<SendOutcome> => {
     const step = req.step;
+    const policy = policyOf(step);
     const spec: HttpRequestSpec = { method: req.method, url: req.url, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) };
     const hooks = tokens ? bearerHooks(tokens) : undefined;
     let lastSent: HttpRequestSpec = spec;
     try {
       const outcome = await sendWithRetry(http!, spec, {
-        maxAttempts: d.maxAttempts,
-        retryOnErrors: d.retryOnErrors,
+        maxAttempts: policy.maxAttempts,
+        retryOnErrors: policy.enabled,
+        retryable: (r) => retriesResult(policy, r),
+        ...(policy.maxElapsedMs !== undefined ? { maxElapsedMs: policy.maxElapsedMs } : {}),
         signal: runSignal,
-        ...(opts.retryDelay ? { delay: opts.retryDelay } : {}),
+        delay: { ...opts.retryDelay, retryAfterCapMs: policy.retryAfterCapMs },
         before: async (s) => {
           if (opts.gate) await opts.gate();
           await pacer.acquire(s, (ms) => {
@@ -201,13 +213,16 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           requests.retried++;
           if (!emit) return;
           const at = Date.now();
-          emit({ type: 'request-retry', id, step, attempt, delayMs, reason: redactor.text(reason), at });
-          emit(retryWait(id, step, delayMs, result, at));
+          const wait = retryWait(id, step, delayMs, result, at, policy.retryAfterCapMs);
+          // A Retry-After over the cap is stored as capped with the retry, not only shown live.
+          const capped = wait.askedMs !== undefined ? `; Retry-After asked ${formatDuration(wait.askedMs)}, capped at ${formatDuration(policy.retryAfterCapMs)}` : '';
+          emit({ type: 'request-retry', id, step, attempt, delayMs, reason: redactor.text(reason) + capped, at });
+          emit(wait);
         },
       });
       const refused = unauthorized.observe(outcome.result);
       if (refused) throw new AbortRun(refused);
-      return outcome.result;
+      return outcome;
     } catch (err) {
       if (err instanceof TokenError) throw new AbortRun(`OAuth token: ${redactor.text(err.message)}`);
       throw err;
@@ -269,14 +284,16 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       return;
     }
     const requestId = nextRequestId();
-    send(plan.request, requestId)
-      .then((result) => {
+    sendOutcome(plan.request, requestId)
+      .then(({ result, gaveUp }) => {
+        const why = gaveUp ? ` (${gaveUp})` : '';
         if (!result.ok) {
           if (result.kind === 'abort') return; // interrupted: resumable, not failed
-          settle.all(requestId, batch, false, redactor.text(describeResult(result)));
+          settle.all(requestId, batch, false, redactor.text(describeResult(result)) + why);
           return;
         }
-        settle.answer(requestId, batch, judgeAnswer(result, plan.request.url, d[action], plan.request.recordKeys, http!.maxBodyBytes, (t) => redactor.text(t)));
+        const ack = judgeAnswer(result, plan.request.url, d[action], plan.request.recordKeys, http!.maxBodyBytes, (t) => redactor.text(t));
+        settle.answer(requestId, batch, gaveUp && ack.reason !== undefined ? { ...ack, reason: ack.reason + why } : ack);
       })
       .catch((err: unknown) => {
         if (!fatal) fatal = err instanceof Error ? err.message : String(err);

@@ -118,9 +118,10 @@ export type RunEvent =
    * Request `id` waits before its next send: a server's Retry-After, the retry backoff, or
    * the requestsPerHour pacing (told only for waits of half a second or more). `until` is ms since
    * the epoch; `cause` is the answer that led to a retry wait (`HTTP 429`); `askedMs` is the
-   * Retry-After the server asked for when it was over the cap and shortened.
+   * Retry-After the server asked for when it was over the cap and shortened, `capMs` that cap
+   * when it is not the default 10 minutes (retry.retryAfterCapMs).
    */
-  | { type: 'waiting'; id: string; step: StepName; reason: WaitReason; delayMs: number; until: number; cause?: string; askedMs?: number; at: number }
+  | { type: 'waiting'; id: string; step: StepName; reason: WaitReason; delayMs: number; until: number; cause?: string; askedMs?: number; capMs?: number; at: number }
   | {
       type: 'records-settled';
       requestId: string | null;

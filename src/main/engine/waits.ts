@@ -12,13 +12,14 @@ export type WaitingEvent = Extract<RunEvent, { type: 'waiting' }>;
 export const PACING_NOTICE_MS = 500;
 
 /** The `waiting` event for the wait before a retry of `result`. */
-export function retryWait(id: string, step: StepName, delayMs: number, result: HttpResult, at: number): WaitingEvent {
+export function retryWait(id: string, step: StepName, delayMs: number, result: HttpResult, at: number, capMs: number = MAX_RETRY_AFTER_MS): WaitingEvent {
   const base = { type: 'waiting' as const, id, step, delayMs, until: at + delayMs, at };
   if (!result.ok) return { ...base, reason: 'backoff', cause: `a ${result.kind} failure` };
   const cause = `HTTP ${result.status}`;
   const asked = retryAfterAskedMs(result.headers['retry-after'], at);
   if (asked === undefined) return { ...base, reason: 'backoff', cause };
-  return { ...base, reason: 'retry-after', cause, ...(asked > MAX_RETRY_AFTER_MS ? { askedMs: asked } : {}) };
+  const capped = asked > capMs ? { askedMs: asked, ...(capMs !== MAX_RETRY_AFTER_MS ? { capMs } : {}) } : {};
+  return { ...base, reason: 'retry-after', cause, ...capped };
 }
 
 /** The `waiting` event for a pacing wait. */
@@ -37,7 +38,7 @@ export function waitReason(e: WaitingEvent): string {
   const who = `${e.step} #${n}`;
   switch (e.reason) {
     case 'retry-after': {
-      const capped = e.askedMs !== undefined ? `; asked ${formatDuration(e.askedMs)}, capped at ${formatDuration(MAX_RETRY_AFTER_MS)}` : '';
+      const capped = e.askedMs !== undefined ? `; asked ${formatDuration(e.askedMs)}, capped at ${formatDuration(e.capMs ?? MAX_RETRY_AFTER_MS)}` : '';
       return `Retry-After from ${e.cause ?? 'the server'} (${who}${capped})`;
     }
     case 'backoff':

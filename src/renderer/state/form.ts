@@ -35,6 +35,29 @@ export interface SigningForm {
   timestampHeader: string;
 }
 
+/** Get audience's pagination, one style at a time; numbers are text (blank ⇒ default). */
+export interface PaginationForm {
+  style: 'none' | 'link' | 'cursor' | 'page';
+  nextUrlPath: string;
+  cursorParam: string;
+  cursorPath: string;
+  pageParam: string;
+  startPage: string;
+  itemsPath: string;
+  maxPages: string;
+}
+
+/** destination.retry, compact: blank fields keep today's rules. */
+export interface RetryForm {
+  /** `429, 500-504`; blank ⇒ the default statuses. */
+  statuses: string;
+  untilStopped: boolean;
+  /** A numeric retry.maxAttempts read from a file, kept as is (the form edits destination.maxAttempts). */
+  attempts: string;
+  maxElapsedMs: string;
+  retryAfterCapMs: string;
+}
+
 export interface OutputRow {
   name: string;
   type: FieldType;
@@ -74,7 +97,10 @@ export interface FormState {
   idempotencyKey: string;
   outputSchemaEnabled: boolean;
   outputSchema: OutputRow[];
-  getAudience: StepForm & { filterPath: string };
+  getAudience: StepForm & { filterPath: string; pagination: PaginationForm };
+  retry: RetryForm;
+  /** Per-step retry overrides, not edited by the form: kept as read so saving loses nothing. */
+  stepRetry: Partial<Record<'getAudience' | 'createAudience' | 'add' | 'remove', unknown>>;
   createAudience: StepForm;
   add: SendStepForm;
   remove: SendStepForm;
@@ -114,6 +140,32 @@ function sendStepForm(value: unknown, defaults: { enabled: boolean; method: stri
     successKeyPath: str(s.successKeyPath),
     errorsPath: str(s.errorsPath),
     errorKeyPath: str(s.errorKeyPath),
+  };
+}
+
+function paginationForm(value: unknown): PaginationForm {
+  const p = obj(value);
+  const style = value === undefined ? 'none' : str(p.nextUrlPath) ? 'link' : str(p.cursorParam) || str(p.cursorPath) ? 'cursor' : str(p.pageParam) ? 'page' : 'link';
+  return {
+    style,
+    nextUrlPath: str(p.nextUrlPath),
+    cursorParam: str(p.cursorParam),
+    cursorPath: str(p.cursorPath),
+    pageParam: str(p.pageParam),
+    startPage: str(p.startPage),
+    itemsPath: str(p.itemsPath),
+    maxPages: str(p.maxPages),
+  };
+}
+
+function retryForm(value: unknown): RetryForm {
+  const r = obj(value);
+  return {
+    statuses: Array.isArray(r.statuses) ? r.statuses.map((x) => str(x)).join(', ') : '',
+    untilStopped: r.maxAttempts === 'until-stopped',
+    attempts: typeof r.maxAttempts === 'number' ? String(r.maxAttempts) : '',
+    maxElapsedMs: str(r.maxElapsedMs),
+    retryAfterCapMs: str(r.retryAfterCapMs),
   };
 }
 
@@ -173,7 +225,12 @@ export function configToForm(config: unknown): FormState {
     getAudience: {
       ...stepForm(d.getAudience, { enabled: false, method: 'GET' }),
       filterPath: str(obj(d.getAudience).filterPath),
+      pagination: paginationForm(obj(d.getAudience).pagination),
     },
+    retry: retryForm(d.retry),
+    stepRetry: Object.fromEntries(
+      (['getAudience', 'createAudience', 'add', 'remove'] as const).flatMap((k) => (obj(d[k]).retry !== undefined ? [[k, obj(d[k]).retry]] : [])),
+    ),
     createAudience: stepForm(d.createAudience, { enabled: false, method: 'POST' }),
     add: sendStepForm(d.add, { enabled: true, method: 'POST' }),
     remove: sendStepForm(d.remove, { enabled: false, method: 'DELETE' }),
@@ -232,6 +289,31 @@ export function parseHeadersText(text: string): { value?: Record<string, string>
   return { value: t };
 }
 
+/** `429, 500-504` → [429, "500-504"]; blank ⇒ undefined (the default statuses). */
+export function parseStatusesText(text: string): Array<number | string> | undefined {
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) return undefined;
+  return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+function paginationConfig(p: PaginationForm): Loose | undefined {
+  if (p.style === 'none') return undefined;
+  const common = { itemsPath: optional(p.itemsPath), maxPages: num(p.maxPages) };
+  if (p.style === 'link') return dropUndefined({ nextUrlPath: p.nextUrlPath, ...common });
+  if (p.style === 'cursor') return dropUndefined({ cursorParam: p.cursorParam, cursorPath: p.cursorPath, ...common });
+  return dropUndefined({ pageParam: p.pageParam, startPage: num(p.startPage), ...common });
+}
+
+function retryConfig(r: RetryForm): Loose | undefined {
+  const out = dropUndefined({
+    statuses: parseStatusesText(r.statuses),
+    maxAttempts: r.untilStopped ? 'until-stopped' : num(r.attempts),
+    maxElapsedMs: num(r.maxElapsedMs),
+    retryAfterCapMs: num(r.retryAfterCapMs),
+  } as Loose);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 export function formToConfig(form: FormState): FormConversion {
   const issues: Issue[] = [];
   const headers = parseHeadersText(form.headersText);
@@ -263,6 +345,13 @@ export function formToConfig(form: FormState): FormConversion {
     mapping[row.field] = row.path;
   });
 
+  // Shown on the field itself (zod names the entry's index, which no field has).
+  for (const entry of parseStatusesText(form.retry.statuses) ?? []) {
+    if (typeof entry === 'string' && !/^\d{3}\s*-\s*\d{3}$/.test(entry)) {
+      issues.push({ path: 'destination.retry.statuses', message: `"${entry}" is not a status or a range like "500-504"` });
+    }
+  }
+
   const idem = form.idempotencyKey.trim();
   const destination = dropUndefined({
     name: form.name,
@@ -293,6 +382,7 @@ export function formToConfig(form: FormState): FormConversion {
     platform: optional(form.platform),
     retryOnErrors: form.retryOnErrors,
     maxAttempts: num(form.maxAttempts),
+    retry: retryConfig(form.retry),
     requestsPerHour: num(form.requestsPerHour),
     concurrency: num(form.concurrency),
     timeoutMs: num(form.timeoutMs),
@@ -300,10 +390,15 @@ export function formToConfig(form: FormState): FormConversion {
     outputSchema: form.outputSchemaEnabled
       ? form.outputSchema.map((r) => (r.required ? { ...r } : { name: r.name, type: r.type }))
       : undefined,
-    getAudience: dropUndefined({ ...step(form.getAudience), filterPath: optional(form.getAudience.filterPath) }),
-    createAudience: step(form.createAudience),
-    add: sendStep(form.add),
-    remove: sendStep(form.remove),
+    getAudience: dropUndefined({
+      ...step(form.getAudience),
+      filterPath: optional(form.getAudience.filterPath),
+      pagination: paginationConfig(form.getAudience.pagination),
+      retry: form.stepRetry.getAudience,
+    }),
+    createAudience: dropUndefined({ ...step(form.createAudience), retry: form.stepRetry.createAudience }),
+    add: dropUndefined({ ...sendStep(form.add), retry: form.stepRetry.add }),
+    remove: dropUndefined({ ...sendStep(form.remove), retry: form.stepRetry.remove }),
   });
 
   const config = {

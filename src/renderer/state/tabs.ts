@@ -12,7 +12,7 @@ export function tabForPath(path: string): Tab {
   if (/^(audience|getAudience|createAudience)\b/.test(p)) return 'Audience';
   if (/^add\b/.test(p)) return 'Add';
   if (/^remove\b/.test(p)) return 'Remove';
-  if (/^(retryOnErrors|maxAttempts|requestsPerHour|concurrency|timeoutMs|idempotencyKey)\b/.test(p)) return 'Errors';
+  if (/^(retryOnErrors|maxAttempts|retry|requestsPerHour|concurrency|timeoutMs|idempotencyKey)\b/.test(p)) return 'Errors';
   return 'Setup';
 }
 

@@ -173,6 +173,7 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         records: { total: s.records.total, add: out.actions.add, remove: out.actions.remove, skipped: s.records.skipped, failed: s.records.failed },
         requests,
         ...(out.impliedMs !== undefined ? { requestsPerHour: loaded.config.destination.requestsPerHour!, impliedMs: out.impliedMs } : {}),
+        retries: out.retries,
         elapsedMs: elapsedMs(),
       };
     },

@@ -92,6 +92,16 @@ export function DryRunSummary({ dry, stale, onRerun }: { dry: DryRunResult; stal
               </tbody>
             </table>
           </div>
+          {open && dry.retries && dry.retries.length > 0 && <p className="muted">Retries, worst case for one request:</p>}
+          {open && dry.retries && dry.retries.length > 0 && (
+            <ul className="dry-retries" aria-label="Retries, worst case">
+              {dry.retries.map((r) => (
+                <li key={r.step}>
+                  <strong>{STEP_LABELS[r.step] ?? r.step}</strong>: {r.text}
+                </li>
+              ))}
+            </ul>
+          )}
           {open && <p className="muted">planned in {dry.elapsedMs} ms</p>}
         </>
       )}
