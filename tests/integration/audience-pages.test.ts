@@ -139,3 +139,15 @@ it('the config refuses two styles at once and a cursor without its path, naming 
   expect(() => config(cfgInput('http://h', { cursorParam: 'c' }))).toThrow(/pagination\.cursorPath: is required with cursorParam/);
   expect(() => config(cfgInput('http://h', { nextUrlPath: 'links.next', maxPage: 3 }))).toThrow(/did you mean "maxPages"/);
 });
+
+it('a signed destination signs each page for its own path: a verifier of method and path accepts page 2', async () => {
+  const { createHmac } = await import('node:crypto');
+  const secret = 'page-signing-secret';
+  const sig = (r: Captured): string => createHmac('sha256', secret).update(`${r.method} ${r.url}`).digest('hex');
+  server = await startCaptureServer((req) => (req.headers['x-signature'] === sig(req) ? pages(req) : { status: 401, body: { error: 'bad signature' } }));
+  const input = cfgInput(server.url, { nextUrlPath: 'links.next' });
+  (input.destination as Record<string, unknown>).signing = { secret, payload: '{method} {path}' };
+  const summary = await run(config(input), [{ id: 'u1' }]);
+  expect(server.requests.map((r) => r.url)).toEqual(['/lists', '/lists?page=2', '/members/a3']);
+  expect(summary.status).toBe('succeeded');
+});

@@ -71,7 +71,7 @@ export async function findOrCreateAudience(planner: Planner, audienceName: strin
         result: res,
       };
     }
-    request = { ...request, url: next.url };
+    request = planner.readdress(request, next.url);
   }
   const pages = read.length > 1 ? ` (${read.length} pages read)` : '';
   if (opts.findOnly) {

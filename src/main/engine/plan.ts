@@ -35,6 +35,8 @@ export interface Planner {
   findAudience(status: number, body: string, ctx: TopContext): { ok: true; found: boolean; value: unknown } | { ok: false; reason: string };
   /** The get step's pagination, when configured. */
   readonly paginator: Paginator | null;
+  /** `request` sent to another URL (a next page): signed again, since `{path}` may be signed. */
+  readdress(request: PlannedRequest, url: string): PlannedRequest;
   planBatch(action: Action, records: PreparedRecord[], ctx: TopContext): PlanResult;
   batchSize(action: Action): number;
 }
@@ -192,6 +194,7 @@ export function createPlanner(config: ExportConfig, opts: { bearerPlaceholder?: 
   const planner: Planner = {
     steps: { get: !!get, create: !!create, add: !!add, remove: !!remove },
     paginator,
+    readdress: (request, url) => (signer ? signer.sign({ ...request, url }, clock()) : { ...request, url }),
     context: (remoteAudience) => ({
       audience_name: config.audience.name,
       audience_id: config.audience.id,
