@@ -1,11 +1,13 @@
 // The relay (Hoppscotch's contract): one `execute(request)` that never throws and returns
 // either the response (status, headers, capped body, timings) or a tagged error. One undici
-// Agent per client gives keep-alive pooling. Requests go through `dispatch` with a small
+// dispatcher per client (dispatcher.ts: an Agent, or a proxy agent over one) gives keep-alive
+// pooling. Requests go through `dispatch` with a small
 // handler object rather than `request()`: no Readable stream per response, and the body cap
 // is applied chunk by chunk as bytes arrive. Once more than the cap has arrived the client
 // hangs up (the answer is settled as truncated and its connection destroyed, never reused):
 // reading a 10 GB answer to throw it away would only cost the wire.
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createDispatcher, type NetworkSettings } from './dispatcher.js';
 import type { HttpRequestSpec, HttpResult, HttpErrorKind, Timings } from './types.js';
 
 export interface HttpClientOptions {
@@ -15,6 +17,8 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
   /** Whole exchange (connect + headers + body), in ms. */
   timeoutMs: number;
+  /** Proxy and TLS settings of the destination (app/network.ts); absent ⇒ direct, default TLS. */
+  network?: NetworkSettings;
 }
 
 export interface HttpClient {
@@ -142,14 +146,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const timeoutMs = opts.timeoutMs;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const agent = new Agent({
-    connections: opts.connections ?? null,
-    // Our own timer enforces the whole-exchange limit; undici's phase timeouts are set a
-    // little longer only as a backstop, so they never fire first with a different meaning.
-    headersTimeout: timeoutMs + 1000,
-    bodyTimeout: timeoutMs + 1000,
-    connect: { timeout: timeoutMs + 1000 },
-  });
+  const agent = createDispatcher({ connections: opts.connections ?? null, timeoutMs }, opts.network);
 
   const execute = (req: HttpRequestSpec, signal?: AbortSignal): Promise<HttpResult> => {
     const start = performance.now();
@@ -266,6 +263,26 @@ function errorMessage(err: unknown): string {
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 
+const CLIENT_CERT_HINT = ': a server that requires a client certificate (mutual TLS) does this when none or a wrong one is sent; set destination.network.clientCert and clientKey';
+const UNTRUSTED = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)$/;
+
+/** What to do about a failed handshake, when the code says it. */
+function tlsHint(code: string): string {
+  if (UNTRUSTED.test(code)) {
+    return ": the server's certificate is not signed by a CA this machine trusts; add its CA with destination.network.ca (a PEM file; or NODE_EXTRA_CA_CERTS for every destination), or, for a staging server only, destination.network.insecureSkipVerify: true";
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return ': the certificate is not issued for this host name';
+  if (code === 'CERT_HAS_EXPIRED') return ": the server's certificate has expired";
+  if (/ALERT_(CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|ACCESS_DENIED)$/.test(code)) return CLIENT_CERT_HINT;
+  return '';
+}
+
+/** Bytes a failed socket had read (undici's SocketError carries them), or undefined. */
+function socketBytesRead(err: unknown): number | undefined {
+  const socket = (err as { socket?: { bytesRead?: unknown } } | null)?.socket;
+  return typeof socket?.bytesRead === 'number' ? socket.bytesRead : undefined;
+}
+
 export function classifyError(err: unknown, url: URL): { kind: HttpErrorKind; message: string } {
   const code = errorCode(err) ?? (err instanceof Error && err.name === 'HTTPParserError' ? 'HPE_INVALID' : 'UNKNOWN');
   const msg = errorMessage(err);
@@ -275,7 +292,22 @@ export function classifyError(err: unknown, url: URL): { kind: HttpErrorKind; me
   if (TLS_CODE.test(code) || (code === 'EPROTO' && /ssl|tls/i.test(msg))) {
     // OpenSSL messages carry a file:line trail; keep only the reason ("wrong version number").
     const reason = /SSL routines:[^:]*:([^:]+)/.exec(msg)?.[1] ?? msg.trim();
-    return { kind: 'tls', message: `TLS handshake with ${where} failed: ${reason} (${code})` };
+    return { kind: 'tls', message: `TLS handshake with ${where} failed: ${reason} (${code})${tlsHint(code)}` };
+  }
+  const proxied = /^Proxy response \((\d+)\) !== 200/.exec(msg);
+  if (proxied) {
+    // undici reports a refused CONNECT as an abort: it is the proxy saying no, not a cancel.
+    const status = Number(proxied[1]);
+    const why = status === 407 ? ': the proxy wants credentials (http://user:password@host:port in the proxy URL)' : '';
+    return { kind: 'network', message: `the proxy refused to open a tunnel to ${where}: HTTP ${status}${why}` };
+  }
+  if (code === 'UND_ERR_SOCKET' && url.protocol === 'https:' && socketBytesRead(err) === 0) {
+    // TLS 1.3 finishes the client's handshake before the server checks the client certificate;
+    // a rejection then arrives as a bare close that undici reports without the alert.
+    return {
+      kind: 'network',
+      message: `connection closed by ${where} right after the TLS handshake, before any answer (UND_ERR_SOCKET)${CLIENT_CERT_HINT}`,
+    };
   }
   if (code.startsWith('HPE_')) {
     return { kind: 'protocol', message: `malformed HTTP response from ${where}: ${msg} (${code})` };

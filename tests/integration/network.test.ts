@@ -1,0 +1,190 @@
+// Proxies and TLS against real loopback servers: a forward proxy counting CONNECT tunnels and
+// forwarded requests, an https origin signed by the test CA, one that requires a client
+// certificate. The config is loaded as the hosts load it (app/config.ts resolves the network
+// from the env and the PEM files) and sent by the engine's client.
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type Env, type LoadedConfig } from '../../src/main/app/config.js';
+import { createHttpClient } from '../../src/main/engine/http.js';
+import type { HttpResult } from '../../src/main/engine/types.js';
+import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startOrigin, TLS_FIXTURES, type TestOrigin } from '../helpers/tls.js';
+
+let proxy: TestProxy;
+let plainA: TestOrigin;
+let plainB: TestOrigin;
+let secure: TestOrigin;
+let mtls: TestOrigin;
+
+beforeAll(async () => {
+  [proxy, plainA, plainB, secure, mtls] = await Promise.all([startProxy(), startOrigin(), startOrigin(), startOrigin({ tls: true }), startOrigin({ tls: true, requireClientCert: true })]);
+});
+afterAll(async () => {
+  await Promise.all([proxy, plainA, plainB, secure, mtls].map((s) => s.close()));
+});
+afterEach(() => {
+  proxy.tunnels.length = 0;
+  proxy.forwarded.length = 0;
+});
+
+function load(network: Record<string, unknown> | undefined, env: Env = {}): LoadedConfig {
+  const loaded = loadConfig(
+    { version: 1, destination: { name: 'net', add: { url: 'https://example.invalid/x' }, ...(network ? { network } : {}) }, audience: { name: 'Net' } },
+    env,
+    TLS_FIXTURES,
+  );
+  if (!loaded.ok) throw new Error(loaded.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  return loaded;
+}
+
+async function get(loaded: LoadedConfig, url: string, times = 1): Promise<HttpResult[]> {
+  const client = createHttpClient({ timeoutMs: 5000, network: loaded.network });
+  try {
+    const out: HttpResult[] = [];
+    for (let i = 0; i < times; i++) out.push(await client.execute({ method: 'GET', url, headers: {} }));
+    return out;
+  } finally {
+    await client.close();
+  }
+}
+
+const status = (r: HttpResult): number | string => (r.ok ? r.status : `${r.kind}: ${r.message}`);
+
+describe('proxy from the environment', () => {
+  it('no proxy anywhere: no network settings (the plain Agent, as before) and nothing reaches the proxy', async () => {
+    const loaded = load(undefined, {});
+    expect(loaded.network).toBeUndefined();
+    expect((await get(loaded, `${plainA.url}/direct`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([]);
+    expect(proxy.tunnels).toEqual([]);
+  });
+
+  it('HTTPS_PROXY: https requests go through CONNECT tunnels that the pool reuses', async () => {
+    const loaded = load({ ca: 'ca.pem' }, { HTTPS_PROXY: proxy.url });
+    const before = secure.seen.length;
+    expect((await get(loaded, `${secure.url}/members`, 10)).map(status)).toEqual(Array(10).fill(200));
+    expect(secure.seen.length - before).toBe(10);
+    // Ten sequential requests, at most two tunnels (undici's pool opens a second connection
+    // for the second request whether proxied or not: a plain Agent does the same), not ten.
+    expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1);
+    expect(proxy.tunnels.length).toBeLessThanOrEqual(2);
+    expect(new Set(proxy.tunnels)).toEqual(new Set([`127.0.0.1:${secure.port}`]));
+  });
+
+  it('HTTP_PROXY: http requests are forwarded in absolute form', async () => {
+    const loaded = load(undefined, { HTTP_PROXY: proxy.url });
+    expect((await get(loaded, `${plainA.url}/members?x=1`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${plainA.url}/members?x=1`]);
+  });
+
+  it('NO_PROXY host:port bypasses the proxy for that origin only', async () => {
+    const loaded = load(undefined, { HTTP_PROXY: proxy.url, NO_PROXY: `example.com, 127.0.0.1:${plainB.port}` });
+    const beforeB = plainB.seen.length;
+    expect((await get(loaded, `${plainB.url}/bypass`)).map(status)).toEqual([200]);
+    expect(plainB.seen.length - beforeB).toBe(1);
+    expect(proxy.forwarded).toEqual([]);
+    expect((await get(loaded, `${plainA.url}/via`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${plainA.url}/via`]);
+  });
+
+  it('lower-case variables win over upper-case ones, as undici reads them', async () => {
+    const loaded = load(undefined, { http_proxy: proxy.url, HTTP_PROXY: 'http://127.0.0.1:9', no_proxy: '', NO_PROXY: '127.0.0.1' });
+    expect((await get(loaded, `${plainA.url}/lower`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${plainA.url}/lower`]);
+  });
+
+  it('a proxy written without a scheme is read as http:// (as curl does)', async () => {
+    const loaded = load(undefined, { HTTP_PROXY: proxy.url.replace('http://', '') });
+    expect((await get(loaded, `${plainA.url}/bare`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${plainA.url}/bare`]);
+  });
+});
+
+describe('destination.network.proxy', () => {
+  it('overrides the environment, NO_PROXY included', async () => {
+    const loaded = load({ proxy: proxy.url }, { HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' });
+    expect((await get(loaded, `${plainA.url}/own`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${plainA.url}/own`]);
+  });
+
+  it('sends its credentials to the proxy; a proxy asking for them gets a clear message', async () => {
+    const guarded = await startProxy({ auth: 'alice:s3cret!pw' });
+    try {
+      const withAuth = load({ proxy: guarded.url.replace('http://', 'http://alice:s3cret%21pw@'), ca: 'ca.pem' });
+      expect((await get(withAuth, `${secure.url}/auth`)).map(status)).toEqual([200]);
+      expect(guarded.credentials).toContain('alice:s3cret!pw');
+      expect(guarded.tunnels).toEqual([`127.0.0.1:${secure.port}`]);
+      // The password is a secret of the loaded config: the redactor masks it wherever it shows.
+      expect(withAuth.redactor.text('proxy said s3cret!pw and s3cret%21pw')).not.toMatch(/s3cret/);
+
+      const without = load({ proxy: guarded.url, ca: 'ca.pem' });
+      const [refused] = await get(without, `${secure.url}/auth`);
+      expect(refused).toMatchObject({ ok: false, kind: 'network' });
+      expect(refused!.ok === false && refused!.message).toMatch(/proxy refused to open a tunnel to 127\.0\.0\.1:\d+: HTTP 407: the proxy wants credentials/);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe('TLS', () => {
+  it('a server certificate from an unknown CA fails with a hint naming network.ca and insecureSkipVerify', async () => {
+    const [r] = await get(load(undefined), `${secure.url}/`);
+    expect(r).toMatchObject({ ok: false, kind: 'tls' });
+    expect(r!.ok === false && r!.message).toMatch(/SELF_SIGNED_CERT_IN_CHAIN.*destination\.network\.ca.*insecureSkipVerify/);
+  });
+
+  it('network.ca trusts that CA (on top of the default roots)', async () => {
+    expect((await get(load({ ca: 'ca.pem' }), `${secure.url}/`)).map(status)).toEqual([200]);
+  });
+
+  it('insecureSkipVerify accepts the unknown certificate, direct and through a tunnel', async () => {
+    expect((await get(load({ insecureSkipVerify: true }), `${secure.url}/`)).map(status)).toEqual([200]);
+    expect((await get(load({ insecureSkipVerify: true }, { HTTPS_PROXY: proxy.url }), `${secure.url}/`)).map(status)).toEqual([200]);
+    expect(proxy.tunnels).toHaveLength(1);
+  });
+
+  it('mutual TLS: without a client certificate the failure names clientCert; with one the server sees it', async () => {
+    const [refused] = await get(load({ ca: 'ca.pem' }), `${mtls.url}/`);
+    expect(refused).toMatchObject({ ok: false });
+    expect(refused!.ok === false && refused!.message).toMatch(/client certificate.*destination\.network\.clientCert and clientKey/);
+    const before = mtls.seen.length;
+    expect((await get(load({ ca: 'ca.pem', clientCert: 'client.pem', clientKey: 'client.key' }), `${mtls.url}/hello`)).map(status)).toEqual([200]);
+    expect(mtls.seen.slice(before)).toEqual([{ line: 'GET /hello', clientCn: 'outbound-test-client' }]);
+  });
+
+  it('mutual TLS through a CONNECT tunnel, with an encrypted key and its passphrase from ${env:…}', async () => {
+    const loaded = load({ ca: 'ca.pem', clientCert: 'client.pem', clientKey: 'client-encrypted.key', clientKeyPassphrase: '${env:KEY_PASS}' }, { HTTPS_PROXY: proxy.url, KEY_PASS: 'test-passphrase' });
+    const before = mtls.seen.length;
+    expect((await get(loaded, `${mtls.url}/tunnelled`)).map(status)).toEqual([200]);
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${mtls.port}`]);
+    expect(mtls.seen.slice(before)).toEqual([{ line: 'GET /tunnelled', clientCn: 'outbound-test-client' }]);
+  });
+});
+
+describe('check time: a PEM file that cannot be used is a config issue naming the field and the path', () => {
+  const issues = (network: Record<string, unknown>, env: Env = {}) => {
+    const loaded = loadConfig({ version: 1, destination: { name: 'net', add: { url: 'https://example.invalid/x' }, network }, audience: { name: 'Net' } }, env, TLS_FIXTURES);
+    return loaded.ok ? [] : loaded.issues.map((i) => `${i.path}: ${i.message}`);
+  };
+  it.each([
+    [{ ca: 'missing.pem' }, `destination.network.ca: ${join(TLS_FIXTURES, 'missing.pem')}: file not found`],
+    [{ ca: 'README.md' }, `destination.network.ca: ${join(TLS_FIXTURES, 'README.md')}: no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)`],
+    [{ ca: '.' }, `destination.network.ca: ${TLS_FIXTURES}: is a folder, not a PEM file`],
+    [{ clientCert: 'client.pem', clientKey: 'client-encrypted.key' }, 'destination.network.clientKey: ' + join(TLS_FIXTURES, 'client-encrypted.key') + ': the key is encrypted: set destination.network.clientKeyPassphrase (as ${env:NAME})'],
+    [{ clientCert: 'client.pem', clientKey: 'other.key' }, `destination.network.clientKey: ${join(TLS_FIXTURES, 'other.key')} is not the private key of the certificate in ${join(TLS_FIXTURES, 'client.pem')}`],
+    [{ clientCert: 'client.pem' }, 'destination.network.clientKey: is required with clientCert (mutual TLS needs the certificate and its private key)'],
+    [{ proxy: 'socks5://127.0.0.1:1080' }, 'destination.network.proxy: must be a proxy URL like http://proxy.example.com:3128 (http or https, credentials as http://user:password@host:port)'],
+  ])('%j', (network, message) => {
+    expect(issues(network)).toEqual([message]);
+  });
+
+  it('a wrong passphrase is named, without echoing it', () => {
+    const found = issues({ clientCert: 'client.pem', clientKey: 'client-encrypted.key', clientKeyPassphrase: '${env:KEY_PASS}' }, { KEY_PASS: 'wrong-passphrase' });
+    expect(found).toEqual([`destination.network.clientKey: ${join(TLS_FIXTURES, 'client-encrypted.key')}: cannot decrypt the key: wrong clientKeyPassphrase?`]);
+  });
+
+  it('an invalid proxy in the environment names the variable', () => {
+    expect(issues({ ca: 'ca.pem' }, { HTTPS_PROXY: 'http://[bad' })).toEqual(['HTTPS_PROXY (environment): is not a valid proxy URL (e.g. http://proxy.example.com:3128)']);
+  });
+});
