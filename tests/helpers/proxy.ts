@@ -1,5 +1,7 @@
 // A real forward proxy on loopback for the network tests: CONNECT tunnels (https targets) and
 // absolute-form forwarding (http targets), counting both, optionally demanding Basic credentials.
+// It alone resolves `*.outbound.test` (to 127.0.0.1): a request to such a name that arrives went
+// through it, since the test process cannot resolve the name itself.
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
@@ -13,6 +15,9 @@ export interface TestProxy {
   credentials: string[];
   close(): Promise<void>;
 }
+
+/** Where the proxy connects for `host`: `*.outbound.test` is loopback, only here. */
+const resolveHost = (host: string): string => (host.endsWith('.outbound.test') ? '127.0.0.1' : host);
 
 export async function startProxy(opts: { auth?: string } = {}): Promise<TestProxy> {
   const tunnels: string[] = [];
@@ -35,7 +40,7 @@ export async function startProxy(opts: { auth?: string } = {}): Promise<TestProx
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const out = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers }, (answer) => {
+    const out = httpRequest({ host: resolveHost(target.hostname), port: target.port, path: target.pathname + target.search, method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
@@ -52,7 +57,7 @@ export async function startProxy(opts: { auth?: string } = {}): Promise<TestProx
     }
     const [host, port] = (req.url ?? '').split(':');
     tunnels.push(req.url ?? '');
-    const upstream = connect(Number(port), host!, () => {
+    const upstream = connect(Number(port), resolveHost(host!), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);

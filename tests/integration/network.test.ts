@@ -49,6 +49,8 @@ async function get(loaded: LoadedConfig, url: string, times = 1): Promise<HttpRe
 }
 
 const status = (r: HttpResult): number | string => (r.ok ? r.status : `${r.kind}: ${r.message}`);
+/** `origin` under a name only the test proxy resolves: reaching it proves the proxy carried it. */
+const named = (origin: TestOrigin, name: string): string => origin.url.replace('127.0.0.1', `${name}.outbound.test`);
 
 describe('proxy from the environment', () => {
   it('no proxy anywhere: no network settings (the plain Agent, as before) and nothing reaches the proxy', async () => {
@@ -62,46 +64,55 @@ describe('proxy from the environment', () => {
   it('HTTPS_PROXY: https requests go through CONNECT tunnels that the pool reuses', async () => {
     const loaded = load({ ca: 'ca.pem' }, { HTTPS_PROXY: proxy.url });
     const before = secure.seen.length;
-    expect((await get(loaded, `${secure.url}/members`, 10)).map(status)).toEqual(Array(10).fill(200));
+    expect((await get(loaded, `${named(secure, 'api')}/members`, 10)).map(status)).toEqual(Array(10).fill(200));
     expect(secure.seen.length - before).toBe(10);
     // Ten sequential requests, at most two tunnels (undici's pool opens a second connection
     // for the second request whether proxied or not: a plain Agent does the same), not ten.
     expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1);
     expect(proxy.tunnels.length).toBeLessThanOrEqual(2);
-    expect(new Set(proxy.tunnels)).toEqual(new Set([`127.0.0.1:${secure.port}`]));
+    expect(new Set(proxy.tunnels)).toEqual(new Set([`api.outbound.test:${secure.port}`]));
   });
 
   it('HTTP_PROXY: http requests are forwarded in absolute form', async () => {
     const loaded = load(undefined, { HTTP_PROXY: proxy.url });
-    expect((await get(loaded, `${plainA.url}/members?x=1`)).map(status)).toEqual([200]);
-    expect(proxy.forwarded).toEqual([`${plainA.url}/members?x=1`]);
+    expect((await get(loaded, `${named(plainA, 'api')}/members?x=1`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${named(plainA, 'api')}/members?x=1`]);
   });
 
-  it('NO_PROXY host:port bypasses the proxy for that origin only', async () => {
-    const loaded = load(undefined, { HTTP_PROXY: proxy.url, NO_PROXY: `example.com, 127.0.0.1:${plainB.port}` });
-    const beforeB = plainB.seen.length;
-    expect((await get(loaded, `${plainB.url}/bypass`)).map(status)).toEqual([200]);
-    expect(plainB.seen.length - beforeB).toBe(1);
+  it('NO_PROXY hosts (host:port too) go direct; the others through the proxy', async () => {
+    const loaded = load(undefined, { HTTP_PROXY: proxy.url, NO_PROXY: `example.com, bypass.outbound.test, other.outbound.test:${plainB.port}` });
+    // Direct, the test process cannot resolve these names: the failure proves the bypass.
+    expect(String((await get(loaded, `${named(plainA, 'bypass')}/x`)).map(status))).toMatch(/^network: cannot resolve host bypass\.outbound\.test \((ENOTFOUND|EAI_AGAIN)\)$/);
+    expect(String((await get(loaded, `${named(plainB, 'other')}/x`)).map(status))).toMatch(/^network: cannot resolve host other\.outbound\.test \((ENOTFOUND|EAI_AGAIN)\)$/);
     expect(proxy.forwarded).toEqual([]);
-    expect((await get(loaded, `${plainA.url}/via`)).map(status)).toEqual([200]);
-    expect(proxy.forwarded).toEqual([`${plainA.url}/via`]);
+    expect((await get(loaded, `${named(plainA, 'other')}/via`)).map(status)).toEqual([200]); // another port: proxied
+    expect(proxy.forwarded).toEqual([`${named(plainA, 'other')}/via`]);
+  });
+
+  it('loopback (the mock endpoint, local servers) never goes through an environment proxy', async () => {
+    const loaded = load(undefined, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url });
+    const before = plainA.seen.length;
+    expect((await get(loaded, `${plainA.url}/local`)).map(status)).toEqual([200]);
+    expect((await get(loaded, `http://localhost:${plainA.port}/local`)).map(status)).toEqual([200]);
+    expect(plainA.seen.length - before).toBe(2);
+    expect(proxy.forwarded).toEqual([]);
   });
 
   it('lower-case variables win over upper-case ones, as undici reads them', async () => {
-    const loaded = load(undefined, { http_proxy: proxy.url, HTTP_PROXY: 'http://127.0.0.1:9', no_proxy: '', NO_PROXY: '127.0.0.1' });
-    expect((await get(loaded, `${plainA.url}/lower`)).map(status)).toEqual([200]);
-    expect(proxy.forwarded).toEqual([`${plainA.url}/lower`]);
+    const loaded = load(undefined, { http_proxy: proxy.url, HTTP_PROXY: 'http://127.0.0.1:9', no_proxy: '', NO_PROXY: 'api.outbound.test' });
+    expect((await get(loaded, `${named(plainA, 'api')}/lower`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${named(plainA, 'api')}/lower`]);
   });
 
   it('a proxy written without a scheme is read as http:// (as curl does)', async () => {
     const loaded = load(undefined, { HTTP_PROXY: proxy.url.replace('http://', '') });
-    expect((await get(loaded, `${plainA.url}/bare`)).map(status)).toEqual([200]);
-    expect(proxy.forwarded).toEqual([`${plainA.url}/bare`]);
+    expect((await get(loaded, `${named(plainA, 'api')}/bare`)).map(status)).toEqual([200]);
+    expect(proxy.forwarded).toEqual([`${named(plainA, 'api')}/bare`]);
   });
 });
 
 describe('destination.network.proxy', () => {
-  it('overrides the environment, NO_PROXY included', async () => {
+  it('overrides the environment, NO_PROXY and the loopback bypass included', async () => {
     const loaded = load({ proxy: proxy.url }, { HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' });
     expect((await get(loaded, `${plainA.url}/own`)).map(status)).toEqual([200]);
     expect(proxy.forwarded).toEqual([`${plainA.url}/own`]);
@@ -140,7 +151,7 @@ describe('TLS', () => {
 
   it('insecureSkipVerify accepts the unknown certificate, direct and through a tunnel', async () => {
     expect((await get(load({ insecureSkipVerify: true }), `${secure.url}/`)).map(status)).toEqual([200]);
-    expect((await get(load({ insecureSkipVerify: true }, { HTTPS_PROXY: proxy.url }), `${secure.url}/`)).map(status)).toEqual([200]);
+    expect((await get(load({ insecureSkipVerify: true }, { HTTPS_PROXY: proxy.url }), `${named(secure, 'api')}/`)).map(status)).toEqual([200]);
     expect(proxy.tunnels).toHaveLength(1);
   });
 
@@ -156,8 +167,8 @@ describe('TLS', () => {
   it('mutual TLS through a CONNECT tunnel, with an encrypted key and its passphrase from ${env:…}', async () => {
     const loaded = load({ ca: 'ca.pem', clientCert: 'client.pem', clientKey: 'client-encrypted.key', clientKeyPassphrase: '${env:KEY_PASS}' }, { HTTPS_PROXY: proxy.url, KEY_PASS: 'test-passphrase' });
     const before = mtls.seen.length;
-    expect((await get(loaded, `${mtls.url}/tunnelled`)).map(status)).toEqual([200]);
-    expect(proxy.tunnels).toEqual([`127.0.0.1:${mtls.port}`]);
+    expect((await get(loaded, `${named(mtls, 'mtls')}/tunnelled`)).map(status)).toEqual([200]);
+    expect(proxy.tunnels).toEqual([`mtls.outbound.test:${mtls.port}`]);
     expect(mtls.seen.slice(before)).toEqual([{ line: 'GET /tunnelled', clientCn: 'outbound-test-client' }]);
   });
 });

@@ -14,6 +14,7 @@ import { MASK, type Secret } from '../engine/redact.js';
 export type NetworkResolution = { ok: true; network: NetworkSettings | undefined; secrets: Secret[] } | { ok: false; issues: Issue[] };
 
 const FIELD = 'destination.network';
+const LOOPBACK = 'localhost,127.0.0.1,::1';
 
 /**
  * The settings the dispatcher is built from, or the issues that keep the config from running.
@@ -47,7 +48,9 @@ export function resolveNetwork(config: ExportConfig, env: Env, baseDir: string):
   };
   const httpProxy = fromEnv ? proxy(env['http_proxy'] ?? env['HTTP_PROXY'] ?? '', env['http_proxy'] !== undefined ? 'http_proxy (environment)' : 'HTTP_PROXY (environment)') : proxy(n.proxy!, `${FIELD}.proxy`);
   const httpsProxy = fromEnv ? proxy(env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '', env['https_proxy'] !== undefined ? 'https_proxy (environment)' : 'HTTPS_PROXY (environment)') : httpProxy;
-  const noProxy = fromEnv ? (env['no_proxy'] ?? env['NO_PROXY'] ?? '') : '';
+  // Loopback never goes through an environment proxy (as Go's net/http decides): the studio's
+  // mock endpoint and local test servers live there, out of a corporate proxy's reach.
+  const noProxy = fromEnv ? [env['no_proxy'] ?? env['NO_PROXY'] ?? '', LOOPBACK].filter((v) => v.trim() !== '').join(',') : '';
 
   const read = (field: keyof NetworkConfig): string | undefined => {
     const path = n[field];
