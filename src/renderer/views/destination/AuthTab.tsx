@@ -1,6 +1,7 @@
-// The Auth tab: headers sent on every request and OAuth2 client credentials.
+// The Auth tab: headers sent on every request, OAuth2 client credentials and the network (proxy, TLS).
 import { CheckboxField, Field, SecretField, Section, SelectField, TextField } from '../../components/controls.js';
 import { actions, edit, useStudio } from '../../state/studio.js';
+import { NetworkSection } from './NetworkSection.js';
 import { ChildFieldErrors } from './TemplateIssues.js';
 
 export function AuthTab() {
@@ -94,6 +95,7 @@ export function AuthTab() {
           </>
         )}
       </Section>
+      <NetworkSection />
     </>
   );
 }
