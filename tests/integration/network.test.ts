@@ -111,6 +111,26 @@ describe('proxy from the environment', () => {
   });
 });
 
+describe('a proxy that cannot be used is named, not the endpoint behind it', () => {
+  it('a proxy refusing connections', async () => {
+    const dead = await startOrigin();
+    await dead.close(); // its port now refuses
+    const results = [
+      ...(await get(load(undefined, { HTTPS_PROXY: dead.url }), 'https://api.example.com/x')),
+      ...(await get(load(undefined, { HTTP_PROXY: dead.url }), 'http://api.example.com/x')),
+    ];
+    expect(results.map(status)).toEqual([
+      `network: the proxy 127.0.0.1:${dead.port} refused the connection (ECONNREFUSED) on the way to api.example.com:443`,
+      `network: the proxy 127.0.0.1:${dead.port} refused the connection (ECONNREFUSED) on the way to api.example.com:80`,
+    ]);
+  });
+
+  it('a proxy whose name does not resolve', async () => {
+    const [r] = await get(load({ proxy: 'http://proxy.nowhere.outbound.test:3128' }), 'https://api.example.com/x');
+    expect(status(r!)).toMatch(/^network: cannot resolve host proxy\.nowhere\.outbound\.test \((ENOTFOUND|EAI_AGAIN)\), the proxy on the way to api\.example\.com:443$/);
+  });
+});
+
 describe('destination.network.proxy', () => {
   it('overrides the environment, NO_PROXY and the loopback bypass included', async () => {
     const loaded = load({ proxy: proxy.url }, { HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' });

@@ -59,6 +59,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly start: number,
     private readonly maxBodyBytes: number,
     private readonly timeoutMs: number,
+    private readonly proxyPorts: ReadonlySet<string>,
     private readonly resolve: (r: HttpResult) => void,
   ) {}
 
@@ -114,7 +115,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseError(_c: Controller | null, err: Error): void {
     if (this.settled) return;
-    const { kind, message } = classifyError(err, this.url);
+    const { kind, message } = classifyError(err, this.url, this.proxyPorts);
     this.settle({ ok: false, kind, message, timings: this.timings() });
   }
 
@@ -147,6 +148,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const timeoutMs = opts.timeoutMs;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const agent = createDispatcher({ connections: opts.connections ?? null, timeoutMs }, opts.network);
+  const proxyPorts = proxyPortsOf(opts.network);
 
   const execute = (req: HttpRequestSpec, signal?: AbortSignal): Promise<HttpResult> => {
     const start = performance.now();
@@ -164,7 +166,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     return new Promise<HttpResult>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => exchange.cancel('abort');
-      const exchange = new Exchange(req, url, start, maxBodyBytes, timeoutMs, (r) => {
+      const exchange = new Exchange(req, url, start, maxBodyBytes, timeoutMs, proxyPorts, (r) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         resolve(r);
@@ -277,16 +279,62 @@ function tlsHint(code: string): string {
   return '';
 }
 
+const NO_PORTS: ReadonlySet<string> = new Set();
+
+/** The ports of the proxies `network` may send through. */
+function proxyPortsOf(network: NetworkSettings | undefined): ReadonlySet<string> {
+  const ports = new Set<string>();
+  for (const proxy of [network?.httpProxy, network?.httpsProxy]) {
+    if (!proxy) continue;
+    try {
+      const u = new URL(proxy);
+      ports.add(u.port || (u.protocol === 'https:' ? '443' : '80'));
+    } catch {
+      // refused when the config was loaded
+    }
+  }
+  return ports;
+}
+
+/** Where a failed connect was going (Node puts address/hostname and port on the error, or its cause). */
+function connectTarget(err: unknown, depth = 0): { host: string; port: string } | undefined {
+  if (err === null || typeof err !== 'object' || depth > 3) return undefined;
+  const e = err as { address?: unknown; hostname?: unknown; port?: unknown; cause?: unknown };
+  const host = typeof e.address === 'string' ? e.address : typeof e.hostname === 'string' ? e.hostname : undefined;
+  if (host !== undefined && (typeof e.port === 'number' || typeof e.port === 'string')) return { host, port: String(e.port) };
+  return connectTarget(e.cause, depth + 1);
+}
+
+/** The host name a failed DNS lookup was for (Node puts it on the error, or its cause). */
+function unresolvedName(err: unknown, depth = 0): string | undefined {
+  if (err === null || typeof err !== 'object' || depth > 3) return undefined;
+  const e = err as { hostname?: unknown; cause?: unknown };
+  return typeof e.hostname === 'string' ? e.hostname : unresolvedName(e.cause, depth + 1);
+}
+
 /** Bytes a failed socket had read (undici's SocketError carries them), or undefined. */
 function socketBytesRead(err: unknown): number | undefined {
   const socket = (err as { socket?: { bytesRead?: unknown } } | null)?.socket;
   return typeof socket?.bytesRead === 'number' ? socket.bytesRead : undefined;
 }
 
-export function classifyError(err: unknown, url: URL): { kind: HttpErrorKind; message: string } {
+/**
+ * `proxyPorts`: the ports of the client's proxies. A connect error at one of them, on another
+ * port than the target's, came from the proxy (a direct connection uses the target's port):
+ * the message then names the proxy, not the endpoint it did not reach.
+ */
+export function classifyError(err: unknown, url: URL, proxyPorts: ReadonlySet<string> = NO_PORTS): { kind: HttpErrorKind; message: string } {
   const code = errorCode(err) ?? (err instanceof Error && err.name === 'HTTPParserError' ? 'HPE_INVALID' : 'UNKNOWN');
   const msg = errorMessage(err);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const at = connectTarget(err);
+  if (at && at.port !== port && proxyPorts.has(at.port)) {
+    const proxy = `${at.host}:${at.port}`;
+    if (code.startsWith('E') && code !== 'EPROTO') {
+      const what = code === 'ECONNREFUSED' ? 'refused the connection' : code === 'ENOTFOUND' || code.startsWith('EAI_') ? 'cannot be resolved' : 'cannot be reached';
+      return { kind: 'network', message: `the proxy ${proxy} ${what} (${code}) on the way to ${url.hostname}:${port}` };
+    }
+  }
   const where = `${url.hostname}:${port}`;
 
   if (TLS_CODE.test(code) || (code === 'EPROTO' && /ssl|tls/i.test(msg))) {
@@ -324,8 +372,14 @@ export function classifyError(err: unknown, url: URL): { kind: HttpErrorKind; me
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
-    case 'EAI_NONAME':
+    case 'EAI_NONAME': {
+      // The name that did not resolve may be the proxy's.
+      const name = unresolvedName(err);
+      if (name !== undefined && name.toLowerCase() !== url.hostname.toLowerCase()) {
+        return { kind: 'network', message: `cannot resolve host ${name} (${code}), the proxy on the way to ${where}` };
+      }
       return { kind: 'network', message: `cannot resolve host ${url.hostname} (${code})` };
+    }
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
