@@ -5,9 +5,13 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Env, type LoadedConfig } from '../../src/main/app/config.js';
+import { lookUpAudience } from '../../src/main/app/preview.js';
+import { sendOne } from '../../src/main/app/send-one.js';
+import { fetchToken } from '../../src/main/app/token.js';
 import { createHttpClient } from '../../src/main/engine/http.js';
 import type { HttpResult } from '../../src/main/engine/types.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { items } from '../helpers/run.js';
 import { startOrigin, TLS_FIXTURES, type TestOrigin } from '../helpers/tls.js';
 
 let proxy: TestProxy;
@@ -217,5 +221,41 @@ describe('check time: a PEM file that cannot be used is a config issue naming th
 
   it('an invalid proxy in the environment names the variable', () => {
     expect(issues({ ca: 'ca.pem' }, { HTTPS_PROXY: 'http://[bad' })).toEqual(['HTTPS_PROXY (environment): is not a valid proxy URL (e.g. http://proxy.example.com:3128)']);
+  });
+});
+
+describe("the studio's one-off requests use the destination's network too", () => {
+  it('Resolve now (get audience), Send this one (token, get audience, add) and the OAuth tester go through the proxy, with mutual TLS', async () => {
+    const base = named(mtls, 'studio');
+    const loaded = loadConfig(
+      {
+        version: 1,
+        destination: {
+          name: 'studio',
+          oauth: { tokenUrl: `${base}/token`, clientId: 'cid', clientSecret: 'csecret-value' },
+          getAudience: { enabled: true, url: `${base}/lists`, filterPath: "[?name=='{{audience_name}}']" },
+          add: { url: `${base}/lists/{{remote_audience.id}}/members`, bodyTemplate: '{"id": "{{user.id}}"}' },
+          network: { ca: 'ca.pem', clientCert: 'client.pem', clientKey: 'client.key' },
+        },
+        audience: { name: 'Net' },
+      },
+      { HTTPS_PROXY: proxy.url },
+      TLS_FIXTURES,
+    );
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    const before = mtls.seen.length;
+    expect(await lookUpAudience(loaded)).toMatchObject({ status: 'found', value: { id: 'aud-1' } });
+    const sent = await sendOne(loaded, { step: 'add', index: 0, records: async () => ({ items: items([{ id: 'u1' }]), file: 'samples' }) });
+    expect(sent).toMatchObject({ ok: true, result: { ok: true, status: 200 } });
+    expect(await fetchToken(loaded)).toMatchObject({ ok: true });
+    expect(mtls.seen.slice(before).map((s) => `${s.line} ${s.clientCn}`)).toEqual([
+      'POST /token outbound-test-client',
+      'GET /lists outbound-test-client',
+      'POST /token outbound-test-client',
+      'GET /lists outbound-test-client',
+      'POST /lists/aud-1/members outbound-test-client',
+      'POST /token outbound-test-client',
+    ]);
+    expect(new Set(proxy.tunnels)).toEqual(new Set([`studio.outbound.test:${mtls.port}`]));
   });
 });
