@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Env, type LoadedConfig } from '../../src/main/app/config.js';
 import { lookUpAudience } from '../../src/main/app/preview.js';
+import { exportConfigJsonSchema } from '../../src/shared/config.js';
 import { sendOne } from '../../src/main/app/send-one.js';
 import { fetchToken } from '../../src/main/app/token.js';
 import { createHttpClient } from '../../src/main/engine/http.js';
@@ -212,6 +213,12 @@ describe('check time: a PEM file that cannot be used is a config issue naming th
     [{ proxy: 'socks5://127.0.0.1:1080' }, 'destination.network.proxy: must be a proxy URL like http://proxy.example.com:3128 (http or https, credentials as http://user:password@host:port)'],
   ])('%j', (network, message) => {
     expect(issues(network)).toEqual([message]);
+  });
+
+  it('an unknown key in network gets a did-you-mean; the JSON Schema describes every field', () => {
+    expect(issues({ insecureSkipVerfy: true })).toEqual(['destination.network.insecureSkipVerfy: unknown key; did you mean "insecureSkipVerify"?']);
+    const schema = exportConfigJsonSchema() as { properties: { destination: { properties: { network: { properties: Record<string, unknown> } } } } };
+    expect(Object.keys(schema.properties.destination.properties.network.properties)).toEqual(['proxy', 'ca', 'clientCert', 'clientKey', 'clientKeyPassphrase', 'insecureSkipVerify']);
   });
 
   it('a wrong passphrase is named, without echoing it', () => {
