@@ -337,6 +337,45 @@ export const removeStepSchema = addStepSchema.extend({
   method: z.enum(HTTP_METHODS).default('DELETE'),
 });
 
+/** A proxy URL: http(s) (CONNECT for https targets, absolute-form for http ones). */
+const proxyUrl = nonEmpty.superRefine((url, ctx) => {
+  const bad = /[\u0000-\u0020\u007f]/.test(url);
+  let scheme = '';
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (bad || (scheme !== 'http:' && scheme !== 'https:')) {
+    ctx.addIssue({ code: 'custom', message: 'must be a proxy URL like http://proxy.example.com:3128 (http or https, credentials as http://user:password@host:port)' });
+  }
+});
+
+/** How this destination reaches its endpoints: proxy and TLS (README "Networks"). */
+export const networkSchema = z
+  .strictObject({
+    proxy: proxyUrl
+      .optional()
+      .describe('Proxy for every request of this destination (token, audience, members), overriding HTTPS_PROXY/HTTP_PROXY/NO_PROXY. May hold credentials (http://user:password@host:port): a secret, masked like one.'),
+    ca: nonEmpty
+      .optional()
+      .describe('PEM file of CA certificates trusted in addition to the default roots (never instead of them). Relative to the config file.'),
+    clientCert: nonEmpty.optional().describe('PEM file of the client certificate (mutual TLS). Needs clientKey. Relative to the config file.'),
+    clientKey: nonEmpty.optional().describe('PEM file of the client private key (mutual TLS). Needs clientCert. Relative to the config file.'),
+    clientKeyPassphrase: nonEmpty.optional().describe('Passphrase of an encrypted clientKey; write it as ${env:NAME}.'),
+    insecureSkipVerify: z
+      .boolean()
+      .optional()
+      .describe("Trust any server certificate for this destination (self-signed staging). Off by default; every run warns while it is on. Prefer `ca`."),
+  })
+  .superRefine((n, ctx) => {
+    if (n.clientCert !== undefined && n.clientKey === undefined) ctx.addIssue({ code: 'custom', path: ['clientKey'], message: 'is required with clientCert (mutual TLS needs the certificate and its private key)' });
+    if (n.clientKey !== undefined && n.clientCert === undefined) ctx.addIssue({ code: 'custom', path: ['clientCert'], message: 'is required with clientKey (mutual TLS needs the certificate and its private key)' });
+    if (n.clientKeyPassphrase !== undefined && n.clientKey === undefined) ctx.addIssue({ code: 'custom', path: ['clientKeyPassphrase'], message: 'is only used with clientKey' });
+  });
+
+export type NetworkConfig = z.output<typeof networkSchema>;
+
 export const destinationSchema = z
   .strictObject({
     name: nonEmpty,
@@ -362,6 +401,7 @@ export const destinationSchema = z
     /** Off by default; `true` sends `Idempotency-Key`, a string names the header. */
     idempotencyKey: z.union([z.boolean(), nonEmpty]).default(false),
     outputSchema: z.array(outputFieldSchema).optional(),
+    network: networkSchema.optional(),
     getAudience: getAudienceSchema.default({ enabled: false, url: '', method: 'GET' }),
     createAudience: createAudienceSchema.default({ enabled: false, url: '', method: 'POST' }),
     add: addStepSchema.default({

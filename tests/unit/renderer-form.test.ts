@@ -75,6 +75,20 @@ describe('form round trip', () => {
     expect(validateForm(form).issues.map((i) => i.path)).toEqual(['destination.headers']);
   });
 
+  it('the network section: all blank leaves no network key; set fields round-trip; network paths open the Auth tab', () => {
+    const form = configToForm(presetConfig('webhook'));
+    expect('network' in (formToConfig(form).config.destination as Record<string, unknown>)).toBe(false);
+    form.network.ca = '/etc/corp-ca.pem';
+    form.network.insecureSkipVerify = true;
+    form.network.proxy = '${env:PROXY_URL}';
+    const network = formToConfig(form).config.destination.network;
+    expect(network).toEqual({ proxy: '${env:PROXY_URL}', ca: '/etc/corp-ca.pem', insecureSkipVerify: true });
+    expect(configToForm(formToConfig(form).config).network).toEqual({ ...form.network });
+    form.network.clientCert = '/c.pem';
+    expect(validateForm(form).issues.map((i) => `${i.path}: ${i.message}`)).toContain('destination.network.clientKey: is required with clientCert (mutual TLS needs the certificate and its private key)');
+    expect(tabForPath('destination.network.clientKey')).toBe('Auth');
+  });
+
   it('turning OAuth off drops it from the config', () => {
     const form = configToForm(presetConfig('aep-http'));
     form.oauthEnabled = false;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunStatus } from '../../shared/status.js';
 import type { LoadedConfig } from '../../main/app/config.js';
 import { dryRun } from '../../main/app/dry-run.js';
+import { networkWarnings } from '../../main/app/network.js';
 import { executeRun, type ExecuteRunResult } from '../../main/app/run/execute.js';
 import { inputLabel, openRunInput, type RunInput } from '../../main/app/run/input.js';
 import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
@@ -103,6 +104,8 @@ function printRefusal(io: CliIo, where: string, refused: Refusal): number {
 }
 
 async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, label: string, dbPath: string): Promise<number> {
+  // Loud on every run, resumed ones included: an unverified certificate is a standing risk.
+  for (const warning of networkWarnings(plan.loaded.config)) io.stderr(`${warning}\n`);
   const progress = createProgressReporter(io, label);
   let result: ExecuteRunResult;
   try {

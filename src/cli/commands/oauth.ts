@@ -1,5 +1,6 @@
 // `oauth <config>`: one client-credentials exchange, printed with secrets masked.
 import { loadConfigFromFile } from '../../main/app/config.js';
+import { networkWarnings } from '../../main/app/network.js';
 import { fetchToken } from '../../main/app/token.js';
 import { formatTokenExchange } from '../../main/app/types.js';
 import { parse } from '../args.js';
@@ -12,6 +13,7 @@ export async function oauthCommand(argv: string[], io: CliIo): Promise<number> {
   if (!configPath || positionals.length > 1) throw new UsageError('oauth: usage: outbound oauth <config> [--json]');
   const loaded = await loadConfigFromFile(configPath, io.env);
   if (!loaded.ok) return printIssues(io, configPath, loaded.issues);
+  for (const warning of networkWarnings(loaded.config)) io.stderr(`${warning}\n`);
   const out = await fetchToken(loaded);
   if (!out.ok && out.kind === 'config') return printIssues(io, configPath, [out.issue]);
   if (!out.ok) {

@@ -1,10 +1,13 @@
 // A config made ready to use, the same way for both hosts: `${env:…}` resolved and the schema
 // checked (engine/load.ts, whose issues never echo an environment value), and a redactor for
 // every secret it holds.
+import { dirname } from 'node:path';
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { loadConfigFile, loadConfigText, parseJsonText, readConfigFile, resolveConfig, stripBom, type ConfigSource, type Env, type LoadResult } from '../engine/load.js';
 import { createRedactor, type Redactor, type Secret } from '../engine/redact.js';
+import type { NetworkSettings } from '../engine/dispatcher.js';
+import { resolveNetwork } from './network.js';
 import { applyOverrides, nameOverrideIssues, type Override } from './overrides.js';
 
 export type { Env } from '../engine/load.js';
@@ -22,20 +25,29 @@ export interface LoadedConfig {
   /** Every env value (shown as its reference) and literal secret of the config. */
   secrets: Secret[];
   redactor: Redactor;
+  /** Proxy and TLS for every client built for this config (undefined: direct, default TLS). */
+  network: NetworkSettings | undefined;
 }
 
 export type Loaded = ({ ok: true } & LoadedConfig) | { ok: false; issues: Issue[]; unsetEnv?: string[] };
 
-/** The engine's result with a redactor for the config's secrets (its issues are already masked). */
-function finish(result: LoadResult): Loaded {
+/**
+ * The engine's result with a redactor for the config's secrets (its issues are already
+ * masked) and its network resolved against `env`. Network paths resolve against the config
+ * file's folder, else `baseDir`, else the working directory.
+ */
+function finish(result: LoadResult, env: Env, baseDir?: string): Loaded {
   if (!result.ok) return result;
   const { ok: _ok, ...loaded } = result;
-  return { ok: true, ...loaded, redactor: createRedactor(result.secrets) };
+  const net = resolveNetwork(result.config, env, result.source ? dirname(result.source.path) : (baseDir ?? process.cwd()));
+  const redactor = createRedactor([...result.secrets, ...(net.ok ? net.secrets : [])]);
+  if (!net.ok) return { ok: false, issues: net.issues.map((i) => ({ ...i, message: redactor.text(i.message) })) };
+  return { ok: true, ...loaded, secrets: [...result.secrets, ...net.secrets], redactor, network: net.network };
 }
 
-/** An already-parsed config value (the studio's form, a run's stored config). */
-export function loadConfig(value: unknown, env: Env): Loaded {
-  return finish(resolveConfig(value, env));
+/** An already-parsed config value (the studio's form, a run's stored config; `baseDir`: the folder of the file it came from). */
+export function loadConfig(value: unknown, env: Env, baseDir?: string): Loaded {
+  return finish(resolveConfig(value, env), env, baseDir);
 }
 
 /**
@@ -44,7 +56,7 @@ export function loadConfig(value: unknown, env: Env): Loaded {
  * they are checked like the file and a run stores them in its config.
  */
 export async function loadConfigFromFile(file: string, env: Env, overrides: readonly Override[] = []): Promise<Loaded> {
-  if (overrides.length === 0) return finish(await loadConfigFile(file, env));
+  if (overrides.length === 0) return finish(await loadConfigFile(file, env), env, dirname(file));
   const read = await readConfigFile(file);
   if (!read.ok) return read;
   return loadConfigFromText(read.text, file, env, read.source, overrides);
@@ -52,12 +64,12 @@ export async function loadConfigFromFile(file: string, env: Env, overrides: read
 
 /** Config text already read from `file` (a resume re-reading the file it hashed). */
 export function loadConfigFromText(text: string, file: string, env: Env, source?: ConfigSource, overrides: readonly Override[] = []): Loaded {
-  if (overrides.length === 0) return finish(loadConfigText(text, file, env, source));
+  if (overrides.length === 0) return finish(loadConfigText(text, file, env, source), env, dirname(file));
   const parsed = parseJsonText(stripBom(text), file);
   if (!parsed.ok) return { ok: false, issues: [parsed.issue] };
   const applied = applyOverrides(parsed.value, overrides);
   if (!applied.ok) return { ok: false, issues: applied.issues };
   const result = resolveConfig(applied.value, env);
   if (!result.ok) return { ...result, issues: nameOverrideIssues(result.issues, overrides) };
-  return finish(source ? { ...result, source } : result);
+  return finish(source ? { ...result, source } : result, env, dirname(file));
 }

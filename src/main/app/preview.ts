@@ -61,7 +61,7 @@ export async function lookUpAudience(loaded: LoadedConfig): Promise<AudienceLook
   if (!planned.ok) return { status: 'failed', message: redactor.text(formatIssues(planned.issues)) };
   const planner = planned.planner;
   if (!planner.steps.get) return { status: 'none', message: 'get audience is not enabled: templates see an empty remote_audience' };
-  const client = createHttpClient({ timeoutMs: cfg.destination.timeoutMs });
+  const client = createHttpClient({ timeoutMs: cfg.destination.timeoutMs, network: loaded.network });
   let request: PlannedRequest | undefined;
   let result: HttpResult | undefined;
   try {

@@ -34,7 +34,7 @@ export async function sendOne(loaded: LoadedConfig, input: SendOneInput): Promis
   const planned = createPlanner(cfg);
   if (!planned.ok) return { ok: false, kind: 'config', message: redactor.text(formatIssues(planned.issues)) };
   const planner = planned.planner;
-  const client = createHttpClient({ timeoutMs: cfg.destination.timeoutMs });
+  const client = createHttpClient({ timeoutMs: cfg.destination.timeoutMs, network: loaded.network });
   try {
     const authorize = createAuthorizer(cfg, client, redactor);
     let remoteAudience: unknown;

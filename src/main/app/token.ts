@@ -16,7 +16,7 @@ const NO_OAUTH: Issue = { path: 'destination.oauth', message: 'not set: this des
 export async function fetchToken(loaded: LoadedConfig): Promise<TokenOutcome> {
   const oauth = loaded.config.destination.oauth;
   if (!oauth) return { ok: false, kind: 'config', issue: NO_OAUTH, message: formatIssue(NO_OAUTH) };
-  const client = createHttpClient({ timeoutMs: loaded.config.destination.timeoutMs });
+  const client = createHttpClient({ timeoutMs: loaded.config.destination.timeoutMs, network: loaded.network });
   try {
     return { ok: true, exchange: await fetchTokenOnce(oauth, client) };
   } catch (err) {

@@ -1,11 +1,14 @@
 // The relay (Hoppscotch's contract): one `execute(request)` that never throws and returns
 // either the response (status, headers, capped body, timings) or a tagged error. One undici
-// Agent per client gives keep-alive pooling. Requests go through `dispatch` with a small
+// dispatcher per client (dispatcher.ts: an Agent, or a proxy agent over one) gives keep-alive
+// pooling. Requests go through `dispatch` with a small
 // handler object rather than `request()`: no Readable stream per response, and the body cap
 // is applied chunk by chunk as bytes arrive. Once more than the cap has arrived the client
 // hangs up (the answer is settled as truncated and its connection destroyed, never reused):
 // reading a 10 GB answer to throw it away would only cost the wire.
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createDispatcher, type NetworkSettings } from './dispatcher.js';
+import { classifyError, proxyPortsOf } from './http-errors.js';
 import type { HttpRequestSpec, HttpResult, HttpErrorKind, Timings } from './types.js';
 
 export interface HttpClientOptions {
@@ -15,6 +18,8 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
   /** Whole exchange (connect + headers + body), in ms. */
   timeoutMs: number;
+  /** Proxy and TLS settings of the destination (app/network.ts); absent ⇒ direct, default TLS. */
+  network?: NetworkSettings;
 }
 
 export interface HttpClient {
@@ -55,6 +60,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly start: number,
     private readonly maxBodyBytes: number,
     private readonly timeoutMs: number,
+    private readonly proxyPorts: ReadonlySet<string>,
     private readonly resolve: (r: HttpResult) => void,
   ) {}
 
@@ -110,7 +116,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseError(_c: Controller | null, err: Error): void {
     if (this.settled) return;
-    const { kind, message } = classifyError(err, this.url);
+    const { kind, message } = classifyError(err, this.url, this.proxyPorts);
     this.settle({ ok: false, kind, message, timings: this.timings() });
   }
 
@@ -142,14 +148,8 @@ class Exchange implements Dispatcher.DispatchHandler {
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const timeoutMs = opts.timeoutMs;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const agent = new Agent({
-    connections: opts.connections ?? null,
-    // Our own timer enforces the whole-exchange limit; undici's phase timeouts are set a
-    // little longer only as a backstop, so they never fire first with a different meaning.
-    headersTimeout: timeoutMs + 1000,
-    bodyTimeout: timeoutMs + 1000,
-    connect: { timeout: timeoutMs + 1000 },
-  });
+  const agent = createDispatcher({ connections: opts.connections ?? null, timeoutMs }, opts.network);
+  const proxyPorts = proxyPortsOf(opts.network);
 
   const execute = (req: HttpRequestSpec, signal?: AbortSignal): Promise<HttpResult> => {
     const start = performance.now();
@@ -167,7 +167,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     return new Promise<HttpResult>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = (): void => exchange.cancel('abort');
-      const exchange = new Exchange(req, url, start, maxBodyBytes, timeoutMs, (r) => {
+      const exchange = new Exchange(req, url, start, maxBodyBytes, timeoutMs, proxyPorts, (r) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         resolve(r);
@@ -239,84 +239,4 @@ function utf8Boundary(buf: Buffer): number {
   const lead = buf[i]!;
   const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
   return need > back + 1 ? i : buf.length;
-}
-
-interface ErrorLike {
-  code?: string;
-  message?: string;
-  cause?: unknown;
-  errors?: unknown[];
-}
-
-/** The first error code found on the error, its cause, or (happy eyeballs) its sub-errors. */
-function errorCode(err: unknown, depth = 0): string | undefined {
-  if (err === null || typeof err !== 'object' || depth > 3) return undefined;
-  const e = err as ErrorLike;
-  if (typeof e.code === 'string' && e.code !== '') return e.code;
-  return errorCode(e.cause, depth + 1) ?? (Array.isArray(e.errors) ? errorCode(e.errors[0], depth + 1) : undefined);
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error && err.cause.message !== err.message ? `: ${err.cause.message}` : '';
-    return (err.message || err.name) + cause;
-  }
-  return String(err);
-}
-
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
-
-export function classifyError(err: unknown, url: URL): { kind: HttpErrorKind; message: string } {
-  const code = errorCode(err) ?? (err instanceof Error && err.name === 'HTTPParserError' ? 'HPE_INVALID' : 'UNKNOWN');
-  const msg = errorMessage(err);
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const where = `${url.hostname}:${port}`;
-
-  if (TLS_CODE.test(code) || (code === 'EPROTO' && /ssl|tls/i.test(msg))) {
-    // OpenSSL messages carry a file:line trail; keep only the reason ("wrong version number").
-    const reason = /SSL routines:[^:]*:([^:]+)/.exec(msg)?.[1] ?? msg.trim();
-    return { kind: 'tls', message: `TLS handshake with ${where} failed: ${reason} (${code})` };
-  }
-  if (code.startsWith('HPE_')) {
-    return { kind: 'protocol', message: `malformed HTTP response from ${where}: ${msg} (${code})` };
-  }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { kind: 'network', message: `connection refused by ${where} (ECONNREFUSED)` };
-    case 'ECONNRESET':
-      return { kind: 'network', message: `connection reset by ${where} (ECONNRESET)` };
-    case 'EPIPE':
-      return { kind: 'network', message: `connection to ${where} broke while sending (EPIPE)` };
-    case 'UND_ERR_SOCKET':
-      return { kind: 'network', message: `connection closed by ${where} before the response was complete (UND_ERR_SOCKET: ${msg})` };
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_FAIL':
-    case 'EAI_NONAME':
-      return { kind: 'network', message: `cannot resolve host ${url.hostname} (${code})` };
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-    case 'ENETDOWN':
-    case 'EADDRNOTAVAIL':
-      return { kind: 'network', message: `cannot reach ${where} (${code})` };
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return { kind: 'timeout', message: `${where} timed out: ${msg} (${code})` };
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-    case 'UND_ERR_HEADERS_OVERFLOW':
-    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
-      return { kind: 'protocol', message: `malformed HTTP response from ${where}: ${msg} (${code})` };
-    case 'UND_ERR_INVALID_ARG':
-    case 'UND_ERR_NOT_SUPPORTED':
-      return { kind: 'protocol', message: `request to ${where} not sent: ${msg} (${code})` };
-    case 'UND_ERR_ABORTED':
-    case 'UND_ERR_ABORT':
-    case 'ABORT_ERR':
-      return { kind: 'abort', message: `request to ${where} aborted` };
-    default:
-      return { kind: 'network', message: `network error talking to ${where}: ${msg} (${code})` };
-  }
 }

@@ -5,6 +5,7 @@
 import type { ExportConfig, StepName } from '../../shared/config.js';
 import { formatIssue, type Issue } from '../../shared/issues.js';
 import { formatDuration } from '../../shared/format.js';
+import type { NetworkSettings } from './dispatcher.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
 import { createPacer, type Pacer } from './pacing.js';
@@ -62,6 +63,8 @@ export interface RunOptions {
   select?: (item: SourceItem, seq: number) => 'take' | 'skip' | 'stop';
   /** Tests and benchmarks may inject a client. */
   http?: HttpClient;
+  /** Proxy and TLS of the client the run builds (app/network.ts); absent ⇒ direct, default TLS. */
+  network?: NetworkSettings;
   /** Every planned request, before it is sent (preview collects these in a dry run). */
   onPlanned?: (req: PlannedRequest) => void;
   /** Every prepared record (mapped and coerced), before batching. */
@@ -136,7 +139,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
   emit?.({ type: 'run-started', runId, at: Date.now(), config: { destination: d.name, audience: config.audience.name } });
 
   const ownsHttp = !opts.http && !opts.dryRun;
-  const http = opts.http ?? (opts.dryRun ? null : createHttpClient({ timeoutMs: d.timeoutMs, connections: d.concurrency }));
+  const http = opts.http ?? (opts.dryRun ? null : createHttpClient({ timeoutMs: d.timeoutMs, connections: d.concurrency, ...(opts.network ? { network: opts.network } : {}) }));
   const pacer: Pacer = createPacer(d.requestsPerHour);
   let tokens: TokenProvider | undefined;
   if (d.oauth && http) {

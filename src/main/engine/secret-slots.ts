@@ -1,6 +1,7 @@
 // The places a literal secret may sit in a config as written: the OAuth client secret, the
 // request-signing secret, the value of every secret-named header, secret-named query
-// parameters in URL templates, and the key of an `{{hmac}}` call in any template. One list for the CLI (which masks them in the config a
+// parameters in URL templates, a password in a URL (the proxy's too) and the key of an
+// `{{hmac}}` call in any template. One list for the CLI (which masks them in the config a
 // run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
 import { parseHeaderString } from '../../shared/config.js';
 import { isSecretHeaderName, SECRET_PARAM_PATTERN } from './redact.js';
@@ -55,9 +56,11 @@ const URL_FIELDS = [
   ['add', 'url'],
   ['remove', 'url'],
   ['oauth', 'tokenUrl'],
+  // Not a template, but a URL whose userinfo password is a secret all the same.
+  ['network', 'proxy'],
 ] as const;
 
-/** The URL templates of a config as written: each step's and the token URL. */
+/** The URL templates of a config as written: each step's, the token URL and the proxy URL. */
 export function urlTemplates(config: unknown): string[] {
   const d = isObject(config) ? config['destination'] : undefined;
   if (!isObject(d)) return [];

@@ -58,6 +58,15 @@ export interface RetryForm {
   retryAfterCapMs: string;
 }
 
+export interface NetworkForm {
+  proxy: string;
+  ca: string;
+  clientCert: string;
+  clientKey: string;
+  clientKeyPassphrase: string;
+  insecureSkipVerify: boolean;
+}
+
 export interface OutputRow {
   name: string;
   type: FieldType;
@@ -95,6 +104,8 @@ export interface FormState {
   timeoutMs: string;
   /** Blank ⇒ off; otherwise the header name (`Idempotency-Key` for `true`). */
   idempotencyKey: string;
+  /** `destination.network`: blank fields are left out (no `network` key when all are). */
+  network: NetworkForm;
   outputSchemaEnabled: boolean;
   outputSchema: OutputRow[];
   getAudience: StepForm & { filterPath: string; pagination: PaginationForm };
@@ -185,6 +196,7 @@ export function configToForm(config: unknown): FormState {
   const audience = obj(c.audience);
   const records = obj(c.records);
   const idem = d.idempotencyKey;
+  const net = obj(d.network);
   return {
     name: str(d.name),
     description: str(d.description),
@@ -216,6 +228,14 @@ export function configToForm(config: unknown): FormState {
     concurrency: str(d.concurrency, '8'),
     timeoutMs: str(d.timeoutMs, '30000'),
     idempotencyKey: idem === true ? 'Idempotency-Key' : typeof idem === 'string' ? idem : '',
+    network: {
+      proxy: str(net.proxy),
+      ca: str(net.ca),
+      clientCert: str(net.clientCert),
+      clientKey: str(net.clientKey),
+      clientKeyPassphrase: str(net.clientKeyPassphrase),
+      insecureSkipVerify: bool(net.insecureSkipVerify, false),
+    },
     outputSchemaEnabled: Array.isArray(d.outputSchema),
     outputSchema: (Array.isArray(d.outputSchema) ? d.outputSchema : []).map((f) => {
       const row = obj(f);
@@ -353,6 +373,15 @@ export function formToConfig(form: FormState): FormConversion {
   }
 
   const idem = form.idempotencyKey.trim();
+  const n = form.network;
+  const network = dropUndefined({
+    proxy: optional(n.proxy),
+    ca: optional(n.ca),
+    clientCert: optional(n.clientCert),
+    clientKey: optional(n.clientKey),
+    clientKeyPassphrase: optional(n.clientKeyPassphrase),
+    insecureSkipVerify: n.insecureSkipVerify ? true : undefined,
+  });
   const destination = dropUndefined({
     name: form.name,
     description: optional(form.description),
@@ -387,6 +416,7 @@ export function formToConfig(form: FormState): FormConversion {
     concurrency: num(form.concurrency),
     timeoutMs: num(form.timeoutMs),
     idempotencyKey: idem === '' ? undefined : idem === 'Idempotency-Key' ? true : idem,
+    network: Object.keys(network).length > 0 ? network : undefined,
     outputSchema: form.outputSchemaEnabled
       ? form.outputSchema.map((r) => (r.required ? { ...r } : { name: r.name, type: r.type }))
       : undefined,

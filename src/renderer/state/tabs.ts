@@ -8,7 +8,7 @@ export type Tab = (typeof TABS)[number];
 
 export function tabForPath(path: string): Tab {
   const p = path.replace(/^destination\./, '');
-  if (/^(headers|oauth|signing)\b/.test(p)) return 'Auth';
+  if (/^(headers|oauth|signing|network)\b/.test(p)) return 'Auth';
   if (/^(audience|getAudience|createAudience)\b/.test(p)) return 'Audience';
   if (/^add\b/.test(p)) return 'Add';
   if (/^remove\b/.test(p)) return 'Remove';

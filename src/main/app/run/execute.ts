@@ -68,6 +68,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
     summary = await runExport({
       config: plan.loaded.config,
       secrets: plan.loaded.secrets,
+      ...(plan.loaded.network ? { network: plan.loaded.network } : {}),
       source: readOneVersion(plan.input, plan.inputIdentity, openRunInput(store, plan.input, signal), stop),
       file: plan.file,
       runId: plan.runId,

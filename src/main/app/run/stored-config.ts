@@ -3,6 +3,7 @@
 // environment as for a new run; literal secrets, masked in the stored config, are re-read
 // from the config file the run came from, which must be byte-for-byte the one it started
 // with (as its input must be).
+import { dirname } from 'node:path';
 import type { RunRow } from '../../store/rows.js';
 import { hasMaskedSecrets, readConfigFile } from '../../engine/load.js';
 import { MASK } from '../../engine/redact.js';
@@ -19,7 +20,7 @@ import type { Issue } from '../../../shared/issues.js';
 export async function loadRunConfig(
   run: Pick<RunRow, 'id' | 'config' | 'configSource'> & { options?: RunRow['options'] },
   env: Env,
-  load: (stored: unknown) => Loaded | Promise<Loaded> = (stored) => loadConfig(stored, env),
+  load: (stored: unknown) => Loaded | Promise<Loaded> = (stored) => loadConfig(stored, env, run.configSource ? dirname(run.configSource.path) : undefined),
 ): Promise<Loaded> {
   if (!hasMaskedSecrets(run.config)) return load(run.config);
   const source = run.configSource;

@@ -48,7 +48,7 @@ export function createReplay(ctx: StudioContext): ReplayArea {
       const spec = loggedSpec(row);
       if (!reveal || !Object.values(spec.headers).some((v) => v.includes(MASK) || v.includes('${env:'))) return toCurl(spec);
       const loaded = await runConfig(store, runId, store.getRun(runId));
-      const client = createHttpClient({ timeoutMs: 30_000 });
+      const client = createHttpClient({ timeoutMs: 30_000, network: loaded.network });
       try {
         return toCurl(await unmask(spec, loaded, client));
       } finally {
@@ -61,7 +61,7 @@ export function createReplay(ctx: StudioContext): ReplayArea {
       const run = store.getRun(runId)!;
       const loaded = config !== undefined ? await ctx.load(config) : await ctx.load(run.config, await runEnv(store, runId));
       if (!loaded.ok) throw new Error(`the config cannot be used: ${formatIssues(loaded.issues)}`);
-      const client = createHttpClient({ timeoutMs: loaded.config.destination.timeoutMs });
+      const client = createHttpClient({ timeoutMs: loaded.config.destination.timeoutMs, network: loaded.network });
       try {
         let spec: HttpRequestSpec;
         if (mode === 'logged') {

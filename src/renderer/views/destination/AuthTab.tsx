@@ -1,6 +1,8 @@
-// The Auth tab: headers sent on every request, OAuth2 client credentials and request signing.
+// The Auth tab: headers sent on every request, OAuth2 client credentials, request signing
+// and the network (proxy, TLS).
 import { CheckboxField, Field, SecretField, Section, SelectField, TextField } from '../../components/controls.js';
 import { actions, edit, useStudio } from '../../state/studio.js';
+import { NetworkSection } from './NetworkSection.js';
 import { ChildFieldErrors } from './TemplateIssues.js';
 
 export function AuthTab() {
@@ -96,6 +98,7 @@ export function AuthTab() {
         )}
       </Section>
       <SigningSection />
+      <NetworkSection />
     </>
   );
 }

@@ -1,0 +1,44 @@
+// The destination's Network section, as a user meets it: a CA file that does not exist is
+// named on its field; the real one clears it; skipping verification shows its warning.
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openStudio, type Studio } from './harness.js';
+
+const SCREENS = 'test-results/screens';
+const CA = join(process.cwd(), 'tests', 'fixtures', 'tls', 'ca.pem');
+let studio: Studio;
+
+test.beforeEach(async () => {
+  studio = await openStudio();
+});
+
+test.afterEach(async () => {
+  await studio?.close();
+});
+
+test('the Network section checks the CA file and warns when verification is skipped', async () => {
+  const { page } = studio;
+  await page.getByRole('button', { name: 'Destinations', exact: true }).click();
+  await page.getByRole('tab', { name: 'Auth' }).click();
+  const network = page.getByRole('region', { name: 'Network' });
+  await expect(network).toBeVisible();
+
+  const ca = network.getByLabel('CA certificates (PEM file)');
+  await ca.fill('/nonexistent/corp-ca.pem');
+  await expect(network.getByText('/nonexistent/corp-ca.pem: file not found')).toBeVisible();
+  await ca.fill(CA);
+  await expect(network.getByText(/file not found/)).toHaveCount(0);
+
+  const warning = network.getByRole('alert').filter({ hasText: 'Certificates are not verified' });
+  await expect(warning).toHaveCount(0);
+  await network.getByLabel('Skip certificate verification').check();
+  await expect(warning).toContainText('anyone on the network path can read and change these requests');
+
+  const passphrase = network.getByLabel('Client key passphrase', { exact: true });
+  await expect(passphrase).toHaveCount(0);
+  await network.getByLabel('Client key (PEM file)').fill('/keys/client.key');
+  await expect(passphrase).toBeVisible();
+  await expect(network.getByText('is required with clientKey (mutual TLS needs the certificate and its private key)')).toBeVisible();
+  await warning.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENS}/studio-network.png` });
+});
