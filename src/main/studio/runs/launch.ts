@@ -74,11 +74,13 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
       });
       return pausedWait;
     };
-    if (plan.total === undefined) {
-      // A file's size in records is only known by reading it: count it alongside the run.
+    // A file's size in records is only known by reading it: count it alongside the run. A run
+    // selected by key (a CLI run resumed here) has no total short of mapping every record.
+    const selection = plan.selection;
+    if (plan.total === undefined && !selection?.onlyKeys) {
       countInput(store, plan.input, abort.signal)
         .then((n) => {
-          live.total = n;
+          live.total = selection?.limit !== undefined ? Math.min(n, selection.limit) : n;
         })
         .catch(() => undefined);
     }
@@ -86,7 +88,7 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
       // A paced run is slow by design: plan its requests alongside it (local work, nothing
       // sent), so its time left is the dry run's own figure for what is left, batches and
       // audience steps counted exactly. Resumes and retries fall back to records per request.
-      dryRun(plan.loaded, openRunInput(store, plan.input, abort.signal), { file: plan.file, runId: `${plan.runId}-plan`, signal: abort.signal })
+      dryRun(plan.loaded, openRunInput(store, plan.input, abort.signal), { file: plan.file, runId: `${plan.runId}-plan`, signal: abort.signal, ...(selection ? { selection } : {}) })
         .then((out) => {
           if (out.ok) live.plannedRequests = Object.values(out.summary.requests.planned).reduce((a, b) => a + b, 0);
         })
