@@ -20,13 +20,32 @@ type ValueFn = (...args: unknown[]) => unknown;
 /** A value: a plain path, a literal, or a value-helper call on values. */
 type Arg = { t: 0; path: string[] } | { t: 1; value: unknown } | { t: 2; fn: ValueFn; args: Arg[]; hash: Record<string, unknown> };
 
+/**
+ * What a value site's helper writes, for the skeleton check (see `skeleton`): 'str' a JSON
+ * string body (__js), 'val' one whole JSON value (__jv), null anything else. A value helper
+ * inside (`{{sha256 x}}`) does not change it: the escaping helper still writes its result.
+ */
+type Safe = 'str' | 'val' | null;
+
 type Op =
   | { k: 0; text: string }
-  | { k: 1; arg: Arg; helper: Helper; site: number }
+  | { k: 1; arg: Arg; helper: Helper; site: number; safe: Safe }
   | { k: 2; path: string[]; body: Op[] }
   | { k: 3; last: boolean; when: boolean; text: string };
 
-export type FastRender = (context: unknown, st: RenderState) => string | typeof FALLBACK;
+/**
+ * Renders `context`, or FALLBACK. When `shape` is given, the length of each `each` list is
+ * pushed to it in order (-1 for a list with holes), for `skeleton`.
+ */
+export type FastRender = ((context: unknown, st: RenderState, shape?: number[]) => string | typeof FALLBACK) & {
+  /**
+   * Null when a value site writes something other than a JSON string body (__js) or a
+   * whole JSON value (__jv). Otherwise the texts this template renders for `shape` with
+   * every string site written `x` and every value site written first `"x"`, then `0`:
+   * when both parse, every render of that shape parses (see templates' `check`).
+   */
+  readonly skeleton: ((shape: readonly number[]) => [string, string] | null) | null;
+};
 
 /** Escaping helpers the fast path may call (not __jr/__jraw: they need block state). */
 const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__f', '__x', '__r', '__jb', '__jbv', '__jbs']);
@@ -141,7 +160,7 @@ function compileProgram(prog: Node, env: typeof Env, lits: string[], inEach: boo
       const arg = compileArg(v, env);
       const helper = env.helpers[name] as unknown as Helper | undefined;
       if (!helper || !arg || arg.t === 1) return null;
-      ops.push({ k: 1, arg, helper, site: site.value as number });
+      ops.push({ k: 1, arg, helper, site: site.value as number, safe: name === '__js' ? 'str' : name === '__jv' ? 'val' : null });
       continue;
     }
     if (st.type !== 'BlockStatement' || st.inverse || params.length !== 1) return null;
@@ -202,7 +221,7 @@ function evaluate(arg: Arg, ctx: unknown, o: { data: { __st: RenderState } }): u
   }
 }
 
-function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first: boolean, last: boolean): string | typeof FALLBACK {
+function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first: boolean, last: boolean, shape: number[] | undefined): string | typeof FALLBACK {
   let out = '';
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -220,14 +239,19 @@ function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first:
       case 2: {
         const list = lookup(ctx, op.path);
         if (!Array.isArray(list)) return FALLBACK;
+        let holes = false;
         for (let j = 0; j < list.length; j++) {
-          if (!(j in list)) continue;
-          const r = run(op.body, list[j], o, j === 0, j === list.length - 1);
+          if (!(j in list)) {
+            holes = true;
+            continue;
+          }
+          const r = run(op.body, list[j], o, j === 0, j === list.length - 1, undefined);
           if (r === FALLBACK) return FALLBACK;
           out += r;
           // Past the cap: Handlebars renders it again and stops at the same cap with its message.
           if (out.length > MAX_RENDERED_CHARS) return FALLBACK;
         }
+        shape?.push(holes ? -1 : list.length);
         break;
       }
       case 3:
@@ -238,15 +262,55 @@ function run(ops: Op[], ctx: unknown, o: { data: { __st: RenderState } }, first:
   return out;
 }
 
+/**
+ * The text `ops` render for a context whose `each` lists have the lengths in `shape` (in
+ * order, no holes), every string site written `str` and every value site `val`.
+ */
+function probe(ops: Op[], shape: readonly number[], next: { i: number }, str: string, val: string, first: boolean, last: boolean): string {
+  let out = '';
+  for (const op of ops) {
+    switch (op.k) {
+      case 0:
+        out += op.text;
+        break;
+      case 1:
+        out += op.safe === 'str' ? str : val;
+        break;
+      case 2: {
+        const n = shape[next.i++] ?? 0;
+        for (let j = 0; j < n; j++) out += probe(op.body, shape, next, str, val, j === 0, j === n - 1);
+        break;
+      }
+      case 3:
+        if ((op.last ? last : first) === op.when) out += op.text;
+        break;
+    }
+  }
+  return out;
+}
+
+function allSafe(ops: Op[]): boolean {
+  return ops.every((op) => (op.k === 1 ? op.safe !== null : op.k === 2 ? allSafe(op.body) : true));
+}
+
 /** A fast renderer for `ast` (the parsed rewritten source), or null when its shape is not covered. */
 export function compileFast(ast: unknown, env: typeof Env, lits: string[]): FastRender | null {
   const ops = compileProgram(ast as Node, env, lits, false);
   if (!ops) return null;
-  return (context, st) => {
+  const render = (context: unknown, st: RenderState, shape?: number[]): string | typeof FALLBACK => {
     try {
-      return run(ops, context, { data: { __st: st } }, false, false);
+      return run(ops, context, { data: { __st: st } }, false, false, shape);
     } catch {
       return FALLBACK;
     }
   };
+  // Why two probes make the skeleton proof: a string body (__js) escaped by jsonStringBody
+  // is plain characters and whole escapes; it keeps any string valid exactly when `x` does
+  // (`x` is refused outside a string and inside an unfinished escape). A value site (__jv)
+  // writes one whole JSON value; where both `"x"` (not a key position: `0` would fail there)
+  // and `0` (no '-', digit or '.' glued on: `"x"` would fail) parse, any value parses.
+  const skeleton = allSafe(ops)
+    ? (shape: readonly number[]): [string, string] | null => (shape.includes(-1) ? null : [probe(ops, shape, { i: 0 }, 'x', '"x"', false, false), probe(ops, shape, { i: 0 }, 'x', '0', false, false)])
+    : null;
+  return Object.assign(render, { skeleton });
 }
