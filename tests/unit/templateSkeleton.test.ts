@@ -105,6 +105,9 @@ const TEMPLATES = [
   // a string site inside an unfinished escape
   '{"a": "\\u00{{user.id}}"}',
   '{"a": "\\{{user.id}}"}',
+  // value helpers inside the escaping helpers (issue 11): the skeleton check still holds
+  '{"h": "{{sha256Email user.email}}", "d": {{date user.v "epoch"}}, "x": {{default user.missing user.v}}, "l": "{{lower user.name.first}}"}',
+  '{"users": [{{#each users}}{"e": "{{sha256 email}}", "b": {{base64 id}}, "t": "{{trim name.first}}"}{{#unless @last}},{{/unless}}{{/each}}]}',
   // no skeleton at all (a raw site): always parsed
   '{"a": {{{user.id}}}}',
 ];
