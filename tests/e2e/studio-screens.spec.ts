@@ -97,3 +97,40 @@ test('the run view at both sizes, light and dark: the request log is the main ar
     }
   }
 });
+
+test('the destination picker shows a long name whole where there is room, and ends it in an ellipsis with a tooltip beyond', async ({ studio }) => {
+  const { page } = studio;
+  await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible({ timeout: 30_000 });
+  const long = 'Adobe Experience Platform — EU production audiences (nightly)';
+  await page.getByRole('tab', { name: /^Setup/ }).click();
+  await page.getByLabel('Name', { exact: true }).fill(long);
+  await page.keyboard.press('ControlOrMeta+S');
+  const picker = page.getByRole('combobox', { name: 'Destination', exact: true });
+  await expect(picker.locator('option:checked')).toHaveText(long);
+  await expect(picker).toHaveAttribute('title', long);
+  /** Width the picker has for its text, and the width the selected name needs in its font. */
+  const fit = () =>
+    picker.evaluate((el: HTMLSelectElement) => {
+      const style = getComputedStyle(el);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const text = el.selectedOptions[0]!.text;
+      // Padding on both sides and the drop-down arrow (about 20 px) are not room for text.
+      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return { room, needs: ctx.measureText(text).width, width: el.getBoundingClientRect().width };
+    });
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    // Room enough: the whole name, and no wider than it needs.
+    await expect.poll(async () => (await fit()).room + 2).toBeGreaterThanOrEqual((await fit()).needs);
+    expect((await fit()).width).toBeLessThan((await fit()).needs + 80);
+    await page.screenshot({ path: `${SCREENS}/screens-1920x1080-${scheme}-picker-long-name.png` });
+    await page.setViewportSize({ width: 1100, height: 700 });
+    // Less room: as wide as the toolbar allows (not cut at a fixed 260 px), the rest in the tooltip.
+    const narrow = await fit();
+    expect(narrow.width).toBeGreaterThan(300);
+    expect(narrow.width).toBeLessThanOrEqual(560);
+    await page.screenshot({ path: `${SCREENS}/screens-1100x700-${scheme}-picker-long-name.png` });
+  }
+});
