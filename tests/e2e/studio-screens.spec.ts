@@ -54,6 +54,8 @@ for (const size of SIZES) {
       await page.screenshot({ path: `${SCREENS}/screens-${tag}-mock.png` });
       await place(page, 'OAuth');
       await expect(page.getByRole('region', { name: 'OAuth tester' })).toBeVisible();
+      // Before any fetch the tester says what it will show (it was a blank area).
+      await expect(page.getByRole('region', { name: 'OAuth tester' })).toContainText('No token fetched yet');
       await page.screenshot({ path: `${SCREENS}/screens-${tag}-oauth.png` });
     });
   }
