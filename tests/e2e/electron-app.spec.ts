@@ -1,7 +1,7 @@
 // The real Electron app, where its binary exists (a developer laptop after `npm start` has
 // fetched it). This machine cannot download it: the test says so and skips.
-import { expect, test } from '@playwright/test';
-import { electronBinary, openStudio, type Studio } from './harness.js';
+import { electronBinary } from './harness.js';
+import { expect, test } from './fixtures.js';
 
 const binary = electronBinary();
 if (!binary) console.log('skipped: Electron binary not present (download not possible here)');
@@ -9,15 +9,9 @@ if (!binary) console.log('skipped: Electron binary not present (download not pos
 test.describe('Electron app', () => {
   test.skip(!binary, 'Electron binary not present (download not possible here)');
 
-  let studio: Studio;
-  test.beforeEach(async () => {
-    studio = await openStudio({ mode: 'electron' });
-  });
-  test.afterEach(async () => {
-    await studio?.close();
-  });
+  test.use({ studioOptions: { mode: 'electron' } });
 
-  test('opens locked down, with the example destination and the typed API only', async () => {
+  test('opens locked down, with the example destination and the typed API only', async ({ studio }) => {
     const { page } = studio;
     await expect(page.getByText('Example: built-in mock endpoint').first()).toBeVisible();
     // No Node in the page, and the bridge carries the studio methods only.

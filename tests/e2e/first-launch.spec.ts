@@ -1,19 +1,9 @@
 // First launch on an empty data folder: the studio teaches by example — the example
 // destination on the built-in mock endpoint, its live preview, and 50 sample profiles.
 import { mkdir } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
+import { expect, test } from './fixtures.js';
 
-let studio: Studio;
-
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-test.afterEach(async () => {
-  await studio?.close();
-});
-
-test('first launch shows the example destination, its preview and the sample profiles', async () => {
+test('first launch shows the example destination, its preview and the sample profiles', async ({ studio }) => {
   const { page } = studio;
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -46,7 +36,7 @@ test('first launch shows the example destination, its preview and the sample pro
   expect(pageErrors).toEqual([]);
 });
 
-test('window.outbound carries exactly the studio methods and validates what it is given', async () => {
+test('window.outbound carries exactly the studio methods and validates what it is given', async ({ studio }) => {
   test.skip(studio.mode !== 'chromium', 'the bridge log exists in the browser harness only');
   const { page } = studio;
   const keys = await page.evaluate(() => Object.keys(window.outbound).sort());

@@ -1,25 +1,16 @@
 // The Audience tab's shared step form (get audience's body template, pagination) and the
 // retry policy in the Errors tab, down to the dry run's worst case.
-import { expect, test } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
+import { SCREENS, expect, test, type Studio } from './fixtures.js';
 
-const SCREENS = 'test-results/screens';
-let studio: Studio;
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-test.afterEach(async () => {
-  await studio?.close();
-});
 
 /** As a user would: once the studio has loaded (its preview shown). */
-async function loaded(): Promise<void> {
+async function loaded(studio: Studio): Promise<void> {
   await expect(studio.page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible({ timeout: 30_000 });
 }
 
-test('get audience: body template and pagination, a missing cursor path is named on its field', async () => {
+test('get audience: body template and pagination, a missing cursor path is named on its field', async ({ studio }) => {
   const { page } = studio;
-  await loaded();
+  await loaded(studio);
   await page.getByRole('tab', { name: /^Audience/ }).click();
   const panel = page.getByRole('tabpanel', { name: 'Audience' });
   await expect(panel.getByLabel('Get audience enabled')).toBeChecked();
@@ -37,9 +28,9 @@ test('get audience: body template and pagination, a missing cursor path is named
   await page.screenshot({ path: `${SCREENS}/studio-audience-pagination.png` });
 });
 
-test('retry policy: a bad status is named on its field; until stopped shows in the dry run', async () => {
+test('retry policy: a bad status is named on its field; until stopped shows in the dry run', async ({ studio }) => {
   const { page } = studio;
-  await loaded();
+  await loaded(studio);
   await page.getByRole('tab', { name: /^Errors/ }).click();
   const statuses = page.getByLabel('Retried statuses');
   await statuses.fill('429, 5xx');

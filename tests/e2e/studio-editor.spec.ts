@@ -1,18 +1,7 @@
 // The studio's editing loop, as a user meets it: type a template, watch the preview
 // follow; break it, see where; fetch a token from the mock endpoint and watch it expire.
-import { expect, test, type Page } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
-
-const SCREENS = 'test-results/screens';
-let studio: Studio;
-
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-
-test.afterEach(async () => {
-  await studio?.close();
-});
+import type { Page } from '@playwright/test';
+import { SCREENS, expect, test } from './fixtures.js';
 
 /** Replaces the text of a Monaco (or fallback) editor found by its accessible name. */
 async function replaceEditorText(page: Page, name: string, text: string): Promise<void> {
@@ -33,7 +22,7 @@ async function openAddTab(page: Page): Promise<void> {
   await expect(page.getByRole('complementary', { name: 'Preview' }).getByLabel('Request body', { exact: true })).toBeVisible();
 }
 
-test('typing in the body template updates the preview', async () => {
+test('typing in the body template updates the preview', async ({ studio }) => {
   const { page } = studio;
   await openAddTab(page);
   const preview = page.getByRole('complementary', { name: 'Preview' });
@@ -51,7 +40,7 @@ test('typing in the body template updates the preview', async () => {
   await page.screenshot({ path: `${SCREENS}/studio-body-template.png` });
 });
 
-test('a form body: values form-encoded, the preview names the escaping, the helpers complete and explain themselves', async () => {
+test('a form body: values form-encoded, the preview names the escaping, the helpers complete and explain themselves', async ({ studio }) => {
   const { page } = studio;
   await openAddTab(page);
   await page.getByRole('tab', { name: /^Auth/ }).click();
@@ -74,7 +63,7 @@ test('a form body: values form-encoded, the preview names the escaping, the help
   await page.screenshot({ path: `${SCREENS}/studio-helper-completion.png` });
 });
 
-test('the body editor completes record fields after user.', async () => {
+test('the body editor completes record fields after user.', async ({ studio }) => {
   const { page } = studio;
   await openAddTab(page);
   await replaceEditorText(page, 'Body template', '{"email": "');
@@ -85,7 +74,7 @@ test('the body editor completes record fields after user.', async () => {
   await page.screenshot({ path: `${SCREENS}/studio-completion.png` });
 });
 
-test('an invalid template is underlined and listed at its line and column', async () => {
+test('an invalid template is underlined and listed at its line and column', async ({ studio }) => {
   const { page } = studio;
   await openAddTab(page);
   await replaceEditorText(page, 'Body template', '{\n  "users": [{{#each users}}"{{id}}"\n]}');
@@ -101,7 +90,7 @@ test('an invalid template is underlined and listed at its line and column', asyn
   await page.screenshot({ path: `${SCREENS}/studio-template-error.png` });
 });
 
-test('an invalid JSON body says where it breaks', async () => {
+test('an invalid JSON body says where it breaks', async ({ studio }) => {
   const { page } = studio;
   await openAddTab(page);
   // Records without a comma between them: valid Handlebars, invalid JSON once rendered.
@@ -116,7 +105,7 @@ test('an invalid JSON body says where it breaks', async () => {
   await page.screenshot({ path: `${SCREENS}/studio-invalid-json.png` });
 });
 
-test('the OAuth tester fetches a token from the mock endpoint and counts down its expiry', async () => {
+test('the OAuth tester fetches a token from the mock endpoint and counts down its expiry', async ({ studio }) => {
   const { page } = studio;
   await expect(page.getByRole('status', { name: 'Status bar' })).toContainText(/mock endpoint on :\d+/);
   await page.getByRole('button', { name: 'OAuth', exact: true }).click();
@@ -137,7 +126,7 @@ test('the OAuth tester fetches a token from the mock endpoint and counts down it
   await page.screenshot({ path: `${SCREENS}/studio-oauth.png` });
 });
 
-test('first launch shows a working example with accessible places', async () => {
+test('first launch shows a working example with accessible places', async ({ studio }) => {
   const { page } = studio;
   const places = page.getByRole('navigation', { name: 'Places' });
   for (const name of ['Destinations', 'Samples', 'Runs', 'Mock endpoint', 'OAuth']) {

@@ -2,21 +2,9 @@
 // preview resolves `${env:…}` from it (showing the reference, by design of the redaction)
 // and says the variable is set. Without OS encryption (this harness has none) a secret is
 // refused beside its field, with the choice to keep it for this session only.
-import { expect, test } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
+import { SCREENS, expect, test } from './fixtures.js';
 
-const SCREENS = 'test-results/screens';
-let studio: Studio;
-
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-
-test.afterEach(async () => {
-  await studio?.close();
-});
-
-test('create "dev", pick it in the title bar, and the preview resolves ${env:TENANT} from it', async () => {
+test('create "dev", pick it in the title bar, and the preview resolves ${env:TENANT} from it', async ({ studio }) => {
   const { page } = studio;
   const preview = page.getByRole('complementary', { name: 'Preview' });
   await expect(preview.getByText(/✓ valid JSON/)).toBeVisible();
@@ -78,7 +66,7 @@ test('create "dev", pick it in the title bar, and the preview resolves ${env:TEN
   await expect(picker.getByRole('option')).toHaveText(['No environment']);
 });
 
-test('without OS encryption a secret is refused beside its field and can be kept for this session', async () => {
+test('without OS encryption a secret is refused beside its field and can be kept for this session', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('banner', { name: 'Title bar' }).getByRole('button', { name: 'Edit environments…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Environments' });

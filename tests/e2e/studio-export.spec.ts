@@ -1,29 +1,19 @@
 // A destination exported from the studio runs unchanged with the CLI: the file the user
 // downloads is the CLI's config format, secrets as ${env:…} references.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
 import { main } from '../../src/cli/main.js';
 import { generateProfiles, profileToNdjsonLine } from '../../src/main/sources/sample.js';
-import { openStudio, type Studio } from './harness.js';
+import { expect, test } from './fixtures.js';
 
-let studio: Studio;
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-test.afterEach(async () => {
-  await studio?.close();
-});
-
-test('Export config writes a file the CLI runs unchanged against the same endpoint', async () => {
+test('Export config writes a file the CLI runs unchanged against the same endpoint', async ({ studio, tempDir }) => {
   const { page, service } = studio;
   test.skip(!service, 'needs the in-process service (browser harness)');
   await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible();
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export config' }).click();
   const download = await downloading;
-  const dir = mkdtempSync(join(tmpdir(), 'outbound-export-'));
+  const dir = tempDir;
   const configPath = join(dir, download.suggestedFilename() || 'destination.json');
   await download.saveAs(configPath);
 

@@ -1,18 +1,8 @@
 // Never lose work: every way out of an edited destination asks Save / Discard / Cancel;
 // Import config refuses a version it cannot read; the presets plan requests against the
 // built-in sample profiles from the first launch.
-import { expect, test, type Page } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
-
-const SCREENS = 'test-results/screens';
-let studio: Studio;
-
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-test.afterEach(async () => {
-  await studio?.close();
-});
+import type { Page } from '@playwright/test';
+import { SCREENS, expect, test } from './fixtures.js';
 
 const picker = (page: Page) => page.getByRole('combobox', { name: 'Destination', exact: true });
 const guard = (page: Page) => page.getByRole('dialog', { name: 'Save changes?' });
@@ -50,7 +40,7 @@ async function savedWebhook(page: Page): Promise<void> {
 const importFile = (page: Page, name: string, config: unknown) =>
   page.getByLabel('Import config file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(config, null, 2)) });
 
-test('every way out of an edited destination asks first, and Cancel keeps the edit', async () => {
+test('every way out of an edited destination asks first, and Cancel keeps the edit', async ({ studio }) => {
   const { page } = studio;
   await savedWebhook(page);
   await setName(page, 'Webhook, edited');
@@ -91,7 +81,7 @@ test('every way out of an edited destination asks first, and Cancel keeps the ed
   await expectName(page, 'Webhook, edited');
 });
 
-test('Discard drops the edit and goes on; Save saves it, then goes on', async () => {
+test('Discard drops the edit and goes on; Save saves it, then goes on', async ({ studio }) => {
   const { page } = studio;
   await savedWebhook(page);
 
@@ -116,7 +106,7 @@ test('Discard drops the edit and goes on; Save saves it, then goes on', async ()
   await expectName(page, 'Other');
 });
 
-test('closing the window with unsaved edits asks first; Discard closes it', async () => {
+test('closing the window with unsaved edits asks first; Discard closes it', async ({ studio }) => {
   test.skip(studio.mode !== 'chromium', 'closing is driven through the page in the browser harness');
   const { page } = studio;
   await loaded(page);
@@ -149,7 +139,7 @@ test('closing the window with unsaved edits asks first; Discard closes it', asyn
   expect(prompts).toEqual(['beforeunload', 'beforeunload']); // no third question once discarded
 });
 
-test('a clean destination closes without a question', async () => {
+test('a clean destination closes without a question', async ({ studio }) => {
   test.skip(studio.mode !== 'chromium', 'closing is driven through the page in the browser harness');
   const { page } = studio;
   await loaded(page);
@@ -163,7 +153,7 @@ test('a clean destination closes without a question', async () => {
   expect(prompts).toEqual([]);
 });
 
-test('Import config refuses "version": 2, saying what and where, and keeps the form', async () => {
+test('Import config refuses "version": 2, saying what and where, and keeps the form', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   await importFile(page, 'next.json', { version: 2, destination: { name: 'From the future' }, audience: { name: 'A' } });
@@ -180,7 +170,7 @@ for (const [preset, host] of [
   [/Adobe Experience Platform/, 'api.example.com'],
   [/Plain webhook/, 'hooks.example.com'],
 ] as const) {
-  test(`from first launch, the ${preset.source.replace(/\\/g, '')} preset plans add requests against the built-in samples`, async () => {
+  test(`from first launch, the ${preset.source.replace(/\\/g, '')} preset plans add requests against the built-in samples`, async ({ studio }) => {
     const { page } = studio;
     await loaded(page);
     await newFromPreset(page, preset);

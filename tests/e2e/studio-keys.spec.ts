@@ -2,25 +2,15 @@
 // the palette, the body editor's Tab escape (Ctrl+M), unique accessible names; and the small
 // items: sample set rename/delete, batch size only when batching, the status bar's notices
 // and token state.
-import { expect, test, type Page } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
-
-const SCREENS = 'test-results/screens';
-let studio: Studio;
-
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-test.afterEach(async () => {
-  await studio?.close();
-});
+import type { Page } from '@playwright/test';
+import { SCREENS, expect, test } from './fixtures.js';
 
 /** The first preview is in (on a machine shared by many builds it can take a while). */
 async function loaded(page: Page) {
   await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible({ timeout: 30_000 });
 }
 
-test('the palette lists Send this one, Dry run, Start run and Export HAR with their shortcuts', async () => {
+test('the palette lists Send this one, Dry run, Start run and Export HAR with their shortcuts', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   await page.keyboard.press('ControlOrMeta+K');
@@ -40,7 +30,7 @@ test('the palette lists Send this one, Dry run, Start run and Export HAR with th
   await expect(page.getByRole('region', { name: 'Start an export' })).toContainText(/record/i);
 });
 
-test('Send this one from the palette asks first, then sends the selected request', async () => {
+test('Send this one from the palette asks first, then sends the selected request', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   await page.keyboard.press('ControlOrMeta+K');
@@ -52,7 +42,7 @@ test('Send this one from the palette asks first, then sends the selected request
   await expect(page.getByRole('complementary', { name: 'Preview' }).getByRole('region', { name: 'Response' }).getByLabel(/^Status \d+$/)).toBeVisible();
 });
 
-test('Escape from the palette gives focus back to the field that had it', async () => {
+test('Escape from the palette gives focus back to the field that had it', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   await page.getByRole('tab', { name: /^Setup/ }).click();
@@ -65,7 +55,7 @@ test('Escape from the palette gives focus back to the field that had it', async 
   await expect(name).toBeFocused();
 });
 
-test('the body editor shows its Tab escape, and Ctrl+M makes Tab leave it', async () => {
+test('the body editor shows its Tab escape, and Ctrl+M makes Tab leave it', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   await page.getByRole('tab', { name: /^Add/ }).click();
@@ -82,7 +72,7 @@ test('the body editor shows its Tab escape, and Ctrl+M makes Tab leave it', asyn
   await page.screenshot({ path: `${SCREENS}/studio-tab-hint.png` });
 });
 
-test('sample sets can be renamed and deleted (asking first)', async () => {
+test('sample sets can be renamed and deleted (asking first)', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('button', { name: 'Samples', exact: true }).click();
   await page.getByLabel('Count').fill('1');
@@ -111,7 +101,7 @@ test('sample sets can be renamed and deleted (asking first)', async () => {
   expect((await studio.service?.listSampleSets())?.map((s) => s.name)).not.toContain('Checkout customers');
 });
 
-test('profiles are a table of key fields with the JSON on expand', async () => {
+test('profiles are a table of key fields with the JSON on expand', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('button', { name: 'Samples', exact: true }).click();
   const table = page.getByRole('table', { name: 'Profile table' });
@@ -124,7 +114,7 @@ test('profiles are a table of key fields with the JSON on expand', async () => {
   await page.screenshot({ path: `${SCREENS}/studio-samples-table.png` });
 });
 
-test('batch size is shown only when batching', async () => {
+test('batch size is shown only when batching', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   await page.getByRole('tab', { name: /^Add/ }).click();
@@ -134,7 +124,7 @@ test('batch size is shown only when batching', async () => {
   await expect(page.getByLabel('Batch size')).toHaveCount(0);
 });
 
-test('status bar: notices can be dismissed, and the token says what Send this one fetched', async () => {
+test('status bar: notices can be dismissed, and the token says what Send this one fetched', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   const bar = page.getByRole('status', { name: 'Status bar' });
@@ -152,7 +142,7 @@ test('status bar: notices can be dismissed, and the token says what Send this on
   await expect(bar).not.toContainText('no token');
 });
 
-test('info notices clear by themselves; errors stay', async () => {
+test('info notices clear by themselves; errors stay', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   await page.clock.install();
@@ -163,7 +153,7 @@ test('info notices clear by themselves; errors stay', async () => {
   await expect(bar).not.toContainText('Saved');
 });
 
-test('accessible names of fields are unique on every destination tab', async () => {
+test('accessible names of fields are unique on every destination tab', async ({ studio }) => {
   const { page } = studio;
   await loaded(page);
   for (const tab of ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors']) {

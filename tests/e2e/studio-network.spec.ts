@@ -1,22 +1,11 @@
 // The destination's Network section, as a user meets it: a CA file that does not exist is
 // named on its field; the real one clears it; skipping verification shows its warning.
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
+import { SCREENS, expect, test } from './fixtures.js';
 
-const SCREENS = 'test-results/screens';
 const CA = join(process.cwd(), 'tests', 'fixtures', 'tls', 'ca.pem');
-let studio: Studio;
 
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-
-test.afterEach(async () => {
-  await studio?.close();
-});
-
-test('the Network section checks the CA file and warns when verification is skipped', async () => {
+test('the Network section checks the CA file and warns when verification is skipped', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('button', { name: 'Destinations', exact: true }).click();
   await page.getByRole('tab', { name: 'Auth' }).click();

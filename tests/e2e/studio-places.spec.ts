@@ -1,20 +1,8 @@
 // The places around the editor: samples, the mock endpoint, new destinations from
 // presets, the command palette, and sending one previewed request for real.
-import { expect, test } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
+import { SCREENS, expect, test } from './fixtures.js';
 
-const SCREENS = 'test-results/screens';
-let studio: Studio;
-
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-
-test.afterEach(async () => {
-  await studio?.close();
-});
-
-test('Send this one asks first, names the URL, then shows the answer and its verdict', async () => {
+test('Send this one asks first, names the URL, then shows the answer and its verdict', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('tab', { name: /^Add/ }).click();
   const preview = page.getByRole('complementary', { name: 'Preview' });
@@ -31,7 +19,7 @@ test('Send this one asks first, names the URL, then shows the answer and its ver
   await page.screenshot({ path: `${SCREENS}/studio-send-one.png` });
 });
 
-test('samples: generate a set, browse it, and it feeds the preview', async () => {
+test('samples: generate a set, browse it, and it feeds the preview', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('button', { name: 'Samples', exact: true }).click();
   await page.getByLabel('Count').fill('7');
@@ -45,7 +33,7 @@ test('samples: generate a set, browse it, and it feeds the preview', async () =>
   await page.screenshot({ path: `${SCREENS}/studio-samples.png` });
 });
 
-test('mock endpoint: switch the scenario and see it in the status', async () => {
+test('mock endpoint: switch the scenario and see it in the status', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('button', { name: 'Mock endpoint', exact: true }).click();
   const status = page.getByRole('status', { name: 'Mock endpoint status' });
@@ -56,7 +44,7 @@ test('mock endpoint: switch the scenario and see it in the status', async () => 
   await page.screenshot({ path: `${SCREENS}/studio-mock.png` });
 });
 
-test('new destination from the GrowthLoop preset, saved with Ctrl+S', async () => {
+test('new destination from the GrowthLoop preset, saved with Ctrl+S', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('button', { name: 'New destination' }).click();
   await page.getByRole('dialog', { name: 'New destination' }).getByRole('button', { name: /GrowthLoop HTTP Endpoint/ }).click();
@@ -69,7 +57,7 @@ test('new destination from the GrowthLoop preset, saved with Ctrl+S', async () =
   await page.screenshot({ path: `${SCREENS}/studio-new-destination.png` });
 });
 
-test('validation as you type puts the error beside its field', async () => {
+test('validation as you type puts the error beside its field', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('tab', { name: /^Errors/ }).click();
   const maxAttempts = page.getByLabel('Max attempts');
@@ -80,7 +68,7 @@ test('validation as you type puts the error beside its field', async () => {
   await page.screenshot({ path: `${SCREENS}/studio-field-error.png` });
 });
 
-test('the command palette opens with Ctrl+K and runs a command', async () => {
+test('the command palette opens with Ctrl+K and runs a command', async ({ studio }) => {
   const { page } = studio;
   // As a user would: once the studio has loaded (keys are bound when the app mounts).
   await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible();

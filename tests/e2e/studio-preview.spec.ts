@@ -3,19 +3,8 @@
 // and as a squiggle, a body that is not JSON shown broken, requests and answers cleared
 // when what they belong to changes, and run-time values shown as placeholders that
 // "Resolve now" fills from the built-in mock endpoint.
-import { expect, test, type Page } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
-
-const SCREENS = 'test-results/screens';
-let studio: Studio;
-
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-
-test.afterEach(async () => {
-  await studio?.close();
-});
+import type { Page } from '@playwright/test';
+import { SCREENS, expect, test } from './fixtures.js';
 
 async function replaceEditorText(page: Page, name: string, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name, exact: true });
@@ -35,7 +24,7 @@ async function openAddTab(page: Page) {
   return preview;
 }
 
-test('a destination whose records are all skipped says why, with counts and an example', async () => {
+test('a destination whose records are all skipped says why, with counts and an example', async ({ studio }) => {
   const { page } = studio;
   await openAddTab(page);
   await page.getByRole('tab', { name: /^Setup/ }).click();
@@ -59,7 +48,7 @@ test('a destination whose records are all skipped says why, with counts and an e
   await expect(preview.getByRole('status')).toHaveText(/No mapped records: of 50 records read, 50 skipped and 0 invalid/);
 });
 
-test('a header with CR/LF is named beside the Headers field, an unknown helper is underlined at its line and column', async () => {
+test('a header with CR/LF is named beside the Headers field, an unknown helper is underlined at its line and column', async ({ studio }) => {
   const { page } = studio;
   await page.getByRole('button', { name: 'Destinations', exact: true }).click();
   await page.getByRole('tab', { name: /^Auth/ }).click();
@@ -80,7 +69,7 @@ test('a header with CR/LF is named beside the Headers field, an unknown helper i
   await page.screenshot({ path: `${SCREENS}/studio-unknown-helper.png` });
 });
 
-test('a body that renders to invalid JSON is shown broken with the position, not a stale valid one', async () => {
+test('a body that renders to invalid JSON is shown broken with the position, not a stale valid one', async ({ studio }) => {
   const { page } = studio;
   const preview = await openAddTab(page);
   // No comma between the elements: the rendered body is not JSON.
@@ -95,7 +84,7 @@ test('a body that renders to invalid JSON is shown broken with the position, not
   await page.screenshot({ path: `${SCREENS}/studio-preview-broken-body.png` });
 });
 
-test('opening another destination clears the previous one\'s requests', async () => {
+test('opening another destination clears the previous one\'s requests', async ({ studio }) => {
   const { page } = studio;
   const preview = await openAddTab(page);
   await expect(preview.getByRole('article', { name: 'Planned request' })).toContainText('/api/audiences/');
@@ -110,7 +99,7 @@ test('opening another destination clears the previous one\'s requests', async ()
   await page.screenshot({ path: `${SCREENS}/studio-preview-switched.png` });
 });
 
-test('changing the request clears the answer Send this one got for the old one', async () => {
+test('changing the request clears the answer Send this one got for the old one', async ({ studio }) => {
   const { page } = studio;
   const preview = await openAddTab(page);
   await preview.getByRole('button', { name: 'Send this one' }).click();
@@ -124,7 +113,7 @@ test('changing the request clears the answer Send this one got for the old one',
   await page.screenshot({ path: `${SCREENS}/studio-preview-answer-cleared.png` });
 });
 
-test('remote_audience.id is a marked placeholder until Resolve now asks the mock endpoint', async () => {
+test('remote_audience.id is a marked placeholder until Resolve now asks the mock endpoint', async ({ studio }) => {
   const { page } = studio;
   const preview = await openAddTab(page);
   const request = preview.getByRole('article', { name: 'Planned request' });
@@ -154,7 +143,7 @@ test('remote_audience.id is a marked placeholder until Resolve now asks the mock
   await page.screenshot({ path: `${SCREENS}/studio-preview-resolved.png` });
 });
 
-test('editing a template and switching tab throws nothing (the editor goes before its model)', async () => {
+test('editing a template and switching tab throws nothing (the editor goes before its model)', async ({ studio }) => {
   test.setTimeout(120_000);
   const { page } = studio;
   const errors: string[] = [];

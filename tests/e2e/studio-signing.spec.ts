@@ -1,21 +1,12 @@
 // Request signing and the OAuth client authentication choice in the destination form (issue
 // 11): turned on by label, the preview shows the signature header computed for the preview's
 // time and says so, and the secret typed in is nowhere on the page.
-import { expect, test } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
+import { SCREENS, expect, test } from './fixtures.js';
 
-const SCREENS = 'test-results/screens';
 const SECRET = 'e2e-s1gning-secret-Q7';
 
-let studio: Studio;
-test.beforeEach(async () => {
-  studio = await openStudio();
-});
-test.afterEach(async () => {
-  await studio?.close();
-});
 
-test('the Auth tab signs every request: the preview shows the header and how it was signed, never the secret', async () => {
+test('the Auth tab signs every request: the preview shows the header and how it was signed, never the secret', async ({ studio }) => {
   const { page } = studio;
   const preview = page.getByRole('complementary', { name: 'Preview' });
   await expect(preview.getByText(/✓ valid JSON/)).toBeVisible();

@@ -1,23 +1,16 @@
 // The tool places: the OAuth tester showing a failed exchange whole, the JMESPath
 // playground opened from the palette against real inputs, and the mock endpoint's routes,
 // credentials and "Use in destination".
-import { expect, test } from '@playwright/test';
-import { openStudio, type Studio } from './harness.js';
+import { SCREENS, expect, test } from './fixtures.js';
 
-const SCREENS = 'test-results/screens';
-let studio: Studio;
+test.use({ studioOptions: { mode: 'chromium' } });
 
-test.beforeEach(async () => {
-  studio = await openStudio({ mode: 'chromium' });
+test.beforeEach(async ({ studio }) => {
   // Loaded as a user would see it: the example destination previews (a cold first start on a busy machine can take a while).
   await expect(studio.page.getByRole('complementary', { name: 'Preview' }).getByText(/✓ valid JSON/)).toBeVisible({ timeout: 30_000 });
 });
 
-test.afterEach(async () => {
-  await studio?.close();
-});
-
-test('OAuth tester: a token endpoint answering 503 shows the request, status, headers and body (masked)', async () => {
+test('OAuth tester: a token endpoint answering 503 shows the request, status, headers and body (masked)', async ({ studio }) => {
   const { page, service } = studio;
   // The mock's token route fails as a real provider in maintenance would.
   const scenario = {
@@ -48,7 +41,7 @@ test('OAuth tester: a token endpoint answering 503 shows the request, status, he
   await page.screenshot({ path: `${SCREENS}/studio-oauth-failure.png` });
 });
 
-test('JMESPath playground from the palette on the Add tab: evaluates the selected sample, then its mapped record, and marks an error column', async () => {
+test('JMESPath playground from the palette on the Add tab: evaluates the selected sample, then its mapped record, and marks an error column', async ({ studio }) => {
   const { page, service } = studio;
   await page.getByRole('tab', { name: /^Add/ }).click();
   await page.keyboard.press('ControlOrMeta+K');
@@ -92,7 +85,7 @@ test('JMESPath playground from the palette on the Add tab: evaluates the selecte
   await expect(dialog).toBeVisible();
 });
 
-test('mock endpoint lists its routes and credentials, and "Use in destination" points the current form at it', async () => {
+test('mock endpoint lists its routes and credentials, and "Use in destination" points the current form at it', async ({ studio }) => {
   const { page, service } = studio;
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const mockUrl = (await service!.mockStatus()).url!;

@@ -20,19 +20,26 @@ const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `u${Str
 const usersSent = (req: Captured): string[] => (JSON.parse(req.body) as { users: Array<{ userId: string }> }).users.map((u) => u.userId);
 const BODY = '{"users": [{{#each users}}{"userId": "{{id}}"}{{#unless @last}},{{/unless}}{{/each}}]}';
 
-function setup(add: Record<string, unknown>, records: unknown[], extra: Record<string, unknown> = {}): { dir: string; cfg: string; input: string; db: string } {
+/** The config every test here runs: one destination, audience "A", records keyed by id (or as given). */
+function configOf(destination: Record<string, unknown>, records: Record<string, unknown> = { key: 'id' }) {
+  return { version: 1, destination, audience: { name: 'A' }, records };
+}
+
+/** A batched add posting `{"users": [...]}` to the capture server's /members, one request at a time, no retries. */
+function batchedDestination(add: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: 'ack', retryOnErrors: false, concurrency: 1, add: { url: `${server!.url}/members`, bodyTemplate: BODY, batchMode: 'batched', batchSize: 10, ...add }, ...extra };
+}
+
+/** A fresh folder with the config, the input records and a place for the run store. */
+function setupRun(destination: Record<string, unknown>, records: unknown[], recordsConfig?: Record<string, unknown>): { dir: string; cfg: string; input: string; db: string } {
   const dir = tempDir();
   const cfg = join(dir, 'config.json');
-  writeFileSync(
-    cfg,
-    JSON.stringify({
-      version: 1,
-      destination: { name: 'ack', retryOnErrors: false, concurrency: 1, add: { url: `${server!.url}/members`, bodyTemplate: BODY, batchMode: 'batched', batchSize: 10, ...add }, ...extra },
-      audience: { name: 'A' },
-      records: { key: 'id' },
-    }),
-  );
+  writeFileSync(cfg, JSON.stringify(configOf(destination, recordsConfig)));
   return { dir, cfg, input: writeNdjson(dir, 'in.ndjson', records), db: join(dir, 'runs.db') };
+}
+
+function setup(add: Record<string, unknown>, records: unknown[], extra: Record<string, unknown> = {}): { dir: string; cfg: string; input: string; db: string } {
+  return setupRun(batchedDestination(add, extra), records);
 }
 
 interface FailureJson {
@@ -184,19 +191,8 @@ describe('a disabled step (GrowthLoop: it ignores its action)', () => {
       { id: 'u04', status: 'exited' },
       { id: 'u05', status: 'realized' },
     ];
-    const dir = tempDir();
-    const cfg = join(dir, 'config.json');
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        version: 1,
-        destination: { name: 'skip', add: { url: `${server.url}/members/{{user.id}}` }, remove: { enabled: false, url: `${server.url}/gone/{{user.id}}` } },
-        audience: { name: 'A' },
-        records: { key: 'id', action: 'status' },
-      }),
-    );
-    const input = writeNdjson(dir, 'in.ndjson', records);
-    const db = join(dir, 'runs.db');
+    const destination = { name: 'skip', add: { url: `${server.url}/members/{{user.id}}` }, remove: { enabled: false, url: `${server.url}/gone/{{user.id}}` } };
+    const { cfg, input, db } = setupRun(destination, records, { key: 'id', action: 'status' });
 
     const res = await cli(['run', cfg, '--input', input, '--db', db, '--json']);
     expect(res.code).toBe(0);
@@ -220,19 +216,9 @@ describe('a disabled step (GrowthLoop: it ignores its action)', () => {
 
   it('skips add records when add is disabled', async () => {
     server = await startCaptureServer();
-    const dir = tempDir();
-    const cfg = join(dir, 'config.json');
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        version: 1,
-        destination: { name: 'skip', add: { enabled: false, url: `${server.url}/members/{{user.id}}` }, remove: { enabled: true, url: `${server.url}/gone/{{user.id}}` } },
-        audience: { name: 'A' },
-        records: { key: 'id', action: 'status' },
-      }),
-    );
-    const input = writeNdjson(dir, 'in.ndjson', [{ id: 'u01', status: 'realized' }, { id: 'u02', status: 'exited' }]);
-    const res = await cli(['run', cfg, '--input', input, '--db', join(dir, 'runs.db'), '--json']);
+    const destination = { name: 'skip', add: { enabled: false, url: `${server.url}/members/{{user.id}}` }, remove: { enabled: true, url: `${server.url}/gone/{{user.id}}` } };
+    const { cfg, input, db } = setupRun(destination, [{ id: 'u01', status: 'realized' }, { id: 'u02', status: 'exited' }], { key: 'id', action: 'status' });
+    const res = await cli(['run', cfg, '--input', input, '--db', db, '--json']);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).records).toMatchObject({ total: 2, succeeded: 1, failed: 0, skipped: 1 });
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['DELETE /gone/u02']);
@@ -241,19 +227,8 @@ describe('a disabled step (GrowthLoop: it ignores its action)', () => {
   it('retry-failed keeps counting the skipped records', async () => {
     let fail = true;
     server = await startCaptureServer(() => (fail ? { status: 400 } : {}));
-    const dir = tempDir();
-    const cfg = join(dir, 'config.json');
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        version: 1,
-        destination: { name: 'skip', retryOnErrors: false, add: { url: `${server.url}/members/{{user.id}}` } },
-        audience: { name: 'A' },
-        records: { key: 'id', action: 'status' },
-      }),
-    );
-    const input = writeNdjson(dir, 'in.ndjson', [{ id: 'u01', status: 'realized' }, { id: 'u02', status: 'exited' }]);
-    const db = join(dir, 'runs.db');
+    const destination = { name: 'skip', retryOnErrors: false, add: { url: `${server.url}/members/{{user.id}}` } };
+    const { cfg, input, db } = setupRun(destination, [{ id: 'u01', status: 'realized' }, { id: 'u02', status: 'exited' }], { key: 'id', action: 'status' });
     const first = await cli(['run', cfg, '--input', input, '--db', db, '--json']);
     expect(JSON.parse(first.stdout).records).toMatchObject({ total: 2, succeeded: 0, failed: 1, skipped: 1 });
     fail = false;
@@ -274,12 +249,7 @@ describe('the studio', () => {
     try {
       const records = [...ids(5).map((id) => ({ id, status: 'realized' })), { id: 'u06', status: 'exited' }, ...ids(3, 7).map((id) => ({ id, status: 'realized' }))];
       const { set } = await service.importSamples({ name: 'ack', format: 'ndjson', text: records.map((r) => JSON.stringify(r)).join('\n') });
-      const config = {
-        version: 1,
-        destination: { name: 'ack', retryOnErrors: false, concurrency: 1, add: { url: `${server.url}/members`, bodyTemplate: BODY, batchMode: 'batched', batchSize: 5, successPath: 'imported', errorsPath: 'errors' } },
-        audience: { name: 'A' },
-        records: { key: 'id', action: 'status' },
-      };
+      const config = configOf(batchedDestination({ batchSize: 5, successPath: 'imported', errorsPath: 'errors' }), { key: 'id', action: 'status' });
       const { runId } = await service.startRun({ config, input: { setId: set.id } });
       let p = await service.runProgress(runId);
       for (let i = 0; i < 400 && p?.state !== 'finished'; i++) {

@@ -15,6 +15,7 @@ export function EnvironmentPicker() {
       <label htmlFor="env-picker-select">Environment</label>
       <select
         id="env-picker-select"
+        title={environments.find((env) => env.id === selectedId)?.name ?? 'No environment'}
         value={selectedId ?? ''}
         onChange={(e) => void environmentActions.select(e.target.value === '' ? null : e.target.value)}
       >

@@ -95,6 +95,8 @@ export function DestinationEditor() {
         </label>
         <select
           id="destination-picker"
+          // Long names end in an ellipsis where there is no room: the tooltip gives them whole.
+          title={(currentId && destinations.find((d) => d.id === currentId)?.name) || `${name || 'Untitled'} (unsaved)`}
           value={currentId ?? ''}
           onChange={(e) => e.target.value && void actions.openDestination(e.target.value)}
         >

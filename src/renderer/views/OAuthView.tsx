@@ -153,6 +153,12 @@ export function OAuthView() {
             </button>
             {pending && <span className="muted">Fetching…</span>}
           </div>
+          {!token && !pending && (
+            <div className="empty">
+              No token fetched yet. Fetch token sends the token request above and shows here the whole exchange (request, status,
+              headers, body, secrets masked), the token&apos;s scopes, its expiry and any JWT claims.
+            </div>
+          )}
         </>
       )}
       {token && (

@@ -43,7 +43,12 @@ export function RunStart() {
       <div className="run-start-row">
         <div className="field">
           <label htmlFor="run-destination">Destination</label>
-          <select id="run-destination" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
+          <select
+            id="run-destination"
+            title={destinations.find((d) => d.id === destinationId)?.name}
+            value={destinationId}
+            onChange={(e) => setDestinationId(e.target.value)}
+          >
             {destinations.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
