@@ -6,6 +6,7 @@ import { KNOWN_HELPERS, RUNTIME_OPTIONS, templateEnv, type RenderState } from '.
 import { compileFast, FALLBACK } from '../../src/main/engine/template/fast.js';
 import { rewriteTemplate, type Rewritten } from '../../src/main/engine/template/rewrite.js';
 import type { TemplateKind } from '../../src/main/engine/template/types.js';
+import { mulberry32 as rng } from '../../src/shared/prng.js';
 
 type Outcome = { text: string; missing: Array<[string, number]> } | { threw: string } | typeof FALLBACK;
 
@@ -43,17 +44,6 @@ function viaFast(rw: Rewritten, ctx: object): Outcome {
   const st = state(rw);
   const r = fast(ctx, st);
   return r === FALLBACK ? r : { text: r, missing: missingOf(st) };
-}
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const AWKWARD: unknown[] = [

@@ -8,6 +8,7 @@ import { exactInteger } from '../../src/main/engine/exact.js';
 import { renderTemplate } from '../../src/main/engine/template/compile.js';
 import { KNOWN_HELPERS, RUNTIME_OPTIONS, templateEnv, type RenderState } from '../../src/main/engine/template/env.js';
 import { rewriteTemplate } from '../../src/main/engine/template/rewrite.js';
+import { mulberry32 as rng } from '../../src/shared/prng.js';
 
 const compiled = new Map<string, (c: unknown, o: object) => string>();
 
@@ -34,15 +35,6 @@ function parses(text: string): boolean {
   }
 }
 
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 /** Code units chosen to break JSON: quotes, escapes, controls, separators, surrogates, braces. */
