@@ -32,6 +32,10 @@ test('the Auth tab signs every request: the preview shows the header and how it 
   const headers = preview.getByLabel('Request headers');
   await expect(headers.getByText('X-Signature:')).toBeVisible();
   await expect(headers).toContainText(/X-Signature: sha256=[0-9a-f]{64}/);
+  // A header's name stays on one line beside its long value (it broke as "X-" over "Signature:").
+  const nameBox = await headers.getByText('X-Signature:').boundingBox();
+  const oneLine = await headers.getByText('content-type:').boundingBox();
+  expect(nameBox!.height).toBeLessThanOrEqual(oneLine!.height + 1);
   await expect(headers).toContainText(/X-Timestamp: \d{10}/);
   await expect(preview.getByRole('list', { name: 'Notes' })).toContainText("signed for this preview's time");
   await expect(page.locator('body')).not.toContainText(SECRET);
