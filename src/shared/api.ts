@@ -401,6 +401,8 @@ export interface StudioApi {
   copyAsCurl(input: { runId: string; id: number; reveal?: boolean }): Promise<string>;
   replayRequest(input: { runId: string; id: number; mode: 'logged' | 'rerendered'; config?: unknown }): Promise<ReplayResult>;
   exportRun(input: { runId: string; format: 'har' | 'ndjson' }): Promise<string>;
+  /** The run's failed input records, ready to fix and re-run, and their reasons (app/run/export-failed). */
+  exportFailed(input: { runId: string }): Promise<FailedExport>;
 
   listEnvironments(): Promise<EnvironmentsState>;
   saveEnvironment(input: { id?: string; name: string; variables: EnvironmentVariableInput[] }): Promise<SaveEnvironmentResult>;
@@ -447,6 +449,7 @@ export const STUDIO_METHODS = [
   'copyAsCurl',
   'replayRequest',
   'exportRun',
+  'exportFailed',
   'listEnvironments',
   'saveEnvironment',
   'deleteEnvironment',
@@ -454,3 +457,13 @@ export const STUDIO_METHODS = [
 ] as const satisfies readonly StudioMethod[];
 
 export const IPC_PREFIX = 'outbound:';
+
+/** A run's failed records as `outbound export-failed` writes them, for the studio to save. */
+export interface FailedExport {
+  /** The records in the input's own format (a sample set's: NDJSON). */
+  records: string;
+  format: 'ndjson' | 'csv' | 'json';
+  /** One JSON object a line: seq, line, key, reason, exported. */
+  reasons: string;
+  exported: number;
+}

@@ -162,6 +162,19 @@ test("a failed request's detail shows the response body the mock sent", async ({
   await expect(detail.getByRole('list', { name: 'Records' })).toContainText('failed');
   await expect(run.getByRole('button', { name: 'Retry failed' })).toBeVisible();
   await page.screenshot({ path: `${SCREENS}/request-detail.png` });
+
+  // Export failed saves the failed profiles (one a line, to fix and re-run) and their reasons.
+  const saved: Array<{ name: string; text: string }> = [];
+  page.on('download', (d) => void d.path().then(async (p) => saved.push({ name: d.suggestedFilename(), text: await readFile(p, 'utf8') })));
+  await run.getByRole('button', { name: 'Export failed' }).click();
+  await expect.poll(() => saved.length).toBe(2);
+  const failed = Number(await run.getByLabel('Records failed').textContent());
+  const records = saved.find((f) => f.name.endsWith('-failed.ndjson'))!.text.trim().split('\n');
+  const reasons = saved.find((f) => f.name.endsWith('-failed.reasons.ndjson'))!.text.trim().split('\n');
+  expect(records.length).toBe(failed);
+  expect(reasons.length).toBe(failed);
+  expect(JSON.parse(records[0]!)).toHaveProperty('id');
+  expect(reasons[0]).toContain('422');
 });
 
 test('copy as cURL reproduces the same request when curl sends it to the mock', async ({ studio, service }) => {

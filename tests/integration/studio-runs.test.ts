@@ -189,6 +189,15 @@ describe('studio runs', () => {
     const { runId } = await service.startRun({ config, destinationId: destId, input: { setId: set.id } });
     const first = await finished(service, runId);
     expect(first.records.failed).toBeGreaterThan(0);
+    // Export failed: the failed profiles of the sample set, one a line, with their reasons.
+    const exported = await service.exportFailed({ runId });
+    const records = exported.records.trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+    const reasons = exported.reasons.trim().split('\n').map((l) => JSON.parse(l) as { key: string; reason: string; exported: boolean });
+    expect(exported.format).toBe('ndjson');
+    expect(records.length).toBe(first.records.failed);
+    expect(exported.exported).toBe(first.records.failed);
+    expect(reasons.map((r) => r.key).sort()).toEqual(records.map((r) => r.id).sort());
+    expect(reasons.every((r) => r.exported && /400/.test(r.reason))).toBe(true);
     await service.startMock({ scenario: 'ok' });
     await service.retryFailed(runId);
     const second = await finished(service, runId);

@@ -197,6 +197,7 @@ export const METHOD_SCHEMAS: MethodSchemas = {
     z.strictObject({ runId: id, id: rowId, mode: z.enum(['logged', 'rerendered']), config: configArg.optional() }),
   ),
   exportRun: one(z.strictObject({ runId: id, format: z.enum(['har', 'ndjson']) })),
+  exportFailed: one(z.strictObject({ runId: id })),
 
   listEnvironments: none,
   saveEnvironment: one(

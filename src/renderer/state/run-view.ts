@@ -294,20 +294,38 @@ export const runViewActions = {
     if (!runId) return;
     try {
       const text = await api().exportRun({ runId, format });
-      const blob = new Blob([text], { type: format === 'har' ? 'application/json' : 'application/x-ndjson' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `outbound-run-${runId.slice(0, 8)}.${format === 'har' ? 'har' : 'ndjson'}`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      download(text, format === 'har' ? 'application/json' : 'application/x-ndjson', `outbound-run-${runId.slice(0, 8)}.${format === 'har' ? 'har' : 'ndjson'}`);
     } catch (err) {
       notify(`Export failed: ${errorText(err)}`, 'error');
     }
   },
+
+  /** Saves the run's failed records (to fix and re-run) and, beside them, their reasons. */
+  async exportFailedRecords() {
+    const runId = get().runId;
+    if (!runId) return;
+    try {
+      const out = await api().exportFailed({ runId });
+      const name = `outbound-run-${runId.slice(0, 8)}-failed`;
+      download(out.records, out.format === 'csv' ? 'text/csv' : out.format === 'json' ? 'application/json' : 'application/x-ndjson', `${name}.${out.format}`);
+      download(out.reasons, 'application/x-ndjson', `${name}.reasons.ndjson`);
+      notify(`Exported ${out.exported} failed record${out.exported === 1 ? '' : 's'} and their reasons`, 'info');
+    } catch (err) {
+      notify(`Export of failed records refused: ${errorText(err)}`, 'error');
+    }
+  },
 };
+
+function download(text: string, type: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 /** Shows `runId` in the run view and follows it live. */
 function follow(runId: string): void {

@@ -7,12 +7,13 @@
 //           rows told apart by a quote-aware split (the reader's line numbers are not used).
 //   JSON:   an array of the failed elements, re-serialised (same values; an element too
 //           broken to parse cannot be written and is named in the reasons file only).
+//   A studio sample set: the failed profiles, one JSON object a line.
 // Reasons: one JSON object a line, `{ seq, line, key, reason, unconfirmed? , exported }`.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../../store/db.js';
 import { detectFormat, openSource } from '../../sources/index.js';
-import { describeInputChange, inputFromPath } from './input.js';
+import { describeInputChange, inputFromPath, openRunInput } from './input.js';
 
 export interface ExportFailedResult {
   ok: true;
@@ -47,9 +48,25 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
   if (!runId || !run) return { ok: false, kind: 'not-found', message: `no run ${runIdOrPrefix}` };
   if (!run.inputPath) return { ok: false, kind: 'input', message: `run ${runId} has no input file recorded: there are no input lines to export` };
   const input = inputFromPath(run.inputPath);
-  if (input.kind !== 'file') return { ok: false, kind: 'input', message: `run ${runId} read a sample set (${input.setId}), not a file: there are no input lines to export` };
-  const inputPath = input.path;
   const reasonsPath = opts.reasonsPath ?? reasonsPathFor(out);
+  if (input.kind !== 'file') {
+    // A studio sample set has no input lines: its failed profiles are written one a line.
+    const failures = failuresOf(store, runId);
+    const exportedSeqs = new Set<number>();
+    await writeAll(out, async (sink) => {
+      let seq = 0;
+      for await (const item of openRunInput(store, input)) {
+        if (failures.has(seq) && item.ok) {
+          await write(sink, `${JSON.stringify(item.value)}\n`);
+          exportedSeqs.add(seq);
+        }
+        seq++;
+      }
+    });
+    await writeReasons(reasonsPath, failures, exportedSeqs);
+    return { ok: true, runId, inputPath: run.inputPath, format: 'ndjson', exported: exportedSeqs.size, notExported: failures.size - exportedSeqs.size, reasonsPath };
+  }
+  const inputPath = input.path;
   if (resolve(out) === resolve(inputPath) || resolve(reasonsPath) === resolve(inputPath)) {
     return { ok: false, kind: 'usage', message: `--out ${out} is the run's input file: it would be overwritten; name another file` };
   }
@@ -58,10 +75,7 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
     if (what) return { ok: false, kind: 'input', message: `input ${inputPath} changed since run ${runId} (${what}); refusing to export its failed records: lines would not be the ones that failed` };
   }
   const format = detectFormat(inputPath);
-  const failures = new Map<number, Failure>();
-  for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
-    failures.set(o.seq, { seq: o.seq, line: o.line, key: o.key, reason: o.reason, unconfirmed: o.unconfirmed });
-  }
+  const failures = failuresOf(store, runId);
 
   const exportedSeqs = new Set<number>();
   const sink = createWriteStream(out);
@@ -89,16 +103,34 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
     await new Promise<void>((res, rej) => sink.end((err?: Error | null) => (err ? rej(err) : res())));
   }
 
-  const reasons = createWriteStream(reasonsPath);
+  await writeReasons(reasonsPath, failures, exportedSeqs);
+  return { ok: true, runId, inputPath, format, exported: exportedSeqs.size, notExported: failures.size - exportedSeqs.size, reasonsPath };
+}
+
+function failuresOf(store: Store, runId: string): Map<number, Failure> {
+  const failures = new Map<number, Failure>();
+  for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
+    failures.set(o.seq, { seq: o.seq, line: o.line, key: o.key, reason: o.reason, unconfirmed: o.unconfirmed });
+  }
+  return failures;
+}
+
+async function writeAll(path: string, fill: (sink: WriteStream) => Promise<void>): Promise<void> {
+  const sink = createWriteStream(path);
   try {
+    await fill(sink);
+  } finally {
+    await new Promise<void>((res, rej) => sink.end((err?: Error | null) => (err ? rej(err) : res())));
+  }
+}
+
+function writeReasons(path: string, failures: Map<number, Failure>, exportedSeqs: ReadonlySet<number>): Promise<void> {
+  return writeAll(path, async (reasons) => {
     for (const f of failures.values()) {
       const exported = exportedSeqs.has(f.seq);
       await write(reasons, `${JSON.stringify({ seq: f.seq, line: f.line, key: f.key, reason: f.reason, ...(f.unconfirmed ? { unconfirmed: true } : {}), exported })}\n`);
     }
-  } finally {
-    await new Promise<void>((res, rej) => reasons.end((err?: Error | null) => (err ? rej(err) : res())));
-  }
-  return { ok: true, runId, inputPath, format, exported: exportedSeqs.size, notExported: failures.size - exportedSeqs.size, reasonsPath };
+  });
 }
 
 function write(sink: WriteStream, chunk: string | Buffer): Promise<void> {

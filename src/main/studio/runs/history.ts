@@ -1,6 +1,10 @@
 // The studio's run history: runs with their live state, a page of the request log with
 // filters, the detail of one request (its attempts and the records it carried), and the
-// HAR/NDJSON export. Reads only.
+// HAR/NDJSON export, and the failed records ready to re-run. Reads only.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportFailed } from '../../app/run/export-failed.js';
 import type { BodyView, RequestDetail, RequestFilterView, RequestRowView, RunView, StudioApi } from '../../../shared/api.js';
 import type { Store } from '../../store/db.js';
 import { runToHar } from '../../store/har.js';
@@ -8,7 +12,7 @@ import type { RequestFilter, RequestRow, RunRow } from '../../store/rows.js';
 import type { StudioContext } from '../context.js';
 import { isCancelled } from './cancelled.js';
 
-export type HistoryArea = Pick<StudioApi, 'listRuns' | 'getRun' | 'runRequests' | 'requestDetail' | 'exportRun'>;
+export type HistoryArea = Pick<StudioApi, 'listRuns' | 'getRun' | 'runRequests' | 'requestDetail' | 'exportRun' | 'exportFailed'>;
 
 /** Bodies shown in the detail pane are cut here; the full stored body is in HAR/NDJSON exports. */
 export const DETAIL_BODY_BYTES = 64 * 1024;
@@ -92,6 +96,21 @@ export function createRunHistory(ctx: StudioContext, isLive: (runId: string) => 
       const lines: string[] = [];
       for (const r of store.iterateRequests(runId)) lines.push(JSON.stringify(r));
       return lines.length ? `${lines.join('\n')}\n` : '';
+    },
+
+    async exportFailed({ runId }) {
+      const store = await ctx.store();
+      // The one export-failed of both hosts writes files; the studio hands their text to the page.
+      const dir = await mkdtemp(join(tmpdir(), 'outbound-failed-'));
+      try {
+        const out = join(dir, 'failed');
+        const res = await exportFailed(store, runId, out);
+        if (!res.ok) throw new Error(res.message);
+        const [records, reasons] = await Promise.all([readFile(out, 'utf8'), readFile(res.reasonsPath, 'utf8')]);
+        return { records, format: res.format, reasons, exported: res.exported };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
 
   };

@@ -53,9 +53,14 @@ export function RunProgressPanel() {
         </button>
       )}
       {!live && (run?.records.failed ?? 0) > 0 && (
-        <button type="button" onClick={() => void runViewActions.retryFailed(runId)}>
-          Retry failed
-        </button>
+        <>
+          <button type="button" onClick={() => void runViewActions.retryFailed(runId)}>
+            Retry failed
+          </button>
+          <button type="button" title="The failed input records as they were, to fix and re-run, with their reasons beside them" onClick={() => void runViewActions.exportFailedRecords()}>
+            Export failed
+          </button>
+        </>
       )}
       <button type="button" onClick={() => void runViewActions.exportRun('har')}>
         Export HAR
