@@ -70,3 +70,26 @@ describe('studio: request signing', () => {
     for (const out of outputs) expect(out).not.toContain(SECRET);
   });
 });
+
+describe('studio: the client key passphrase', () => {
+  it('is vaulted like other secrets: the saved config holds a reference, the db never the passphrase, and the key still opens', async () => {
+    const PASS = 'test-passphrase';
+    const tls = join(process.cwd(), 'tests', 'fixtures', 'tls');
+    const [dest] = await service.listDestinations();
+    const demo = (await service.getDestination(dest!.id))!.config as unknown as { destination: Record<string, unknown> };
+    const network = { clientCert: join(tls, 'client.pem'), clientKey: join(tls, 'client-encrypted.key'), clientKeyPassphrase: PASS };
+    const config = { ...demo, destination: { ...demo.destination, name: 'mTLS demo', network } };
+    const { id, issues } = await service.saveDestination({ config: config as never });
+    expect(issues).toEqual([]);
+    const saved = (await service.getDestination(id))!;
+    expect(JSON.stringify(saved.config)).not.toContain(PASS);
+    expect(JSON.stringify(saved.config)).toContain('${stored:');
+    // The reference resolves to the passphrase: the encrypted key opens (a wrong one is a config issue).
+    const set = await service.generateSamples({ count: 3, seed: 1 });
+    const preview = await service.preview({ config: saved.config, setId: set.id });
+    expect(JSON.stringify(preview)).not.toMatch(/clientKeyPassphrase|clientKey:/);
+    expect(preview.requests.length).toBeGreaterThan(0);
+    const db = readFileSync(join(dir, 'outbound.db'));
+    expect(db.includes(Buffer.from(PASS))).toBe(false);
+  });
+});

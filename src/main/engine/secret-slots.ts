@@ -1,5 +1,5 @@
 // The places a literal secret may sit in a config as written: the OAuth client secret, the
-// request-signing secret, the value of every secret-named header, secret-named query
+// request-signing secret, the client key's passphrase, the value of every secret-named header, secret-named query
 // parameters in URL templates, a password in a URL (the proxy's too) and the key of an
 // `{{hmac}}` call in any template. One list for the CLI (which masks them in the config a
 // run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
@@ -36,6 +36,10 @@ export function secretSlots(config: unknown): SecretSlot[] {
   const signing = d['signing'];
   if (isObject(signing) && typeof signing['secret'] === 'string') {
     slots.push({ holder: signing, key: 'secret', path: 'destination.signing.secret', kind: 'field' });
+  }
+  const network = d['network'];
+  if (isObject(network) && typeof network['clientKeyPassphrase'] === 'string') {
+    slots.push({ holder: network, key: 'clientKeyPassphrase', path: 'destination.network.clientKeyPassphrase', kind: 'field' });
   }
   if (typeof d['headers'] === 'string') {
     const parsed = parseHeaderString(d['headers']);

@@ -126,6 +126,7 @@ export function mergeSecrets(config: unknown, secrets: Record<string, string>): 
   for (const [path, value] of Object.entries(secrets)) {
     if (path === 'destination.oauth.clientSecret' && isObject(d['oauth'])) d['oauth']['clientSecret'] = value;
     else if (path === 'destination.signing.secret' && isObject(d['signing'])) d['signing']['secret'] = value;
+    else if (path === 'destination.network.clientKeyPassphrase' && isObject(d['network'])) d['network']['clientKeyPassphrase'] = value;
     else if (path.startsWith('destination.headers.') && isObject(d['headers'])) d['headers'][path.slice('destination.headers.'.length)] = value;
   }
   return copy;
