@@ -1,4 +1,5 @@
 // The recorder turns a run's events into rows: attempts, retries, outcomes and counters.
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore, type Store } from '../../src/main/store/db.js';
 import { createRunRecorder } from '../../src/main/store/recorder.js';
@@ -193,6 +194,66 @@ describe('createRunRecorder', () => {
     expect(run.finishedAt).toBe(T0 + 90_100);
     expect(run.records).toEqual({ total: 6, succeeded: 4, failed: 2, skipped: 0, unconfirmed: 0 });
     expect(run.requests).toEqual({ sent: 5, retried: 2 }); // the whole history
+  });
+
+  it('links each outcome to its request\'s latest attempt row, retried or not, answered apart or with its send (the exact-attempt lookup agrees with the latest-attempt scan)', () => {
+    const runId = newRun();
+    const recorder = createRunRecorder(store, runId);
+    const req = (keys: string[]) => ({ method: 'POST', url: 'https://api.example.com/m', headers: {}, body: JSON.stringify(keys) });
+    const events: RunEvent[] = [
+      { type: 'run-started', runId, at: T0, config: { destination: 'Acme Audiences API', audience: 'High Value' } },
+      // Request 1: attempt 1 answered 503 apart from its send, retried, attempt 2 answered 200.
+      { type: 'request-sent', id: `${runId}:1`, step: 'add', attempt: 1, request: req(['u0', 'u1']), recordKeys: ['u0', 'u1'], at: T0 + 1 },
+      { type: 'request-sent', id: `${runId}:2`, step: 'add', attempt: 1, request: req(['u2']), recordKeys: ['u2'], at: T0 + 2 },
+      { type: 'request-answered', id: `${runId}:1`, step: 'add', attempt: 1, result: okResult(503, '{}'), at: T0 + 3 },
+      { type: 'request-retry', id: `${runId}:1`, step: 'add', attempt: 1, delayMs: 10, reason: 'HTTP 503', at: T0 + 3 },
+      { type: 'request-sent', id: `${runId}:1`, step: 'add', attempt: 2, request: req(['u0', 'u1']), recordKeys: ['u0', 'u1'], at: T0 + 14 },
+      { type: 'request-answered', id: `${runId}:1`, step: 'add', attempt: 2, result: okResult(200, '{"records":["u0"]}'), at: T0 + 15 },
+      {
+        type: 'records-settled',
+        requestId: `${runId}:1`,
+        outcomes: [
+          { seq: 0, key: 'u0', action: 'add', ok: true, line: 1 },
+          { seq: 1, key: 'u1', action: 'add', ok: false, reason: 'not acknowledged', line: 2 },
+        ],
+        at: T0 + 16,
+      },
+      // Request 2: answered after other events (its sent and answered rows written apart).
+      { type: 'request-answered', id: `${runId}:2`, step: 'add', attempt: 1, result: okResult(200, '{}'), at: T0 + 17 },
+      { type: 'records-settled', requestId: `${runId}:2`, outcomes: [{ seq: 2, key: 'u2', action: 'add', ok: true, line: 3 }], at: T0 + 18 },
+      // A request the recorder never saw sent: its id is kept on the outcome.
+      { type: 'records-settled', requestId: `${runId}:9`, outcomes: [{ seq: 3, key: 'u3', action: 'add', ok: true, line: 4 }], at: T0 + 19 },
+      { type: 'run-finished', status: 'partial', records: { total: 4, succeeded: 3, failed: 1 }, requests: { sent: 3, retried: 1 }, at: T0 + 20 },
+    ];
+    for (const e of events) recorder.onEvent(e);
+    recorder.close();
+
+    const db = new Database(tmp.file('outbound.db'), { readonly: true });
+    try {
+      const latest = db.prepare('SELECT n FROM requests WHERE session = 1 AND request_id = ? ORDER BY attempt DESC LIMIT 1').pluck();
+      const linked = db
+        .prepare(
+          `SELECT 'batch' AS kind, request_n, request_id, min_seq AS seq FROM settled_batches
+           UNION ALL SELECT 'failure', request_n, request_id, seq FROM record_failures ORDER BY seq`,
+        )
+        .all() as Array<{ kind: string; request_n: number | null; request_id: string | null; seq: number }>;
+      const attempt2 = db.prepare('SELECT n FROM requests WHERE request_id = ? AND attempt = 2').pluck().get(`${runId}:1`);
+      expect(attempt2).toBeTypeOf('number');
+      expect(linked).toEqual([
+        { kind: 'batch', request_n: attempt2, request_id: null, seq: 0 },
+        { kind: 'failure', request_n: attempt2, request_id: null, seq: 1 },
+        { kind: 'batch', request_n: latest.get(`${runId}:2`), request_id: null, seq: 2 },
+        { kind: 'batch', request_n: null, request_id: `${runId}:9`, seq: 3 },
+      ]);
+    } finally {
+      db.close();
+    }
+    expect(store.runOutcomes(runId).map((o) => [o.seq, o.key, o.status, o.requestId])).toEqual([
+      [0, 'u0', 'succeeded', `${runId}:1`],
+      [1, 'u1', 'failed', `${runId}:1`],
+      [2, 'u2', 'succeeded', `${runId}:2`],
+      [3, 'u3', 'succeeded', `${runId}:9`],
+    ]);
   });
 
   it('keeps the size and the cut of a huge response body (the engine capped it)', () => {

@@ -36,56 +36,70 @@ const SQL = {
 
 /** The settling attempt, found at commit time by (run, session, request id). */
 type AttemptRef = [attemptRun: number, attemptSession: number, attemptRequestId: string | null];
+/** The same, when the recorder knows the attempt's number (its latest one recorded). */
+type ExactAttemptRef = [...AttemptRef, attempt: number];
+
+type FailureParams = [
+  run: number,
+  seq: number,
+  key: string | null,
+  action: Action | null,
+  reason: string,
+  location: string | null,
+  unrecordedRequestId: string | null,
+  line: number | null,
+  unconfirmed: 0 | 1,
+  settledAt: number,
+];
+type BatchParams = [
+  run: number,
+  unrecordedRequestId: string | null,
+  minSeq: number,
+  maxSeq: number,
+  seqs: Buffer,
+  keys: string | null,
+  action: Action | null,
+  actions: string | null,
+  lineOffset: number | null,
+  lines: Buffer | null,
+  settledAt: number,
+];
 
 /** The recorder's writes to the outcome tables, by name, with their parameters in order. */
 export type OutcomeWrites = {
-  upsertFailure: [
-    ...AttemptRef,
-    run: number,
-    seq: number,
-    key: string | null,
-    action: Action | null,
-    reason: string,
-    location: string | null,
-    unrecordedRequestId: string | null,
-    line: number | null,
-    unconfirmed: 0 | 1,
-    settledAt: number,
-  ];
+  upsertFailure: [...AttemptRef, ...FailureParams];
+  upsertFailureAt: [...ExactAttemptRef, ...FailureParams];
   deleteFailure: [run: number, seq: number];
-  insertBatch: [
-    ...AttemptRef,
-    run: number,
-    unrecordedRequestId: string | null,
-    minSeq: number,
-    maxSeq: number,
-    seqs: Buffer,
-    keys: string | null,
-    action: Action | null,
-    actions: string | null,
-    lineOffset: number | null,
-    lines: Buffer | null,
-    settledAt: number,
-  ];
+  insertBatch: [...AttemptRef, ...BatchParams];
+  insertBatchAt: [...ExactAttemptRef, ...BatchParams];
 };
 
 // Outcomes point at their request's latest attempt row (an integer) rather than repeat its
 // id string; the id is kept only when no such row exists.
 const ATTEMPT_ROW = `WITH r(n) AS (SELECT (SELECT n FROM requests WHERE run = ? AND session = ? AND request_id = ? ORDER BY attempt DESC LIMIT 1))`;
+// The same row by its whole key, when the recorder knows which attempt was its latest: a
+// unique-key lookup, several times cheaper per row than the ordered scan above (measured
+// ~5 µs against ~20 µs a row), which in individual mode is one row per request.
+const EXACT_ATTEMPT_ROW = `WITH r(n) AS (SELECT (SELECT n FROM requests WHERE run = ? AND session = ? AND request_id = ? AND attempt = ?))`;
 
-export const OUTCOME_WRITES: StatementSql<OutcomeWrites> = {
-  upsertFailure: `${ATTEMPT_ROW}
+const UPSERT_FAILURE = `
      INSERT INTO record_failures (run, seq, key, action, reason, location, request_n, request_id, line, unconfirmed, settled_at)
      SELECT ?, ?, ?, ?, ?, ?, r.n, CASE WHEN r.n IS NULL THEN ? END, ?, ?, ? FROM r WHERE true
      ON CONFLICT(run, seq) DO UPDATE SET
        key = coalesce(excluded.key, key), action = coalesce(excluded.action, action),
        reason = excluded.reason, location = excluded.location, unconfirmed = excluded.unconfirmed,
        request_n = excluded.request_n, request_id = excluded.request_id,
-       line = coalesce(excluded.line, line), settled_at = excluded.settled_at`,
-  deleteFailure: 'DELETE FROM record_failures WHERE run = ? AND seq = ?',
-  insertBatch: `${ATTEMPT_ROW}
+       line = coalesce(excluded.line, line), settled_at = excluded.settled_at`;
+const INSERT_BATCH = `
      INSERT INTO settled_batches (run, request_n, request_id, min_seq, max_seq, seqs, keys, action, actions, line_offset, lines, settled_at)
-     SELECT ?, r.n, CASE WHEN r.n IS NULL THEN ? END, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM r`,
+     SELECT ?, r.n, CASE WHEN r.n IS NULL THEN ? END, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM r`;
+
+export const OUTCOME_WRITES: StatementSql<OutcomeWrites> = {
+  upsertFailure: `${ATTEMPT_ROW}${UPSERT_FAILURE}`,
+  upsertFailureAt: `${EXACT_ATTEMPT_ROW}${UPSERT_FAILURE}`,
+  deleteFailure: 'DELETE FROM record_failures WHERE run = ? AND seq = ?',
+  insertBatch: `${ATTEMPT_ROW}${INSERT_BATCH}`,
+  insertBatchAt: `${EXACT_ATTEMPT_ROW}${INSERT_BATCH}`,
 };
 
 interface OutcomeDbRow {

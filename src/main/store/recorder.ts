@@ -77,9 +77,11 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
   // costs a lookup per settled record rather than a DELETE). Kept as the rows will be once
   // everything handed to the writer is committed (a failed commit is retried, in order).
   const failedSeqs = new Set<number>(existingKey === undefined ? [] : failureSeqs(conn, existingKey));
-  // The keys each request of this session carried: a batch whose succeeded keys are exactly
-  // those stores no keys of its own.
-  const requestKeys = new Map<string, string[]>();
+  // What the recorder wrote for each request of this session that carried records, until it
+  // settles: its keys (a batch whose succeeded keys are exactly those stores no keys of its
+  // own) and its latest attempt number (its outcomes find that attempt's row by the whole
+  // key, a cheaper lookup than the latest-attempt scan).
+  const sentRequests = new Map<string, { keys: string[]; attempt: number }>();
   let batchSpan = 0;
 
   const writer = openWriter(conn, WRITES, `recording run ${runId}`, () => recorder.close());
@@ -107,8 +109,9 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
   /** Failures get a row each; the succeeded records of the event become one batch row. */
   function settle(e: Settled): void {
     const run = runKey(e.at);
-    const sentKeys = e.requestId === null ? undefined : requestKeys.get(e.requestId);
-    if (e.requestId !== null) requestKeys.delete(e.requestId);
+    const sent = e.requestId === null ? undefined : sentRequests.get(e.requestId);
+    if (sent !== undefined) sentRequests.delete(e.requestId!);
+    const sentKeys = sent?.keys;
     const all = e.outcomes;
     let okCount = 0;
     for (let i = 0; i < all.length; i++) {
@@ -117,7 +120,8 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         okCount++;
         continue;
       }
-      ops.push([W.upsertFailure, run, session, e.requestId, run, o.seq, o.key, o.action, o.reason ?? 'failed', null, e.requestId, o.line ?? null, o.unconfirmed ? 1 : 0, e.at]);
+      const values = [run, o.seq, o.key, o.action, o.reason ?? 'failed', null, e.requestId, o.line ?? null, o.unconfirmed ? 1 : 0, e.at] as const;
+      ops.push(sent ? [W.upsertFailureAt, run, session, e.requestId, sent.attempt, ...values] : [W.upsertFailure, run, session, e.requestId, ...values]);
       failedSeqs.add(o.seq);
     }
     if (okCount === 0) return;
@@ -146,11 +150,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       j++;
     }
     const oks = sameAction && keysAreSent && sameOffset ? null : all.filter((o) => o.ok);
-    ops.push([
-      W.insertBatch,
-      run,
-      session,
-      e.requestId,
+    const values = [
       run,
       e.requestId,
       min,
@@ -162,7 +162,8 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
       sameOffset ? lineOffset : null,
       sameOffset ? null : packInt32(oks!.map((o) => o.line ?? -1)),
       e.at,
-    ]);
+    ] as const;
+    ops.push(sent ? [W.insertBatchAt, run, session, e.requestId, sent.attempt, ...values] : [W.insertBatch, run, session, e.requestId, ...values]);
     if (max - min > batchSpan) {
       batchSpan = max - min;
       countersDirty = true;
@@ -178,7 +179,14 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         return false;
       }
       case 'request-sent': {
-        if (e.recordKeys.length > 0) requestKeys.set(e.id, e.recordKeys);
+        if (e.recordKeys.length > 0) {
+          const sent = sentRequests.get(e.id);
+          if (sent === undefined) sentRequests.set(e.id, { keys: e.recordKeys, attempt: e.attempt });
+          else {
+            sent.keys = e.recordKeys;
+            sent.attempt = Math.max(sent.attempt, e.attempt);
+          }
+        }
         requests.sent++;
         countersDirty = true;
         if (next?.type === 'request-answered' && next.id === e.id && next.attempt === e.attempt) {
@@ -189,6 +197,8 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
         return false;
       }
       case 'request-answered': {
+        const sent = sentRequests.get(e.id);
+        if (sent !== undefined) sent.attempt = Math.max(sent.attempt, e.attempt);
         ops.push([W.upsertAnswer, runKey(e.at), session, e.id, e.step, e.attempt, ...answerValues(e, form)]);
         return false;
       }
