@@ -81,11 +81,36 @@ export const headersSchema = z
   });
 
 /**
- * Parses `h1:v1,h2:v2`; returns an error message when a pair has no colon or no name. A value
- * may hold a comma escaped (`a\,b`) or inside double quotes (`h1:"a,b"`, the quotes are not
- * part of the value; `\"` and `\\` inside them are a quote and a backslash).
+ * Parses `h1:v1,h2:v2`; returns an error message when a pair has no colon or no name. A string
+ * the plain form reads (split on commas, values trimmed) keeps that meaning, quotes and
+ * backslashes included: the format is only extended. Only a string the plain form refuses
+ * is read again with a comma escaped (`a\,b`) or inside double quotes (`h1:"a,b"`, the
+ * quotes are not part of the value; `\"` and `\\` inside them are a quote and a backslash).
  */
 export function parseHeaderString(text: string): Record<string, string> | string {
+  const plain = parsePlainHeaders(text);
+  if (typeof plain !== 'string') return plain;
+  const quoted = parseQuotedHeaders(text);
+  // The plain form's message names the pair as the user split it; keep it when both refuse.
+  return typeof quoted === 'string' ? plain : quoted;
+}
+
+function parsePlainHeaders(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  if (text.trim() === '') return out;
+  const pairs = text.split(',');
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    const colon = pair.indexOf(':');
+    if (colon <= 0) return `header pair ${i + 1} ("${pair.trim()}") must be name:value`;
+    const name = pair.slice(0, colon).trim();
+    if (!HEADER_NAME.test(name)) return `header pair ${i + 1} has an invalid header name "${name}"`;
+    out[name] = pair.slice(colon + 1).trim();
+  }
+  return out;
+}
+
+function parseQuotedHeaders(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
   if (text.trim() === '') return out;
   const pairs = splitHeaderPairs(text);

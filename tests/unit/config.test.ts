@@ -38,8 +38,13 @@ describe('export config', () => {
     expect(parseHeaderString('X-Q:"say \\"hi\\", \\\\ ok"')).toEqual({ 'X-Q': 'say "hi", \\ ok' });
     // Unchanged: a backslash before anything but a comma, and colons inside a value.
     expect(parseHeaderString('X-Path:C:\\dir,X-Url:https://a.example:8080')).toEqual({ 'X-Path': 'C:\\dir', 'X-Url': 'https://a.example:8080' });
-    expect(parseHeaderString('X-A:"open,X-B:b')).toMatch(/header pair 1: the quoted value has no closing quote/);
-    expect(parseHeaderString('X-A:"a"b,X-B:b')).toMatch(/header pair 1: text after the closing quote/);
+    // A string the plain form read keeps its meaning (the format is only extended): quotes and
+    // backslashes stay in the value, and `a\,b` where the plain form saw two pairs stays two.
+    expect(parseHeaderString('If-Match:"v1"')).toEqual({ 'If-Match': '"v1"' });
+    expect(parseHeaderString('X-Tag:"v1" beta,X-C:"unclosed')).toEqual({ 'X-Tag': '"v1" beta', 'X-C': '"unclosed' });
+    expect(parseHeaderString('X:a\\,Y:b')).toEqual({ X: 'a\\', Y: 'b' });
+    // Refused by both forms: the plain form's message, naming the pair as split.
+    expect(parseHeaderString('X-A:"open,b')).toMatch(/header pair 2 \("b"\) must be name:value/);
   });
 
   it('platform "aep" requires at least one custom header, as Adobe does; the AEP preset sets it', () => {

@@ -105,7 +105,7 @@ function printRefusal(io: CliIo, where: string, refused: Refusal): number {
 
 async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, label: string, dbPath: string): Promise<number> {
   // Loud on every run, resumed ones included: an unverified certificate is a standing risk.
-  for (const warning of networkWarnings(plan.loaded.config)) io.stderr(`${warning}\n`);
+  for (const warning of networkWarnings(plan.loaded.config, plan.loaded.networkWarnings)) io.stderr(`${warning}\n`);
   const progress = createProgressReporter(io, label);
   let result: ExecuteRunResult;
   try {

@@ -13,7 +13,7 @@ export async function oauthCommand(argv: string[], io: CliIo): Promise<number> {
   if (!configPath || positionals.length > 1) throw new UsageError('oauth: usage: outbound oauth <config> [--json]');
   const loaded = await loadConfigFromFile(configPath, io.env);
   if (!loaded.ok) return printIssues(io, configPath, loaded.issues);
-  for (const warning of networkWarnings(loaded.config)) io.stderr(`${warning}\n`);
+  for (const warning of networkWarnings(loaded.config, loaded.networkWarnings)) io.stderr(`${warning}\n`);
   const out = await fetchToken(loaded);
   if (!out.ok && out.kind === 'config') return printIssues(io, configPath, [out.issue]);
   if (!out.ok) {

@@ -27,6 +27,8 @@ export interface LoadedConfig {
   redactor: Redactor;
   /** Proxy and TLS for every client built for this config (undefined: direct, default TLS). */
   network: NetworkSettings | undefined;
+  /** Network warnings for every run (an unusable environment proxy, ignored). */
+  networkWarnings: string[];
 }
 
 export type Loaded = ({ ok: true } & LoadedConfig) | { ok: false; issues: Issue[]; unsetEnv?: string[] };
@@ -42,7 +44,7 @@ function finish(result: LoadResult, env: Env, baseDir?: string): Loaded {
   const net = resolveNetwork(result.config, env, result.source ? dirname(result.source.path) : (baseDir ?? process.cwd()));
   const redactor = createRedactor([...result.secrets, ...(net.ok ? net.secrets : [])]);
   if (!net.ok) return { ok: false, issues: net.issues.map((i) => ({ ...i, message: redactor.text(i.message) })) };
-  return { ok: true, ...loaded, secrets: [...result.secrets, ...net.secrets], redactor, network: net.network };
+  return { ok: true, ...loaded, secrets: [...result.secrets, ...net.secrets], redactor, network: net.network, networkWarnings: net.warnings.map((w) => redactor.text(w)) };
 }
 
 /** An already-parsed config value (the studio's form, a run's stored config; `baseDir`: the folder of the file it came from). */

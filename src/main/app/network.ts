@@ -11,7 +11,8 @@ import type { NetworkSettings } from '../engine/dispatcher.js';
 import type { Env } from '../engine/load.js';
 import { MASK, type Secret } from '../engine/redact.js';
 
-export type NetworkResolution = { ok: true; network: NetworkSettings | undefined; secrets: Secret[] } | { ok: false; issues: Issue[] };
+/** `warnings`: what a host shows on every run (an environment proxy it cannot use, ignored). */
+export type NetworkResolution = { ok: true; network: NetworkSettings | undefined; secrets: Secret[]; warnings: string[] } | { ok: false; issues: Issue[] };
 
 const FIELD = 'destination.network';
 const LOOPBACK = 'localhost,127.0.0.1,::1';
@@ -25,22 +26,29 @@ export function resolveNetwork(config: ExportConfig, env: Env, baseDir: string):
   const n: NetworkConfig = config.destination.network ?? {};
   const issues: Issue[] = [];
   const secrets: Secret[] = [];
+  const warnings: string[] = [];
 
   // A destination's own proxy replaces the environment's, NO_PROXY included: it is explicit.
   const fromEnv = n.proxy === undefined;
   const proxy = (value: string, name: string): string => {
     if (value === '') return '';
     const url = withScheme(value);
+    // The environment's proxy was ignored before Outbound read it: one it cannot use (a SOCKS
+    // proxy set for other tools) leaves the requests direct, as before, and says so. Only a
+    // destination's own proxy, written for Outbound, refuses the config.
+    const unusable = (why: string): string => {
+      if (fromEnv) warnings.push(`warning: ${name}: ${why}; ignored, requests go direct (set destination.network.proxy to choose a proxy)`);
+      else issues.push({ path: name, message: why });
+      return '';
+    };
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      issues.push({ path: name, message: 'is not a valid proxy URL (e.g. http://proxy.example.com:3128)' });
-      return '';
+      return unusable('is not a valid proxy URL (e.g. http://proxy.example.com:3128)');
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      issues.push({ path: name, message: `proxy scheme "${parsed.protocol}" is not supported (use http:// or https://)` });
-      return '';
+      return unusable(`proxy scheme "${parsed.protocol}" is not supported (use http:// or https://)`);
     }
     // A proxy password is a secret wherever it came from (the env's too).
     if (parsed.password !== '') secrets.push({ value: parsed.password, shownAs: MASK }, { value: decodeSafe(parsed.password), shownAs: MASK });
@@ -111,10 +119,11 @@ export function resolveNetwork(config: ExportConfig, env: Env, baseDir: string):
   if (issues.length > 0) return { ok: false, issues };
 
   const tls = ca !== undefined || clientCert !== undefined || n.insecureSkipVerify === true;
-  if (!tls && httpProxy === '' && httpsProxy === '') return { ok: true, network: undefined, secrets };
+  if (!tls && httpProxy === '' && httpsProxy === '') return { ok: true, network: undefined, secrets, warnings };
   return {
     ok: true,
     secrets,
+    warnings,
     network: {
       httpProxy,
       httpsProxy,
@@ -128,9 +137,10 @@ export function resolveNetwork(config: ExportConfig, env: Env, baseDir: string):
 }
 
 /** What a host must show on every run of this config (CLI: stderr; studio: the form and the run). */
-export function networkWarnings(config: ExportConfig): string[] {
-  if (config.destination.network?.insecureSkipVerify !== true) return [];
+export function networkWarnings(config: ExportConfig, resolved: readonly string[] = []): string[] {
+  if (config.destination.network?.insecureSkipVerify !== true) return [...resolved];
   return [
+    ...resolved,
     `warning: destination.network.insecureSkipVerify is on: the server certificates of "${config.destination.name}" are not verified, so anyone on the network path can read and change these requests (and their secrets). Trust the server's CA with destination.network.ca instead.`,
   ];
 }
