@@ -85,6 +85,19 @@ describe('outbound run through a proxy', () => {
   });
 });
 
+describe('an environment proxy Outbound cannot use', () => {
+  it('a SOCKS HTTPS_PROXY set for other tools leaves the run direct, as before, with a warning (not exit 2)', async () => {
+    const input = writeNdjson(dir, 'socks.ndjson', [{ id: 'u1' }]);
+    const res = await cli(['run', writeConfig('socks.json', secure.url, { ca: 'certs/ca.pem' }), '--input', input, '--db', join(dir, 'socks.db'), '--json'], { HTTPS_PROXY: 'socks5://127.0.0.1:1080' });
+    expect(res.stderr).toMatch(/HTTPS_PROXY \(environment\): proxy scheme "socks5:" is not supported.*ignored, requests go direct/);
+    expect(res.code).toBe(0);
+    // A destination's own proxy is written for Outbound: still refused.
+    const own = await cli(['run', writeConfig('socks-own.json', secure.url, { proxy: 'socks5://127.0.0.1:1080' }), '--input', input, '--db', join(dir, 'socks.db'), '--dry-run']);
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('destination.network.proxy');
+  });
+});
+
 describe('outbound oauth and TLS', () => {
   it('mutual TLS: without a client certificate the failure says to set one (exit 3); with it the token comes back', async () => {
     const base = named(mtls, 'auth');

@@ -24,6 +24,8 @@ export function parseOverride(arg: string): { ok: true; override: Override } | {
   const text = arg.slice(eq + 1);
   const parts = given.split('.');
   if (parts.some((p) => p === '')) return { ok: false, message: `--set ${given}: a path is field names joined by dots (e.g. destination.headers.X-Foo)` };
+  // A config field is never one of these: writing them would reach Object.prototype.
+  if (parts.some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) return { ok: false, message: `--set ${given}: "${parts.find((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')}" is not a config field` };
   const segments = TOP_LEVEL.has(parts[0]!) ? parts : ['destination', ...parts];
   return { ok: true, override: { given, segments, value: parseValue(text) } };
 }
@@ -46,7 +48,7 @@ export function applyOverrides(value: unknown, overrides: readonly Override[]): 
     let blocked = false;
     for (const seg of o.segments.slice(0, -1)) {
       walked.push(seg);
-      const next = holder[seg];
+      const next = Object.hasOwn(holder, seg) ? holder[seg] : undefined;
       if (next === undefined) holder[seg] = {};
       else if (next === null || typeof next !== 'object') {
         issues.push({ path: `--set ${o.given}`, message: `${walked.join('.')} is ${next === null ? 'null' : `a ${typeof next}`}, not an object: it has no field "${o.segments[walked.length]}"` });

@@ -76,7 +76,9 @@ export function urlTemplates(config: unknown): string[] {
 
 /** `?api_key=…` / `&sig=…` written literally (no template, no reference), and a userinfo password. */
 const QUERY_SECRET = /([?&])([^=&#{}\s]+)=([^&#{}\s]+)/g;
-const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)([^@/\s{}]+)@/i;
+const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@/\s]+)@/i;
+/** A whole `${env:NAME}` reference: the one form of a password or key that is no literal. */
+const ENV_REFERENCE = /\$\{env:[^}]*\}/;
 
 /**
  * The URL templates of `config` (each step's, the token URL) with every literal secret in them
@@ -94,12 +96,13 @@ export function maskUrlLiterals(config: unknown, mask: string): string[] {
     const url = holder[key] as string;
     const masked = url
       .replace(USERINFO_PASSWORD, (all, head: string, password: string) => {
-        if (password.includes('$') || password === mask) return all;
+        // A reference or a template (`{{…}}`, rendered per record) is no literal.
+        if (ENV_REFERENCE.test(password) || password.includes('{{') || password === mask) return all;
         literals.push(password, decodeURIComponentSafe(password));
         return `${head}${mask}@`;
       })
       .replace(QUERY_SECRET, (all, sep: string, name: string, value: string) => {
-        if (!SECRET_PARAM_PATTERN.test(name) || value.includes('$') || value === mask) return all;
+        if (!SECRET_PARAM_PATTERN.test(name) || ENV_REFERENCE.test(value) || value === mask) return all;
         literals.push(value, decodeURIComponentSafe(value));
         return `${sep}${name}=${mask}`;
       });
@@ -123,6 +126,12 @@ function templateHolders(d: Json): Array<[Json, string]> {
     const s = d[step];
     if (!isObject(s)) continue;
     for (const key of ['url', 'bodyTemplate', 'filterPath']) if (typeof s[key] === 'string') out.push([s, key]);
+  }
+  // The string form holds templates too: read as objects (the schema reads both alike), so a
+  // literal hmac key in `X-Sig:{{hmac …}}` is found and masked like one in the object form.
+  if (typeof d['headers'] === 'string' && d['headers'].includes('hmac')) {
+    const parsed = parseHeaderString(d['headers']);
+    if (typeof parsed !== 'string') d['headers'] = parsed;
   }
   const headers = d['headers'];
   if (isObject(headers)) for (const [name, v] of Object.entries(headers)) if (typeof v === 'string') out.push([headers, name]);
