@@ -56,8 +56,9 @@ describe('retryDelayMs', () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
     const later = new Date(now + 12_000).toUTCString();
     expect(retryDelayMs(1, status(503, { 'retry-after': later }), { now: () => now })).toBe(12_000);
+    // A date already past asks for no wait: the backoff sets the pace (never a tight loop).
     const past = new Date(now - 5000).toUTCString();
-    expect(retryDelayMs(1, status(503, { 'retry-after': past }), { now: () => now })).toBe(0);
+    expect(retryDelayMs(1, status(503, { 'retry-after': past }), { now: () => now, baseMs: 100, random: () => 0 })).toBe(50);
   });
 
   it('caps an absurd Retry-After at 10 minutes', () => {
@@ -67,5 +68,14 @@ describe('retryDelayMs', () => {
   it('falls back to the backoff when Retry-After is unreadable', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(retryDelayMs(1, status(429, { 'retry-after': 'soon' }), { baseMs: 100, random: () => 0 })).toBe(50);
+  });
+});
+
+describe('a Retry-After of 0 never makes a tight loop', () => {
+  it('Retry-After: 0, and any Retry-After under a cap of 0, wait the backoff instead', () => {
+    const opts = { baseMs: 100, random: () => 0 };
+    expect([1, 2, 3].map((a) => retryDelayMs(a, status(429, { 'retry-after': '0' }), opts))).toEqual([50, 100, 200]);
+    expect([1, 2, 3].map((a) => retryDelayMs(a, status(503, { 'retry-after': '120' }), { ...opts, retryAfterCapMs: 0 }))).toEqual([50, 100, 200]);
+    expect(retryDelayMs(1, status(503, { 'retry-after': '120' }), { ...opts, retryAfterCapMs: 2000 })).toBe(2000);
   });
 });

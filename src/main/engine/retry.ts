@@ -61,7 +61,9 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 export function retryDelayMs(attempt: number, result: HttpResult, opts: RetryDelayOptions = {}): number {
   if (result.ok) {
     const ra = parseRetryAfter(result.headers['retry-after'], opts.now ? opts.now() : Date.now(), opts.retryAfterCapMs);
-    if (ra !== undefined) return ra;
+    // A wait of 0 (Retry-After: 0, or a cap of 0) would retry in a tight loop, endless under
+    // "until-stopped": the backoff below sets the pace instead.
+    if (ra !== undefined && ra > 0) return ra;
   }
   const base = opts.baseMs ?? DEFAULT_RETRY_BASE_MS;
   const max = opts.maxMs ?? DEFAULT_RETRY_MAX_MS;
