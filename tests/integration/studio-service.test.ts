@@ -262,4 +262,18 @@ describe('stored secrets', () => {
     expect(preview.requests).toEqual([]);
     expect(preview.issues[0]!.message).toMatch(/enter the secret again/);
   });
+
+  it('are not sent through a proxy, CA or unverified TLS the saved destination did not have', async () => {
+    const service = open({ crypto: testCrypto });
+    const { config } = await demo(service);
+    for (const network of [{ proxy: 'http://127.0.0.1:9' }, { insecureSkipVerify: true }]) {
+      const rerouted = structuredClone(config) as typeof config & { destination: { network?: unknown } };
+      rerouted.destination.network = network;
+      const token = await service.testOAuth({ config: rerouted });
+      expect(token.ok, JSON.stringify(network)).toBe(false);
+      expect(token.error).toMatch(/destination\.oauth\.clientSecret: the saved secret was saved with another network route/);
+    }
+    // The same route as saved still resolves.
+    expect((await service.testOAuth({ config })).ok).toBe(true);
+  });
 });

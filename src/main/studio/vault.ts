@@ -55,6 +55,13 @@ function allowedOrigins(config: Json, path: string): Set<string> {
   return out;
 }
 
+/** How a destination's requests travel besides their URL: its proxy and TLS trust, as typed. */
+function routeOf(config: Json): string {
+  const d = config['destination'];
+  const n = isObject(d) && isObject(d['network']) ? d['network'] : {};
+  return JSON.stringify([n['proxy'] ?? null, n['ca'] ?? null, n['insecureSkipVerify'] === true]);
+}
+
 /**
  * A copy of `config` with every `${stored:…}` reference replaced by the stored value.
  * A stored secret only goes where it went when saved: if the config now sends it to another
@@ -85,6 +92,12 @@ export async function resolveSecretRefs(config: unknown, lookup: SecretLookup): 
     }
     const value = values.get(path);
     if (value === undefined) throw new Error(`${slot.path}: the stored secret it refers to no longer exists; enter the secret again`);
+    // The route counts as much as the origin: a proxy, a CA or skipped verification that the
+    // saved destination did not have could read the secret on its way.
+    const storedRoute = routeOf((storedConfigs.get(id) ?? {}) as Json);
+    if (routeOf(copy) !== storedRoute) {
+      throw new Error(`${slot.path}: the saved secret was saved with another network route (destination.network proxy, ca or insecureSkipVerify): enter the secret again to send it this way`);
+    }
     const allowed = allowedOrigins((storedConfigs.get(id) ?? {}) as Json, path);
     for (const origin of allowedOrigins(copy, path)) {
       if (!allowed.has(origin)) {
