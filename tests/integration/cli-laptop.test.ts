@@ -323,6 +323,26 @@ describe('export-failed', () => {
     expect(readFileSync(out, 'utf8')).toBe('id,email\r\n"u2","two\r\nlines@example.com"\r\nu4,u4@example.com\r\n');
   });
 
+  it('CSV: a line of spaces is a row the reader counts, so the failed rows after it stay the right ones; a stray quote refuses (exit 2) instead of exporting other records', async () => {
+    const cfgOf = () =>
+      file('csv2.json', JSON.stringify({ version: 1, destination: { name: 'csv', retryOnErrors: false, add: { url: `${server.url}/add`, bodyTemplate: '{"id": "{{user.id}}"}' } }, audience: { name: 'Laptop' }, records: { key: 'id' } }));
+    const exportOf = async (csv: string) => {
+      const dbPath = db();
+      const run = await cli(['run', cfgOf(), '--input', file('in2.csv', csv), '--db', dbPath, '--json']);
+      const out = join(dir, 'failed2.csv');
+      const res = await cli(['export-failed', JSON.parse(run.stdout).runId, '--out', out, '--db', dbPath]);
+      return { res, text: () => readFileSync(out, 'utf8') };
+    };
+    refuse = new Set(['u2', 'u3']);
+    const spaced = await exportOf('id,email\nu1,a@x\n  \nu2,b@x\nu3,c@x\n');
+    expect(spaced.res.code).toBe(0);
+    // The line of spaces is a failed record too (an invalid row): it is exported to be fixed.
+    expect(spaced.text()).toBe('id,email\n  \nu2,b@x\nu3,c@x\n');
+    const stray = await exportOf('id,email\nu1,5" screen\nu2,b@x\nu3,c@x\n');
+    expect(stray.res.code).toBe(2);
+    expect(stray.res.stderr).toMatch(/do not match the \d+ records the reader found/);
+  });
+
   it('JSON array: an array of the failed elements (same values, re-serialised)', async () => {
     const input = file('in.json', `[\n${rows.slice(0, 4).map((r) => JSON.stringify(r, null, 2)).join(',\n')}\n]\n`);
     const dbPath = db();

@@ -77,6 +77,16 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
   const format = detectFormat(inputPath);
   const failures = failuresOf(store, runId);
 
+  if (format === 'csv') {
+    // Rows are split here by quotes and newlines, records by the reader: when the two disagree
+    // (a stray quote in a field, CR-only line endings), rows would be the wrong records.
+    let records = 0;
+    for await (const _ of openSource(inputPath)) records++;
+    const rows = await countCsvRows(inputPath);
+    if (rows !== records) {
+      return { ok: false, kind: 'input', message: `${inputPath}: its ${rows} rows as split by quotes and newlines do not match the ${records} records the reader found (a stray quote in a field, or CR-only line endings?); nothing written, so no wrong record is exported` };
+    }
+  }
   const exportedSeqs = new Set<number>();
   const sink = createWriteStream(out);
   try {
@@ -173,16 +183,33 @@ async function copyLines(path: string, lines: ReadonlySet<number>, sink: WriteSt
  */
 async function copyCsvRows(path: string, seqs: ReadonlyMap<number, unknown>, sink: WriteStream): Promise<number[]> {
   const written: number[] = [];
-  let inQuotes = false;
-  let parts: Buffer[] = [];
   let index = -1; // -1: the header row
-  const onRow = async (row: Buffer) => {
-    if (isBlank(row)) return;
+  await splitCsvRows(path, async (row) => {
     if (index === -1 || seqs.has(index)) {
       await write(sink, row[row.length - 1] === 0x0a ? row : Buffer.concat([row, Buffer.from('\n')]));
       if (index >= 0) written.push(index);
     }
     index++;
+  });
+  return written;
+}
+
+/** Data rows the quote-aware split finds (the header not counted). */
+async function countCsvRows(path: string): Promise<number> {
+  let rows = -1;
+  await splitCsvRows(path, () => {
+    rows++;
+    return Promise.resolve();
+  });
+  return Math.max(0, rows);
+}
+
+/** Calls `onRow` with each row of a CSV file, byte for byte; empty lines are skipped, as the reader does. */
+async function splitCsvRows(path: string, onRow: (row: Buffer) => Promise<void>): Promise<void> {
+  let inQuotes = false;
+  let parts: Buffer[] = [];
+  const emit = async (row: Buffer) => {
+    if (!isEmptyLine(row)) await onRow(row);
   };
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
     let start = 0;
@@ -193,17 +220,16 @@ async function copyCsvRows(path: string, seqs: ReadonlyMap<number, unknown>, sin
         parts.push(chunk.subarray(start, i + 1));
         const row = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
         parts = [];
-        await onRow(row);
+        await emit(row);
         start = i + 1;
       }
     }
     if (start < chunk.length) parts.push(Buffer.from(chunk.subarray(start)));
   }
-  if (parts.length > 0) await onRow(Buffer.concat(parts));
-  return written;
+  if (parts.length > 0) await emit(Buffer.concat(parts));
 }
 
-function isBlank(line: Buffer): boolean {
-  for (const b of line) if (b !== 0x0a && b !== 0x0d && b !== 0x20 && b !== 0x09) return false;
-  return true;
+/** An empty line (csv-parse's skip_empty_lines): a line of spaces is a row, refused or not. */
+function isEmptyLine(line: Buffer): boolean {
+  return line.length === 0 || (line.length === 1 && line[0] === 0x0a) || (line.length === 2 && line[0] === 0x0d && line[1] === 0x0a);
 }
