@@ -47,6 +47,19 @@ describe('export config', () => {
     expect(parseHeaderString('X-A:"open,b')).toMatch(/header pair 2 \("b"\) must be name:value/);
   });
 
+  it('an ${env:…} value inside a template string literal that the string cannot carry is refused, never sent altered', () => {
+    const withKey = { ...base, destination: { ...base.destination, add: { url: 'https://api.example.com/m', bodyTemplate: '{"sig": "{{hmac "sha256" "${env:SK}" user.id}}", "note": "${env:NOTE}"}' } } };
+    const issuesFor = (SK: string) => {
+      const r = resolveConfig(withKey, { SK, NOTE: 'a "quoted" note' });
+      return r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`);
+    };
+    expect(issuesFor('plain-key')).toEqual([]);
+    expect(issuesFor('s3cr"et')).toEqual(['destination.add.bodyTemplate: environment variable SK sits inside a "…" string of a template, and its value holds a " quote, which that string cannot carry unchanged']);
+    expect(issuesFor('s3cr\\"et')[0]).toMatch(/environment variable SK sits inside a "…" string of a template/);
+    expect(JSON.stringify(issuesFor('s3cr"et'))).not.toContain('s3cr');
+    // Outside {{…}} (NOTE, in the body's own text) a value is body text as before.
+  });
+
   it('platform "aep" requires at least one custom header, as Adobe does; the AEP preset sets it', () => {
     const r = parseExportConfig({ ...base, destination: { ...base.destination, platform: 'aep' } });
     expect(r.ok ? [] : r.issues).toEqual([{ path: 'destination.headers', message: expect.stringMatching(/^Adobe Experience Platform HTTP destinations require at least one custom header/) }]);

@@ -44,6 +44,20 @@ const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * wherever it lands (taint, not name: an API key in a URL query or a body template is one),
  * shown as its reference so logs stay readable.
  */
+/** The quote of the Handlebars string literal `text` is inside at `at`, or null (outside `{{…}}` or a string). */
+function mustacheQuoteAt(text: string, at: number): '"' | "'" | null {
+  const open = text.lastIndexOf('{{', at);
+  if (open < 0 || text.lastIndexOf('}}', at) > open) return null;
+  let quote: '"' | "'" | null = null;
+  for (let i = open + 2; i < at; i++) {
+    const c = text[i];
+    if (quote === null) {
+      if (c === '"' || c === "'") quote = c;
+    } else if (c === quote && text[i - 1] !== '\\') quote = null;
+  }
+  return quote;
+}
+
 export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: Issue[]; unset: string[]; secrets: Secret[]; envValues: string[] } {
   const issues: Issue[] = [];
   /** Names of the variables that are not set, one per issue. */
@@ -54,11 +68,19 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string') {
       if (!v.includes('${env:')) return v;
-      return v.replace(ENV_REF, (_m, name: string) => {
+      return v.replace(ENV_REF, (_m, name: string, offset: number) => {
         const resolved = env[name];
         if (resolved === undefined) {
           issues.push({ path, message: `environment variable ${name} is not set` });
           unset.push(name);
+          return '';
+        }
+        // Inside a template's string literal (`{{hmac "sha256" "${env:KEY}" x}}`) the value
+        // becomes template text: a quote would end the string early and a backslash escape the
+        // next quote, so the key sent would not be the one set. Refused, never echoed.
+        const quote = mustacheQuoteAt(v, offset);
+        if (quote && (resolved.includes(quote) || resolved.includes('\\'))) {
+          issues.push({ path, message: `environment variable ${name} sits inside a ${quote}…${quote} string of a template, and its value holds a ${resolved.includes(quote) ? `${quote} quote` : 'backslash'}, which that string cannot carry unchanged` });
           return '';
         }
         if (resolved.length > 0) {
