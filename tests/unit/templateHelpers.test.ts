@@ -148,6 +148,16 @@ describe('escaping by body kind', () => {
     expect(formValue(all)).toBe(new URLSearchParams([['', all]]).toString().slice(1));
     expect(formValue('abc-._*')).toBe('abc-._*');
   });
+  it('xml: inside a CDATA section a value goes in as is (entities are not read there), a ]]> in it split', () => {
+    const ctx = { user: { name: 'Tom & Jerry <x>', tricky: 'a]]>b' } };
+    const src = '<n><![CDATA[{{user.name}}]]></n><t>{{user.name}}</t><c><![CDATA[{{user.tricky}}]]></c>';
+    const out = ok(renderTemplate(src, 'xml', ctx));
+    expect(out).toBe('<n><![CDATA[Tom & Jerry <x>]]></n><t>Tom &amp; Jerry &lt;x&gt;</t><c><![CDATA[a]]]]><![CDATA[>b]]></c>');
+    // The fast path and Handlebars agree (a batch of the same shape).
+    const batch = '<l>{{#each users}}<u><![CDATA[{{name}}]]></u>{{/each}}</l>';
+    expect(ok(renderTemplate(batch, 'xml', { users: [{ name: '<&>' }, { name: 'x]]>y' }] }))).toBe('<l><u><![CDATA[<&>]]></u><u><![CDATA[x]]]]><![CDATA[>y]]></u></l>');
+  });
+
   it('xml: & < > " \' escaped in text and attributes', () => {
     expect(ok(renderTemplate('<a t=\'{{user.v}}\'>{{user.v}}</a>', 'xml', { user: { v: '<a>&"\'' } }))).toBe("<a t='&lt;a&gt;&amp;&quot;&apos;'>&lt;a&gt;&amp;&quot;&apos;</a>");
   });

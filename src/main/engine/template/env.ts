@@ -10,7 +10,7 @@ import {
   jsonStringBody,
   jsonText,
   plainText,
-  xmlText,
+  xmlCdata, xmlText,
 } from './escape.js';
 import { VALUE_HELPERS } from './helpers.js';
 import { JsonText } from './json-text.js';
@@ -97,6 +97,11 @@ const helpers: Record<string, (...args: never[]) => unknown> = {
   __x(v: unknown, site: number, o: Opts): string {
     if (v === undefined) noteMissing(o, site, 'empty');
     return xmlText(textOf(v));
+  },
+  /** A value inside an XML CDATA section: as is (entities are not read there), a `]]>` split. */
+  __xc(v: unknown, site: number, o: Opts): string {
+    if (v === undefined) noteMissing(o, site, 'empty');
+    return xmlCdata(textOf(v));
   },
   __t(v: unknown, site: number, o: Opts): string {
     if (v === undefined) noteMissing(o, site, 'empty');

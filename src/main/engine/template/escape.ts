@@ -138,3 +138,14 @@ export function xmlText(s: string): string {
   if (bad) throw new Error(`a value holds U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${bad.index + 1}, which XML 1.0 cannot carry`);
   return s.replace(XML_SPECIAL, (c) => XML_ENTITIES[c]!);
 }
+
+/**
+ * A value inside `<![CDATA[ … ]]>`: written as is (a CDATA section holds text without
+ * entities), its `]]>` split across two sections so the value cannot end the section early.
+ * Characters XML 1.0 cannot carry are refused as in xmlText.
+ */
+export function xmlCdata(s: string): string {
+  const bad = XML_FORBIDDEN.exec(s);
+  if (bad) throw new Error(`a value holds U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${bad.index + 1}, which XML 1.0 cannot carry`);
+  return s.includes(']]>') ? s.replaceAll(']]>', ']]]]><![CDATA[>') : s;
+}

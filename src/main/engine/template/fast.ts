@@ -48,7 +48,7 @@ export type FastRender = ((context: unknown, st: RenderState, shape?: number[]) 
 };
 
 /** Escaping helpers the fast path may call (not __jr/__jraw: they need block state). */
-const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__f', '__x', '__r', '__jb', '__jbv', '__jbs']);
+const VALUE_HELPERS = new Set(['__js', '__jv', '__u', '__t', '__f', '__x', '__xc', '__r', '__jb', '__jbv', '__jbs']);
 
 /** Helpers a template calls that the fast path may call too: pure functions of their arguments and @data.__st. */
 const CALLABLE = new Set<string>(['json', ...Object.keys(VALUE_FNS)]);

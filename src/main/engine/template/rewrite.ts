@@ -13,6 +13,7 @@ export type SiteContext =
   | 'plain'
   | 'form'
   | 'xml'
+  | 'xml-cdata'
   | 'raw'
   | 'jmes-bare'
   | 'jmes-raw'
@@ -28,6 +29,7 @@ export const SITE_HELPER: Record<SiteContext, string> = {
   plain: '__t',
   form: '__f',
   xml: '__x',
+  'xml-cdata': '__xc',
   raw: '__r',
   'jmes-bare': '__jb',
   'jmes-raw': '__jr',
@@ -214,7 +216,8 @@ function analyse(source: string, kind: TemplateKind, tokens: Token[]): { ctx: Ma
         ctx.set(tok, 'form');
         break;
       case 'xml':
-        ctx.set(tok, 'xml');
+        // Inside a CDATA section entities are not read: a value goes in as is (split at ]]>).
+        ctx.set(tok, source.lastIndexOf('<![CDATA[', tok.start) > source.lastIndexOf(']]>', tok.start) ? 'xml-cdata' : 'xml');
         break;
       case 'jmespath':
         if (jstate === 'raw' && rawLit) rawLit.hasValue = true;
