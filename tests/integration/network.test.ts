@@ -226,8 +226,14 @@ describe('check time: a PEM file that cannot be used is a config issue naming th
     expect(found).toEqual([`destination.network.clientKey: ${join(TLS_FIXTURES, 'client-encrypted.key')}: cannot decrypt the key: wrong clientKeyPassphrase?`]);
   });
 
-  it('an invalid proxy in the environment names the variable', () => {
-    expect(issues({ ca: 'ca.pem' }, { HTTPS_PROXY: 'http://[bad' })).toEqual(['HTTPS_PROXY (environment): is not a valid proxy URL (e.g. http://proxy.example.com:3128)']);
+  it('an invalid proxy in the environment is ignored (direct, as before) with a warning naming the variable; a destination\'s own is refused', () => {
+    const loaded = loadConfig({ version: 1, destination: { name: 'net', add: { url: 'https://example.invalid/x' }, network: { ca: 'ca.pem' } }, audience: { name: 'Net' } }, { HTTPS_PROXY: 'http://[bad' }, TLS_FIXTURES);
+    expect(loaded.ok).toBe(true);
+    if (loaded.ok) {
+      expect(loaded.networkWarnings).toEqual(['warning: HTTPS_PROXY (environment): is not a valid proxy URL (e.g. http://proxy.example.com:3128); ignored, requests go direct (set destination.network.proxy to choose a proxy)']);
+      expect(loaded.network?.httpsProxy).toBe('');
+    }
+    expect(issues({ proxy: 'http://[bad' })).toEqual(['destination.network.proxy: must be a proxy URL like http://proxy.example.com:3128 (http or https, credentials as http://user:password@host:port)']);
   });
 });
 
