@@ -28,6 +28,10 @@ test('the Network section checks the CA file and warns when verification is skip
   await network.getByLabel('Client key (PEM file)').fill('/keys/client.key');
   await expect(passphrase).toBeVisible();
   await expect(network.getByText('is required with clientKey (mutual TLS needs the certificate and its private key)')).toBeVisible();
+  // The form and the preview both report it: one problem, counted once everywhere.
+  const preview = page.getByRole('complementary', { name: 'Preview' });
+  await expect(preview.getByRole('heading', { name: 'Problems (1)' })).toBeVisible();
+  await expect(preview.getByRole('note', { name: 'Stale requests' })).toContainText('fix the 1 problem listed above');
   await warning.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SCREENS}/studio-network.png` });
 });

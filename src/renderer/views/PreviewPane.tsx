@@ -6,7 +6,7 @@ import { plural } from '../../shared/format.js';
 import { BODY_ESCAPING_LABEL } from '../../shared/api.js';
 import { actions, useStudio } from '../state/studio.js';
 import { Explanation, whyNothingPlanned } from './preview/Explanation.js';
-import { IssuesList } from './preview/IssuesList.js';
+import { IssuesList, problemCount } from './preview/IssuesList.js';
 import { EnvReferences } from './preview/EnvReferences.js';
 import { MappedRecords } from './preview/MappedRecords.js';
 import { PlaceholderNote } from './preview/Placeholders.js';
@@ -23,7 +23,7 @@ export function PreviewPane() {
   const [view, setView] = useState<'requests' | 'records'>('requests');
   const formIssues = useStudio((s) => s.formIssues);
   const { requests, stale } = useShownRequests();
-  const problems = formIssues.length + (preview?.issues.length ?? 0);
+  const problems = problemCount(formIssues, preview?.issues ?? []);
   const req = requests[Math.min(selected, requests.length - 1)];
 
   return (

@@ -25,6 +25,11 @@ export function groupIssues(issues: readonly Issue[]): Array<{ issue: Issue; cou
   return [...groups.values()];
 }
 
+/** How many problems the list shows (the same field reported twice counts once). */
+export function problemCount(formIssues: readonly Issue[], previewIssues: readonly Issue[]): number {
+  return groupIssues([...formIssues, ...previewIssues]).reduce((n, g) => n + g.count, 0);
+}
+
 export function IssuesList() {
   const issues = useStudio((s) => s.preview?.issues ?? NONE_ISSUES);
   const formIssues = useStudio((s) => s.formIssues);
@@ -33,7 +38,7 @@ export function IssuesList() {
   const groups = groupIssues(all);
   return (
     <section className="issues" aria-label="Problems">
-      <h3>Problems ({groups.reduce((n, g) => n + g.count, 0)})</h3>
+      <h3>Problems ({problemCount(formIssues, issues)})</h3>
       <ul className="issue-list">
         {groups.slice(0, 30).map(({ issue: i, count }, n) => (
           <li key={n} className="issue">
