@@ -2,22 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { STUDIO_METHODS, type StudioApi } from '../../src/shared/api.js';
 import { createDispatcher, IpcArgumentError } from '../../src/main/electron/ipc-dispatch.js';
 import { LIMITS, METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
+import { recordingService } from '../helpers/recording-service.js';
 
 /** A service that records what reached it. */
-function recordingService() {
-  const calls: Array<{ method: string; args: unknown[] }> = [];
-  const service = Object.fromEntries(
-    STUDIO_METHODS.map((m) => [
-      m,
-      async (...args: unknown[]) => {
-        calls.push({ method: m, args });
-        return { from: m };
-      },
-    ]),
-  ) as unknown as StudioApi;
-  return { service, calls };
-}
-
 const validConfig = { version: 1, destination: { name: 'x', add: { url: 'http://127.0.0.1/a' } }, audience: { name: 'A' } };
 
 describe('ipc dispatcher', () => {
@@ -26,7 +13,7 @@ describe('ipc dispatcher', () => {
   });
 
   it('passes valid calls to the service and returns its answer', async () => {
-    const { service, calls } = recordingService();
+    const { service, calls } = recordingService((m) => ({ from: m }));
     const dispatch = createDispatcher(service, METHOD_SCHEMAS);
     await expect(dispatch('listDestinations', [])).resolves.toEqual({ from: 'listDestinations' });
     await dispatch('saveDestination', [{ config: validConfig }]);
@@ -39,7 +26,7 @@ describe('ipc dispatcher', () => {
   });
 
   it('rejects unknown methods, including prototype names, without calling anything', async () => {
-    const { service, calls } = recordingService();
+    const { service, calls } = recordingService((m) => ({ from: m }));
     const dispatch = createDispatcher(service, METHOD_SCHEMAS);
     for (const m of ['runShell', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       await expect(dispatch(m, [])).rejects.toThrow(`unknown method "${m}"`);
@@ -48,7 +35,7 @@ describe('ipc dispatcher', () => {
   });
 
   it('names the method, the argument and the field of a malformed argument', async () => {
-    const { service, calls } = recordingService();
+    const { service, calls } = recordingService((m) => ({ from: m }));
     const dispatch = createDispatcher(service, METHOD_SCHEMAS);
     await expect(dispatch('saveDestination', [{ config: 'not an object' }])).rejects.toThrow(
       'saveDestination: argument 1 .config: expected object, received string',
@@ -64,7 +51,7 @@ describe('ipc dispatcher', () => {
   });
 
   it('rejects extra properties and extra arguments', async () => {
-    const { service, calls } = recordingService();
+    const { service, calls } = recordingService((m) => ({ from: m }));
     const dispatch = createDispatcher(service, METHOD_SCHEMAS);
     await expect(dispatch('getSamples', [{ setId: 's', path: '/etc/passwd' }])).rejects.toThrow(
       'getSamples: argument 1: unknown property "path"',
@@ -75,7 +62,7 @@ describe('ipc dispatcher', () => {
   });
 
   it('rejects oversized strings and values before they reach the service', async () => {
-    const { service, calls } = recordingService();
+    const { service, calls } = recordingService((m) => ({ from: m }));
     const dispatch = createDispatcher(service, METHOD_SCHEMAS);
     await expect(dispatch('getDestination', ['x'.repeat(LIMITS.id + 1)])).rejects.toThrow(`must be at most ${LIMITS.id} characters`);
     await expect(
@@ -91,7 +78,7 @@ describe('ipc dispatcher', () => {
   });
 
   it('rejects a non-array argument list', async () => {
-    const { service } = recordingService();
+    const { service } = recordingService((m) => ({ from: m }));
     const dispatch = createDispatcher(service, METHOD_SCHEMAS);
     await expect(dispatch('listDestinations', 'oops' as unknown as unknown[])).rejects.toBeInstanceOf(IpcArgumentError);
   });

@@ -5,20 +5,7 @@ import { IPC_PREFIX, STUDIO_METHODS, type StudioApi } from '../../src/shared/api
 import { createDispatcher, IpcArgumentError } from '../../src/main/electron/ipc-dispatch.js';
 import { LIMITS, METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
 import { buildApi } from '../../src/preload/api.js';
-
-function recordingService() {
-  const calls: Array<{ method: string; args: unknown[] }> = [];
-  const service = Object.fromEntries(
-    STUDIO_METHODS.map((m) => [
-      m,
-      async (...args: unknown[]) => {
-        calls.push({ method: m, args });
-        return null;
-      },
-    ]),
-  ) as unknown as StudioApi;
-  return { service, calls };
-}
+import { recordingService } from '../helpers/recording-service.js';
 
 describe('environment method schemas', () => {
   it('pass well-formed calls through', async () => {

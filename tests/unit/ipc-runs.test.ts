@@ -6,20 +6,7 @@ import { createDispatcher, IpcArgumentError } from '../../src/main/electron/ipc-
 import { METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
 import { toCurl, shellQuote } from '../../src/main/app/curl.js';
 import { LiveRun } from '../../src/main/studio/runs/live.js';
-
-function recordingService() {
-  const calls: Array<{ method: string; args: unknown[] }> = [];
-  const service = Object.fromEntries(
-    STUDIO_METHODS.map((m) => [
-      m,
-      async (...args: unknown[]) => {
-        calls.push({ method: m, args });
-        return null;
-      },
-    ]),
-  ) as unknown as StudioApi;
-  return { service, calls };
-}
+import { recordingService } from '../helpers/recording-service.js';
 
 const config = { version: 1, destination: { name: 'x' }, audience: { name: 'A' } };
 
