@@ -96,25 +96,20 @@ export function parseHeaderString(text: string): Record<string, string> | string
 }
 
 function parsePlainHeaders(text: string): Record<string, string> | string {
-  const out: Record<string, string> = {};
-  if (text.trim() === '') return out;
-  const pairs = text.split(',');
-  for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i]!;
-    const colon = pair.indexOf(':');
-    if (colon <= 0) return `header pair ${i + 1} ("${pair.trim()}") must be name:value`;
-    const name = pair.slice(0, colon).trim();
-    if (!HEADER_NAME.test(name)) return `header pair ${i + 1} has an invalid header name "${name}"`;
-    out[name] = pair.slice(colon + 1).trim();
-  }
-  return out;
+  if (text.trim() === '') return {};
+  return headersOf(text.split(',').map((raw) => ({ raw, value: raw.slice(raw.indexOf(':') + 1).trim() })));
 }
 
 function parseQuotedHeaders(text: string): Record<string, string> | string {
-  const out: Record<string, string> = {};
-  if (text.trim() === '') return out;
+  if (text.trim() === '') return {};
   const pairs = splitHeaderPairs(text);
   if (typeof pairs === 'string') return pairs;
+  return headersOf(pairs);
+}
+
+/** Pairs as written (`raw`, to find the name) with their values: each must be name:value. */
+function headersOf(pairs: ReadonlyArray<{ raw: string; value: string }>): Record<string, string> | string {
+  const out: Record<string, string> = {};
   for (let i = 0; i < pairs.length; i++) {
     const { raw, value } = pairs[i]!;
     const colon = raw.indexOf(':');
