@@ -134,8 +134,7 @@ const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
  */
 export function xmlText(s: string): string {
   if (!XML_NEEDS.test(s)) return s;
-  const bad = XML_FORBIDDEN.exec(s);
-  if (bad) throw new Error(`a value holds U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${bad.index + 1}, which XML 1.0 cannot carry`);
+  refuseXmlForbidden(s);
   return s.replace(XML_SPECIAL, (c) => XML_ENTITIES[c]!);
 }
 
@@ -145,7 +144,12 @@ export function xmlText(s: string): string {
  * Characters XML 1.0 cannot carry are refused as in xmlText.
  */
 export function xmlCdata(s: string): string {
+  refuseXmlForbidden(s);
+  return s.includes(']]>') ? s.replaceAll(']]>', ']]]]><![CDATA[>') : s;
+}
+
+/** Throws, naming the character and its position, when `s` holds one XML 1.0 cannot carry. */
+function refuseXmlForbidden(s: string): void {
   const bad = XML_FORBIDDEN.exec(s);
   if (bad) throw new Error(`a value holds U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${bad.index + 1}, which XML 1.0 cannot carry`);
-  return s.includes(']]>') ? s.replaceAll(']]>', ']]]]><![CDATA[>') : s;
 }
