@@ -88,8 +88,7 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
     }
   }
   const exportedSeqs = new Set<number>();
-  const sink = createWriteStream(out);
-  try {
+  await writeAll(out, async (sink) => {
     if (format === 'csv') {
       for (const seq of await copyCsvRows(inputPath, failures, sink)) exportedSeqs.add(seq);
     } else {
@@ -109,9 +108,7 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
         for (const w of wanted) exportedSeqs.add(w.seq);
       }
     }
-  } finally {
-    await new Promise<void>((res, rej) => sink.end((err?: Error | null) => (err ? rej(err) : res())));
-  }
+  });
 
   await writeReasons(reasonsPath, failures, exportedSeqs);
   return { ok: true, runId, inputPath, format, exported: exportedSeqs.size, notExported: failures.size - exportedSeqs.size, reasonsPath };
