@@ -75,7 +75,7 @@ function measure(args: string[]): Promise<Measured> {
 }
 
 async function startSink(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'sink.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {
