@@ -3,7 +3,7 @@
 // request, copy as cURL carries the signature as sent (masked copy) or signs again at copy
 // time (revealed), and no view, export or cURL holds the secret.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +89,11 @@ describe('studio: the client key passphrase', () => {
     const preview = await service.preview({ config: saved.config, setId: set.id });
     expect(JSON.stringify(preview)).not.toMatch(/clientKeyPassphrase|clientKey:/);
     expect(preview.requests.length).toBeGreaterThan(0);
-    const db = readFileSync(join(dir, 'outbound.db'));
-    expect(db.includes(Buffer.from(PASS))).toBe(false);
+    // Every byte the store wrote: the db and its write-ahead log (read raw, the service open).
+    for (const file of ['outbound.db', 'outbound.db-wal']) {
+      if (!existsSync(join(dir, file))) continue;
+      const bytes = readFileSync(join(dir, file));
+      for (const form of [PASS, Buffer.from(PASS).toString('base64'), encodeURIComponent(PASS)]) expect(bytes.includes(Buffer.from(form)), `${file}: ${form}`).toBe(false);
+    }
   });
 });
