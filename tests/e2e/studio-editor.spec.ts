@@ -67,7 +67,13 @@ test('the body editor completes record fields after user.', async ({ studio }) =
   const { page } = studio;
   await openAddTab(page);
   await replaceEditorText(page, 'Body template', '{"email": "');
-  await page.keyboard.type('{{user.');
+  await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/not valid JSON|invalid JSON/).first()).toBeVisible();
+  // A user pauses after `{{user`: that unclosed template's preview maps no records, and the
+  // fields must still be offered at the `.` (they once came only from the latest preview).
+  await page.keyboard.type('{{user');
+  await expect(page.getByRole('complementary', { name: 'Preview' }).getByText(/is not closed/).first()).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('.');
   const suggest = page.locator('[data-testid="editor-Body template"] .suggest-widget, .monaco-editor .suggest-widget').first();
   await expect(suggest).toBeVisible();
   await expect(suggest).toContainText('email');

@@ -10,6 +10,7 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { loader } from '@monaco-editor/react';
 import { completionsAt, hoverAt } from './completions.js';
 import { TEMPLATE_HELPER_NAMES } from '../../shared/template-helpers.js';
+import type { PreviewResult } from '../../shared/api.js';
 import { useStudio } from '../state/studio.js';
 
 export const TEMPLATE_LANGUAGE = 'outbound-template';
@@ -71,6 +72,16 @@ monaco.languages.setLanguageConfiguration(TEMPLATE_LANGUAGE, {
   wordPattern: /[\w@]+/,
 });
 
+// The fields offered after `user.` come from the last preview that mapped records. A
+// template being typed is broken most of the time (`{{user.` is unclosed), and its preview
+// maps nothing: offering nothing then would depend on which keystroke's preview landed.
+// A switch of destination clears the preview, and with it these fields.
+let fieldRecords: PreviewResult['records'] = useStudio.getState().preview?.records ?? [];
+useStudio.subscribe((state) => {
+  if (!state.preview) fieldRecords = [];
+  else if (state.preview.records.length > 0) fieldRecords = state.preview.records;
+});
+
 monaco.languages.registerCompletionItemProvider(TEMPLATE_LANGUAGE, {
   triggerCharacters: ['.', '{', ' ', '#', '@'],
   provideCompletionItems(model, position) {
@@ -80,7 +91,7 @@ monaco.languages.registerCompletionItemProvider(TEMPLATE_LANGUAGE, {
       endLineNumber: position.lineNumber,
       endColumn: position.column,
     });
-    const records = useStudio.getState().preview?.records ?? [];
+    const records = fieldRecords;
     const word = model.getWordUntilPosition(position);
     const range = {
       startLineNumber: position.lineNumber,
