@@ -94,7 +94,7 @@ export function unitSlug(...parts: string[]): string {
     .normalize('NFKD')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
+    .slice(0, 60)
     .replace(/-+$/, '');
   return slug || 'export';
 }
