@@ -169,3 +169,13 @@ describe('planSchedule', () => {
     expect(view.env).toEqual(['ACME_KEY']);
   });
 });
+
+describe('the studio form keeps schedule', () => {
+  it('a saved schedule survives the form; none adds no key', async () => {
+    const { configToForm, formToConfig } = await import('../../src/renderer/state/form.js');
+    const base = { version: 1, destination: { name: 'x', add: { url: 'http://x' } }, audience: { name: 'a' } };
+    expect(formToConfig(configToForm({ ...base, schedule: { cron: '0 6 * * 1-5', timezone: 'UTC' } })).config).toMatchObject({ schedule: { cron: '0 6 * * 1-5', timezone: 'UTC' } });
+    expect(formToConfig(configToForm({ ...base, schedule: { every: '15m' } })).config).toMatchObject({ schedule: { every: '15m' } });
+    expect('schedule' in formToConfig(configToForm(base)).config).toBe(false);
+  });
+});
