@@ -168,3 +168,34 @@ describe('outbound schedule: the units run unchanged', () => {
     expect(verify.status).toBe(0);
   });
 });
+
+describe('outbound schedule: the CLI contract', () => {
+  it('an every no cron runs exactly is a usage error naming the flag and what would work (exit 2)', async () => {
+    const out = await cli(['schedule', join(dir, 'acme export.json'), '--input', 'x.ndjson', '--every', '7m']);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^--every: "7m" cannot be written as a cron schedule .* 6m or 10m/);
+  });
+
+  it('a config whose ${env:…} variables are not set here (the shipped example) still gets its units', async () => {
+    const out = await cli(['schedule', 'examples/growthloop-mock.json', '--input', 'members.ndjson', '--cron', '0 6 * * MON-FRI', '--json', '--format', 'systemd']);
+    expect(out.code).toBe(0);
+    const v = JSON.parse(out.stdout) as ScheduleView;
+    expect(v).toMatchObject({ cron: '0 6 * * 1-5', source: 'request', env: ['OUTBOUND_DEMO_SECRET', 'OUTBOUND_MOCK_URL'] });
+    expect(v.units!.map((u) => u.format)).toEqual(['systemd']);
+    expect(v.units![0]!.text).toContain('OnCalendar=Mon..Fri *-*-* 06:00:00');
+  });
+
+  it('GitHub Actions: paths relative to the repository, secrets from repository secrets', async () => {
+    const repo = tempDir();
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'sync jobs'));
+    const config = join(repo, 'sync jobs', 'acme.json');
+    writeFileSync(config, readFileSync(join(dir, 'acme export.json')));
+    const out = await cli(['schedule', config, '--input', join(repo, 'sync jobs', "it's.ndjson"), '--format', 'github', '--json']);
+    const text = (JSON.parse(out.stdout) as ScheduleView).units![0]!.text;
+    expect(text).toContain(`- run: "npx outbound run 'sync jobs/acme.json' --input 'sync jobs/it'\\\\''s.ndjson' --db .outbound/outbound.db"`);
+    expect(text).toContain('ACME_KEY: ${{ secrets.ACME_KEY }}');
+    expect(text).toContain('- cron: "*/15 * * * *"');
+  });
+});

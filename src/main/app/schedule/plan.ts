@@ -99,14 +99,16 @@ function chooseSchedule(request: ScheduleRequest, fromConfig: ScheduleConfig | u
 }
 
 /**
- * The config checked as a run would check it, with unset `${env:…}` variables stood in by
- * their references: the unit is written before the secrets exist on this machine.
+ * The config checked as a run would check it, with unset `${env:…}` variables stood in: the
+ * unit is written before the secrets exist on this machine. The stand-in is an https URL on
+ * the reserved .invalid domain, so a variable holding a URL or its origin (a common use)
+ * still passes the URL checks; it is never shown or sent.
  */
 function loadStandingIn(value: unknown, env: Env, baseDir: string): { ok: true; schedule: ScheduleConfig | undefined } | { ok: false; issues: Issue[] } {
   let loaded = loadConfig(value, env, baseDir);
   if (!loaded.ok && loaded.unsetEnv) {
     const stood: Env = { ...env };
-    for (const name of loaded.unsetEnv) stood[name] = `\${env:${name}}`;
+    for (const name of loaded.unsetEnv) stood[name] = `https://${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.env.invalid`;
     loaded = loadConfig(value, stood, baseDir);
   }
   if (!loaded.ok) return { ok: false, issues: loaded.issues };
