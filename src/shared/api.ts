@@ -519,7 +519,7 @@ export interface ScheduleView {
   source?: 'request' | 'config';
   /** Next five run times, ISO 8601 (UTC). */
   nextRuns?: string[];
-  /** The argv every local unit runs. */
+  /** The argv the crontab and launchd units run (systemd reads the env file through EnvironmentFile= instead of --env-file). */
   command?: string[];
   /** `${env:…}` variables the export reads: the unit names them, never their values. */
   env?: string[];

@@ -170,6 +170,13 @@ describe('outbound schedule: the units run unchanged', () => {
 });
 
 describe('outbound schedule: the CLI contract', () => {
+  it('the printed units (every format) never hold a secret value, even when it is set', async () => {
+    const out = await cli(['schedule', join(dir, 'acme export.json'), '--input', 'x.ndjson'], { ACME_KEY: SECRET });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('ACME_KEY');
+    expect(out.stdout + out.stderr).not.toContain(SECRET);
+  });
+
   it('an every no cron runs exactly is a usage error naming the flag and what would work (exit 2)', async () => {
     const out = await cli(['schedule', join(dir, 'acme export.json'), '--input', 'x.ndjson', '--every', '7m']);
     expect(out.code).toBe(2);
