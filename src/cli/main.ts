@@ -6,6 +6,7 @@ import { oauthCommand } from './commands/oauth.js';
 import { previewCommand } from './commands/preview.js';
 import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { exportLogCommandCli, logCommandCli, runsCommandCli } from './commands/history.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -32,6 +33,12 @@ usage: outbound <command> [options]
   oauth <config> [--json]                                        fetch a token, print the exchange (secrets masked)
   sample --count N [--seed S]                                    write N generated XDM-style profiles as NDJSON
   schema                                                         print the export config's JSON Schema
+  schedule <config> --input <file> [--every 1h | --cron "0 * * * *"] [--timezone Z] [--db <path>] [--json]
+      [--format crontab|systemd|launchd|github|k8s]...   the units that run this export on a schedule and its
+                                 next five runs; every format unless --format names some. Without --every
+                                 or --cron: the config's schedule. Exact --every values: 1m-30m dividing an
+                                 hour, 1h-12h dividing a day, 1d, 1w
+      [--env-file <path>]        where the unit reads \${env:…} values (default: <config name>.env beside it)
 
 inputs: .ndjson/.jsonl, .csv (header row), .json (an array)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
@@ -53,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   oauth: oauthCommand,
   sample: sampleCommand,
   schema: schemaCommand,
+  schedule: scheduleCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

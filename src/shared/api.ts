@@ -408,6 +408,9 @@ export interface StudioApi {
   saveEnvironment(input: { id?: string; name: string; variables: EnvironmentVariableInput[] }): Promise<SaveEnvironmentResult>;
   deleteEnvironment(id: string): Promise<EnvironmentsState>;
   selectEnvironment(id: string | null): Promise<EnvironmentsState>;
+
+  /** The units that run this export on a schedule, and the next run times (issue 12, Schedules). */
+  planSchedule(input: ScheduleRequest): Promise<ScheduleView>;
 }
 
 export type StudioMethod = keyof StudioApi;
@@ -454,6 +457,7 @@ export const STUDIO_METHODS = [
   'saveEnvironment',
   'deleteEnvironment',
   'selectEnvironment',
+  'planSchedule',
 ] as const satisfies readonly StudioMethod[];
 
 export const IPC_PREFIX = 'outbound:';
@@ -466,4 +470,60 @@ export interface FailedExport {
   /** One JSON object a line: seq, line, key, reason, exported. */
   reasons: string;
   exported: number;
+}
+
+// ── Schedules (issue 12) ──────────────────────────────────────────────────────
+
+export type UnitFormat = 'crontab' | 'systemd' | 'launchd' | 'github' | 'k8s';
+
+/** A schedule as the config's `schedule` block holds it: one of every or cron. */
+export interface ScheduleInput {
+  every?: string;
+  cron?: string;
+  timezone?: string;
+}
+
+export interface ScheduleRequest {
+  /** The export config (the studio's form); its `schedule` is used when `schedule` is absent. */
+  config: unknown;
+  schedule?: ScheduleInput;
+  /** Where the config file the unit runs lives (the studio's destinations live in its store). */
+  configPath: string;
+  inputPath: string;
+  /** Default: the store the CLI uses when no --db is given. */
+  dbPath?: string;
+  /** KEY=VALUE file the unit reads `${env:…}` values from. Default: beside the config, `<name>.env`. */
+  envFile?: string;
+}
+
+export interface ScheduleUnitView {
+  format: UnitFormat;
+  /** Where the text is meant to be saved (absent: crontab). */
+  file?: string;
+  text: string;
+  /** Commands that install it. */
+  install: string[];
+  notes: string[];
+  /** Why this scheduler cannot run this schedule (then `text` is empty). */
+  problem?: string;
+}
+
+export interface ScheduleView {
+  /** Refused (bad schedule or config): nothing else is set. */
+  issues: Issue[];
+  /** The five-field cron expression every unit runs on. */
+  cron?: string;
+  every?: string;
+  timezone?: string;
+  /** Where the schedule came from: the request (a flag, the panel) or the config's `schedule`. */
+  source?: 'request' | 'config';
+  /** Next five run times, ISO 8601 (UTC). */
+  nextRuns?: string[];
+  /** The argv the crontab and launchd units run (systemd reads the env file through EnvironmentFile= instead of --env-file). */
+  command?: string[];
+  /** `${env:…}` variables the export reads: the unit names them, never their values. */
+  env?: string[];
+  envFile?: string;
+  units?: ScheduleUnitView[];
+  warnings?: string[];
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Issue } from './issues.js';
 import { closestName } from './suggest.js';
+import { scheduleSchema } from './schedule.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'datetime', 'json'] as const;
@@ -490,6 +491,8 @@ export const exportConfigSchema = z.strictObject({
   destination: destinationSchema,
   audience: audienceSchema,
   records: recordsSchema.default({ key: 'id' }),
+  /** When the destination syncs (GrowthLoop's "Sync frequency"): read by `outbound schedule` and the studio's Schedule panel; a run ignores it. */
+  schedule: scheduleSchema.optional(),
 });
 
 export type ExportConfigInput = z.input<typeof exportConfigSchema>;
@@ -502,6 +505,7 @@ export type AddStep = Destination['add'];
 export type SendStep = Destination['add'] | Destination['remove'];
 export type RetryPolicyConfig = z.output<typeof retryPolicySchema>;
 export type PaginationConfig = z.output<typeof paginationSchema>;
+export type { ScheduleConfig } from './schedule.js';
 
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -89,6 +89,7 @@ const runInput = z.union([
   z.strictObject({ setId: id }),
   z.strictObject({ path: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').refine((p) => !p.includes('\0'), 'must not contain NUL') }),
 ]);
+const filePath = z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').refine((p) => !p.includes('\0'), 'must not contain NUL');
 const rowId = z.number().int('must be an integer').min(1, 'must be 1 or more').max(Number.MAX_SAFE_INTEGER);
 
 const none: MethodSchema = { args: [], required: 0 };
@@ -218,6 +219,18 @@ export const METHOD_SCHEMAS: MethodSchemas = {
   ),
   deleteEnvironment: one(id),
   selectEnvironment: one(id.nullable()),
+
+  // Schedules (issue 12): paths are text here; app/schedule resolves and quotes them.
+  planSchedule: one(
+    z.strictObject({
+      config: configArg,
+      schedule: z.strictObject({ every: name.optional(), cron: name.optional(), timezone: name.optional() }).optional(),
+      configPath: filePath,
+      inputPath: filePath,
+      dbPath: filePath.optional(),
+      envFile: filePath.optional(),
+    }),
+  ),
 };
 
 export function describeType(value: unknown): string {

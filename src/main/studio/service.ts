@@ -2,6 +2,7 @@
 // design tools, runs and their history, the mock endpoint. No Electron here: the Electron
 // main process, the browser test harness and the tests create it the same way
 // (invariant 1). Every rule is an app/ use case; this file only opens, seeds and closes.
+import { createSchedule } from './schedule.js';
 import type { StudioApi } from '../../shared/api.js';
 import type { Env } from '../app/config.js';
 import { openStore, type Store } from '../store/db.js';
@@ -83,6 +84,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     ...createReplay(ctx),
     ...mock.area(() => ctx.store()),
     ...environments.area,
+    ...createSchedule(ctx),
     async close() {
       if (closed) return;
       closed = true;

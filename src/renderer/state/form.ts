@@ -117,6 +117,15 @@ export interface FormState {
   remove: SendStepForm;
   audience: { name: string; id: string; organizationName: string };
   records: { key: string; mapping: MappingRow[]; action: string };
+  /** The config's `schedule` (issue 12): none, every or cron; blank timezone ⇒ the machine's. */
+  schedule: ScheduleForm;
+}
+
+export interface ScheduleForm {
+  mode: 'none' | 'every' | 'cron';
+  every: string;
+  cron: string;
+  timezone: string;
 }
 
 type Loose = Record<string, unknown>;
@@ -264,7 +273,19 @@ export function configToForm(config: unknown): FormState {
       mapping: Object.entries(obj(records.mapping)).map(([field, path]) => ({ field, path: str(path) })),
       action: str(records.action),
     },
+    schedule: scheduleForm(c.schedule),
   };
+}
+
+function scheduleForm(value: unknown): ScheduleForm {
+  const s = obj(value);
+  return { mode: value === undefined ? 'none' : s.cron !== undefined ? 'cron' : 'every', every: str(s.every, '1h'), cron: str(s.cron, '0 * * * *'), timezone: str(s.timezone) };
+}
+
+/** The form's schedule as the config holds it: absent when none. */
+export function scheduleConfig(form: ScheduleForm): { every?: string; cron?: string; timezone?: string } | undefined {
+  if (form.mode === 'none') return undefined;
+  return dropUndefined({ ...(form.mode === 'every' ? { every: form.every } : { cron: form.cron }), timezone: optional(form.timezone) });
 }
 
 /** '' ⇒ undefined (the schema's default applies); a non-number stays text so zod names it. */
@@ -444,7 +465,9 @@ export function formToConfig(form: FormState): FormConversion {
       mapping: Object.keys(mapping).length > 0 ? mapping : undefined,
       action: optional(form.records.action),
     }),
+    schedule: scheduleConfig(form.schedule),
   } as unknown as ExportConfigInput;
+  if ((config as { schedule?: unknown }).schedule === undefined) delete (config as { schedule?: unknown }).schedule;
   return { config, issues };
 }
 

@@ -3,7 +3,7 @@
 import type { Issue } from '../../shared/issues.js';
 import { issueLocation } from '../editor/issues.js';
 
-export const TABS = ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors'] as const;
+export const TABS = ['Setup', 'Auth', 'Audience', 'Add', 'Remove', 'Errors', 'Schedule'] as const;
 export type Tab = (typeof TABS)[number];
 
 export function tabForPath(path: string): Tab {
@@ -12,6 +12,7 @@ export function tabForPath(path: string): Tab {
   if (/^(audience|getAudience|createAudience)\b/.test(p)) return 'Audience';
   if (/^add\b/.test(p)) return 'Add';
   if (/^remove\b/.test(p)) return 'Remove';
+  if (/^schedule\b/.test(p)) return 'Schedule';
   if (/^(retryOnErrors|maxAttempts|retry|requestsPerHour|concurrency|timeoutMs|idempotencyKey)\b/.test(p)) return 'Errors';
   return 'Setup';
 }
@@ -25,7 +26,7 @@ export function tabForIssue(issue: Issue): Tab {
 }
 
 export function countByTab(issues: readonly Issue[]): Record<Tab, number> {
-  const out: Record<Tab, number> = { Setup: 0, Auth: 0, Audience: 0, Add: 0, Remove: 0, Errors: 0 };
+  const out: Record<Tab, number> = { Setup: 0, Auth: 0, Audience: 0, Add: 0, Remove: 0, Errors: 0, Schedule: 0 };
   // The same message from validation and from the preview counts once.
   const seen = new Set<string>();
   for (const i of issues) {

@@ -1,5 +1,5 @@
 // The centre of the Destinations place: pick, create, save, import/export a destination,
-// and edit it in six tabs. Validated as you type; tabs badge their problems.
+// and edit it in seven tabs (the last, Schedule, is when it syncs). Validated as you type; tabs badge their problems.
 import { useRef, useState } from 'react';
 import { PRESETS } from '../presets.js';
 import { actions, isDirty, notify, useStudio } from '../state/studio.js';
@@ -11,6 +11,7 @@ import { AudienceTab } from './destination/AudienceTab.js';
 import { AuthTab } from './destination/AuthTab.js';
 import { ErrorsTab } from './destination/ErrorsTab.js';
 import { SetupTab } from './destination/SetupTab.js';
+import { ScheduleTab } from './destination/ScheduleTab.js';
 import { StepEditor } from './destination/StepEditor.js';
 import { JmesPlaygroundButton } from './JmesPlayground.js';
 
@@ -160,6 +161,7 @@ export function DestinationEditor() {
         {tab === 'Add' && <StepEditor key="add" step="add" />}
         {tab === 'Remove' && <StepEditor key="remove" step="remove" />}
         {tab === 'Errors' && <ErrorsTab />}
+        {tab === 'Schedule' && <ScheduleTab />}
       </Tabs>
       <NewDestinationDialog open={newOpen} onClose={() => setNewOpen(false)} />
       <ConfirmDialog

@@ -1,0 +1,100 @@
+// The command a scheduled unit runs: the real `outbound run` with absolute paths, started by
+// an absolute Node executable, so it works from any working directory and under a
+// scheduler's bare environment (cron's PATH is /usr/bin:/bin, where `node` may be missing
+// or another version: a Node the native store module was not built for).
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface CliLauncher {
+  /** Absolute path of the Node executable. */
+  node: string;
+  /** Node flags, then the absolute path of bin/outbound.mjs. */
+  prefix: string[];
+  /** Why the launcher is a guess (the studio runs in Electron, whose executable is not Node). */
+  warning?: string;
+}
+
+/** The same flag the bin's shebang and `npm run outbound` pass (a small young generation). */
+const NODE_FLAGS = ['--max-semi-space-size=8'];
+
+/**
+ * How to start this installation's CLI: this process's Node (the CLI host) or, inside
+ * Electron, the first `node` on PATH, and bin/outbound.mjs found from this module's place
+ * (sources, the bundled CLI and the Electron build all sit under the package root).
+ */
+export function cliLauncher(env: Record<string, string | undefined> = process.env): CliLauncher {
+  const bin = findBin(dirname(fileURLToPath(import.meta.url)));
+  const prefix = [...NODE_FLAGS, bin];
+  if (!process.versions.electron) return { node: process.execPath, prefix };
+  const node = findOnPath('node', env.PATH ?? '');
+  if (node) return { node, prefix };
+  return { node: 'node', prefix, warning: 'no node executable found on PATH: the unit runs `node`, which the scheduler must find on its own PATH' };
+}
+
+function findBin(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const bin = join(dir, 'bin', 'outbound.mjs');
+    if (existsSync(bin) && existsSync(join(dir, 'package.json'))) return bin;
+    if (dirname(dir) === dir) return resolve('bin', 'outbound.mjs');
+  }
+}
+
+function findOnPath(name: string, path: string): string | null {
+  for (const dir of path.split(delimiter)) {
+    if (!dir || !dir.startsWith('/')) continue;
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // next folder
+    }
+  }
+  return null;
+}
+
+export interface RunPaths {
+  config: string;
+  input: string;
+  db: string;
+  /** Passed as --env-file (crontab, launchd); systemd reads it as EnvironmentFile= instead. */
+  envFile?: string | undefined;
+}
+
+/** The argv of the scheduled run. */
+export function runArgv(launcher: CliLauncher, paths: RunPaths, withEnvFile: boolean): string[] {
+  return [
+    launcher.node,
+    ...launcher.prefix,
+    'run',
+    paths.config,
+    '--input',
+    paths.input,
+    '--db',
+    paths.db,
+    ...(withEnvFile && paths.envFile ? ['--env-file', paths.envFile] : []),
+  ];
+}
+
+const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** The `${env:…}` variables a config as written refers to (the unit provides names, never values). */
+export function envNames(raw: unknown): string[] {
+  const names = new Set<string>();
+  for (const m of JSON.stringify(raw ?? null).matchAll(ENV_REF)) names.add(m[1]!);
+  return [...names].sort();
+}
+
+/** A name usable in unit names, file names and Kubernetes objects: a-z, 0-9 and `-`. */
+export function unitSlug(...parts: string[]): string {
+  const slug = parts
+    .join('-')
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return slug || 'export';
+}
