@@ -15,7 +15,6 @@ const FILE = join(process.cwd(), 'examples', 'k8s', 'outbound-shards.yaml');
 const probe = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
 const hasPyYaml = probe.status === 0;
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the manifests are untyped JSON */
 function documents(): any[] {
   const out = spawnSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))', FILE], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`the YAML does not parse: ${out.stderr}`);
