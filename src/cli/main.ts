@@ -21,6 +21,7 @@ usage: outbound <command> [options]
       [--shard i/N]              only the records whose key hashes to shard i of N (0-based; index/N reads
                                  JOB_COMPLETION_INDEX); paces at requestsPerHour/N; resume keeps the shard
       [--group G]                name the shard runs of one export (default: derived from config, input and N)
+      [--continue]               with --shard: go on with this shard's unfinished run in the store (a retried pod)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
       [--only-key K]... [--shard i/N] [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
   resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run

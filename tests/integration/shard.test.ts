@@ -207,6 +207,46 @@ describe('a killed shard', () => {
   }, 60_000);
 });
 
+describe('a retried pod (run --continue)', () => {
+  it("goes on with its shard's unfinished run instead of starting over; once it finished, starts a new one", async () => {
+    phase = 4;
+    const db = join(dir, 'retried.db');
+    const mine = keysOf(2);
+    const args = ['run', configPath, '--input', input, '--db', db, '--shard', '2/4', '--group', 'retry', '--continue', '--json'];
+    const first = spawnCli(args);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (receipts.filter((r) => r.phase === 4).length >= 3) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+    });
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const [killed] = JSON.parse((await cli(['runs', '--db', db, '--json'])).stdout) as Array<{ runId: string }>;
+
+    phase = 5;
+    const again = await spawnCli(args).exited;
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`run: shard 2/4 of group retry has an unfinished run`);
+    expect(again.stderr).toContain(`continuing run ${killed!.runId}`);
+    const out = JSON.parse(again.stdout) as { runId: string; status: string; records: { succeeded: number } };
+    expect(out).toMatchObject({ runId: killed!.runId, status: 'succeeded', records: { succeeded: mine.length } });
+    // What the first pod had delivered (at least its first answer, 800 ms before the kill) is not sent again.
+    expect(receipts.filter((r) => r.phase === 5).length).toBeLessThan(mine.length);
+    expect(new Set(receipts.filter((r) => r.phase === 4 || r.phase === 5).map((r) => r.key))).toEqual(new Set(mine));
+
+    // The shard's latest run finished: the same command starts a new run.
+    phase = 6;
+    const fresh = await spawnCli(args).exited;
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stderr).not.toContain('continuing');
+    expect(JSON.parse(fresh.stdout).runId).not.toBe(killed!.runId);
+    expect(receipts.filter((r) => r.phase === 6)).toHaveLength(mine.length);
+  }, 90_000);
+});
+
 describe('--shard refusals', () => {
   it('refuses a 1-based shard and --group without --shard, before anything is sent (exit 2)', async () => {
     const before = receipts.length;
@@ -216,6 +256,9 @@ describe('--shard refusals', () => {
     const group = await cli(['run', configPath, '--input', input, '--db', join(dir, 'x.db'), '--group', 'g']);
     expect(group.code).toBe(2);
     expect(group.stderr).toContain('--group names the shard runs of one export; give --shard i/N with it');
+    const cont = await cli(['run', configPath, '--input', input, '--db', join(dir, 'x.db'), '--continue']);
+    expect(cont.code).toBe(2);
+    expect(cont.stderr).toContain("--continue goes on with a shard's unfinished run; give --shard i/N with it");
     expect(receipts.length).toBe(before);
   });
 

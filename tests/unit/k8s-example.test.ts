@@ -40,6 +40,8 @@ describe.skipIf(!hasPyYaml)('examples/k8s/outbound-shards.yaml', () => {
     for (let i = 0; i < n; i++) expect(parseShard(shardArg, { [SHARD_INDEX_ENV]: String(i) })).toEqual({ ok: true, shard: { index: i, count: n } });
     expect(parseShard(shardArg, { [SHARD_INDEX_ENV]: String(n) }).ok).toBe(false);
     expect(pod.restartPolicy).toBe('Never');
+    // A retried pod goes on with its shard's run rather than re-sending it.
+    expect(args).toContain('--continue');
   });
 
   it('gives each pod its own store file, named by its index', () => {

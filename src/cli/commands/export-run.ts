@@ -11,6 +11,7 @@ import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
 import type { RecordSelection } from '../../main/app/run/selection.js';
 import { startOptions } from '../../main/app/run/start-options.js';
 import { defaultGroup, groupProblem, shardText } from '../../main/app/run/shard.js';
+import { unfinishedShardRun } from '../../main/app/run/group.js';
 import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusal, type RunPlan } from '../../main/app/run/prepare.js';
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
@@ -24,7 +25,7 @@ import { createProgressReporter } from '../progress.js';
 import { runJson } from '../run-json.js';
 
 export const RUN_USAGE =
-  'outbound run <config> --input <file> [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--shard i/N [--group G]] [--env-file <path>]... [--set path=value]...';
+  'outbound run <config> --input <file> [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue]] [--env-file <path>]... [--set path=value]...';
 
 export function exitCodeFor(status: RunStatus): number {
   if (status === 'succeeded') return EXIT.ok;
@@ -169,6 +170,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
     group: { type: 'string' },
+    continue: { type: 'boolean' },
     ...SELECTION_FLAGS,
     ...CONFIG_FLAGS,
   });
@@ -181,6 +183,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (groupGiven !== undefined && !selection?.shard) throw new UsageError('run: --group names the shard runs of one export; give --shard i/N with it');
   const badGroup = groupGiven !== undefined ? groupProblem(groupGiven) : null;
   if (badGroup) throw new UsageError(`run: --group ${badGroup}`);
+  if (values.continue === true && !selection?.shard) throw new UsageError("run: --continue goes on with a shard's unfinished run; give --shard i/N with it");
   const flagged = await loadWithFlags('run', configPath, values, io);
   if (!flagged.ok) return printIssues(io, configPath, flagged.issues);
   const { loaded, overrides, envFiles } = flagged;
@@ -198,6 +201,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     // So are the selection, the --set overrides (as stored: secrets masked) and the env files' paths.
     // A shard belongs to a group: the one given, else one every shard of this export derives alike.
     const group = selection?.shard ? (groupGiven ?? defaultGroup(loaded.stored, await inputIdentity(null, input), selection.shard.count)) : undefined;
+    // A retried pod (--continue): this shard's interrupted run in this store goes on where it
+    // stopped, with every precondition of `resume` (unchanged input and config, its lease).
+    const unfinished = values.continue === true && group !== undefined && selection?.shard ? unfinishedShardRun(store.listRuns(), group, selection.shard) : null;
+    if (unfinished) {
+      io.stderr(`run: shard ${shardText(selection!.shard!)} of group ${group} has an unfinished run (${unfinished.status}); continuing run ${unfinished.id}\n`);
+      return await continueInStore(io, store, unfinished.id, 'resume', envFiles, json, dbPath);
+    }
     const options = startOptions(loaded, { ...(selection ? { selection } : {}), overrides, envFiles, ...(group !== undefined ? { group } : {}) });
     const plan = await prepareStart(store, checked.run, { storedConfig: loaded.stored, options });
     return await execute(io, store, plan, json, 'run', dbPath);
@@ -216,20 +226,25 @@ export async function continueCommand(mode: ContinueMode, argv: string[], io: Cl
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
-    // The run's own env files are read again (their values are never stored) unless others are given.
-    const prepared = await prepareContinue(store, given, mode, async (_stored, run) => {
-      const env = await runEnv(run, io.env, envFiles);
-      return env.ok ? loadRunConfig(run, env.env) : env;
-    });
-    if (!prepared.ok) {
-      if (prepared.kind === 'not-found') {
-        io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);
-        return EXIT.invalid;
-      }
-      return printRefusal(io, `run ${store.resolveRunId(given) ?? given} config`, prepared);
-    }
-    return await execute(io, store, prepared.plan, values.json === true, mode, dbPath);
+    return await continueInStore(io, store, given, mode, envFiles, values.json === true, dbPath);
   } finally {
     store.close();
   }
+}
+
+/** A recorded run goes on (resume, retry-failed, run --continue); the store stays open. */
+async function continueInStore(io: CliIo, store: Store, given: string, mode: ContinueMode, envFiles: readonly string[], json: boolean, dbPath: string): Promise<number> {
+  // The run's own env files are read again (their values are never stored) unless others are given.
+  const prepared = await prepareContinue(store, given, mode, async (_stored, run) => {
+    const env = await runEnv(run, io.env, envFiles);
+    return env.ok ? loadRunConfig(run, env.env) : env;
+  });
+  if (!prepared.ok) {
+    if (prepared.kind === 'not-found') {
+      io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);
+      return EXIT.invalid;
+    }
+    return printRefusal(io, `run ${store.resolveRunId(given) ?? given} config`, prepared);
+  }
+  return await execute(io, store, prepared.plan, json, mode, dbPath);
 }
