@@ -62,7 +62,9 @@ describe('parseShard', () => {
     expect(refused('2')).toContain('"2" is not a shard');
     expect(refused('1/0')).toContain('the shard count must be a whole number from 1');
     expect(refused('-1/4')).toContain('the shard index must be a whole number or "index" (got "-1")');
-    expect(refused('$JOB_COMPLETION_INDEX/4')).toContain('(got "$JOB_COMPLETION_INDEX")');
+    expect(refused('$JOB_COMPLETION_INDEX/4')).toBe(
+      '"$JOB_COMPLETION_INDEX/4": the shard index must be a whole number or "index" (got "$JOB_COMPLETION_INDEX"); it looks like a variable no shell expanded: use index/4 to read JOB_COMPLETION_INDEX',
+    );
     expect(refused('index/4')).toBe('"index/4": index/N reads JOB_COMPLETION_INDEX, which is not set');
     expect(refused('index/4', { JOB_COMPLETION_INDEX: 'two' })).toContain('JOB_COMPLETION_INDEX must be a whole number (got "two")');
   });

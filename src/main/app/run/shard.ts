@@ -53,7 +53,9 @@ export function parseShard(text: string, env: Readonly<Record<string, string | u
   } else if (/^\d+$/.test(indexText)) {
     index = Number(indexText);
   } else {
-    return { ok: false, message: `"${text}": the shard index must be a whole number or "index" (got "${indexText}"); ${usage}` };
+    // `$JOB_COMPLETION_INDEX/4` reaching us as written: no shell expanded it (an exec-form entrypoint).
+    const unexpanded = indexText.startsWith('$') ? `; it looks like a variable no shell expanded: use index/${countText} to read ${SHARD_INDEX_ENV}` : `; ${usage}`;
+    return { ok: false, message: `"${text}": the shard index must be a whole number or "index" (got "${indexText}")${unexpanded}` };
   }
   if (index >= count) {
     // The usual slip: counting from 1. Say so rather than guess.
