@@ -24,6 +24,7 @@ export type DryRunOutcome =
     }
   | { ok: false; issues: Issue[] };
 
+/** `whole`: the config at the destination's whole requestsPerHour; a shard's share is taken here. */
 export async function dryRun(
   whole: LoadedConfig,
   source: AsyncIterable<SourceItem>,
