@@ -267,5 +267,11 @@ describe('--shard refusals', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain(`  selected  shard 2/4: ${keysOf(2).length} of ${RECORDS} records read`);
     expect(dry.stdout).toContain(`  records   ${keysOf(2).length} total`);
+    const json = JSON.parse((await cli(['run', configPath, '--input', input, '--shard', '2/4', '--dry-run', '--json'])).stdout) as { shard: unknown };
+    expect(json.shard).toEqual({ index: 2, count: 4, taken: keysOf(2).length, of: RECORDS });
+    // The preview plans this shard's records only.
+    const preview = await cli(['preview', configPath, '--input', input, '--shard', '2/4']);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect((JSON.parse(preview.stdout) as { requests: Array<{ recordKeys: string[] }> }).requests.flatMap((r) => r.recordKeys).sort()).toEqual([...keysOf(2)].sort());
   });
 });
