@@ -19,14 +19,19 @@ usage: outbound <command> [options]
       [--only-key K]...          only the records with these keys (records.key); keys not found: a warning
       [--env-file <path>]...     KEY=VALUE files for \${env:…} (the real environment wins; later files win)
       [--set path=value]...      override one config field (JSON value, else text), e.g. add.batchSize=10
+      [--shard i/N]              only the records whose key hashes to shard i of N (0-based; index/N reads
+                                 JOB_COMPLETION_INDEX); paces at requestsPerHour/N; resume keeps the shard
+      [--group G]                name the shard runs of one export (default: derived from config, input and N)
+      [--continue]               with --shard: go on with this shard's unfinished run in the store (a retried pod)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
-      [--only-key K]... [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
+      [--only-key K]... [--shard i/N] [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
   resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run
   retry-failed <runId> [--db <path>] [--env-file <path>]... [--json]   re-send only the failed records of a run
   export-failed <runId> --out <file> [--reasons <file>] [--db <path>] [--json]
                                                                  write the run's failed input records as they were
                                                                  (reasons beside them: <file>.reasons.ndjson)
   runs [--db <path>] [--json]                                    run history
+      [--group G] [--db <path>]...   the shard runs of one export from each shard's store, with their total
   log <runId> [--failed] [--db <path>] [--json]                  a run's requests and record outcomes
   export-log <runId> --har <file> [--db <path>]                  write a run as HAR 1.2 (secrets redacted)
   mock [--port N] [--scenario <file>]                            start the mock endpoint

@@ -24,6 +24,10 @@ export interface RunJson {
   overrides?: Array<{ path: string; value: unknown }>;
   /** The env files `${env:…}` resolved against (paths only). */
   envFiles?: string[];
+  /** `--shard i/N`: the run took the records whose key hashes to shard `index` of `count`. */
+  shard?: { index: number; count: number };
+  /** The group of shard runs it belongs to (`runs --group`). */
+  group?: string;
 }
 
 function iso(ms: number | null): string | null {

@@ -6,10 +6,12 @@ import type { LoadedConfig } from '../../main/app/config.js';
 import { dryRun } from '../../main/app/dry-run.js';
 import { networkWarnings } from '../../main/app/network.js';
 import { executeRun, type ExecuteRunResult } from '../../main/app/run/execute.js';
-import { inputLabel, openRunInput, type RunInput } from '../../main/app/run/input.js';
+import { inputIdentity, inputLabel, openRunInput, type RunInput } from '../../main/app/run/input.js';
 import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
 import type { RecordSelection } from '../../main/app/run/selection.js';
 import { startOptions } from '../../main/app/run/start-options.js';
+import { defaultGroup, groupProblem, shardText } from '../../main/app/run/shard.js';
+import { unfinishedShardRun } from '../../main/app/run/group.js';
 import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusal, type RunPlan } from '../../main/app/run/prepare.js';
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
@@ -22,7 +24,8 @@ import { printIssues } from '../issues.js';
 import { createProgressReporter } from '../progress.js';
 import { runJson } from '../run-json.js';
 
-export const RUN_USAGE = 'outbound run <config> --input <file> [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--env-file <path>]... [--set path=value]...';
+export const RUN_USAGE =
+  'outbound run <config> --input <file> [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue]] [--env-file <path>]... [--set path=value]...';
 
 export function exitCodeFor(status: RunStatus): number {
   if (status === 'succeeded') return EXIT.ok;
@@ -30,17 +33,26 @@ export function exitCodeFor(status: RunStatus): number {
   return EXIT.failedRecords;
 }
 
-/** What the summary adds about the record selection (--limit, --only-key). */
+/** What the summary adds about the record selection (--limit, --only-key, --shard). */
 interface Selected {
   selection?: RecordSelection | undefined;
   missingKeys?: string[] | undefined;
+  /** The dry run of a shard: the records it takes of those read. */
+  shardCounts?: { taken: number; of: number } | undefined;
+  group?: string | undefined;
 }
 
-function selectionLine(sel: RecordSelection | undefined): string | null {
+function selectionLine(sel: RecordSelection | undefined, selected: Selected = {}): string | null {
   if (!sel) return null;
+  const counts = selected.shardCounts;
   const parts = [
     ...(sel.limit !== undefined ? [`first ${sel.limit} record${sel.limit === 1 ? '' : 's'} of the input`] : []),
     ...(sel.onlyKeys?.length ? [`only key${sel.onlyKeys.length === 1 ? '' : 's'} ${sel.onlyKeys.join(', ')}`] : []),
+    ...(sel.shard
+      ? [
+          `shard ${shardText(sel.shard)}${counts ? `: ${counts.taken} of ${counts.of} record${counts.of === 1 ? '' : 's'} read` : ''}${selected.group !== undefined ? ` (group ${selected.group})` : ''}`,
+        ]
+      : []),
   ];
   return `  selected  ${parts.join(' · ')}`;
 }
@@ -56,6 +68,7 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
         ...(row ? runJson(row) : {}),
         ...(!row && sel?.limit !== undefined ? { limit: sel.limit } : {}),
         ...(!row && sel?.onlyKeys ? { onlyKeys: sel.onlyKeys } : {}),
+        ...(!row && sel?.shard ? { shard: { ...sel.shard, ...(selected.shardCounts ?? {}) } } : {}),
         ...(missing.length > 0 ? { missingKeys: missing } : {}),
         runId: s.runId,
         status: s.status,
@@ -73,7 +86,7 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
   const r = s.records;
   const lines = [
     `run ${s.runId} ${s.status}${s.dryRun ? ' (dry run: nothing sent)' : ''}`,
-    ...(selectionLine(selected.selection) !== null ? [selectionLine(selected.selection)!] : []),
+    ...(selectionLine(selected.selection, selected) !== null ? [selectionLine(selected.selection, selected)!] : []),
     `  records   ${recordCounts(r)}`,
     ...s.skippedReasons.map((k) => `  skipped   ${k.count}: ${k.reason}`),
     s.dryRun
@@ -119,7 +132,7 @@ async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, la
   progress.done();
   const summary = result.summary;
   if (result.warning) io.stderr(`warning: ${result.warning}\n`);
-  printSummary(io, summary, json, store, dbPath, { selection: plan.selection, missingKeys: result.missingKeys });
+  printSummary(io, summary, json, store, dbPath, { selection: plan.selection, missingKeys: result.missingKeys, group: store.getRun(summary.runId)?.options?.group });
   const db = ` --db ${dbPath}`;
   if (summary.status === 'aborted') io.stderr(`resume with: outbound resume ${summary.runId}${db}\n`);
   if (summary.records.failed > 0 || summary.records.unconfirmed > 0) io.stderr(`why records failed: outbound log ${summary.runId} --failed${db} · re-send them: outbound retry-failed ${summary.runId}${db}\n`);
@@ -144,7 +157,7 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
   }
   progress.done();
   if (!out.ok) return printIssues(io, 'config', out.issues);
-  printSummary(io, out.summary, json, null, undefined, { selection, missingKeys: out.missingKeys });
+  printSummary(io, out.summary, json, null, undefined, { selection, missingKeys: out.missingKeys, shardCounts: out.shard ? { taken: out.shard.taken, of: out.shard.of } : undefined });
   // The retry policy's worst case, per step (human output only: --json keeps its shape).
   if (!json) io.stdout(out.retries.map((r) => `  retries   ${r.step}: ${r.text}\n`).join(''));
   return exitCodeFor(out.summary.status);
@@ -156,6 +169,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     db: { type: 'string' },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
+    group: { type: 'string' },
+    continue: { type: 'boolean' },
     ...SELECTION_FLAGS,
     ...CONFIG_FLAGS,
   });
@@ -163,7 +178,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const inputPath = str(values.input);
   if (!configPath || positionals.length > 1) throw new UsageError(`run: usage: ${RUN_USAGE}`);
   if (!inputPath) throw new UsageError('run: --input <file> is required');
-  const selection = selectionFlags('run', values);
+  const selection = selectionFlags('run', values, io.env);
+  const groupGiven = str(values.group);
+  if (groupGiven !== undefined && !selection?.shard) throw new UsageError('run: --group names the shard runs of one export; give --shard i/N with it');
+  const badGroup = groupGiven !== undefined ? groupProblem(groupGiven) : null;
+  if (badGroup) throw new UsageError(`run: --group ${badGroup}`);
+  if (values.continue === true && !selection?.shard) throw new UsageError("run: --continue goes on with a shard's unfinished run; give --shard i/N with it");
   const flagged = await loadWithFlags('run', configPath, values, io);
   if (!flagged.ok) return printIssues(io, configPath, flagged.issues);
   const { loaded, overrides, envFiles } = flagged;
@@ -179,7 +199,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     // Stored with literal secrets masked; the file's path and hash let a resume re-read them.
     // So are the selection, the --set overrides (as stored: secrets masked) and the env files' paths.
-    const options = startOptions(loaded, { ...(selection ? { selection } : {}), overrides, envFiles });
+    // A shard belongs to a group: the one given, else one every shard of this export derives alike.
+    const group = selection?.shard ? (groupGiven ?? defaultGroup(loaded.stored, await inputIdentity(null, input), selection.shard.count)) : undefined;
+    // A retried pod (--continue): this shard's interrupted run in this store goes on where it
+    // stopped, with every precondition of `resume` (unchanged input and config, its lease).
+    const unfinished = values.continue === true && group !== undefined && selection?.shard ? unfinishedShardRun(store.listRuns(), group, selection.shard) : null;
+    if (unfinished) {
+      io.stderr(`run: shard ${shardText(selection!.shard!)} of group ${group} has an unfinished run (${unfinished.status}); continuing run ${unfinished.id}\n`);
+      return await continueInStore(io, store, unfinished.id, 'resume', envFiles, json, dbPath);
+    }
+    const options = startOptions(loaded, { ...(selection ? { selection } : {}), overrides, envFiles, ...(group !== undefined ? { group } : {}) });
     const plan = await prepareStart(store, checked.run, { storedConfig: loaded.stored, options });
     return await execute(io, store, plan, json, 'run', dbPath);
   } finally {
@@ -197,20 +226,25 @@ export async function continueCommand(mode: ContinueMode, argv: string[], io: Cl
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {
-    // The run's own env files are read again (their values are never stored) unless others are given.
-    const prepared = await prepareContinue(store, given, mode, async (_stored, run) => {
-      const env = await runEnv(run, io.env, envFiles);
-      return env.ok ? loadRunConfig(run, env.env) : env;
-    });
-    if (!prepared.ok) {
-      if (prepared.kind === 'not-found') {
-        io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);
-        return EXIT.invalid;
-      }
-      return printRefusal(io, `run ${store.resolveRunId(given) ?? given} config`, prepared);
-    }
-    return await execute(io, store, prepared.plan, values.json === true, mode, dbPath);
+    return await continueInStore(io, store, given, mode, envFiles, values.json === true, dbPath);
   } finally {
     store.close();
   }
+}
+
+/** A recorded run goes on (resume, retry-failed, run --continue); the store stays open. */
+async function continueInStore(io: CliIo, store: Store, given: string, mode: ContinueMode, envFiles: readonly string[], json: boolean, dbPath: string): Promise<number> {
+  // The run's own env files are read again (their values are never stored) unless others are given.
+  const prepared = await prepareContinue(store, given, mode, async (_stored, run) => {
+    const env = await runEnv(run, io.env, envFiles);
+    return env.ok ? loadRunConfig(run, env.env) : env;
+  });
+  if (!prepared.ok) {
+    if (prepared.kind === 'not-found') {
+      io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);
+      return EXIT.invalid;
+    }
+    return printRefusal(io, `run ${store.resolveRunId(given) ?? given} config`, prepared);
+  }
+  return await execute(io, store, prepared.plan, json, mode, dbPath);
 }

@@ -4,7 +4,7 @@ import { preview } from '../../main/app/preview.js';
 import { checkInput, openRunInput, type RunInput } from '../../main/app/run/input.js';
 import { createSelector, selectSource } from '../../main/app/run/selection.js';
 import { intOption, parse, str } from '../args.js';
-import { CONFIG_FLAGS, loadWithFlags, many } from '../config-flags.js';
+import { CONFIG_FLAGS, loadWithFlags, many, shardFlag } from '../config-flags.js';
 import { issueWhere, printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
@@ -13,6 +13,7 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
     input: { type: 'string', short: 'i' },
     limit: { type: 'string' },
     'only-key': { type: 'string', multiple: true },
+    shard: { type: 'string' },
     ...CONFIG_FLAGS,
   });
   const configPath = positionals[0];
@@ -21,6 +22,7 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   if (!inputPath) throw new UsageError('preview: --input <file> is required');
   const limit = intOption('preview', 'limit', values.limit, 1);
   const onlyKeys = [...new Set(many(values['only-key']))];
+  const shard = shardFlag('preview', values, io.env);
   const flagged = await loadWithFlags('preview', configPath, values, io);
   if (!flagged.ok) {
     io.stdout(`${JSON.stringify({ requests: [], errors: flagged.issues.map((i) => ({ where: issueWhere(configPath, i.path), message: i.message })) }, null, 2)}\n`);
@@ -33,7 +35,7 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
     io.stderr(`${problem}\n`);
     return EXIT.invalid;
   }
-  const selector = createSelector(loaded.config, inputPath, onlyKeys.length > 0 ? { onlyKeys } : undefined);
+  const selector = createSelector(loaded.config, inputPath, onlyKeys.length > 0 || shard ? { ...(onlyKeys.length > 0 ? { onlyKeys } : {}), ...(shard ? { shard } : {}) } : undefined);
   const out = await preview(loaded, selectSource(openRunInput(null, input), selector), { file: inputPath, maxRecords: 0, ...(limit !== undefined ? { limit } : {}) });
   // Known only when the preview read the whole input (a --limit may stop it first).
   const missingKeys = selector && !out.truncated ? selector.missingKeys() : [];
@@ -55,4 +57,4 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   return out.errors.length > 0 ? EXIT.failedRecords : EXIT.ok;
 }
 
-export const PREVIEW_USAGE = 'outbound preview <config> --input <file> [--limit N] [--only-key K]... [--env-file <path>]... [--set path=value]...';
+export const PREVIEW_USAGE = 'outbound preview <config> --input <file> [--limit N] [--only-key K]... [--shard i/N] [--env-file <path>]... [--set path=value]...';

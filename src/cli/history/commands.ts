@@ -7,6 +7,7 @@ import { writeHar } from '../../main/store/har.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { runJson } from '../run-json.js';
 import { formatDuration } from '../../shared/format.js';
+import { summarizeGroup, type GroupRun, type GroupSummary } from '../../main/app/run/group.js';
 import { describeStartOptions, formatWhen, runLogLines } from './runlog.js';
 
 export interface CommandIo {
@@ -51,7 +52,7 @@ function withStore(db: string | undefined, io: CommandIo, command: string, fn: (
   }
 }
 
-function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
+export function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows
@@ -110,6 +111,83 @@ export function runsCommand(args: { db?: string; json?: boolean }, io: CommandIo
     },
     empty,
   );
+}
+
+/**
+ * `runs --group G [--db <path>]...`: the group's runs from each store given (a shard's own
+ * file, copied together), one row each, then the total over each shard's latest run and
+ * the shards missing or unfinished.
+ */
+export function runsGroupCommand(args: { dbs: string[]; group: string; json?: boolean }, io: CommandIo): number {
+  const all: GroupRun[] = [];
+  for (const db of args.dbs) {
+    const code = withStore(db, io, 'runs', (store) => {
+      for (const run of store.listRuns()) all.push({ run, db: store.path });
+      return 0;
+    });
+    if (code !== 0) return code;
+  }
+  const summary = summarizeGroup(args.group, all);
+  if (args.json) {
+    io.stdout(`${JSON.stringify(groupJson(summary, args.dbs.length > 1), null, 2)}\n`);
+    return 0;
+  }
+  if (summary.runs.length === 0) {
+    io.stdout(`no runs in group ${args.group} in ${args.dbs.join(', ')}\n`);
+    return 0;
+  }
+  const manyDbs = args.dbs.length > 1;
+  const rows = [['WHEN', 'RUN', 'SHARD', 'RECORDS', 'OK', 'FAILED', 'SKIPPED', 'REQUESTS', 'STATUS', 'DURATION', ...(manyDbs ? ['DB'] : [])]];
+  const latest = new Set(summary.shards.map((s) => s.latest.run.id));
+  for (const { run: r, db } of summary.runs) {
+    const start = r.startedAt ?? r.createdAt;
+    const shard = r.options?.shard;
+    rows.push([
+      formatWhen(start),
+      r.id,
+      `${shard ? `${shard.index}/${shard.count}` : '-'}${latest.has(r.id) ? '' : ' (earlier)'}`,
+      String(r.records.total),
+      String(r.records.succeeded),
+      String(r.records.failed),
+      String(r.records.skipped),
+      String(r.requests.sent),
+      r.status,
+      r.finishedAt === null ? '-' : formatDuration(r.finishedAt - start),
+      ...(manyDbs ? [db] : []),
+    ]);
+  }
+  io.stdout(`${table(rows, new Set([3, 4, 5, 6, 7]))}\n${groupTotalLine(summary)}\n`);
+  return 0;
+}
+
+/** The group's total and what keeps it from being complete, in one line. */
+export function groupTotalLine(s: GroupSummary): string {
+  const t = s.total;
+  const counts = s.counts.length > 1 ? ` · shard counts disagree (${s.counts.join(', ')}): were these runs one export?` : '';
+  const notes = [
+    ...(s.missing.length > 0 ? [`missing shard${s.missing.length === 1 ? '' : 's'} ${s.missing.join(', ')}`] : []),
+    ...(s.running.length > 0 ? [`still running (or interrupted) ${s.running.join(', ')}`] : []),
+    ...(s.aborted.length > 0 ? [`aborted (resumable) ${s.aborted.join(', ')}`] : []),
+  ];
+  const n = s.counts.length > 0 ? Math.max(...s.counts) : 0;
+  return (
+    `group ${s.group}: ${s.shards.length} of ${n} shard${n === 1 ? '' : 's'} · ${t.records} records · ${t.delivered} delivered · ${t.failed} failed · ${t.skipped} skipped · ${t.pending} pending · ${t.requests.sent} requests` +
+    `${notes.length > 0 ? ` · ${notes.join(' · ')}` : ' · complete'}${counts}`
+  );
+}
+
+function groupJson(s: GroupSummary, withDb: boolean): unknown {
+  return {
+    group: s.group,
+    shardCount: s.counts.length > 0 ? Math.max(...s.counts) : 0,
+    runs: s.runs.map(({ run, db }) => ({ ...runJson(run), ...(withDb ? { db } : {}) })),
+    total: s.total,
+    shards: s.shards.map((sh) => ({ index: sh.index, runId: sh.latest.run.id, status: sh.latest.run.status, runs: sh.runs })),
+    missing: s.missing,
+    running: s.running,
+    aborted: s.aborted,
+    complete: s.finished,
+  };
 }
 
 function unknownRun(io: CommandIo, command: string, runId: string, store: Store): number {

@@ -43,6 +43,8 @@ export function describeStartOptions(options: RunRow['options']): string {
     ...(options.onlyKeys ?? []).map((k) => `--only-key ${k}`),
     ...(options.overrides ?? []).map((o) => `--set ${o.path}=${JSON.stringify(o.value)}`),
     ...(options.envFiles ?? []).map((f) => `--env-file ${f}`),
+    ...(options.shard ? [`--shard ${options.shard.index}/${options.shard.count}`] : []),
+    ...(options.group !== undefined ? [`--group ${options.group}`] : []),
   ];
   return parts.join(' ');
 }

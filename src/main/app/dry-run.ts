@@ -7,18 +7,31 @@ import type { RunEvent, SourceItem } from '../engine/types.js';
 import type { LoadedConfig } from './config.js';
 import { retryWorstCases, type RetryWorstCase } from './retry-worst-case.js';
 import { createSelector, type RecordSelection } from './run/selection.js';
+import { shardLoaded } from './run/shard.js';
 import { impliedMs } from './time-estimate.js';
 
 export type DryRunOutcome =
   /** `retries`: the worst case the retry policy allows, per enabled step. */
-  | { ok: true; summary: RunSummary; actions: { add: number; remove: number }; impliedMs?: number; missingKeys?: string[]; retries: RetryWorstCase[] }
+  | {
+      ok: true;
+      summary: RunSummary;
+      actions: { add: number; remove: number };
+      impliedMs?: number;
+      missingKeys?: string[];
+      retries: RetryWorstCase[];
+      /** `--shard`: the records of the input this shard takes, of those read (the limit applied). */
+      shard?: { index: number; count: number; taken: number; of: number };
+    }
   | { ok: false; issues: Issue[] };
 
+/** `whole`: the config at the destination's whole requestsPerHour; a shard's share is taken here. */
 export async function dryRun(
-  loaded: LoadedConfig,
+  whole: LoadedConfig,
   source: AsyncIterable<SourceItem>,
   opts: { file: string; runId: string; onEvent?: (e: RunEvent) => void; signal?: AbortSignal; selection?: RecordSelection },
 ): Promise<DryRunOutcome> {
+  // A shard's time estimate is at its share of requestsPerHour, as its run paces.
+  const loaded = shardLoaded(whole, opts.selection?.shard);
   const actions = { add: 0, remove: 0 };
   const selector = createSelector(loaded.config, opts.file, opts.selection);
   let summary: RunSummary;
@@ -45,5 +58,14 @@ export async function dryRun(
   const planned = Object.values(summary.requests.planned).reduce((a, b) => a + b, 0);
   const missing = selector && summary.status !== 'aborted' ? selector.missingKeys() : [];
   const retries = retryWorstCases(loaded.config.destination);
-  return { ok: true, summary, actions, ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}), ...(missing.length > 0 ? { missingKeys: missing } : {}), retries };
+  const shard = opts.selection?.shard && selector ? { ...opts.selection.shard, taken: selector.counts().taken, of: selector.counts().seen } : undefined;
+  return {
+    ok: true,
+    summary,
+    actions,
+    ...(rph ? { impliedMs: impliedMs(planned, rph) } : {}),
+    ...(missing.length > 0 ? { missingKeys: missing } : {}),
+    retries,
+    ...(shard ? { shard } : {}),
+  };
 }

@@ -46,6 +46,10 @@ export interface RunStartOptions {
   overrides?: Array<{ path: string; value: unknown }>;
   /** Absolute paths of the env files `${env:…}` was resolved against (values never stored). */
   envFiles?: string[];
+  /** `--shard i/N`: only records whose key hashes to shard `index` of `count` (app/run/shard.ts). */
+  shard?: { index: number; count: number };
+  /** The group of shard runs this run belongs to (`--group`, or derived: app/run/shard.ts). */
+  group?: string;
 }
 
 export interface RunRow {

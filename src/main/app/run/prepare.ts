@@ -13,6 +13,7 @@ import type { Loaded, LoadedConfig } from '../config.js';
 import { checkInput, countInput, describeInputChange, inputFromPath, inputIdentity, inputLabel, inputPathOf, type RunInput } from './input.js';
 import { dropLease, takeLease, type HeldLease } from './lease.js';
 import type { RecordSelection } from './selection.js';
+import { shardLoaded } from './shard.js';
 
 /** Everything an execution needs; made only by prepareStart and prepareContinue. */
 export interface RunPlan {
@@ -178,7 +179,8 @@ async function planFor(
   const now = store.getRun(runId)?.createdAt;
   return {
     runId,
-    loaded,
+    // A shard paces at its share of requestsPerHour, on every session of the run.
+    loaded: shardLoaded(loaded, selection?.shard),
     input,
     file: inputLabel(store, input),
     lease,
@@ -195,6 +197,7 @@ export function selectionOf(options: RunStartOptions | null | undefined): Record
   const selection: RecordSelection = {
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.onlyKeys?.length ? { onlyKeys: options.onlyKeys } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
   };
   return Object.keys(selection).length > 0 ? selection : undefined;
 }

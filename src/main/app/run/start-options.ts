@@ -7,11 +7,13 @@ import type { LoadedConfig } from '../config.js';
 import { overridePath, valueAt, type Override } from '../overrides.js';
 import type { RecordSelection } from './selection.js';
 
-export function startOptions(loaded: LoadedConfig, opts: { selection?: RecordSelection; overrides?: readonly Override[]; envFiles?: readonly string[] }): RunStartOptions {
+export function startOptions(loaded: LoadedConfig, opts: { selection?: RecordSelection; overrides?: readonly Override[]; envFiles?: readonly string[]; group?: string }): RunStartOptions {
   const { selection, overrides = [], envFiles = [] } = opts;
   return {
     ...(selection?.limit !== undefined ? { limit: selection.limit } : {}),
     ...(selection?.onlyKeys?.length ? { onlyKeys: [...selection.onlyKeys] } : {}),
+    ...(selection?.shard ? { shard: { index: selection.shard.index, count: selection.shard.count } } : {}),
+    ...(opts.group !== undefined ? { group: opts.group } : {}),
     ...(overrides.length > 0 ? { overrides: overrides.map((o) => ({ path: overridePath(o), value: valueAt(loaded.stored, o.segments) ?? null })) } : {}),
     ...(envFiles.length > 0 ? { envFiles: [...envFiles] } : {}),
   };

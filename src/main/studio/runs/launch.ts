@@ -75,9 +75,9 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
       return pausedWait;
     };
     // A file's size in records is only known by reading it: count it alongside the run. A run
-    // selected by key (a CLI run resumed here) has no total short of mapping every record.
+    // selected by key or shard (a CLI run resumed here) has no total short of mapping every record.
     const selection = plan.selection;
-    if (plan.total === undefined && !selection?.onlyKeys) {
+    if (plan.total === undefined && !selection?.onlyKeys && !selection?.shard) {
       countInput(store, plan.input, abort.signal)
         .then((n) => {
           live.total = selection?.limit !== undefined ? Math.min(n, selection.limit) : n;
