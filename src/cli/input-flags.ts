@@ -31,7 +31,11 @@ export function inputFromFlags(cmd: string, values: Record<string, unknown>, loa
   }
   if (input.kind === 'postgres') {
     const password = postgresUrlPassword(input.url);
-    if (password) loaded.redactor.add(password);
+    if (password) {
+      // The engine's redactor (request and answer logs, the store) and the host's (messages).
+      loaded.secrets.push(password);
+      loaded.redactor.add(password);
+    }
   }
   return input;
 }

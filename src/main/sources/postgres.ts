@@ -115,6 +115,9 @@ export function describePgError(err: unknown, input: PostgresInput, shift = 0): 
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
     return hide(`postgres: cannot connect to ${target} (${code}: ${e.message}); is the server running and the URL right?`);
   }
+  if (/client password must be a string/.test(e?.message ?? '')) {
+    return `postgres: ${target} asks for a password and none was given: set PGPASSWORD (or ~/.pgpass), or name it in the config's source.postgres.url as \${env:NAME}`;
+  }
   if (code === '28P01' || code === '28000') return hide(`postgres: ${target}: ${e.message} (check the user and password: PGPASSWORD or the URL)`);
   if (code === '3D000') return hide(`postgres: ${target}: ${e.message}`);
   const query = normalizeQuery(input.query);
