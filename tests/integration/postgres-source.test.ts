@@ -107,6 +107,23 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
     expect(log.stdout).toContain(`postgres outbound@127.0.0.1:${pgs.port}/postgres row 7`);
     const preview = await cli(['preview', cfg, '--input', pgs.url(), '--query', query]);
     expect(JSON.parse(preview.stdout).errors[0]).toMatchObject({ where: `postgres outbound@127.0.0.1:${pgs.port}/postgres row 7` });
+    // The run recorded its URL without the password: without PGPASSWORD, retry-failed says so.
+    const noPassword = await cli(['retry-failed', runId, '--db', db]);
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toMatch(/asks for a password and none was given: set PGPASSWORD/);
+    // pg reads PGPASSWORD from the process environment (the CLI's own, in a real process).
+    process.env.PGPASSWORD = pgs.password;
+    try {
+      const out = join(dir, 'rows-failed.ndjson');
+      const exported = await cli(['export-failed', runId, '--out', out, '--db', db]);
+      expect(exported.code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe('{"id":7,"n":"seven"}\n');
+      const retried = await cli(['retry-failed', runId, '--db', db, '--json']);
+      expect(retried.code).toBe(1); // row 7 fails again, alone
+      expect(JSON.parse(retried.stdout)).toMatchObject({ records: { total: 10, succeeded: 9, failed: 1 } });
+    } finally {
+      delete process.env.PGPASSWORD;
+    }
   }, 60_000);
 
   it('refuses before sending, exit 2: connection refused, bad password, unknown database, SQL syntax error with line and column', async () => {
