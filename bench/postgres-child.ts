@@ -1,6 +1,8 @@
-// Child of bench/postgres.ts: the export itself, so its peak RSS is measured alone.
+// Child of bench/postgres.ts: the export itself, so its peak RSS is measured alone. Given an
+// .ndjson path instead of a postgres URL it reads that file (the comparison row).
 import { resolveConfig } from '../src/main/engine/load.js';
 import { runExport } from '../src/main/engine/runner.js';
+import { openSource } from '../src/main/sources/index.js';
 import { postgresLabel, readPostgres } from '../src/main/sources/postgres.js';
 
 const [sinkUrl, pgUrl, query, fetchSize] = process.argv.slice(2) as [string, string, string, string];
@@ -23,7 +25,9 @@ const cfg = resolveConfig(
 );
 if (!cfg.ok) throw new Error(JSON.stringify(cfg.issues));
 const started = performance.now();
-const summary = await runExport({ config: cfg.config, source: readPostgres({ url: pgUrl, query, fetchSize: Number(fetchSize) }), file: postgresLabel(pgUrl), runId: 'bench-postgres' });
+const file = pgUrl.endsWith('.ndjson');
+const source = file ? openSource(pgUrl) : readPostgres({ url: pgUrl, query, fetchSize: Number(fetchSize) });
+const summary = await runExport({ config: cfg.config, source, file: file ? pgUrl : postgresLabel(pgUrl), runId: 'bench-postgres' });
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
   JSON.stringify({ status: summary.status, records: summary.records.succeeded, seconds, recordsPerSecond: summary.records.succeeded / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
