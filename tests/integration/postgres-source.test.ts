@@ -82,7 +82,9 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
       '{"a":[1,true,null],"n":12345678901234567890}'::jsonb as doc, '{"x":1}'::json as j,
       '\\x48656c6c6f'::bytea as bytes, true as flag, null::text as nothing, 1.5::float8 as f,
       array[1,2,3]::int4[] as ints, array['a','b c']::text[] as words, array[9007199254740993]::int8[] as bigs,
-      '6ecd8c99-4036-403d-bf84-cf8400f67836'::uuid as uid`;
+      '6ecd8c99-4036-403d-bf84-cf8400f67836'::uuid as uid,
+      'NaN'::numeric as nan, '-0.50'::numeric as neg, 100::numeric as hundred, 'Infinity'::float8 as inf,
+      'infinity'::timestamptz as forever, '1 day 2 hours'::interval as span`;
     const res = await cli(['run', cfg, '--input', pgs.url(), '--query', query, '--db', join(dir, 'types.db')]);
     expect(res.stderr).toMatch(/warning: the query has no ORDER BY/);
     expect(res.code).toBe(0);
@@ -92,7 +94,8 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
       '{"id":1,"big":9223372036854775807,"small":42,"dec":123.45,"bignum":12345678901234567890123,"fine":"0.1234567890123456789",' +
         '"tstz":"2024-05-01T10:34:56.123456Z","ts":"2024-05-01T12:34:56","day":"2024-05-01",' +
         '"doc":{"a":[1,true,null],"n":12345678901234567890},"j":{"x":1},"bytes":"SGVsbG8=","flag":true,"nothing":null,"f":1.5,' +
-        '"ints":[1,2,3],"words":["a","b c"],"bigs":[9007199254740993],"uid":"6ecd8c99-4036-403d-bf84-cf8400f67836"}',
+        '"ints":[1,2,3],"words":["a","b c"],"bigs":[9007199254740993],"uid":"6ecd8c99-4036-403d-bf84-cf8400f67836",' +
+        '"nan":"NaN","neg":-0.5,"hundred":100,"inf":"Infinity","forever":"infinity","span":"P1DT2H"}',
     );
   }, 60_000);
 

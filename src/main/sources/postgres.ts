@@ -143,14 +143,22 @@ function int8(text: string): unknown {
 }
 
 function numeric(text: string): unknown {
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return text; // NaN, Infinity: no JSON number
   const n = Number(text);
-  // The double holds it when it prints back as the same decimal (trailing zeros aside).
-  const trimmed = text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-  if (String(n) === trimmed.replace(/^(-?)0+(?=\d)/, '$1')) return n;
-  if (!text.includes('.')) {
+  if (!Number.isFinite(n)) return text; // NaN, Infinity: no JSON number
+  // The double holds it when it prints back as the same decimal, trailing zeros of the
+  // fraction aside (`12.3000` is 12.3). PostgreSQL prints no exponent and no leading zeros.
+  const shortest = String(n);
+  if (shortest === text) return n;
+  let end = text.length;
+  if (text.includes('.')) {
+    while (text.charCodeAt(end - 1) === 48) end--; // '0'
+    if (text.charCodeAt(end - 1) === 46) end--; // '.'
+  }
+  const trimmed = end === text.length ? text : text.slice(0, end);
+  if (shortest === trimmed) return n;
+  if (!trimmed.includes('.')) {
     sawExact = true;
-    return exactInteger(text.replace(/^(-?)0+(?=\d)/, '$1'));
+    return exactInteger(trimmed);
   }
   return text;
 }
