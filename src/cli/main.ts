@@ -18,6 +18,7 @@ usage: outbound <command> [options]
       [--only-key K]...          only the records with these keys (records.key); keys not found: a warning
       [--env-file <path>]...     KEY=VALUE files for \${env:…} (the real environment wins; later files win)
       [--set path=value]...      override one config field (JSON value, else text), e.g. add.batchSize=10
+      --input postgres://… --query "select …"   read a PostgreSQL query instead (or the config's source.postgres)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
       [--only-key K]... [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
   resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run
@@ -33,7 +34,7 @@ usage: outbound <command> [options]
   sample --count N [--seed S]                                    write N generated XDM-style profiles as NDJSON
   schema                                                         print the export config's JSON Schema
 
-inputs: .ndjson/.jsonl, .csv (header row), .json (an array)
+inputs: .ndjson/.jsonl, .csv (header row), .json (an array), a PostgreSQL query (postgres:// URL + --query)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
             3 aborted (auth or audience step failed, interrupted): resumable
 `;
