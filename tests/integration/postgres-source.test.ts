@@ -146,6 +146,13 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
     const syntax = await cli(['run', cfg, '--input', pgs.url(), '--query', 'select id,\n  nmae from people order by id', '--db', db]);
     expect(syntax.code).toBe(2);
     expect(syntax.stderr).toContain('postgres: query line 2, column 3: column "nmae" does not exist\n    nmae from people order by id\n    ^');
+    const writes = await cli(['run', cfg, '--input', pgs.url(), '--query', 'update people set d = d returning id', '--db', db]);
+    expect(writes.code).toBe(2);
+    expect(writes.stderr).toMatch(/^postgres: /);
+    expect((await pgs.sql('select count(*)::int as n from people where d <> 1')).rows[0]).toEqual({ n: 0 });
+    const dry = await cli(['run', cfg, '--input', pgs.url(), '--query', 'select id from people', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/warning: the query has no ORDER BY/);
     const missingQuery = await cli(['run', cfg, '--input', pgs.url(), '--db', db]);
     expect(missingQuery.code).toBe(2);
     expect(missingQuery.stderr).toMatch(/--query "select …" is required/);

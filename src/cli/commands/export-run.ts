@@ -129,6 +129,7 @@ async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, la
 }
 
 async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean, selection: RecordSelection | undefined): Promise<number> {
+  for (const warning of inputWarnings(input)) io.stderr(`warning: ${warning}\n`);
   const progress = createProgressReporter(io, 'dry run');
   let out: Awaited<ReturnType<typeof dryRun>>;
   try {
