@@ -49,9 +49,9 @@ try {
     const file = join(tmp, 'same.ndjson');
     const w = createWriteStream(file);
     for (let i = 1; i <= rows; i++) {
-      if (!w.write(`${JSON.stringify({ id: `u${i}`, email: `u${i}@example.com`, ltv: (i % 1000) / 10 })}\n`)) await new Promise((r) => w.once('drain', r));
+      if (!w.write(`${JSON.stringify({ id: `u${i}`, email: `u${i}@example.com`, ltv: (i % 1000) / 10 })}\n`)) await new Promise<void>((r) => w.once('drain', () => r()));
     }
-    await new Promise((r) => w.end(r));
+    await new Promise<void>((r) => w.end(() => r()));
     process.stdout.write(row(`NDJSON file of the same records, batched 100`, await measure(file, '')));
   }
 } finally {
