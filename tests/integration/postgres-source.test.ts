@@ -4,7 +4,7 @@
 // bytes), errors before and during a run, row numbers in record errors, resume after kill -9,
 // and a password that no byte written anywhere carries.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
@@ -25,11 +25,12 @@ beforeAll(async () => {
   pgs = await startPg();
   sink = await startCaptureServer();
   slow = await startCaptureServer(() => ({ delayMs: 30 }));
-  dir = tempDir('outbound-pg-');
+  dir = tempDir('outbound-pgsrc-');
   await pgs.sql(`CREATE TABLE people (id int PRIMARY KEY, name text, d int NOT NULL)`);
   await pgs.sql(`INSERT INTO people SELECT i, 'p' || i, 1 FROM generate_series(1, 3000) i`);
 }, 60_000);
 afterAll(async () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
   await sink?.close();
   await slow?.close();
   await pgs?.stop();
@@ -274,6 +275,7 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
       expect(written.some((b) => b.includes(Buffer.from('outbound:●●●●@127.0.0.1')))).toBe(true);
     } finally {
       await echo.close();
+      rmSync(home, { recursive: true, force: true });
     }
   }, 180_000);
 });
