@@ -23,6 +23,7 @@ usage: outbound <command> [options]
                                  JOB_COMPLETION_INDEX); paces at requestsPerHour/N; resume keeps the shard
       [--group G]                name the shard runs of one export (default: derived from config, input and N)
       [--continue]               with --shard: go on with this shard's unfinished run in the store (a retried pod)
+      --input postgres://… --query "select …"   read a PostgreSQL query instead (or the config's source.postgres)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
       [--only-key K]... [--shard i/N] [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
   resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run
@@ -45,7 +46,7 @@ usage: outbound <command> [options]
                                  hour, 1h-12h dividing a day, 1d, 1w
       [--env-file <path>]        where the unit reads \${env:…} values (default: <config name>.env beside it)
 
-inputs: .ndjson/.jsonl, .csv (header row), .json (an array)
+inputs: .ndjson/.jsonl, .csv (header row), .json (an array), a PostgreSQL query (postgres:// URL + --query)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
             3 aborted (auth or audience step failed, interrupted): resumable
 `;

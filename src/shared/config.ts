@@ -484,6 +484,20 @@ export const recordsSchema = z.strictObject({
   action: z.string().optional(),
 });
 
+/** A SQL query against PostgreSQL as the run's input (`run` without `--input` reads it). */
+export const postgresSourceSchema = z.strictObject({
+  /** `postgres://user:${env:PGPASSWORD}@host:5432/db`: a password written literally is masked wherever the config is stored. */
+  url: z.string().regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// or postgresql:// URL'),
+  /** Rows come in the query's order; a resume matches them by position, so ORDER BY a unique key. */
+  query: z.string().trim().min(1, 'must not be empty'),
+  /** Rows per cursor read: memory holds about this many rows at a time. */
+  fetchSize: z.number().int().min(1).max(100_000).optional(),
+});
+
+export const sourceSchema = z.strictObject({
+  postgres: postgresSourceSchema.optional(),
+});
+
 export const exportConfigSchema = z.strictObject({
   /** Editors' pointer to the JSON Schema; ignored. */
   $schema: z.string().optional(),
@@ -493,6 +507,8 @@ export const exportConfigSchema = z.strictObject({
   records: recordsSchema.default({ key: 'id' }),
   /** When the destination syncs (GrowthLoop's "Sync frequency"): read by `outbound schedule` and the studio's Schedule panel; a run ignores it. */
   schedule: scheduleSchema.optional(),
+  /** Where the records come from when the run names no input file. */
+  source: sourceSchema.optional(),
 });
 
 export type ExportConfigInput = z.input<typeof exportConfigSchema>;

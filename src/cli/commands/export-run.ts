@@ -6,7 +6,7 @@ import type { LoadedConfig } from '../../main/app/config.js';
 import { dryRun } from '../../main/app/dry-run.js';
 import { networkWarnings } from '../../main/app/network.js';
 import { executeRun, type ExecuteRunResult } from '../../main/app/run/execute.js';
-import { inputIdentity, inputLabel, openRunInput, type RunInput } from '../../main/app/run/input.js';
+import { inputIdentity, inputLabel, inputWarnings, openRunInput, type RunInput } from '../../main/app/run/input.js';
 import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
 import type { RecordSelection } from '../../main/app/run/selection.js';
 import { startOptions } from '../../main/app/run/start-options.js';
@@ -21,11 +21,12 @@ import { parse, str } from '../args.js';
 import { CONFIG_FLAGS, loadWithFlags, many, SELECTION_FLAGS, selectionFlags } from '../config-flags.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { printIssues } from '../issues.js';
+import { INPUT_FLAGS, inputFromFlags } from '../input-flags.js';
 import { createProgressReporter } from '../progress.js';
 import { runJson } from '../run-json.js';
 
 export const RUN_USAGE =
-  'outbound run <config> --input <file> [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue]] [--env-file <path>]... [--set path=value]...';
+  'outbound run <config> --input <file | postgres://…> [--query "select …"] [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue]] [--env-file <path>]... [--set path=value]...';
 
 export function exitCodeFor(status: RunStatus): number {
   if (status === 'succeeded') return EXIT.ok;
@@ -119,6 +120,7 @@ function printRefusal(io: CliIo, where: string, refused: Refusal): number {
 async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, label: string, dbPath: string): Promise<number> {
   // Loud on every run, resumed ones included: an unverified certificate is a standing risk.
   for (const warning of networkWarnings(plan.loaded.config, plan.loaded.networkWarnings)) io.stderr(`${warning}\n`);
+  for (const warning of inputWarnings(plan.input)) io.stderr(`warning: ${warning}\n`);
   const progress = createProgressReporter(io, label);
   let result: ExecuteRunResult;
   try {
@@ -140,6 +142,7 @@ async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, la
 }
 
 async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean, selection: RecordSelection | undefined): Promise<number> {
+  for (const warning of inputWarnings(input)) io.stderr(`warning: ${warning}\n`);
   const progress = createProgressReporter(io, 'dry run');
   let out: Awaited<ReturnType<typeof dryRun>>;
   try {
@@ -152,7 +155,7 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
     });
   } catch (err) {
     progress.done();
-    io.stderr(`run failed: ${(err as Error).message}\n`);
+    io.stderr(`run failed: ${loaded.redactor.text((err as Error).message)}\n`);
     return EXIT.aborted;
   }
   progress.done();
@@ -165,7 +168,7 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('run', argv, {
-    input: { type: 'string', short: 'i' },
+    ...INPUT_FLAGS,
     db: { type: 'string' },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
@@ -175,9 +178,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     ...CONFIG_FLAGS,
   });
   const configPath = positionals[0];
-  const inputPath = str(values.input);
   if (!configPath || positionals.length > 1) throw new UsageError(`run: usage: ${RUN_USAGE}`);
-  if (!inputPath) throw new UsageError('run: --input <file> is required');
   const selection = selectionFlags('run', values, io.env);
   const groupGiven = str(values.group);
   if (groupGiven !== undefined && !selection?.shard) throw new UsageError('run: --group names the shard runs of one export; give --shard i/N with it');
@@ -187,7 +188,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const flagged = await loadWithFlags('run', configPath, values, io);
   if (!flagged.ok) return printIssues(io, configPath, flagged.issues);
   const { loaded, overrides, envFiles } = flagged;
-  const input: RunInput = { kind: 'file', path: inputPath };
+  const input = inputFromFlags('run', values, loaded);
   const json = values.json === true;
   // Refused before the store is opened: a config or input that cannot run leaves no trace.
   const checked = await checkRun(null, loaded, input);

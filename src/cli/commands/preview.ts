@@ -1,25 +1,24 @@
 // `preview <config> --input <file> [--limit N]`: the planned requests as JSON, nothing sent.
 // `--limit` here counts requests (the preview contract); `--only-key` picks records.
 import { preview } from '../../main/app/preview.js';
-import { checkInput, openRunInput, type RunInput } from '../../main/app/run/input.js';
+import { checkInput, inputLabel, openRunInput } from '../../main/app/run/input.js';
 import { createSelector, selectSource } from '../../main/app/run/selection.js';
 import { intOption, parse, str } from '../args.js';
 import { CONFIG_FLAGS, loadWithFlags, many, shardFlag } from '../config-flags.js';
+import { INPUT_FLAGS, inputFromFlags } from '../input-flags.js';
 import { issueWhere, printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
 export async function previewCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('preview', argv, {
-    input: { type: 'string', short: 'i' },
+    ...INPUT_FLAGS,
     limit: { type: 'string' },
     'only-key': { type: 'string', multiple: true },
     shard: { type: 'string' },
     ...CONFIG_FLAGS,
   });
   const configPath = positionals[0];
-  const inputPath = str(values.input);
   if (!configPath || positionals.length > 1) throw new UsageError(`preview: usage: ${PREVIEW_USAGE}`);
-  if (!inputPath) throw new UsageError('preview: --input <file> is required');
   const limit = intOption('preview', 'limit', values.limit, 1);
   const onlyKeys = [...new Set(many(values['only-key']))];
   const shard = shardFlag('preview', values, io.env);
@@ -29,14 +28,15 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
     return printIssues(io, configPath, flagged.issues);
   }
   const loaded = flagged.loaded;
-  const input: RunInput = { kind: 'file', path: inputPath };
+  const input = inputFromFlags('preview', values, loaded);
+  const file = inputLabel(null, input);
   const problem = await checkInput(null, input);
   if (problem) {
     io.stderr(`${problem}\n`);
     return EXIT.invalid;
   }
-  const selector = createSelector(loaded.config, inputPath, onlyKeys.length > 0 || shard ? { ...(onlyKeys.length > 0 ? { onlyKeys } : {}), ...(shard ? { shard } : {}) } : undefined);
-  const out = await preview(loaded, selectSource(openRunInput(null, input), selector), { file: inputPath, maxRecords: 0, ...(limit !== undefined ? { limit } : {}) });
+  const selector = createSelector(loaded.config, file, onlyKeys.length > 0 || shard ? { ...(onlyKeys.length > 0 ? { onlyKeys } : {}), ...(shard ? { shard } : {}) } : undefined);
+  const out = await preview(loaded, selectSource(openRunInput(null, input), selector), { file, maxRecords: 0, ...(limit !== undefined ? { limit } : {}) });
   // Known only when the preview read the whole input (a --limit may stop it first).
   const missingKeys = selector && !out.truncated ? selector.missingKeys() : [];
   if (missingKeys.length > 0) io.stderr(`warning: --only-key: no record of the input has key${missingKeys.length === 1 ? '' : 's'} ${missingKeys.join(', ')}\n`);
@@ -57,4 +57,4 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   return out.errors.length > 0 ? EXIT.failedRecords : EXIT.ok;
 }
 
-export const PREVIEW_USAGE = 'outbound preview <config> --input <file> [--limit N] [--only-key K]... [--shard i/N] [--env-file <path>]... [--set path=value]...';
+export const PREVIEW_USAGE = 'outbound preview <config> --input <file | postgres://…> [--query "select …"] [--limit N] [--only-key K]... [--shard i/N] [--env-file <path>]... [--set path=value]...';

@@ -56,9 +56,11 @@ export function createRecordPreparer(
   const keyField = config.records.key;
   const hasMapping = mapping.length > 0;
 
+  // A file's records are lines (`in.ndjson:42`); a query's are rows (`postgres db row 42`).
+  const sep = file.endsWith(' row') ? ' ' : ':';
   const failed = (item: SourceItem, seq: number, reason: string, key?: string): Prepared => ({
     ok: false,
-    failure: { seq, line: item.line, where: `${file}:${item.line}`, reason, ...(key !== undefined ? { key } : {}) },
+    failure: { seq, line: item.line, where: `${file}${sep}${item.line}`, reason, ...(key !== undefined ? { key } : {}) },
   });
 
   const prepare = (item: SourceItem, seq: number): Prepared => {

@@ -64,14 +64,26 @@ const URL_FIELDS = [
   ['network', 'proxy'],
 ] as const;
 
-/** The URL templates of a config as written: each step's, the token URL and the proxy URL. */
+/** The URL templates of a config as written: each step's, the token URL, the proxy URL and the PostgreSQL source's URL. */
 export function urlTemplates(config: unknown): string[] {
-  const d = isObject(config) ? config['destination'] : undefined;
-  if (!isObject(d)) return [];
-  return URL_FIELDS.flatMap(([holderName, key]) => {
-    const holder = d[holderName];
-    return isObject(holder) && typeof holder[key] === 'string' ? [holder[key] as string] : [];
-  });
+  return urlHolders(config).map(([holder, key]) => holder[key] as string);
+}
+
+/** Where a URL sits in a config as written: the destination's URL fields and `source.postgres.url` (its password is a secret). */
+function urlHolders(config: unknown): Array<[Json, string]> {
+  if (!isObject(config)) return [];
+  const out: Array<[Json, string]> = [];
+  const d = config['destination'];
+  if (isObject(d)) {
+    for (const [holderName, key] of URL_FIELDS) {
+      const holder = d[holderName];
+      if (isObject(holder) && typeof holder[key] === 'string') out.push([holder, key]);
+    }
+  }
+  const source = config['source'];
+  const pg = isObject(source) ? source['postgres'] : undefined;
+  if (isObject(pg) && typeof pg['url'] === 'string') out.push([pg, 'url']);
+  return out;
 }
 
 /** `?api_key=…` / `&sig=…` written literally (no template, no reference), and a userinfo password. */
@@ -87,12 +99,7 @@ const ENV_REFERENCE = /\$\{env:[^}]*\}/;
  */
 export function maskUrlLiterals(config: unknown, mask: string): string[] {
   const literals: string[] = [];
-  if (!isObject(config)) return literals;
-  const d = config['destination'];
-  if (!isObject(d)) return literals;
-  for (const [holderName, key] of URL_FIELDS) {
-    const holder = d[holderName];
-    if (!isObject(holder) || typeof holder[key] !== 'string') continue;
+  for (const [holder, key] of urlHolders(config)) {
     const url = holder[key] as string;
     const masked = url
       .replace(USERINFO_PASSWORD, (all, head: string, password: string) => {

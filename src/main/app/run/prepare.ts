@@ -10,7 +10,7 @@ import type { Store } from '../../store/db.js';
 import type { InputIdentity, RunRow, RunStartOptions } from '../../store/rows.js';
 import { checkConfig } from '../check.js';
 import type { Loaded, LoadedConfig } from '../config.js';
-import { checkInput, countInput, describeInputChange, inputFromPath, inputIdentity, inputLabel, inputPathOf, type RunInput } from './input.js';
+import { checkInput, countInput, describeInputChange, inputFromPath, inputIdentity, inputLabel, inputPathOf, reopenInput, type RunInput } from './input.js';
 import { dropLease, takeLease, type HeldLease } from './lease.js';
 import type { RecordSelection } from './selection.js';
 import { shardLoaded } from './shard.js';
@@ -138,7 +138,8 @@ async function continueLeased(
   const loaded = await resolve(run.config, run);
   if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
   if (!run.inputPath) return refuse('input', `run ${runId} has no input file recorded; it cannot be resumed`);
-  const input = inputFromPath(run.inputPath);
+  // A PostgreSQL input was recorded without its password: the config's source block supplies it.
+  const input = reopenInput(inputFromPath(run.inputPath), loaded.config);
   const problem = await checkInput(store, input);
   if (problem) return refuse('input', problem);
   if (run.inputIdentity) {
@@ -174,7 +175,8 @@ async function planFor(
 ): Promise<RunPlan> {
   const selection = selectionOf(options);
   // A selected run's total is what the selection leaves, known only by reading the input.
-  const total = input.kind === 'samples' && !selection ? await countInput(store, input) : undefined;
+  // A query's row count is known from the check that opened it (one probe per input).
+  const total = (input.kind === 'samples' || input.kind === 'postgres') && !selection ? await countInput(store, input) : undefined;
   // `{{now}}` is the run's creation time: resume and retry-failed re-send the same bodies.
   const now = store.getRun(runId)?.createdAt;
   return {

@@ -1,0 +1,362 @@
+// A SQL query against PostgreSQL as an input: streamed through a server-side cursor
+// (pg-cursor), `fetchSize` rows at a time, so memory is bounded whatever the result size,
+// inside a READ ONLY REPEATABLE READ transaction so the whole run reads one snapshot. Row
+// numbers (1-based, in the query's order) stand in for line numbers.
+//
+// What a record holds (text results, parsed here rather than by pg's defaults, which give
+// strings for int8/numeric and local-time Dates): int2/int4/float → numbers; int8 → a number,
+// or an exact integer beyond 2^53 (engine/exact.ts, as NDJSON does); numeric → a number when
+// the double holds it exactly, an exact integer beyond 2^53, else its decimal text (a number
+// would round it); timestamptz → ISO 8601 in UTC (`2024-05-01T12:00:00.123456Z`);
+// timestamp → ISO 8601 without a zone; date → `YYYY-MM-DD`; json/jsonb → values (big
+// integers exact); bytea → base64; bool → boolean; arrays of these → arrays; anything else →
+// the text PostgreSQL prints (uuid, interval, time, inet…).
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import type { SourceItem } from '../engine/types.js';
+import { exactInteger, markExact, parseJsonExact } from '../engine/exact.js';
+
+export interface PostgresInput {
+  /** `postgres://` or `postgresql://` connection URL; a password in it is a secret. */
+  url: string;
+  query: string;
+  /** Rows per cursor read (default 1000). */
+  fetchSize?: number;
+}
+
+export const DEFAULT_FETCH_SIZE = 1000;
+const URL_SCHEME = /^postgres(ql)?:\/\//i;
+
+export function isPostgresUrl(s: string): boolean {
+  return URL_SCHEME.test(s);
+}
+
+/** The URL without its password (userinfo or `?password=`): what a run records and shows. */
+export function displayPostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.searchParams.delete('password');
+    u.searchParams.delete('sslpassword');
+    return u.toString().replace(/\?$/, '');
+  } catch {
+    // Not a URL the WHATWG parser takes: drop anything between `:` and `@` of the userinfo.
+    return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@/]*@/i, '$1@');
+  }
+}
+
+/** The password a URL carries (decoded), or null: to mask it wherever text is written. */
+export function postgresUrlPassword(url: string): string | null {
+  try {
+    const u = new URL(url);
+    const p = u.password ? decodeURIComponent(u.password) : (u.searchParams.get('password') ?? '');
+    return p === '' ? null : p;
+  } catch {
+    const m = /^postgres(?:ql)?:\/\/[^:/@]*:([^@/]*)@/i.exec(url);
+    return m && m[1] ? m[1] : null;
+  }
+}
+
+/** The query as run: without trailing semicolons (it is wrapped in a subquery to count it). */
+export function normalizeQuery(query: string): string {
+  return query.replace(/[\s;]+$/, '');
+}
+
+/** Whether the query sorts its rows (a resume matches rows by position): a top-level ORDER BY, roughly. */
+export function queryHasOrderBy(query: string): boolean {
+  return /\border\s+by\b/i.test(query.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, ' '));
+}
+
+/** `postgres app@host:5432/db row`: record errors read `postgres app@host:5432/db row 42`. */
+export function postgresLabel(url: string): string {
+  return `postgres ${displayPostgresUrl(url).replace(URL_SCHEME, '')} row`;
+}
+
+/** What a resume checks: the target (no password) and the query text, hashed; the row count. */
+export function postgresFingerprint(input: PostgresInput): string {
+  return `postgres:${createHash('sha256').update(`${displayPostgresUrl(input.url)}\n${normalizeQuery(input.query)}`).digest('hex')}`;
+}
+
+// ---- errors --------------------------------------------------------------------------
+
+interface PgError extends Error {
+  code?: string;
+  position?: string;
+  severity?: string;
+  detail?: string;
+  hint?: string;
+}
+
+/** A 1-based line and column of `offset` (0-based) in `text`, and that line. */
+function lineColumn(text: string, offset: number): { line: number; column: number; text: string } {
+  const before = text.slice(0, Math.max(0, offset));
+  const line = before.split('\n').length;
+  const start = before.lastIndexOf('\n') + 1;
+  const end = text.indexOf('\n', start);
+  return { line, column: offset - start + 1, text: text.slice(start, end < 0 ? undefined : end) };
+}
+
+/**
+ * A message for a failed connection or query: what, where (the target without password),
+ * and for a query error its line and column in the query (`shift`: characters the query was
+ * prefixed with when sent). The password never appears (pg does not put it in messages;
+ * `hide` masks it should a message echo the URL).
+ */
+export function describePgError(err: unknown, input: PostgresInput, shift = 0): string {
+  const e = err as PgError;
+  const target = displayPostgresUrl(input.url);
+  const hide = (s: string): string => {
+    const pw = postgresUrlPassword(input.url);
+    if (!pw || pw.length < 4) return s;
+    return s.split(pw).join('●●●●').split(encodeURIComponent(pw)).join('●●●●');
+  };
+  const code = e?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
+    return hide(`postgres: cannot connect to ${target} (${code}: ${e.message}); is the server running and the URL right?`);
+  }
+  if (/client password must be a string/.test(e?.message ?? '')) {
+    return `postgres: ${target} asks for a password and none was given: set PGPASSWORD (or ~/.pgpass), or name it in the config's source.postgres.url as \${env:NAME}`;
+  }
+  if (code === '28P01' || code === '28000') return hide(`postgres: ${target}: ${e.message} (check the user and password: PGPASSWORD or the URL)`);
+  if (code === '3D000') return hide(`postgres: ${target}: ${e.message}`);
+  const query = normalizeQuery(input.query);
+  if (e?.position !== undefined && /^\d+$/.test(e.position)) {
+    const at = lineColumn(query, Number(e.position) - 1 - shift);
+    const caret = `${' '.repeat(Math.max(0, at.column - 1))}^`;
+    return hide(`postgres: query line ${at.line}, column ${at.column}: ${e.message}\n  ${at.text}\n  ${caret}`);
+  }
+  const extra = [e?.detail, e?.hint].filter(Boolean).join('; ');
+  return hide(`postgres: ${e?.message ?? String(err)}${code && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : ''}${extra ? ` (${extra})` : ''}`);
+}
+
+// ---- types ---------------------------------------------------------------------------
+
+/** Set while a row is parsed when one of its values is an exact integer (engine/exact.ts). */
+let sawExact = false;
+
+function int8(text: string): unknown {
+  const n = Number(text);
+  if (Number.isSafeInteger(n)) return n;
+  sawExact = true;
+  return exactInteger(text);
+}
+
+function numeric(text: string): unknown {
+  const n = Number(text);
+  if (!Number.isFinite(n)) return text; // NaN, Infinity: no JSON number
+  // The double holds it when it prints back as the same decimal, trailing zeros of the
+  // fraction aside (`12.3000` is 12.3). PostgreSQL prints no exponent and no leading zeros.
+  const shortest = String(n);
+  if (shortest === text) return n;
+  let end = text.length;
+  if (text.includes('.')) {
+    while (text.charCodeAt(end - 1) === 48) end--; // '0'
+    if (text.charCodeAt(end - 1) === 46) end--; // '.'
+  }
+  const trimmed = end === text.length ? text : text.slice(0, end);
+  if (shortest === trimmed) return n;
+  if (!trimmed.includes('.')) {
+    sawExact = true;
+    return exactInteger(trimmed);
+  }
+  return text;
+}
+
+function float(text: string): unknown {
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text; // NaN, Infinity: no JSON number
+}
+
+/** `2024-05-01 12:00:00.5+00` → `2024-05-01T12:00:00.5Z` (the session's time zone is UTC). */
+function timestamptz(text: string): string {
+  if (text.endsWith(' BC') || !/^\d{4}-/.test(text)) return text; // infinity, BC dates: as printed
+  return text.replace(' ', 'T').replace(/\+00(:00)?$/, 'Z');
+}
+
+function timestamp(text: string): string {
+  if (text.endsWith(' BC') || !/^\d{4}-/.test(text)) return text;
+  return text.replace(' ', 'T');
+}
+
+function bytea(text: string): string {
+  return text.startsWith('\\x') ? Buffer.from(text.slice(2), 'hex').toString('base64') : Buffer.from(text, 'latin1').toString('base64');
+}
+
+function json(text: string): unknown {
+  const v = parseJsonExact(text);
+  if (v !== null && typeof v === 'object' && text.length >= 16 && /\d{16}/.test(text)) sawExact = true;
+  return v;
+}
+
+const asText = (text: string): string => text;
+const SCALAR: Record<number, (text: string) => unknown> = {
+  16: (t) => t === 't',
+  17: bytea,
+  20: int8,
+  21: Number,
+  23: Number,
+  26: Number,
+  114: json,
+  3802: json,
+  700: float,
+  701: float,
+  1700: numeric,
+  1082: asText,
+  1114: timestamp,
+  1184: timestamptz,
+};
+/** Array type oid → its element type oid. */
+const ARRAY_OF: Record<number, number> = {
+  1000: 16,
+  1001: 17,
+  1016: 20,
+  1005: 21,
+  1007: 23,
+  1028: 26,
+  199: 114,
+  3807: 3802,
+  1021: 700,
+  1022: 701,
+  1231: 1700,
+  1182: 1082,
+  1115: 1114,
+  1185: 1184,
+  1009: 25,
+  1015: 1043,
+  1014: 1042,
+  2951: 2950,
+};
+type ArrayParse = (source: string, transform: (entry: string) => unknown) => unknown[];
+// pg-types' arrayParser.create(...).parse() (its .d.ts describes it as a function, which it is not).
+const arrayParser = (pg.types as unknown as { arrayParser: { create(source: string, transform: (e: string) => unknown): { parse(): unknown[] } } }).arrayParser;
+const parseArray: ArrayParse = (source, transform) => arrayParser.create(source, transform).parse();
+
+function typeParser(oid: number): (text: string) => unknown {
+  const scalar = SCALAR[oid];
+  if (scalar) return scalar;
+  const element = ARRAY_OF[oid];
+  if (element !== undefined) {
+    const each = SCALAR[element] ?? asText;
+    return (text) => parseArray(text, (entry) => (entry === null ? null : each(entry)));
+  }
+  return asText;
+}
+
+const TYPES = { getTypeParser: ((oid: number) => typeParser(oid)) as unknown as pg.CustomTypesConfig['getTypeParser'] };
+
+// ---- reading -------------------------------------------------------------------------
+
+/** A client connected with the session settings the parsers rely on (UTC, ISO dates). */
+async function connect(input: PostgresInput): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: input.url, application_name: 'outbound' });
+  // A server that goes away while idle must not crash the process: errors surface on the next query.
+  client.on('error', () => undefined);
+  await client.connect();
+  await client.query("SET TIME ZONE 'UTC'; SET DateStyle TO ISO, YMD; SET IntervalStyle TO iso_8601");
+  return client;
+}
+
+async function end(client: pg.Client): Promise<void> {
+  await client.end().catch(() => undefined);
+}
+
+const COUNT_PREFIX = 'SELECT count(*)::int8 AS n FROM (\n';
+
+/**
+ * Connects and counts the query's rows in a read-only transaction: the check before a run
+ * (connection, password, SQL errors: said before anything is sent) and the row count its
+ * identity records. Costs one execution of the query.
+ */
+export async function probePostgres(input: PostgresInput): Promise<{ ok: true; rows: number } | { ok: false; message: string }> {
+  let client: pg.Client | null = null;
+  let shift = 0;
+  try {
+    client = await connect(input);
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    shift = COUNT_PREFIX.length;
+    const res = await client.query<{ n: string }>(`${COUNT_PREFIX}${normalizeQuery(input.query)}\n) AS outbound_rows`);
+    await client.query('COMMIT');
+    return { ok: true, rows: Number(res.rows[0]!.n) };
+  } catch (err) {
+    return { ok: false, message: describePgError(err, input, shift) };
+  } finally {
+    if (client) await end(client);
+  }
+}
+
+/**
+ * The query's rows as SourceItems, `fetchSize` at a time through a cursor. A failure to
+ * connect or a query error rejects next() with a message saying what and where; the
+ * connection is closed whenever the consumer stops (break, abort, error).
+ */
+export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal } = {}): AsyncIterable<SourceItem> {
+  const fetchSize = input.fetchSize ?? DEFAULT_FETCH_SIZE;
+  return {
+    [Symbol.asyncIterator]: () => {
+      let row = 0;
+      let client: pg.Client | null = null;
+      let cursor: Cursor | null = null;
+      let buffer: Record<string, unknown>[] = [];
+      let at = 0;
+      let done = false;
+      const close = async (): Promise<void> => {
+        done = true;
+        const c = client;
+        client = null;
+        if (cursor) await cursor.close().catch(() => undefined);
+        cursor = null;
+        if (c) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          await end(c);
+        }
+      };
+      const fail = async (err: unknown): Promise<never> => {
+        await close();
+        throw new Error(describePgError(err, input), { cause: err });
+      };
+      return {
+        next: async (): Promise<IteratorResult<SourceItem>> => {
+          if (done) return { done: true, value: undefined };
+          if (opts.signal?.aborted) {
+            await close();
+            return { done: true, value: undefined };
+          }
+          if (at >= buffer.length) {
+            try {
+              if (!client) {
+                client = await connect(input);
+                await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+                cursor = client.query(new Cursor(normalizeQuery(input.query), [], { types: TYPES }));
+              }
+              sawExact = false;
+              buffer = await cursor!.read(fetchSize);
+              at = 0;
+            } catch (err) {
+              return fail(err);
+            }
+            if (buffer.length === 0) {
+              await close();
+              return { done: true, value: undefined };
+            }
+          }
+          const value = buffer[at++]!;
+          // Exact integers are rare: the rows of a read that saw one are each looked at.
+          if (sawExact && holdsRawValue(value)) markExact(value);
+          return { done: false, value: { ok: true, line: ++row, value } };
+        },
+        return: async (): Promise<IteratorResult<SourceItem>> => {
+          await close();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
+function holdsRawValue(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if ((JSON as unknown as { isRawJSON(x: unknown): boolean }).isRawJSON(v)) return true;
+  for (const k in v) if (holdsRawValue((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
