@@ -1,28 +1,25 @@
-// examples/k8s/outbound-shards.yaml holds together: it parses (Python's PyYAML, the one YAML
-// reader on this machine: no YAML package is a dependency; skipped where python3 has no
-// yaml module), it is an Indexed Job whose completions equal the N its pods shard by, every
+// examples/k8s/outbound-shards.yaml holds together: it parses as YAML 1.2 (the `yaml`
+// package, which kubectl's reader agrees with on this file's plain constructs), it is an Indexed Job whose completions equal the N its pods shard by, every
 // Secret, ConfigMap and claim it refers to is defined in it, each pod's store is its own
 // file, and the export config it carries loads and checks with the CLI's own rules.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { checkConfig } from '../../src/main/app/check.js';
 import { loadConfigFromText } from '../../src/main/app/config.js';
 import { parseShard, SHARD_INDEX_ENV } from '../../src/main/app/run/shard.js';
 
 const FILE = join(process.cwd(), 'examples', 'k8s', 'outbound-shards.yaml');
-const probe = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
-const hasPyYaml = probe.status === 0;
-
 function documents(): any[] {
-  const out = spawnSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))', FILE], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`the YAML does not parse: ${out.stderr}`);
-  return JSON.parse(out.stdout) as any[];
+  const parsed = parseAllDocuments(readFileSync(FILE, 'utf8'), { strict: true });
+  const docs = Array.isArray(parsed) ? parsed : [parsed];
+  for (const d of docs) if (d.errors.length > 0) throw new Error(`the YAML does not parse: ${d.errors.map((e) => e.message).join('; ')}`);
+  return docs.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
 }
 
-describe.skipIf(!hasPyYaml)('examples/k8s/outbound-shards.yaml', () => {
-  const docs = hasPyYaml ? documents() : [];
+describe('examples/k8s/outbound-shards.yaml', () => {
+  const docs = documents();
   const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
   const job = byKind('Job')[0];
   const pod = job?.spec.template.spec;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExportConfig, exportConfigJsonSchema } from '../../src/shared/config.js';
 import { everyToCron, nextRuns, normalizeCron } from '../../src/shared/schedule.js';
 import { onCalendar, calendarIntervals } from '../../src/main/app/schedule/calendar.js';
+import { parseDocument } from 'yaml';
 import { crontabWord, shWord, systemdWord, xmlText, yamlString } from '../../src/main/app/schedule/quote.js';
 import { planSchedule } from '../../src/main/app/schedule/plan.js';
 
@@ -154,6 +155,16 @@ describe('planSchedule', () => {
     expect(text('k8s')).toContain('secretRef');
     expect(text('launchd')).toContain('<key>Weekday</key><integer>5</integer><key>Hour</key><integer>6</integer>');
     expect(view.units!.find((u) => u.format === 'github')!.problem).toMatch(/git repository/);
+  });
+
+  it('the Kubernetes CronJob parses as YAML, and its args are the run command word for word', () => {
+    const view = planSchedule({ config, configPath: 'acme.json', inputPath: 'in "x": #1 it\'s.ndjson', dbPath: 'o.db' }, opts);
+    const doc = parseDocument(view.units!.find((u) => u.format === 'k8s')!.text, { strict: true });
+    expect(doc.errors).toEqual([]);
+    const job = doc.toJS() as { kind: string; spec: { schedule: string; timeZone: string; jobTemplate: { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } } } };
+    expect(job.kind).toBe('CronJob');
+    expect(job.spec).toMatchObject({ schedule: '0 6 * * 1-5', timeZone: 'Europe/Paris' });
+    expect(job.spec.jobTemplate.spec.template.spec.containers[0]!.args).toEqual(['run', '/config/config.json', '--input', '/data/in "x": #1 it\'s.ndjson', '--db', '/data/outbound.db']);
   });
 
   it('a flag wins over the config; a bad one is refused at its own name', () => {
