@@ -31,21 +31,21 @@ const SQL = {
   insertStaged: 'INSERT INTO sync_staged (staging, seq, key, hash, line, class) VALUES (?, ?, ?, ?, ?, ?)',
   // First wins: a later record with a key already staged is a duplicate.
   markDuplicates: `UPDATE sync_staged SET class = ${STAGED.duplicate}
-     WHERE staging = ?1 AND class = ${STAGED.staged} AND seq IN (
+     WHERE staging = @staging AND class = ${STAGED.staged} AND seq IN (
        SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY key ORDER BY seq) AS k
-                          FROM sync_staged WHERE staging = ?1 AND class = ${STAGED.staged}) WHERE k > 1)`,
+                          FROM sync_staged WHERE staging = @staging AND class = ${STAGED.staged}) WHERE k > 1)`,
   markClasses: `UPDATE sync_staged SET class = coalesce(
        (SELECT CASE WHEN m.hash = sync_staged.hash THEN ${STAGED.unchanged} ELSE ${STAGED.changed} END
-          FROM sync_members m WHERE m.set_n = ?2 AND m.key = sync_staged.key), ${STAGED.added})
-     WHERE staging = ?1 AND class = ${STAGED.staged}`,
+          FROM sync_members m WHERE m.set_n = @set AND m.key = sync_staged.key), ${STAGED.added})
+     WHERE staging = @staging AND class = ${STAGED.staged}`,
   // Members whose key no staged record has (kept and duplicate ones included) leave.
   insertRemovals: `INSERT INTO sync_removals (staging, seq, key, record)
-     SELECT ?1, ?3 + row_number() OVER (ORDER BY m.key) - 1, m.key, m.record FROM sync_members m
-      WHERE m.set_n = ?2 AND NOT EXISTS (SELECT 1 FROM sync_staged s WHERE s.staging = ?1 AND s.key = m.key)`,
+     SELECT @staging, @first + row_number() OVER (ORDER BY m.key) - 1, m.key, m.record FROM sync_members m
+      WHERE m.set_n = @set AND NOT EXISTS (SELECT 1 FROM sync_staged s WHERE s.staging = @staging AND s.key = m.key)`,
   classCounts: 'SELECT class, count(*) AS c FROM sync_staged WHERE staging = ? GROUP BY class',
   removalCount: 'SELECT count(*) FROM sync_removals WHERE staging = ?',
   // Kept records count only when their key is a member (else nothing was at stake).
-  keptMembers: `SELECT count(*) FROM sync_staged s JOIN sync_members m ON m.set_n = ?2 AND m.key = s.key WHERE s.staging = ?1 AND s.class = ${STAGED.kept}`,
+  keptMembers: `SELECT count(*) FROM sync_staged s JOIN sync_members m ON m.set_n = @set AND m.key = s.key WHERE s.staging = @staging AND s.class = ${STAGED.kept}`,
   finishStaging: `UPDATE sync_stagings SET status = 'classified', input_items = ?, added = ?, changed = ?, unchanged = ?, removed = ?, duplicates = ?, kept = ?, removals_held = ? WHERE n = ?`,
   // Older runs' staging of the same set: their difference is out of date once this one is classified.
   supersede: `UPDATE sync_stagings SET status = 'superseded' WHERE set_n = ? AND n <> ? AND run IS NOT NULL AND status = 'classified'`,
@@ -59,7 +59,7 @@ const SQL = {
   removalPage: 'SELECT seq, key, record FROM sync_removals WHERE staging = ? AND seq > ? ORDER BY seq LIMIT ?',
   resetAll: 'DELETE FROM sync_sets',
   resetOne: 'DELETE FROM sync_sets WHERE destination = ? AND audience = ?',
-  memberCount: 'SELECT count(*) FROM sync_members m JOIN sync_sets s ON s.n = m.set_n WHERE (?1 IS NULL OR (s.destination = ?1 AND s.audience = ?2))',
+  memberCount: 'SELECT count(*) FROM sync_members m JOIN sync_sets s ON s.n = m.set_n WHERE (@destination IS NULL OR (s.destination = @destination AND s.audience = @audience))',
   sets: `SELECT s.destination, s.audience, (SELECT count(*) FROM sync_members m WHERE m.set_n = s.n) AS members FROM sync_sets s ORDER BY s.destination, s.audience`,
 } as const;
 
@@ -114,13 +114,13 @@ export function stageRows(conn: Connection, staging: number, rows: readonly Stag
  */
 export function classifyStaging(conn: Connection, staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean): void {
   conn.db.transaction(() => {
-    conn.stmt(SQL.markDuplicates).run(staging);
-    conn.stmt(SQL.markClasses).run(staging, setN);
-    if (holdRemovals === null) conn.stmt(SQL.insertRemovals).run(staging, setN, inputItems);
+    conn.stmt(SQL.markDuplicates).run({ staging });
+    conn.stmt(SQL.markClasses).run({ staging, set: setN });
+    if (holdRemovals === null) conn.stmt(SQL.insertRemovals).run({ staging, set: setN, first: inputItems });
     const by = new Map<number, number>();
     for (const r of conn.stmt(SQL.classCounts).all(staging) as Array<{ class: number; c: number }>) by.set(r.class, r.c);
     const removed = conn.stmt(SQL.removalCount).pluck().get(staging) as number;
-    const kept = conn.stmt(SQL.keptMembers).pluck().get(staging, setN) as number;
+    const kept = conn.stmt(SQL.keptMembers).pluck().get({ staging, set: setN }) as number;
     const n = (c: number) => by.get(c) ?? 0;
     conn.stmt(SQL.finishStaging).run(inputItems, n(STAGED.added), n(STAGED.changed), n(STAGED.unchanged), removed, n(STAGED.duplicate), kept, holdRemovals, staging);
     if (supersedeOthers) {
@@ -174,7 +174,7 @@ export function removalPage(conn: Connection, staging: number, afterSeq: number,
 /** Forgets the delivered membership of one destination + audience, or of all; how many members it held. */
 export function resetSync(conn: Connection, target: { destination: string; audience: string } | null): number {
   return conn.db.transaction(() => {
-    const count = conn.stmt(SQL.memberCount).pluck().get(target?.destination ?? null, target?.audience ?? null) as number;
+    const count = conn.stmt(SQL.memberCount).pluck().get({ destination: target?.destination ?? null, audience: target?.audience ?? null }) as number;
     if (target) conn.stmt(SQL.resetOne).run(target.destination, target.audience);
     else conn.stmt(SQL.resetAll).run();
     return count;
