@@ -6,6 +6,7 @@ import { oauthCommand } from './commands/oauth.js';
 import { previewCommand } from './commands/preview.js';
 import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
+import { syncCommand } from './commands/sync.js';
 import { exportLogCommandCli, logCommandCli, runsCommandCli } from './commands/history.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -18,6 +19,7 @@ usage: outbound <command> [options]
       [--only-key K]...          only the records with these keys (records.key); keys not found: a warning
       [--env-file <path>]...     KEY=VALUE files for \${env:…} (the real environment wins; later files win)
       [--set path=value]...      override one config field (JSON value, else text), e.g. add.batchSize=10
+      [--sync full|diff]         diff: send only what changed since the last delivered sync (see sync.mode)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
       [--only-key K]... [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
   resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run
@@ -32,6 +34,8 @@ usage: outbound <command> [options]
   oauth <config> [--json]                                        fetch a token, print the exchange (secrets masked)
   sample --count N [--seed S]                                    write N generated XDM-style profiles as NDJSON
   schema                                                         print the export config's JSON Schema
+  sync list [--db <path>] [--json]                               the delivered memberships a diff run compares with
+  sync reset (<config> | --all) [--db <path>] [--json]           forget one (the next diff run adds every member)
 
 inputs: .ndjson/.jsonl, .csv (header row), .json (an array)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
@@ -53,6 +57,7 @@ const COMMANDS: Record<string, Command> = {
   oauth: oauthCommand,
   sample: sampleCommand,
   schema: schemaCommand,
+  sync: syncCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

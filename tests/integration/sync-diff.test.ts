@@ -183,4 +183,22 @@ describe('membership diff', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/--limit and --only-key cannot be used with sync mode "diff"/);
   });
+
+  it('sync list shows the delivered membership; sync reset forgets it, so the next diff run adds every member again', async () => {
+    const db = join(dir, 'reset.db');
+    const cfg = configFile('reset.json', { sync: { mode: 'diff' } });
+    const input = writeNdjson(dir, 'reset.ndjson', [member('a', 'a@x.io'), member('b', 'b@x.io'), member('c', 'c@x.io')]);
+    await runJson([cfg, '--input', input, '--db', db]);
+    const list = await cli(['sync', 'list', '--db', db, '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([{ destination: 'Sync API', audience: 'Members', members: 3 }]);
+    const reset = await cli(['sync', 'reset', cfg, '--db', db]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(/forgot 3 delivered members of Sync API · Members: the next diff run sends every member as an add/);
+    expect((await cli(['sync', 'list', '--db', db])).stdout).toMatch(/no delivered membership/);
+    server.requests.length = 0;
+    const again = await runJson([cfg, '--input', input, '--db', db]);
+    expect(again.out!.sync).toMatchObject({ added: 3, unchanged: 0 });
+    expect(adds()).toEqual(['a', 'b', 'c']);
+    expect((await cli(['sync', 'reset', '--db', db])).code).toBe(2); // a config or --all
+  });
 });

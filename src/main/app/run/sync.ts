@@ -147,3 +147,13 @@ export function syncExecution(store: Store, staging: number, setN: number): Sync
 export function syncSummary(store: Store, staging: number): SyncDiff {
   return store.syncSummary(staging);
 }
+
+/** Forgets the delivered membership of a config's destination + audience (all of them: null); how many members it held. */
+export function resetMembership(store: Store, config: ExportConfig | null): number {
+  return store.resetSync(config ? { destination: config.destination.name, audience: config.audience.name } : null);
+}
+
+/** Every delivered membership the store keeps, with its size. */
+export function listMemberships(store: Store): Array<{ destination: string; audience: string; members: number }> {
+  return store.listSyncSets();
+}
