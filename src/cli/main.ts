@@ -22,6 +22,7 @@ usage: outbound <command> [options]
       [--sync full|diff]         diff: send only what changed since the last delivered sync (see sync.mode)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
       [--only-key K]... [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
+      [--db <path>]              sync.mode diff: the store whose delivered membership the preview compares with
   resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run
   retry-failed <runId> [--db <path>] [--env-file <path>]... [--json]   re-send only the failed records of a run
   export-failed <runId> --out <file> [--reasons <file>] [--db <path>] [--json]

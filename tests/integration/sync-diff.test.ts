@@ -201,4 +201,22 @@ describe('membership diff', () => {
     expect(adds()).toEqual(['a', 'b', 'c']);
     expect((await cli(['sync', 'reset', '--db', db])).code).toBe(2); // a config or --all
   });
+
+  it('preview shows the diff and plans only its requests: adds of new and changed, removes from the stored record', async () => {
+    const db = join(dir, 'preview.db');
+    const cfg = configFile('preview.json', { sync: { mode: 'diff' } });
+    await runJson([cfg, '--input', writeNdjson(dir, 'p1.ndjson', [member('a', 'a@x.io'), member('b', 'b@x.io'), member('c', 'c@x.io')]), '--db', db]);
+    server.requests.length = 0;
+    const next = writeNdjson(dir, 'p2.ndjson', [member('a', 'a@x.io'), member('b', 'b7@x.io'), member('d', 'd@x.io')]);
+    const res = await cli(['preview', cfg, '--input', next, '--db', db]);
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.sync).toMatchObject({ mode: 'diff', added: 1, changed: 1, removed: 1, unchanged: 1, examples: { added: ['d'], changed: ['b'], removed: ['c'], unchanged: ['a'] } });
+    expect(out.requests.map((r: { step: string; recordKeys: string[] }) => [r.step, r.recordKeys])).toEqual([
+      ['add', ['b', 'd']],
+      ['remove', ['c']],
+    ]);
+    expect(JSON.parse(out.requests[1].body)).toEqual({ id: 'c', email: 'c@x.io' });
+    expect(server.requests).toHaveLength(0);
+  });
 });

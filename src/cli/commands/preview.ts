@@ -7,12 +7,17 @@ import { intOption, parse, str } from '../args.js';
 import { CONFIG_FLAGS, loadWithFlags, many } from '../config-flags.js';
 import { issueWhere, printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
+import { existsSync } from 'node:fs';
+import { syncModeOf, syncSelectionProblem } from '../../main/app/run/sync.js';
+import { openStore, type Store } from '../../main/store/db.js';
+import { defaultDbPath } from '../../main/store/paths.js';
 
 export async function previewCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('preview', argv, {
     input: { type: 'string', short: 'i' },
     limit: { type: 'string' },
     'only-key': { type: 'string', multiple: true },
+    db: { type: 'string' },
     ...CONFIG_FLAGS,
   });
   const configPath = positionals[0];
@@ -34,7 +39,25 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
     return EXIT.invalid;
   }
   const selector = createSelector(loaded.config, inputPath, onlyKeys.length > 0 ? { onlyKeys } : undefined);
-  const out = await preview(loaded, selectSource(openRunInput(null, input), selector), { file: inputPath, maxRecords: 0, ...(limit !== undefined ? { limit } : {}) });
+  const selectionProblem = syncSelectionProblem(loaded.config, onlyKeys.length > 0 ? { onlyKeys } : undefined);
+  if (selectionProblem) throw new UsageError(`preview: ${selectionProblem}`);
+  // A diff previews against the membership the store delivered; with no store yet, every member is new.
+  let store: Store | null = null;
+  if (syncModeOf(loaded.config) === 'diff') {
+    const dbPath = str(values.db) ?? defaultDbPath({ env: io.env });
+    store = openStore(existsSync(dbPath) ? dbPath : ':memory:');
+  }
+  let out: Awaited<ReturnType<typeof preview>>;
+  try {
+    out = await preview(loaded, selectSource(openRunInput(null, input), selector), {
+      file: inputPath,
+      maxRecords: 0,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(store ? { sync: { store, stagingSource: openRunInput(null, input) } } : {}),
+    });
+  } finally {
+    store?.close();
+  }
   // Known only when the preview read the whole input (a --limit may stop it first).
   const missingKeys = selector && !out.truncated ? selector.missingKeys() : [];
   if (missingKeys.length > 0) io.stderr(`warning: --only-key: no record of the input has key${missingKeys.length === 1 ? '' : 's'} ${missingKeys.join(', ')}\n`);
@@ -50,9 +73,9 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
   }));
   // `where` is the preview contract's name for an issue's place.
   const errors = out.errors.map(({ path, ...rest }) => ({ where: path, ...rest }));
-  io.stdout(`${JSON.stringify({ requests, errors, ...(out.truncated ? { truncated: true } : {}), escaping: out.escaping, ...(missingKeys.length > 0 ? { missingKeys } : {}) }, null, 2)}\n`);
+  io.stdout(`${JSON.stringify({ requests, errors, ...(out.truncated ? { truncated: true } : {}), escaping: out.escaping, ...(missingKeys.length > 0 ? { missingKeys } : {}), ...(out.sync ? { sync: { mode: 'diff', ...out.sync } } : {}) }, null, 2)}\n`);
   if (out.configRefused) return printIssues(io, configPath, out.errors);
   return out.errors.length > 0 ? EXIT.failedRecords : EXIT.ok;
 }
 
-export const PREVIEW_USAGE = 'outbound preview <config> --input <file> [--limit N] [--only-key K]... [--env-file <path>]... [--set path=value]...';
+export const PREVIEW_USAGE = 'outbound preview <config> --input <file> [--limit N] [--db <path>] [--only-key K]... [--env-file <path>]... [--set path=value]...';
