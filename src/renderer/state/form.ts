@@ -117,6 +117,8 @@ export interface FormState {
   remove: SendStepForm;
   audience: { name: string; id: string; organizationName: string };
   records: { key: string; mapping: MappingRow[]; action: string };
+  /** `sync.mode`: 'full' writes no `sync` key (the config as before the field existed). */
+  syncMode: 'full' | 'diff';
 }
 
 type Loose = Record<string, unknown>;
@@ -264,6 +266,7 @@ export function configToForm(config: unknown): FormState {
       mapping: Object.entries(obj(records.mapping)).map(([field, path]) => ({ field, path: str(path) })),
       action: str(records.action),
     },
+    syncMode: obj(c.sync).mode === 'diff' ? 'diff' : 'full',
   };
 }
 
@@ -444,6 +447,7 @@ export function formToConfig(form: FormState): FormConversion {
       mapping: Object.keys(mapping).length > 0 ? mapping : undefined,
       action: optional(form.records.action),
     }),
+    ...(form.syncMode === 'diff' ? { sync: { mode: 'diff' } } : {}),
   } as unknown as ExportConfigInput;
   return { config, issues };
 }

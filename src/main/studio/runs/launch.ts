@@ -165,7 +165,7 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         const issues = checked.kind === 'config' ? checked.issues : [{ path: 'input', message: checked.message }];
         return { ok: false, issues, records, requests, elapsedMs: elapsedMs() };
       }
-      const out = await dryRun(loaded, openRunInput(store, input), { file: inputLabel(store, input), runId: 'dry-run' });
+      const out = await dryRun(loaded, openRunInput(store, input), { file: inputLabel(store, input), runId: 'dry-run', sync: { store, stagingSource: openRunInput(store, input) } });
       if (!out.ok) return { ok: false, issues: out.issues, records, requests, elapsedMs: elapsedMs() };
       const s = out.summary;
       Object.assign(requests, s.requests.planned);
@@ -177,6 +177,7 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         ...(out.impliedMs !== undefined ? { requestsPerHour: loaded.config.destination.requestsPerHour!, impliedMs: out.impliedMs } : {}),
         retries: out.retries,
         elapsedMs: elapsedMs(),
+        ...(out.sync ? { sync: out.sync } : {}),
       };
     },
 
