@@ -90,7 +90,7 @@ export function DryRunSummary({ dry, stale, onRerun }: { dry: DryRunResult; stal
                   <td className="num">{dry.records.remove}</td>
                 </tr>
                 <tr>
-                  <td>skipped (no action, or its step disabled)</td>
+                  <td>{dry.sync ? 'skipped (unchanged, no action, or its step disabled)' : 'skipped (no action, or its step disabled)'}</td>
                   <td className="num">{dry.records.skipped}</td>
                 </tr>
                 <tr>
