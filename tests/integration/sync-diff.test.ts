@@ -219,4 +219,25 @@ describe('membership diff', () => {
     expect(JSON.parse(out.requests[1].body)).toEqual({ id: 'c', email: 'c@x.io' });
     expect(server.requests).toHaveLength(0);
   });
+
+  it('retry-failed of a diff run re-sends only its failed remove, rendered from the stored record', async () => {
+    const db = join(dir, 'retry-failed.db');
+    const cfg = configFile('retry-failed.json', { sync: { mode: 'diff' } });
+    await runJson([cfg, '--input', writeNdjson(dir, 'rf1.ndjson', [member('a', 'a@x.io'), member('b', 'b@x.io'), member('c', 'c@x.io')]), '--db', db]);
+    failRemove = new Set(['c']);
+    const r2 = await runJson([cfg, '--input', writeNdjson(dir, 'rf2.ndjson', [member('a', 'a@x.io'), member('d', 'd@x.io')]), '--db', db]);
+    expect(r2.code).toBe(1);
+    failRemove = new Set();
+    server.requests.length = 0;
+    const retried = await cli(['retry-failed', r2.out!.runId, '--db', db, '--json']);
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout).sync).toMatchObject({ added: 1, removed: 2, unchanged: 1 }); // the run's own classification
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['DELETE /members/c']);
+    expect(JSON.parse(server.requests[0]!.body)).toEqual({ id: 'c', email: 'c@x.io' });
+    // And the membership moved with it: a later run over the same input finds nothing to send.
+    server.requests.length = 0;
+    const again = await runJson([cfg, '--input', join(dir, 'rf2.ndjson'), '--db', db]);
+    expect(again.out!.sync).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: 2 });
+    expect(server.requests).toHaveLength(0);
+  });
 });
