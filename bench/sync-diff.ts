@@ -3,7 +3,8 @@
 // classes and the removals back the way a run does. Prints the times and the peak RSS, so
 // 10k and 1M can be compared: the set difference must not cost memory by input size.
 //
-//   node --import tsx bench/sync-diff.ts [N=1000000]
+//   node --max-semi-space-size=8 --import tsx bench/sync-diff.ts [N=1000000]
+// (the flag the CLI runs with, bin/outbound.mjs: without it V8's young generation alone grows by ~100 MB)
 // Not part of `npm run bench` (one process per size, for a clean peak RSS).
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,7 @@ async function measure(seedMs: number): Promise<void> {
   const t0 = performance.now();
   const { staging } = await stageSync(s, config, openRunInput(null, { kind: 'file', path: input }), input, null);
   const stageMs = performance.now() - t0;
+  const afterStaging = process.memoryUsage();
   const summary = s.syncSummary(staging);
   // Read back as a run does: every record's class in seq order, then the removals.
   const t1 = performance.now();
@@ -113,6 +115,7 @@ async function measure(seedMs: number): Promise<void> {
       removalsRead: removed,
       rssBeforeStaging: mb(rssBefore),
       peakRss: mb(peak),
+      afterStaging: { rss: mb(afterStaging.rss), heapUsed: mb(afterStaging.heapUsed), heapTotal: mb(afterStaging.heapTotal), external: mb(afterStaging.external) },
     }),
   );
 }

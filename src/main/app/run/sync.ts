@@ -6,7 +6,6 @@
 // which moves the membership in the commit of each outcome).
 import type { ExportConfig, SyncMode } from '../../../shared/config.js';
 import type { Issue } from '../../../shared/issues.js';
-import type { SyncDiff } from '../../../shared/sync.js';
 import { parseJsonExact } from '../../engine/exact.js';
 import { createRecordPreparer } from '../../engine/records.js';
 import type { SyncHooks, SyncVerdict } from '../../engine/runner.js';
@@ -141,11 +140,6 @@ export function syncExecution(store: Store, staging: number, setN: number): Sync
       if (rec.action === 'add') inFlight.set(rec.seq, { hash: memberHash(rec.data), record: memberJson(rec.data) });
     },
   };
-}
-
-/** The diff a staging holds, with a few keys of each class. */
-export function syncSummary(store: Store, staging: number): SyncDiff {
-  return store.syncSummary(staging);
 }
 
 /** Forgets the delivered membership of a config's destination + audience (all of them: null); how many members it held. */
