@@ -240,4 +240,19 @@ describe('membership diff', () => {
     expect(again.out!.sync).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: 2 });
     expect(server.requests).toHaveLength(0);
   });
+
+  it('retry-failed of a run started with --sync diff stays a diff (the flag is recorded with the run)', async () => {
+    const db = join(dir, 'flag-retry.db');
+    const cfg = configFile('flag-retry.json');
+    await runJson([cfg, '--input', writeNdjson(dir, 'fr1.ndjson', [member('a', 'a@x.io'), member('b', 'b@x.io')]), '--db', db, '--sync', 'diff']);
+    failRemove = new Set(['b']);
+    const r2 = await runJson([cfg, '--input', writeNdjson(dir, 'fr2.ndjson', [member('a', 'a@x.io')]), '--db', db, '--sync', 'diff']);
+    expect(r2.code).toBe(1);
+    failRemove = new Set();
+    server.requests.length = 0;
+    const retried = await cli(['retry-failed', r2.out!.runId, '--db', db, '--json']);
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout).sync).toMatchObject({ removed: 1, unchanged: 1 });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['DELETE /members/b']);
+  });
 });
