@@ -7,6 +7,7 @@ import { previewCommand } from './commands/preview.js';
 import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { syncCommand } from './commands/sync.js';
 import { exportLogCommandCli, logCommandCli, runsCommandCli } from './commands/history.js';
 import { EXIT, UsageError, type CliIo } from './io.js';
 
@@ -24,8 +25,10 @@ usage: outbound <command> [options]
       [--group G]                name the shard runs of one export (default: derived from config, input and N)
       [--continue]               with --shard: go on with this shard's unfinished run in the store (a retried pod)
       --input postgres://… --query "select …"   read a PostgreSQL query instead (or the config's source.postgres)
+      [--sync full|diff]         diff: send only what changed since the last delivered sync (see sync.mode)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
       [--only-key K]... [--shard i/N] [--env-file <path>]... [--set path=value]...   as for run (--limit counts requests here)
+      [--db <path>]              sync.mode diff: the store whose delivered membership the preview compares with
   resume <runId> [--db <path>] [--env-file <path>]... [--json]   finish an interrupted run
   retry-failed <runId> [--db <path>] [--env-file <path>]... [--json]   re-send only the failed records of a run
   export-failed <runId> --out <file> [--reasons <file>] [--db <path>] [--json]
@@ -45,6 +48,8 @@ usage: outbound <command> [options]
                                  or --cron: the config's schedule. Exact --every values: 1m-30m dividing an
                                  hour, 1h-12h dividing a day, 1d, 1w
       [--env-file <path>]        where the unit reads \${env:…} values (default: <config name>.env beside it)
+  sync list [--db <path>] [--json]                               the delivered memberships a diff run compares with
+  sync reset (<config> | --all) [--db <path>] [--json]           forget one (the next diff run adds every member)
 
 inputs: .ndjson/.jsonl, .csv (header row), .json (an array), a PostgreSQL query (postgres:// URL + --query)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
@@ -67,6 +72,7 @@ const COMMANDS: Record<string, Command> = {
   sample: sampleCommand,
   schema: schemaCommand,
   schedule: scheduleCommand,
+  sync: syncCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -1,6 +1,7 @@
 // The studio API: one typed interface. The service implements it in main, ipc.ts
 // registers one handler per method (validating arguments), the preload exposes exactly
 // these methods on window.outbound, and the renderer calls nothing else.
+import type { SyncDiff } from './sync.js';
 import type { ExportConfigInput, StepName } from './config.js';
 import type { Issue } from './issues.js';
 import type { RunStatus } from './status.js';
@@ -167,6 +168,8 @@ export interface DryRunResult {
   /** The retry policy's worst case per enabled step (attempts and longest time a request may take). */
   retries?: Array<{ step: StepName; attempts: number | 'until-stopped'; worstMs?: number; text: string }>;
   elapsedMs: number;
+  /** A membership diff (config sync.mode diff): how the input compares with the last delivered membership. */
+  sync?: SyncDiff;
 }
 
 export type RunState = 'running' | 'paused' | 'finished';

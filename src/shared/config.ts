@@ -498,6 +498,19 @@ export const sourceSchema = z.strictObject({
   postgres: postgresSourceSchema.optional(),
 });
 
+/** Membership diff (issue 12): `full` sends every input record (today's behaviour); `diff` sends only what changed since the last delivered sync. */
+export const SYNC_MODES = ['full', 'diff'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+
+export const syncSchema = z.strictObject({
+  mode: z
+    .enum(SYNC_MODES)
+    .default('full')
+    .describe(
+      'full: every input record is sent. diff: the store keeps the last delivered membership of this destination and audience; a run sends adds for new keys, adds for records whose mapped fields changed, removes (rendered with the stored record as `user`) for keys gone from the input, and nothing for unchanged ones. Needs destination.remove enabled.',
+    ),
+});
+
 export const exportConfigSchema = z.strictObject({
   /** Editors' pointer to the JSON Schema; ignored. */
   $schema: z.string().optional(),
@@ -509,6 +522,8 @@ export const exportConfigSchema = z.strictObject({
   schedule: scheduleSchema.optional(),
   /** Where the records come from when the run names no input file. */
   source: sourceSchema.optional(),
+  /** Absent: a full sync, as before the field existed. */
+  sync: syncSchema.optional(),
 });
 
 export type ExportConfigInput = z.input<typeof exportConfigSchema>;

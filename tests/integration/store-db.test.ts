@@ -37,7 +37,7 @@ describe('openStore', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['destinations', 'environment_variables', 'environments', 'record_failures', 'requests', 'run_environments', 'runs', 'sample_sets', 'samples', 'settled_batches']);
+      expect(tables).toEqual(['destinations', 'environment_variables', 'environments', 'record_failures', 'requests', 'run_environments', 'runs', 'sample_sets', 'samples', 'settled_batches', 'sync_members', 'sync_removals', 'sync_sets', 'sync_staged', 'sync_stagings']);
     });
     // The store's connection enforces foreign keys (PRAGMA foreign_keys = 1): a deleted
     // sample set takes its samples with it (ON DELETE CASCADE).
@@ -58,13 +58,13 @@ describe('openStore', () => {
     const file = tmp.file('outbound.db');
     openStore(file).close();
     const raw = new Database(file);
-    raw.pragma('user_version = 7');
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     const before = readFileSync(file);
     const err = catchStoreError(() => openStore(file));
     expect(err.code).toBe('newer-version');
     expect(err.message).toContain(
-      `outbound.db was written by a newer Outbound (schema 7, this build knows ${SCHEMA_VERSION}): upgrade Outbound or use --db to pick another file`,
+      `outbound.db was written by a newer Outbound (schema ${SCHEMA_VERSION + 1}, this build knows ${SCHEMA_VERSION}): upgrade Outbound or use --db to pick another file`,
     );
     expect(readFileSync(file).equals(before)).toBe(true);
   });

@@ -184,7 +184,7 @@ describe('unknown keys (issue 9)', () => {
     expect(issues({ ...base, destination: { ...base.destination, outputSchema: [{ name: 'a', typ: 'string' }] } })).toEqual([
       { path: 'destination.outputSchema[0].typ', message: 'unknown key; did you mean "type"?' },
     ]);
-    expect(issues({ ...base, zzz: 1 })[0]!.message).toMatch(/^unknown key \(known: \$schema, version, destination, audience, records, schedule, source\)$/);
+    expect(issues({ ...base, zzz: 1 })[0]!.message).toMatch(/^unknown key \(known: \$schema, version, destination, audience, records, schedule, source, sync\)$/);
   });
   it('a top-level $schema is allowed, and mapping and header names stay free', () => {
     expect(issues({ $schema: './schema.json', ...base, destination: { ...base.destination, headers: { 'X-Anything': 'v' } }, records: { mapping: { anyName: 'a' } } })).toEqual([]);

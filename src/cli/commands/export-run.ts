@@ -1,6 +1,7 @@
 // `run`, `resume` and `retry-failed`: argv → app/ (which decides every precondition) →
 // print. One execution path, so a resumed run ends with the same summary and exit codes.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { RunStatus } from '../../shared/status.js';
 import type { LoadedConfig } from '../../main/app/config.js';
 import { dryRun } from '../../main/app/dry-run.js';
@@ -17,6 +18,8 @@ import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { recordCounts } from '../../shared/format.js';
+import type { SyncDiff } from '../../shared/sync.js';
+import { syncModeOf, syncSelectionProblem } from '../../main/app/run/sync.js';
 import { parse, str } from '../args.js';
 import { CONFIG_FLAGS, loadWithFlags, many, SELECTION_FLAGS, selectionFlags } from '../config-flags.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
@@ -26,7 +29,7 @@ import { createProgressReporter } from '../progress.js';
 import { runJson } from '../run-json.js';
 
 export const RUN_USAGE =
-  'outbound run <config> --input <file | postgres://…> [--query "select …"] [--db <path>] [--dry-run] [--json] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue]] [--env-file <path>]... [--set path=value]...';
+  'outbound run <config> --input <file | postgres://…> [--query "select …"] [--db <path>] [--dry-run] [--json] [--sync full|diff] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue]] [--env-file <path>]... [--set path=value]...';
 
 export function exitCodeFor(status: RunStatus): number {
   if (status === 'succeeded') return EXIT.ok;
@@ -41,6 +44,21 @@ interface Selected {
   /** The dry run of a shard: the records it takes of those read. */
   shardCounts?: { taken: number; of: number } | undefined;
   group?: string | undefined;
+  /** A membership diff run's comparison with the delivered membership. */
+  sync?: SyncDiff | undefined;
+}
+
+/** The membership diff as the summary prints it: counts, then a few keys of each class. */
+function syncLines(d: SyncDiff): string[] {
+  const examples = (label: string, count: number, keys: string[]) => (count > 0 ? [`    ${label.padEnd(9)} ${keys.join(', ')}${count > keys.length ? ', …' : ''}`] : []);
+  return [
+    `  diff      ${d.added} added · ${d.changed} changed (sent as adds) · ${d.removed} removed · ${d.unchanged} unchanged${d.duplicates > 0 ? ` · ${d.duplicates} duplicate keys` : ''}${d.kept > 0 ? ` · ${d.kept} kept (record failed)` : ''}`,
+    ...examples('added', d.added, d.examples.added),
+    ...examples('changed', d.changed, d.examples.changed),
+    ...examples('removed', d.removed, d.examples.removed),
+    ...examples('unchanged', d.unchanged, d.examples.unchanged),
+    ...(d.removalsHeld ? [`  warning   ${d.removalsHeld}`] : []),
+  ];
 }
 
 function selectionLine(sel: RecordSelection | undefined, selected: Selected = {}): string | null {
@@ -71,6 +89,7 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
         ...(!row && sel?.onlyKeys ? { onlyKeys: sel.onlyKeys } : {}),
         ...(!row && sel?.shard ? { shard: { ...sel.shard, ...(selected.shardCounts ?? {}) } } : {}),
         ...(missing.length > 0 ? { missingKeys: missing } : {}),
+        ...(selected.sync ? { sync: { mode: 'diff', ...selected.sync } } : {}),
         runId: s.runId,
         status: s.status,
         records: s.records,
@@ -89,6 +108,7 @@ function printSummary(io: CliIo, s: RunSummary, json: boolean, store: Store | nu
     `run ${s.runId} ${s.status}${s.dryRun ? ' (dry run: nothing sent)' : ''}`,
     ...(selectionLine(selected.selection, selected) !== null ? [selectionLine(selected.selection, selected)!] : []),
     `  records   ${recordCounts(r)}`,
+    ...(selected.sync ? syncLines(selected.sync) : []),
     ...s.skippedReasons.map((k) => `  skipped   ${k.count}: ${k.reason}`),
     s.dryRun
       ? `  planned   ${Object.entries(s.requests.planned).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(' · ') || 'no requests'}`
@@ -134,15 +154,21 @@ async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, la
   progress.done();
   const summary = result.summary;
   if (result.warning) io.stderr(`warning: ${result.warning}\n`);
-  printSummary(io, summary, json, store, dbPath, { selection: plan.selection, missingKeys: result.missingKeys, group: store.getRun(summary.runId)?.options?.group });
+  printSummary(io, summary, json, store, dbPath, { selection: plan.selection, missingKeys: result.missingKeys, group: store.getRun(summary.runId)?.options?.group, sync: result.sync });
   const db = ` --db ${dbPath}`;
   if (summary.status === 'aborted') io.stderr(`resume with: outbound resume ${summary.runId}${db}\n`);
   if (summary.records.failed > 0 || summary.records.unconfirmed > 0) io.stderr(`why records failed: outbound log ${summary.runId} --failed${db} · re-send them: outbound retry-failed ${summary.runId}${db}\n`);
   return exitCodeFor(summary.status);
 }
 
-async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean, selection: RecordSelection | undefined): Promise<number> {
+async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, json: boolean, selection: RecordSelection | undefined, dbPath: string): Promise<number> {
   for (const warning of inputWarnings(input)) io.stderr(`warning: ${warning}\n`);
+  // A diff compares with the membership the store delivered; with no store yet, every member is new.
+  let store: Store | null = null;
+  if (syncModeOf(loaded.config) === 'diff') {
+    store = openStoreOrReport(io, existsSync(dbPath) ? dbPath : ':memory:');
+    if (!store) return EXIT.invalid;
+  }
   const progress = createProgressReporter(io, 'dry run');
   let out: Awaited<ReturnType<typeof dryRun>>;
   try {
@@ -152,15 +178,18 @@ async function dryRunCommand(io: CliIo, loaded: LoadedConfig, input: RunInput, j
       onEvent: (e) => progress.onEvent(e),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(selection ? { selection } : {}),
+      ...(store ? { sync: { store, stagingSource: openRunInput(null, input, io.signal) } } : {}),
     });
   } catch (err) {
     progress.done();
     io.stderr(`run failed: ${loaded.redactor.text((err as Error).message)}\n`);
     return EXIT.aborted;
+  } finally {
+    store?.close();
   }
   progress.done();
   if (!out.ok) return printIssues(io, 'config', out.issues);
-  printSummary(io, out.summary, json, null, undefined, { selection, missingKeys: out.missingKeys, shardCounts: out.shard ? { taken: out.shard.taken, of: out.shard.of } : undefined });
+  printSummary(io, out.summary, json, null, undefined, { selection, missingKeys: out.missingKeys, shardCounts: out.shard ? { taken: out.shard.taken, of: out.shard.of } : undefined, sync: out.sync });
   // The retry policy's worst case, per step (human output only: --json keeps its shape).
   if (!json) io.stdout(out.retries.map((r) => `  retries   ${r.step}: ${r.text}\n`).join(''));
   return exitCodeFor(out.summary.status);
@@ -174,6 +203,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     group: { type: 'string' },
     continue: { type: 'boolean' },
+    sync: { type: 'string' },
     ...SELECTION_FLAGS,
     ...CONFIG_FLAGS,
   });
@@ -185,16 +215,22 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const badGroup = groupGiven !== undefined ? groupProblem(groupGiven) : null;
   if (badGroup) throw new UsageError(`run: --group ${badGroup}`);
   if (values.continue === true && !selection?.shard) throw new UsageError("run: --continue goes on with a shard's unfinished run; give --shard i/N with it");
+  // --sync is sugar for --set sync.mode=…: recorded with the run's overrides, so resume keeps it.
+  const syncFlag = str(values.sync);
+  if (syncFlag !== undefined && syncFlag !== 'full' && syncFlag !== 'diff') throw new UsageError(`run: --sync is full or diff (got "${syncFlag}")`);
+  if (syncFlag !== undefined) values.set = [...many(values.set), `sync.mode=${syncFlag}`];
   const flagged = await loadWithFlags('run', configPath, values, io);
   if (!flagged.ok) return printIssues(io, configPath, flagged.issues);
   const { loaded, overrides, envFiles } = flagged;
   const input = inputFromFlags('run', values, loaded);
   const json = values.json === true;
+  const selectionProblem = syncSelectionProblem(loaded.config, selection);
+  if (selectionProblem) throw new UsageError(`run: ${selectionProblem}`);
   // Refused before the store is opened: a config or input that cannot run leaves no trace.
   const checked = await checkRun(null, loaded, input);
   if (!checked.ok) return printRefusal(io, configPath, checked);
-  if (values['dry-run'] === true) return dryRunCommand(io, loaded, input, json, selection);
   const dbPath = str(values.db) ?? defaultDbPath({ env: io.env });
+  if (values['dry-run'] === true) return dryRunCommand(io, loaded, input, json, selection, dbPath);
   const store = openStoreOrReport(io, dbPath);
   if (!store) return EXIT.invalid;
   try {

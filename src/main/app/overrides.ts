@@ -14,7 +14,7 @@ export interface Override {
   value: unknown;
 }
 
-const TOP_LEVEL = new Set(['version', 'destination', 'audience', 'records']);
+const TOP_LEVEL = new Set(['version', 'destination', 'audience', 'records', 'sync']);
 
 /** `path=value` → an override, or why it is not one. */
 export function parseOverride(arg: string): { ok: true; override: Override } | { ok: false; message: string } {

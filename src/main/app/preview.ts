@@ -10,6 +10,10 @@ import type { HttpResult, PlannedRequest, SourceItem } from '../engine/types.js'
 import { createAuthorizer } from './authorize.js';
 import type { LoadedConfig } from './config.js';
 import type { BodyEscaping } from '../../shared/api.js';
+import type { SyncDiff } from '../../shared/sync.js';
+import type { SyncHooks } from '../engine/runner.js';
+import type { Store } from '../store/db.js';
+import { stageSync, syncExecution, syncModeOf } from './run/sync.js';
 import { bodyEscaping, bodyKindFor } from '../engine/template/body-kind.js';
 
 export interface PreviewRun extends PreviewOutput {
@@ -17,6 +21,8 @@ export interface PreviewRun extends PreviewOutput {
   configRefused: boolean;
   /** How the bodies' values are escaped (from the destination's Content-Type). */
   escaping: BodyEscaping;
+  /** A membership diff (sync.mode diff): how the input compares with the delivered membership. */
+  sync?: SyncDiff;
 }
 
 /** How many records fill `limit` requests of the largest batch: what a preview must read. */
@@ -29,9 +35,34 @@ export function recordsForPreview(loaded: LoadedConfig, limit: number): number {
 export async function preview(
   loaded: LoadedConfig,
   source: Iterable<SourceItem> | AsyncIterable<SourceItem>,
-  opts: { file: string; limit?: number; maxRecords?: number; placeholders?: boolean; showRefused?: boolean; remoteAudience?: unknown },
+  opts: {
+    file: string;
+    limit?: number;
+    maxRecords?: number;
+    placeholders?: boolean;
+    showRefused?: boolean;
+    remoteAudience?: unknown;
+    /** A membership diff: the store with the delivered membership, and the input again for staging (dropped after). */
+    sync?: { store: Store; stagingSource: AsyncIterable<SourceItem> };
+  },
+): Promise<PreviewRun> {
+  const staged = syncModeOf(loaded.config) === 'diff' && opts.sync ? await stageSync(opts.sync.store, loaded.config, opts.sync.stagingSource, opts.file, null) : null;
+  try {
+    const hooks = staged && opts.sync ? syncExecution(opts.sync.store, staged.staging, staged.setN).hooks : undefined;
+    const run = await previewRun(loaded, source, { ...opts, ...(hooks ? { hooks } : {}) });
+    return staged && opts.sync ? { ...run, sync: opts.sync.store.syncSummary(staged.staging) } : run;
+  } finally {
+    if (staged && opts.sync) opts.sync.store.deleteSyncStaging(staged.staging);
+  }
+}
+
+async function previewRun(
+  loaded: LoadedConfig,
+  source: Iterable<SourceItem> | AsyncIterable<SourceItem>,
+  opts: { file: string; limit?: number; maxRecords?: number; placeholders?: boolean; showRefused?: boolean; remoteAudience?: unknown; hooks?: SyncHooks },
 ): Promise<PreviewRun> {
   const out = await previewExport(loaded.config, source, {
+    ...(opts.hooks ? { sync: opts.hooks } : {}),
     file: opts.file,
     secrets: loaded.secrets,
     ...(opts.placeholders ? { placeholders: true } : {}),

@@ -3,7 +3,7 @@
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { createRedactor, type Secret } from './redact.js';
-import { ConfigError, runExport } from './runner.js';
+import { ConfigError, runExport, type SyncHooks } from './runner.js';
 import type { PlannedRequest, PreparedRecord, SourceItem } from './types.js';
 
 export interface PreviewOutput {
@@ -45,6 +45,8 @@ export interface PreviewOptions {
   placeholders?: boolean;
   /** Include requests refused after rendering (a body that is not JSON), marked `refused`. */
   showRefused?: boolean;
+  /** A membership diff: only its adds and removes are planned (runner.ts SyncHooks). */
+  sync?: SyncHooks;
 }
 
 const MAX_REASONS = 10;
@@ -92,6 +94,7 @@ export async function previewExport(config: ExportConfig, items: Iterable<Source
       dryRun: true,
       signal: stop.signal,
       ...(remoteAudience !== undefined ? { remoteAudience } : {}),
+      ...(opts.sync ? { sync: opts.sync } : {}),
       onRecord: (r) => {
         if (records.length < maxRecords) records.push(r);
       },

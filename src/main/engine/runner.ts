@@ -81,7 +81,22 @@ export interface RunOptions {
   retryDelay?: RetryDelayOptions;
   /** Progress events at most this often (ms). Default 250. */
   progressEveryMs?: number;
+  /** A membership diff (config `sync.mode: diff`): which prepared records are sent, and the removes after the input. */
+  sync?: SyncHooks;
 }
+
+/** What a membership diff tells the runner; the host computed it (app/run/sync.ts). */
+export interface SyncHooks {
+  /**
+   * For each prepared input record: send it, leave it out (skipped with the reason, e.g.
+   * unchanged since the last delivered sync) or fail it (e.g. a duplicate key).
+   */
+  classify(rec: PreparedRecord): SyncVerdict;
+  /** Members gone from the input, as remove records (their stored fields, seqs after the input's), read after it. */
+  removals(): Iterable<PreparedRecord>;
+}
+
+export type SyncVerdict = { send: true } | { send: false; skip: string } | { send: false; fail: string };
 
 export interface RunSummary {
   runId: string;
@@ -305,6 +320,15 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       .finally(() => slots.release());
   };
 
+  const queue = async (rec: PreparedRecord): Promise<void> => {
+    const buf = pending[rec.action];
+    buf.push(rec);
+    if (buf.length >= planner.batchSize(rec.action)) {
+      pending[rec.action] = [];
+      await dispatch(rec.action, buf);
+    }
+  };
+
   // GrowthLoop: a disabled step ignores its action, so its records are skipped, not failed.
   const disabledReason = (action: Action) => `record action is ${action} and the ${action} step is disabled`;
 
@@ -331,7 +355,11 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         // was interrupted); prepared again only to count the skipped ones.
         const p = prepare(item, s);
         if (p.ok === 'skip') skip(p.reason);
-        else if (p.ok === true && !planner.steps[p.record.action]) skip(disabledReason(p.record.action));
+        else if (p.ok === true) {
+          const verdict = opts.sync?.classify(p.record);
+          if (verdict && !verdict.send && 'skip' in verdict) skip(verdict.skip);
+          else if (!verdict && !planner.steps[p.record.action]) skip(disabledReason(p.record.action));
+        }
         continue;
       }
       const p = prepare(item, s);
@@ -347,17 +375,46 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       const rec = p.record;
+      if (opts.sync) {
+        const verdict = opts.sync.classify(rec);
+        if (!verdict.send) {
+          if ('skip' in verdict) {
+            skip(verdict.skip);
+            opts.onSkipped?.({ key: rec.key, line: rec.line, reason: verdict.skip });
+          } else {
+            counts.failed++;
+            emit?.({ type: 'record-failed', failure: { seq: rec.seq, line: rec.line, key: rec.key, where: `${opts.file}:${rec.line}`, reason: verdict.fail }, at: Date.now() });
+            progress();
+          }
+          continue;
+        }
+      }
       opts.onRecord?.(rec);
       if (!planner.steps[rec.action]) {
         skip(disabledReason(rec.action));
         opts.onSkipped?.({ key: rec.key, line: rec.line, reason: disabledReason(rec.action) });
         continue;
       }
-      const buf = pending[rec.action];
-      buf.push(rec);
-      if (buf.length >= planner.batchSize(rec.action)) {
-        pending[rec.action] = [];
-        await dispatch(rec.action, buf);
+      await queue(rec);
+    }
+    // A membership diff's removes come after the input, each counted and resumed like an input record.
+    if (opts.sync && !fatal && !runSignal.aborted) {
+      for (const rec of opts.sync.removals()) {
+        if (fatal || runSignal.aborted) break;
+        counts.total++;
+        const prev = opts.previous?.(rec.seq);
+        if (prev && !(opts.only?.(rec.seq) ?? false)) {
+          if (prev === 'succeeded') counts.succeeded++;
+          else counts.failed++;
+          continue;
+        }
+        if (opts.only && !opts.only(rec.seq)) continue;
+        if (!planner.steps.remove) {
+          skip(disabledReason('remove'));
+          continue;
+        }
+        opts.onRecord?.(rec);
+        await queue(rec);
       }
     }
     for (const action of ['add', 'remove'] as const) {

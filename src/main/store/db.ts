@@ -28,6 +28,8 @@ import type {
 import * as runs from './runs.js';
 import * as samples from './samples.js';
 import { SeqBitset, type SettledSet } from './settled.js';
+import * as sync from './sync.js';
+import type { SyncDiff } from '../../shared/sync.js';
 
 export type { OpenStoreOptions } from './connection.js';
 
@@ -273,6 +275,62 @@ export class Store {
 
   runEnvironment(runId: string): string | null {
     return this.guard('reading a run environment', () => environments.runEnvironment(this.#conn, runId));
+  }
+
+  // ---- membership diff (sync.ts) ------------------------------------------------------
+
+  /** The key of a destination + audience's delivered membership (made on first use). */
+  syncSet(destination: string, audience: string): number {
+    return this.guard('reading the delivered membership', () => sync.syncSet(this.#conn, destination, audience));
+  }
+
+  /** A run's staging of its membership diff, if it has one. */
+  syncStagingOfRun(runId: string): sync.StagingRow | undefined {
+    return this.guard('reading a membership diff', () => {
+      const run = this.runKey(runId);
+      return run === undefined ? undefined : sync.stagingOfRun(this.#conn, run);
+    });
+  }
+
+  beginSyncStaging(setN: number, runId: string | null): number {
+    return this.guard('staging a membership diff', () => sync.beginStaging(this.#conn, setN, runId === null ? null : (this.runKey(runId) ?? null)));
+  }
+
+  stageSyncRows(staging: number, rows: readonly sync.StagedRow[]): void {
+    this.guard('staging a membership diff', () => sync.stageRows(this.#conn, staging, rows));
+  }
+
+  classifySync(staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean): void {
+    this.guard('classifying a membership diff', () => sync.classifyStaging(this.#conn, staging, setN, inputItems, holdRemovals, supersedeOthers));
+  }
+
+  syncSummary(staging: number): SyncDiff {
+    return this.snapshot('reading a membership diff', () => sync.stagingSummary(this.#conn, staging));
+  }
+
+  deleteSyncStaging(staging: number): void {
+    this.guard('dropping a membership diff', () => sync.deleteStaging(this.#conn, staging));
+  }
+
+  syncClassPage(staging: number, from: number, to: number): Array<{ seq: number; class: sync.StagedClass }> {
+    return this.guard('reading a membership diff', () => sync.classPage(this.#conn, staging, from, to));
+  }
+
+  syncFirstLineOfKey(staging: number, key: string): number | undefined {
+    return this.guard('reading a membership diff', () => sync.firstLineOfKey(this.#conn, staging, key));
+  }
+
+  syncRemovalPage(staging: number, afterSeq: number, limit: number): Array<{ seq: number; key: string; record: string }> {
+    return this.guard('reading a membership diff', () => sync.removalPage(this.#conn, staging, afterSeq, limit));
+  }
+
+  /** Forgets a delivered membership (the next diff run sends every member as an add); how many members it held. */
+  resetSync(target: { destination: string; audience: string } | null): number {
+    return this.guard('resetting the delivered membership', () => sync.resetSync(this.#conn, target));
+  }
+
+  listSyncSets(): Array<{ destination: string; audience: string; members: number }> {
+    return this.guard('listing delivered memberships', () => sync.listSyncSets(this.#conn));
   }
 
   // ---- sample sets --------------------------------------------------------------------

@@ -224,6 +224,61 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN options TEXT;
   `,
+  // 7: membership diff (issue 12). sync_members is the last delivered membership of a
+  // destination + audience (sync_sets): key, a hash of the mapped record and the record
+  // itself (what a later remove renders as `user`). A diff run stages its input's keys and
+  // hashes (sync_staged) and the members it will remove (sync_removals, with their records),
+  // both per run and frozen once classified, so resume and retry-failed send the same
+  // difference; the recorder moves sync_members in the commit of each outcome.
+  `
+  CREATE TABLE sync_sets (
+    n           INTEGER PRIMARY KEY,
+    destination TEXT NOT NULL,
+    audience    TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    UNIQUE (destination, audience)
+  );
+  CREATE TABLE sync_members (
+    set_n       INTEGER NOT NULL REFERENCES sync_sets(n) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    hash        BLOB NOT NULL,                -- 16 bytes of SHA-256 over the canonical JSON
+    record      TEXT NOT NULL,                -- the mapped record as JSON
+    PRIMARY KEY (set_n, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE sync_stagings (
+    n           INTEGER PRIMARY KEY,
+    set_n       INTEGER NOT NULL REFERENCES sync_sets(n) ON DELETE CASCADE,
+    run         INTEGER REFERENCES runs(n) ON DELETE CASCADE,  -- NULL: a dry run's or a preview's
+    status      TEXT NOT NULL DEFAULT 'staging' CHECK (status IN ('staging', 'classified', 'superseded')),
+    input_items INTEGER,                      -- the input's seqs; removes are numbered from here
+    added       INTEGER NOT NULL DEFAULT 0,
+    changed     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    removed     INTEGER NOT NULL DEFAULT 0,
+    duplicates  INTEGER NOT NULL DEFAULT 0,
+    kept        INTEGER NOT NULL DEFAULT 0,   -- keys of records that failed: their members are left as they are
+    removals_held TEXT,                       -- why no remove was planned (unreadable rows), or NULL
+    created_at  INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX sync_stagings_by_run ON sync_stagings(run) WHERE run IS NOT NULL;
+  CREATE TABLE sync_staged (
+    staging     INTEGER NOT NULL REFERENCES sync_stagings(n) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    key         TEXT NOT NULL,
+    hash        BLOB,
+    line        INTEGER NOT NULL,
+    class       INTEGER NOT NULL DEFAULT 0,   -- 0 staged, 1 added, 2 changed, 3 unchanged, 4 duplicate, 5 kept
+    PRIMARY KEY (staging, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX sync_staged_by_key ON sync_staged(staging, key, seq);
+  CREATE TABLE sync_removals (
+    staging     INTEGER NOT NULL REFERENCES sync_stagings(n) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    key         TEXT NOT NULL,
+    record      TEXT NOT NULL,
+    PRIMARY KEY (staging, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -3,7 +3,7 @@
 // transaction for all that is queued, so logging costs an export little. Each commit holds
 // the record outcomes together with the run's counters: that commit is the checkpoint a
 // resume starts from. `run-finished` is written at once.
-import type { RunCounts, RunEvent } from '../engine/types.js';
+import type { RecordOutcome, RunCounts, RunEvent } from '../engine/types.js';
 import { packInt32 } from './batch.js';
 import { connectionOf } from './connection.js';
 import type { Store } from './db.js';
@@ -11,6 +11,7 @@ import { StoreError, toStoreError } from './errors.js';
 import { failureSeqs, OUTCOME_WRITES, type OutcomeWrites } from './outcomes.js';
 import { answerValues, nextSession, REQUEST_WRITES, sentValues, type RequestWrites, type StoredForm } from './requests.js';
 import { ensureRun, RUN_WRITES, type RunWrites } from './runs.js';
+import { SYNC_WRITES, type SyncWrites } from './sync.js';
 import { openWriter, statementIds, type StatementSql, type WriteOp } from './writer.js';
 
 export interface RecorderOptions {
@@ -30,6 +31,12 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   /** Told when a background write fails (e.g. disk full); the host should stop the run. */
   onError?: (err: StoreError) => void;
+  /**
+   * A membership diff: each acknowledged add upserts its member (hash and record from
+   * `member`, which forgets the seq), each acknowledged remove deletes it, in the commit of
+   * the outcome itself, so a kill can never keep one without the other.
+   */
+  sync?: { setN: number; member(seq: number): { hash: Buffer; record: string } | undefined };
 }
 
 export interface RunRecorder {
@@ -45,8 +52,8 @@ export interface RunRecorder {
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
 /** Everything the recorder writes, by statement name: what its writer thread prepares. */
-type RecorderWrites = RunWrites & RequestWrites & OutcomeWrites;
-const WRITES: StatementSql<RecorderWrites> = { ...RUN_WRITES, ...REQUEST_WRITES, ...OUTCOME_WRITES };
+type RecorderWrites = RunWrites & RequestWrites & OutcomeWrites & SyncWrites;
+const WRITES: StatementSql<RecorderWrites> = { ...RUN_WRITES, ...REQUEST_WRITES, ...OUTCOME_WRITES, ...SYNC_WRITES };
 /** How an op names its statement (see writer.ts). */
 const W = statementIds(WRITES);
 type Op = WriteOp<RecorderWrites>;
@@ -113,6 +120,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     if (sent !== undefined) sentRequests.delete(e.requestId!);
     const sentKeys = sent?.keys;
     const all = e.outcomes;
+    if (opts.sync) moveMembers(opts.sync, all);
     let okCount = 0;
     for (let i = 0; i < all.length; i++) {
       const o = all[i]!;
@@ -167,6 +175,18 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     if (max - min > batchSpan) {
       batchSpan = max - min;
       countersDirty = true;
+    }
+  }
+
+  /** The delivered membership follows the acknowledged records only (a failed one stays as it was: retried next run). */
+  function moveMembers(sync: NonNullable<RecorderOptions['sync']>, outcomes: RecordOutcome[]): void {
+    for (const o of outcomes) {
+      if (o.action === 'remove') {
+        if (o.ok) ops.push([W.deleteMember, sync.setN, o.key]);
+        continue;
+      }
+      const m = sync.member(o.seq);
+      if (o.ok && m) ops.push([W.upsertMember, sync.setN, o.key, m.hash, m.record]);
     }
   }
 

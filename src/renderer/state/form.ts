@@ -119,6 +119,8 @@ export interface FormState {
   records: { key: string; mapping: MappingRow[]; action: string };
   /** The config's `schedule` (issue 12): none, every or cron; blank timezone ⇒ the machine's. */
   schedule: ScheduleForm;
+  /** `sync.mode`: 'full' writes no `sync` key (the config as before the field existed). */
+  syncMode: 'full' | 'diff';
 }
 
 export interface ScheduleForm {
@@ -274,6 +276,7 @@ export function configToForm(config: unknown): FormState {
       action: str(records.action),
     },
     schedule: scheduleForm(c.schedule),
+    syncMode: obj(c.sync).mode === 'diff' ? 'diff' : 'full',
   };
 }
 
@@ -466,6 +469,7 @@ export function formToConfig(form: FormState): FormConversion {
       action: optional(form.records.action),
     }),
     schedule: scheduleConfig(form.schedule),
+    ...(form.syncMode === 'diff' ? { sync: { mode: 'diff' } } : {}),
   } as unknown as ExportConfigInput;
   if ((config as { schedule?: unknown }).schedule === undefined) delete (config as { schedule?: unknown }).schedule;
   return { config, issues };

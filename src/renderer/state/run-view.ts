@@ -2,6 +2,7 @@
 // watched, history, the requests filter and the request open in the detail pane. Live
 // progress is polled (one small aggregated snapshot every 250 ms), never pushed per
 // record, so the window stays responsive at full engine speed.
+import type { SyncMode } from '../../shared/config.js';
 import { create } from 'zustand';
 import type {
   DryRunResult,
@@ -85,10 +86,17 @@ function storedDetailWidth(): number | null {
  * being edited, else the saved one, known by its save time) and the input. A dry run whose
  * key differs from the current one is stale.
  */
-export function dryKeyOf(destinationId: string, input: RunInputSpec | null): string {
+export function dryKeyOf(destinationId: string, input: RunInputSpec | null, sync?: SyncMode): string {
   const s = useStudio.getState();
   const config = destinationId === s.currentId ? JSON.stringify(s.config) : String(s.destinations.find((d) => d.id === destinationId)?.updatedAt ?? '');
-  return `${destinationId}\n${JSON.stringify(input)}\n${config}`;
+  return `${destinationId}\n${JSON.stringify(input)}\n${config}${sync ? `\nsync:${sync}` : ''}`;
+}
+
+/** The config with the run's sync mode (the run view's choice, as `run --sync` does); none given: as it is. */
+function withSync(config: unknown, sync: SyncMode | undefined): unknown {
+  if (!sync || !config || typeof config !== 'object') return config;
+  const { sync: _given, ...rest } = config as Record<string, unknown>;
+  return sync === 'diff' ? { ...rest, sync: { mode: 'diff' } } : rest;
 }
 
 const set = useRunView.setState;
@@ -147,11 +155,11 @@ export const runViewActions = {
     }
   },
 
-  async dryRun(destinationId: string, input: RunInputSpec) {
+  async dryRun(destinationId: string, input: RunInputSpec, sync?: SyncMode) {
     set({ dryPending: true, dry: null, dryKey: null });
     try {
-      const key = dryKeyOf(destinationId, input);
-      set({ dry: await api().dryRun({ config: await configOf(destinationId), input }), dryKey: key, dryOpen: true });
+      const key = dryKeyOf(destinationId, input, sync);
+      set({ dry: await api().dryRun({ config: withSync(await configOf(destinationId), sync), input }), dryKey: key, dryOpen: true });
     } catch (err) {
       notify(`Dry run failed: ${errorText(err)}`, 'error');
     } finally {
@@ -159,10 +167,10 @@ export const runViewActions = {
     }
   },
 
-  async start(destinationId: string, input: RunInputSpec) {
+  async start(destinationId: string, input: RunInputSpec, sync?: SyncMode) {
     set({ starting: true, dryOpen: false });
     try {
-      const { runId } = await api().startRun({ config: await configOf(destinationId), destinationId, input });
+      const { runId } = await api().startRun({ config: withSync(await configOf(destinationId), sync), destinationId, input });
       follow(runId);
       void runViewActions.refreshRuns();
     } catch (err) {

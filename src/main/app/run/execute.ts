@@ -14,6 +14,8 @@ import { openRunInput } from './input.js';
 import { readOneVersion } from './input-watch.js';
 import { keepLease } from './lease.js';
 import { createSelector } from './selection.js';
+import { stageSync, syncExecution, syncModeOf, type SyncExecution } from './sync.js';
+import type { SyncDiff } from '../../../shared/sync.js';
 
 export interface ExecuteHooks {
   onEvent?: (e: RunEvent) => void;
@@ -29,6 +31,8 @@ export interface ExecuteRunResult {
   warning?: string;
   /** `--only-key` keys no record of the input had (known once the input was read to its end). */
   missingKeys?: string[];
+  /** A membership diff run: how its input compared with the delivered membership. */
+  sync?: SyncDiff;
 }
 
 /**
@@ -52,10 +56,28 @@ export async function executeRun(store: Store, plan: RunPlan, hooks: ExecuteHook
 }
 
 async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, storeFailed: AbortController, stop: (reason: string) => void): Promise<ExecuteRunResult> {
+  const signal = hooks.signal ? AbortSignal.any([hooks.signal, storeFailed.signal]) : storeFailed.signal;
+  // A diff run classifies its input once (the first session, or one killed before it was
+  // classified); a resume keeps that classification, whatever the membership became since.
+  let sync: (SyncExecution & { staging: number }) | null = null;
+  if (syncModeOf(plan.loaded.config) === 'diff') {
+    let staged = store.syncStagingOfRun(plan.runId);
+    if (staged?.status !== 'classified') {
+      try {
+        const { setN, staging } = await stageSync(store, plan.loaded.config, readOneVersion(plan.input, plan.inputIdentity, openRunInput(store, plan.input, signal), stop), plan.file, plan.runId);
+        staged = { n: staging, setN, status: 'classified', inputItems: null };
+      } catch (err) {
+        const message = signal.aborted ? String(signal.reason ?? 'interrupted') : plan.loaded.redactor.text((err as Error).message);
+        store.markRunStatus(plan.runId, 'aborted', { error: `staging the membership diff: ${message}` });
+        throw err;
+      }
+    }
+    sync = { ...syncExecution(store, staged.n, staged.setN), staging: staged.n };
+  }
   const recorder = createRunRecorder(store, plan.runId, {
     onError: (err) => stop(`the run log could not be written, so the run stopped (resumable): ${err.message}`),
+    ...(sync ? { sync: sync.recorder } : {}),
   });
-  const signal = hooks.signal ? AbortSignal.any([hooks.signal, storeFailed.signal]) : storeFailed.signal;
   const onEvent = hooks.onEvent
     ? (e: RunEvent) => {
         recorder.onEvent(e);
@@ -80,6 +102,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
       ...(plan.previous ? { previous: plan.previous } : {}),
       ...(plan.only ? { only: plan.only } : {}),
       ...(selector ? { select: (item, seq) => selector.select(item, seq) } : {}),
+      ...(sync ? { sync: sync.hooks, onRecord: sync.onRecord } : {}),
     });
   } catch (err) {
     try {
@@ -102,7 +125,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
     const stored = store.getRun(plan.runId);
     if (stored) summary = { ...summary, requests: { ...summary.requests, sent: stored.requests.sent, retried: stored.requests.retried } };
     const missing = selector && summary.status !== 'aborted' ? selector.missingKeys() : [];
-    return { summary, ...(missing.length > 0 ? { missingKeys: missing } : {}) };
+    return { summary, ...(missing.length > 0 ? { missingKeys: missing } : {}), ...(sync ? { sync: store.syncSummary(sync.staging) } : {}) };
   } catch (err) {
     return { summary, warning: `the run log could not be written completely (${(err as Error).message}); the export itself finished as summarised` };
   }

@@ -148,6 +148,9 @@ async function continueLeased(
       return refuse('input', `input ${run.inputPath} changed since run ${runId} started (${what}); refusing to ${mode}: records would be matched to the wrong lines`);
     }
   }
+  if (store.syncStagingOfRun(runId)?.status === 'superseded') {
+    return refuse('nothing-to-do', `run ${runId} is a membership diff, and a later run of this destination and audience has moved the delivered membership since; start a new run to send the current difference`, run.status);
+  }
   const succeeded = store.settledSeqs(runId);
   const failed = store.failedSeqs(runId);
   // Records an answer counted without naming them were never taken as delivered: a resume

@@ -88,7 +88,14 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
       // A paced run is slow by design: plan its requests alongside it (local work, nothing
       // sent), so its time left is the dry run's own figure for what is left, batches and
       // audience steps counted exactly. Resumes and retries fall back to records per request.
-      dryRun(plan.loaded, openRunInput(store, plan.input, abort.signal), { file: plan.file, runId: `${plan.runId}-plan`, signal: abort.signal, ...(selection ? { selection } : {}) })
+      // A membership diff plans only its difference (staged apart from the run's, and dropped).
+      dryRun(plan.loaded, openRunInput(store, plan.input, abort.signal), {
+        file: plan.file,
+        runId: `${plan.runId}-plan`,
+        signal: abort.signal,
+        ...(selection ? { selection } : {}),
+        sync: { store, stagingSource: openRunInput(store, plan.input, abort.signal) },
+      })
         .then((out) => {
           if (out.ok) live.plannedRequests = Object.values(out.summary.requests.planned).reduce((a, b) => a + b, 0);
         })
@@ -165,7 +172,7 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         const issues = checked.kind === 'config' ? checked.issues : [{ path: 'input', message: checked.message }];
         return { ok: false, issues, records, requests, elapsedMs: elapsedMs() };
       }
-      const out = await dryRun(loaded, openRunInput(store, input), { file: inputLabel(store, input), runId: 'dry-run' });
+      const out = await dryRun(loaded, openRunInput(store, input), { file: inputLabel(store, input), runId: 'dry-run', sync: { store, stagingSource: openRunInput(store, input) } });
       if (!out.ok) return { ok: false, issues: out.issues, records, requests, elapsedMs: elapsedMs() };
       const s = out.summary;
       Object.assign(requests, s.requests.planned);
@@ -177,6 +184,7 @@ export function createRunLauncher(ctx: StudioContext): LaunchArea {
         ...(out.impliedMs !== undefined ? { requestsPerHour: loaded.config.destination.requestsPerHour!, impliedMs: out.impliedMs } : {}),
         retries: out.retries,
         elapsedMs: elapsedMs(),
+        ...(out.sync ? { sync: out.sync } : {}),
       };
     },
 

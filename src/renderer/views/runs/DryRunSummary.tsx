@@ -5,6 +5,7 @@
 import type { DryRunResult } from '../../../shared/api.js';
 import { formatDuration } from '../../../shared/format.js';
 import { runViewActions, useRunView } from '../../state/run-view.js';
+import type { SyncDiff } from '../../../shared/sync.js';
 
 const STEP_LABELS: Record<string, string> = { getAudience: 'get audience', createAudience: 'create audience', add: 'add', remove: 'remove' };
 
@@ -47,7 +48,14 @@ export function DryRunSummary({ dry, stale, onRerun }: { dry: DryRunResult; stal
             ) : (
               ' · no requests-per-hour limit'
             )}
+            {dry.sync && (
+              <span aria-label="Membership diff headline">
+                {' '}
+                · diff: <strong>{dry.sync.added}</strong> added · <strong>{dry.sync.changed}</strong> changed · <strong>{dry.sync.removed}</strong> removed · {dry.sync.unchanged} unchanged
+              </span>
+            )}
           </p>
+          {dry.sync && open && <SyncDiffTable diff={dry.sync} />}
           <div className="dry-grid" id="dry-run-details" hidden={!open}>
             <table className="mini-table" aria-label="Requests per step">
               <thead>
@@ -82,7 +90,7 @@ export function DryRunSummary({ dry, stale, onRerun }: { dry: DryRunResult; stal
                   <td className="num">{dry.records.remove}</td>
                 </tr>
                 <tr>
-                  <td>skipped (no action, or its step disabled)</td>
+                  <td>{dry.sync ? 'skipped (unchanged, no action, or its step disabled)' : 'skipped (no action, or its step disabled)'}</td>
                   <td className="num">{dry.records.skipped}</td>
                 </tr>
                 <tr>
@@ -105,6 +113,43 @@ export function DryRunSummary({ dry, stale, onRerun }: { dry: DryRunResult; stal
           {open && <p className="muted">planned in {dry.elapsedMs} ms</p>}
         </>
       )}
+    </div>
+  );
+}
+
+/** The membership diff before sending: what each class of member gets, with a few keys of each. */
+function SyncDiffTable({ diff }: { diff: SyncDiff }) {
+  const rows: Array<{ label: string; count: number; keys: string[]; sent: string }> = [
+    { label: 'added', count: diff.added, keys: diff.examples.added, sent: 'add' },
+    { label: 'changed', count: diff.changed, keys: diff.examples.changed, sent: 'add (whole record)' },
+    { label: 'removed', count: diff.removed, keys: diff.examples.removed, sent: 'remove (stored record as user)' },
+    { label: 'unchanged', count: diff.unchanged, keys: diff.examples.unchanged, sent: 'nothing' },
+  ];
+  return (
+    <div className="sync-diff">
+      <table className="mini-table" aria-label="Membership diff">
+        <thead>
+          <tr>
+            <th scope="col">Members</th>
+            <th scope="col">Count</th>
+            <th scope="col">Sent as</th>
+            <th scope="col">Examples</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}>
+              <td>{r.label}</td>
+              <td className="num">{r.count}</td>
+              <td>{r.sent}</td>
+              <td className="mono sync-diff-keys">{r.keys.join(', ')}{r.count > r.keys.length ? ', …' : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {diff.duplicates > 0 && <p className="error-text">{diff.duplicates} record{diff.duplicates === 1 ? '' : 's'} with a key seen earlier in the input will fail (the first one is the member).</p>}
+      {diff.kept > 0 && <p className="muted">{diff.kept} member{diff.kept === 1 ? '' : 's'} whose record failed stay as delivered.</p>}
+      {diff.removalsHeld && <p className="error-text">{diff.removalsHeld}</p>}
     </div>
   );
 }

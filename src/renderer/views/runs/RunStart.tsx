@@ -3,6 +3,7 @@
 // one now chosen is marked stale, with a button to plan it again.
 import { useEffect, useState } from 'react';
 import type { RunInputSpec } from '../../../shared/api.js';
+import type { SyncMode } from '../../../shared/config.js';
 import { useStudio } from '../../state/studio.js';
 import { dryKeyOf, runViewActions, useRunView } from '../../state/run-view.js';
 import { DryRunSummary } from './DryRunSummary.js';
@@ -24,6 +25,8 @@ export function RunStart() {
   const [kind, setKind] = useState<'samples' | 'file'>('samples');
   const [setId, setSetId] = useState(selectedSetId ?? sets[0]?.id ?? '');
   const [path, setPath] = useState('');
+  // Like `run --sync`: the editor's own mode to begin with, changed for this run only.
+  const [sync, setSync] = useState<SyncMode>(() => (useStudio.getState().config.sync?.mode === 'diff' ? 'diff' : 'full'));
 
   useEffect(() => {
     if (!destinationId && (currentId ?? destinations[0]?.id)) setDestinationId(currentId ?? destinations[0]!.id);
@@ -35,7 +38,7 @@ export function RunStart() {
   const input: RunInputSpec | null = kind === 'samples' ? (setId ? { setId } : null) : path.trim() ? { path: path.trim() } : null;
   const busy = Boolean(activeRunId && progress && progress.state !== 'finished');
   const ready = Boolean(destinationId && input);
-  const stale = Boolean(dry && dryKey !== null && dryKey !== dryKeyOf(destinationId, input));
+  const stale = Boolean(dry && dryKey !== null && dryKey !== dryKeyOf(destinationId, input, sync));
 
   return (
     <section className="run-start" aria-label="Start an export">
@@ -93,17 +96,24 @@ export function RunStart() {
             />
           </div>
         )}
+        <div className="field">
+          <label htmlFor="run-sync">Sync</label>
+          <select id="run-sync" value={sync} onChange={(e) => setSync(e.target.value === 'diff' ? 'diff' : 'full')} title="diff: send only what changed since the last delivered sync of this destination and audience">
+            <option value="full">Full: every record</option>
+            <option value="diff">Diff: only what changed</option>
+          </select>
+        </div>
       <div className="button-row run-buttons">
-        <button type="button" disabled={!ready || dryPending} onClick={() => input && void runViewActions.dryRun(destinationId, input)}>
+        <button type="button" disabled={!ready || dryPending} onClick={() => input && void runViewActions.dryRun(destinationId, input, sync)}>
           {dryPending ? 'Planning…' : 'Dry run'}
         </button>
-        <button type="button" className="primary" disabled={!ready || starting || busy} onClick={() => input && void runViewActions.start(destinationId, input)}>
+        <button type="button" className="primary" disabled={!ready || starting || busy} onClick={() => input && void runViewActions.start(destinationId, input, sync)}>
           {starting ? 'Starting…' : 'Start run'}
         </button>
         {busy && <span className="muted">a run is in progress</span>}
       </div>
       </div>
-      {dry && <DryRunSummary dry={dry} stale={stale} onRerun={ready && input ? () => void runViewActions.dryRun(destinationId, input) : undefined} />}
+      {dry && <DryRunSummary dry={dry} stale={stale} onRerun={ready && input ? () => void runViewActions.dryRun(destinationId, input, sync) : undefined} />}
     </section>
   );
 }

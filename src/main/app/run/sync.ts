@@ -1,0 +1,153 @@
+// The membership diff (config `sync.mode: diff`, issue 12), decided once for both hosts:
+// stage the input's keys and hashes in the store, classify them against the last delivered
+// membership in SQL, then hand the runner which records to send and which members to
+// remove. Memory stays flat: the staging is written in batches, the classes and the removes
+// are read back in pages, and only in-flight records' hashes are held (for the recorder,
+// which moves the membership in the commit of each outcome).
+import type { ExportConfig, SyncMode } from '../../../shared/config.js';
+import type { Issue } from '../../../shared/issues.js';
+import { parseJsonExact } from '../../engine/exact.js';
+import { createRecordPreparer } from '../../engine/records.js';
+import type { SyncHooks, SyncVerdict } from '../../engine/runner.js';
+import { memberHash, memberJson } from '../../engine/sync-record.js';
+import type { PreparedRecord, SourceItem } from '../../engine/types.js';
+import type { Store } from '../../store/db.js';
+import { STAGED, type StagedRow } from '../../store/sync.js';
+
+/** Rows per staging transaction, classes per page read back, removes per page. */
+const STAGE_BATCH = 5000;
+const CLASS_PAGE = 8192;
+const REMOVAL_PAGE = 1000;
+
+export const UNCHANGED_REASON = 'unchanged since the last delivered sync (membership diff)';
+const REMOVE_ACTION_REASON = 'action is remove: in a membership diff a record leaves the audience by its absence (a delivered member is removed)';
+
+export function syncModeOf(config: ExportConfig): SyncMode {
+  return config.sync?.mode ?? 'full';
+}
+
+/** What keeps a config from running a membership diff (empty in full mode). */
+export function syncIssues(config: ExportConfig): Issue[] {
+  if (syncModeOf(config) !== 'diff') return [];
+  const issues: Issue[] = [];
+  if (!config.destination.remove.enabled) {
+    issues.push({ path: 'destination.remove.enabled', message: 'sync.mode "diff" sends removes for members gone from the input: enable the remove step' });
+  }
+  if (!config.destination.add.enabled) {
+    issues.push({ path: 'destination.add.enabled', message: 'sync.mode "diff" sends adds for new and changed members: enable the add step' });
+  }
+  return issues;
+}
+
+/** Why a record selection cannot go with a diff (every member not selected would be removed), or null. */
+export function syncSelectionProblem(config: ExportConfig, selection: { limit?: number; onlyKeys?: string[] } | undefined): string | null {
+  if (syncModeOf(config) !== 'diff' || !selection) return null;
+  if (selection.limit === undefined && !selection.onlyKeys?.length) return null;
+  return '--limit and --only-key cannot be used with sync mode "diff": every delivered member outside the selection would be removed';
+}
+
+/**
+ * Stages the input and classifies it against the delivered membership; returns the staging.
+ * `runId` null: a dry run's or a preview's (the caller drops it after). Reads the whole input once.
+ */
+export async function stageSync(store: Store, config: ExportConfig, source: AsyncIterable<SourceItem>, file: string, runId: string | null): Promise<{ setN: number; staging: number }> {
+  const preparer = createRecordPreparer(config, file);
+  if (!preparer.ok) throw new Error(preparer.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  const setN = store.syncSet(config.destination.name, config.audience.name);
+  const staging = store.beginSyncStaging(setN, runId);
+  let rows: StagedRow[] = [];
+  let seq = 0;
+  let unreadable = 0;
+  let firstUnreadable = '';
+  for await (const item of source) {
+    const s = seq++;
+    const p = preparer.prepare(item, s);
+    if (p.ok === true) {
+      // A record whose action is remove is not a member: its key stays unstaged, so a delivered member leaves.
+      if (p.record.action === 'add') rows.push([s, p.record.key, memberHash(p.record.data), item.line, STAGED.staged]);
+    } else if (p.ok === 'skip') rows.push([s, p.key, null, item.line, STAGED.kept]);
+    else if (p.failure.key !== undefined) rows.push([s, p.failure.key, null, item.line, STAGED.kept]);
+    else if (unreadable++ === 0) firstUnreadable = p.failure.where;
+    if (rows.length >= STAGE_BATCH) {
+      store.stageSyncRows(staging, rows);
+      rows = [];
+    }
+  }
+  if (rows.length > 0) store.stageSyncRows(staging, rows);
+  const hold =
+    unreadable > 0
+      ? `${unreadable} input record${unreadable === 1 ? '' : 's'} could not be read or given a key (first at ${firstUnreadable}): no member is removed this run, since which members left is unknown`
+      : null;
+  store.classifySync(staging, setN, seq, hold, runId !== null);
+  return { setN, staging };
+}
+
+export interface SyncExecution {
+  hooks: SyncHooks;
+  /** Hashes and records of the adds being sent, by seq, for the recorder (forgotten once settled). */
+  recorder: { setN: number; member(seq: number): { hash: Buffer; record: string } | undefined };
+  /** Give to the runner's onRecord: keeps what the recorder stores for each sent add. */
+  onRecord(rec: PreparedRecord): void;
+}
+
+/** The runner's hooks and the recorder's membership moves for a classified staging. */
+export function syncExecution(store: Store, staging: number, setN: number): SyncExecution {
+  let from = 0;
+  let to = 0;
+  let classes = new Map<number, number>();
+  const classOf = (seq: number): number | undefined => {
+    if (seq < from || seq >= to) {
+      from = seq;
+      to = seq + CLASS_PAGE;
+      classes = new Map(store.syncClassPage(staging, from, to).map((r) => [r.seq, r.class]));
+    }
+    return classes.get(seq);
+  };
+  const inFlight = new Map<number, { hash: Buffer; record: string }>();
+  const classify = (rec: PreparedRecord): SyncVerdict => {
+    if (rec.action === 'remove') return { send: false, skip: REMOVE_ACTION_REASON };
+    const cls = classOf(rec.seq);
+    if (cls === STAGED.unchanged) return { send: false, skip: UNCHANGED_REASON };
+    if (cls === STAGED.duplicate) {
+      const first = store.syncFirstLineOfKey(staging, rec.key);
+      return { send: false, fail: `duplicate key "${rec.key}": the first record with it${first !== undefined ? ` (line ${first})` : ''} is the member (first wins)` };
+    }
+    return { send: true };
+  };
+  function* removals(): Iterable<PreparedRecord> {
+    let after = -1;
+    for (;;) {
+      const page = store.syncRemovalPage(staging, after, REMOVAL_PAGE);
+      for (const r of page) {
+        // The stored mapped record is `user`: the mapping is not applied again.
+        yield { seq: r.seq, line: 0, key: r.key, action: 'remove', data: parseJsonExact(r.record) as Record<string, unknown> };
+      }
+      if (page.length < REMOVAL_PAGE) return;
+      after = page[page.length - 1]!.seq;
+    }
+  }
+  return {
+    hooks: { classify, removals },
+    recorder: {
+      setN,
+      member: (seq) => {
+        const m = inFlight.get(seq);
+        inFlight.delete(seq);
+        return m;
+      },
+    },
+    onRecord: (rec) => {
+      if (rec.action === 'add') inFlight.set(rec.seq, { hash: memberHash(rec.data), record: memberJson(rec.data) });
+    },
+  };
+}
+
+/** Forgets the delivered membership of a config's destination + audience (all of them: null); how many members it held. */
+export function resetMembership(store: Store, config: ExportConfig | null): number {
+  return store.resetSync(config ? { destination: config.destination.name, audience: config.audience.name } : null);
+}
+
+/** Every delivered membership the store keeps, with its size. */
+export function listMemberships(store: Store): Array<{ destination: string; audience: string; members: number }> {
+  return store.listSyncSets();
+}
