@@ -255,4 +255,31 @@ describe('membership diff', () => {
     expect(JSON.parse(retried.stdout).sync).toMatchObject({ removed: 1, unchanged: 1 });
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['DELETE /members/b']);
   });
+
+  it('shards of a diff send each difference once between them, sharing one store or each with its own', async () => {
+    const cfg = configFile('shards.json', { sync: { mode: 'diff' } });
+    const keys = Array.from({ length: 24 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    const first = writeNdjson(dir, 'shard1.ndjson', keys.map((k) => member(k, `${k}@x.io`)));
+    // k00-k07 leave, k08-k11 change, n0-n3 arrive; the rest stay as they were.
+    const second = writeNdjson(dir, 'shard2.ndjson', [
+      ...keys.slice(8, 12).map((k) => member(k, `${k}@new.io`)),
+      ...keys.slice(12).map((k) => member(k, `${k}@x.io`)),
+      ...['n0', 'n1', 'n2', 'n3'].map((k) => member(k, `${k}@x.io`)),
+    ]);
+    for (const layout of ['one store', 'a store each'] as const) {
+      const db = (i: number) => join(dir, layout === 'one store' ? 'shards-shared.db' : `shards-own-${i}.db`);
+      server.requests.length = 0;
+      for (let i = 0; i < 3; i++) expect((await runJson([cfg, '--input', first, '--db', db(i), '--shard', `${i}/3`])).code).toBe(0);
+      expect(adds()).toEqual(keys);
+      server.requests.length = 0;
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await runJson([cfg, '--input', second, '--db', db(i), '--shard', `${i}/3`]));
+      expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+      // Every removal once (not once per shard), every add and change once.
+      expect(removes().map((r) => r.url).sort()).toEqual(keys.slice(0, 8).map((k) => `/members/${k}`));
+      expect(adds()).toEqual([...keys.slice(8, 12), 'n0', 'n1', 'n2', 'n3'].sort());
+      const total = (f: string) => runs.reduce((n, r) => n + (r.out!.sync[f] as number), 0);
+      expect([total('added'), total('changed'), total('removed'), total('unchanged')]).toEqual([4, 4, 8, 12]);
+    }
+  });
 });

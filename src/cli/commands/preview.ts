@@ -56,7 +56,7 @@ export async function previewCommand(argv: string[], io: CliIo): Promise<number>
       file,
       maxRecords: 0,
       ...(limit !== undefined ? { limit } : {}),
-      ...(store ? { sync: { store, stagingSource: openRunInput(null, input) } } : {}),
+      ...(store ? { sync: { store, stagingSource: openRunInput(null, input), ...(shard ? { shard } : {}) } } : {}),
     });
   } finally {
     store?.close();

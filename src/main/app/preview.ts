@@ -14,6 +14,7 @@ import type { SyncDiff } from '../../shared/sync.js';
 import type { SyncHooks } from '../engine/runner.js';
 import type { Store } from '../store/db.js';
 import { stageSync, syncExecution, syncModeOf } from './run/sync.js';
+import type { Shard } from './run/shard.js';
 import { bodyEscaping, bodyKindFor } from '../engine/template/body-kind.js';
 
 export interface PreviewRun extends PreviewOutput {
@@ -43,10 +44,10 @@ export async function preview(
     showRefused?: boolean;
     remoteAudience?: unknown;
     /** A membership diff: the store with the delivered membership, and the input again for staging (dropped after). */
-    sync?: { store: Store; stagingSource: AsyncIterable<SourceItem> };
+    sync?: { store: Store; stagingSource: AsyncIterable<SourceItem>; shard?: Shard };
   },
 ): Promise<PreviewRun> {
-  const staged = syncModeOf(loaded.config) === 'diff' && opts.sync ? await stageSync(opts.sync.store, loaded.config, opts.sync.stagingSource, opts.file, null) : null;
+  const staged = syncModeOf(loaded.config) === 'diff' && opts.sync ? await stageSync(opts.sync.store, loaded.config, opts.sync.stagingSource, opts.file, null, opts.sync.shard) : null;
   try {
     const hooks = staged && opts.sync ? syncExecution(opts.sync.store, staged.staging, staged.setN).hooks : undefined;
     const run = await previewRun(loaded, source, { ...opts, ...(hooks ? { hooks } : {}) });

@@ -300,8 +300,8 @@ export class Store {
     this.guard('staging a membership diff', () => sync.stageRows(this.#conn, staging, rows));
   }
 
-  classifySync(staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean): void {
-    this.guard('classifying a membership diff', () => sync.classifyStaging(this.#conn, staging, setN, inputItems, holdRemovals, supersedeOthers));
+  classifySync(staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean, ownsKey?: (key: string) => boolean): void {
+    this.guard('classifying a membership diff', () => sync.classifyStaging(this.#conn, staging, setN, inputItems, holdRemovals, supersedeOthers, ownsKey));
   }
 
   syncSummary(staging: number): SyncDiff {

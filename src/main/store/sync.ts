@@ -42,6 +42,10 @@ const SQL = {
   insertRemovals: `INSERT INTO sync_removals (staging, seq, key, record)
      SELECT @staging, @first + row_number() OVER (ORDER BY m.key) - 1, m.key, m.record FROM sync_members m
       WHERE m.set_n = @set AND NOT EXISTS (SELECT 1 FROM sync_staged s WHERE s.staging = @staging AND s.key = m.key)`,
+  // A shard's run removes only the members it owns (outbound_owns_key, registered per classification).
+  insertOwnedRemovals: `INSERT INTO sync_removals (staging, seq, key, record)
+     SELECT @staging, @first + row_number() OVER (ORDER BY m.key) - 1, m.key, m.record FROM sync_members m
+      WHERE m.set_n = @set AND outbound_owns_key(m.key) = 1 AND NOT EXISTS (SELECT 1 FROM sync_staged s WHERE s.staging = @staging AND s.key = m.key)`,
   classCounts: 'SELECT class, count(*) AS c FROM sync_staged WHERE staging = ? GROUP BY class',
   removalCount: 'SELECT count(*) FROM sync_removals WHERE staging = ?',
   // Kept records count only when their key is a member (else nothing was at stake).
@@ -112,11 +116,13 @@ export function stageRows(conn: Connection, staging: number, rows: readonly Stag
  * unchanged against the membership, then the removals (numbered from `inputItems`) unless
  * `holdRemovals` says why not. A real run's classification supersedes older runs' of the set.
  */
-export function classifyStaging(conn: Connection, staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean): void {
+/** `ownsKey`: a shard's test of a member key (absent: every member may leave). */
+export function classifyStaging(conn: Connection, staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean, ownsKey?: (key: string) => boolean): void {
+  if (ownsKey) conn.db.function('outbound_owns_key', { deterministic: true }, (key: unknown) => (ownsKey(String(key)) ? 1 : 0));
   conn.db.transaction(() => {
     conn.stmt(SQL.markDuplicates).run({ staging });
     conn.stmt(SQL.markClasses).run({ staging, set: setN });
-    if (holdRemovals === null) conn.stmt(SQL.insertRemovals).run({ staging, set: setN, first: inputItems });
+    if (holdRemovals === null) conn.stmt(ownsKey ? SQL.insertOwnedRemovals : SQL.insertRemovals).run({ staging, set: setN, first: inputItems });
     const by = new Map<number, number>();
     for (const r of conn.stmt(SQL.classCounts).all(staging) as Array<{ class: number; c: number }>) by.set(r.class, r.c);
     const removed = conn.stmt(SQL.removalCount).pluck().get(staging) as number;

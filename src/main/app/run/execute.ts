@@ -64,7 +64,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
     let staged = store.syncStagingOfRun(plan.runId);
     if (staged?.status !== 'classified') {
       try {
-        const { setN, staging } = await stageSync(store, plan.loaded.config, readOneVersion(plan.input, plan.inputIdentity, openRunInput(store, plan.input, signal), stop), plan.file, plan.runId);
+        const { setN, staging } = await stageSync(store, plan.loaded.config, readOneVersion(plan.input, plan.inputIdentity, openRunInput(store, plan.input, signal), stop), plan.file, plan.runId, plan.selection?.shard);
         staged = { n: staging, setN, status: 'classified', inputItems: null };
       } catch (err) {
         const message = signal.aborted ? String(signal.reason ?? 'interrupted') : plan.loaded.redactor.text((err as Error).message);

@@ -13,6 +13,7 @@ import { memberHash, memberJson } from '../../engine/sync-record.js';
 import type { PreparedRecord, SourceItem } from '../../engine/types.js';
 import type { Store } from '../../store/db.js';
 import { STAGED, type StagedRow } from '../../store/sync.js';
+import { shardOfKey, type Shard } from './shard.js';
 
 /** Rows per staging transaction, classes per page read back, removes per page. */
 const STAGE_BATCH = 5000;
@@ -49,8 +50,10 @@ export function syncSelectionProblem(config: ExportConfig, selection: { limit?: 
 /**
  * Stages the input and classifies it against the delivered membership; returns the staging.
  * `runId` null: a dry run's or a preview's (the caller drops it after). Reads the whole input once.
+ * A shard (--shard i/N) stages only its own keys and removes only members whose key is its own,
+ * so N shards sharing one store (or each with its own) send each difference once between them.
  */
-export async function stageSync(store: Store, config: ExportConfig, source: AsyncIterable<SourceItem>, file: string, runId: string | null): Promise<{ setN: number; staging: number }> {
+export async function stageSync(store: Store, config: ExportConfig, source: AsyncIterable<SourceItem>, file: string, runId: string | null, shard?: Shard): Promise<{ setN: number; staging: number }> {
   const preparer = createRecordPreparer(config, file);
   if (!preparer.ok) throw new Error(preparer.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   const setN = store.syncSet(config.destination.name, config.audience.name);
@@ -59,9 +62,13 @@ export async function stageSync(store: Store, config: ExportConfig, source: Asyn
   let seq = 0;
   let unreadable = 0;
   let firstUnreadable = '';
+  const owns = shard && shard.count > 1 ? (key: string) => shardOfKey(key, shard.count) === shard.index : null;
   for await (const item of source) {
     const s = seq++;
     const p = preparer.prepare(item, s);
+    // A record with no key could be any shard's member: every shard counts it and holds its removals.
+    const key = p.ok === true ? p.record.key : p.ok === 'skip' ? p.key : p.failure.key;
+    if (owns && key !== undefined && !owns(key)) continue;
     if (p.ok === true) {
       // A record whose action is remove is not a member: its key stays unstaged, so a delivered member leaves.
       if (p.record.action === 'add') rows.push([s, p.record.key, memberHash(p.record.data), item.line, STAGED.staged]);
@@ -78,7 +85,7 @@ export async function stageSync(store: Store, config: ExportConfig, source: Asyn
     unreadable > 0
       ? `${unreadable} input record${unreadable === 1 ? '' : 's'} could not be read or given a key (first at ${firstUnreadable}): no member is removed this run, since which members left is unknown`
       : null;
-  store.classifySync(staging, setN, seq, hold, runId !== null);
+  store.classifySync(staging, setN, seq, hold, runId !== null, owns ?? undefined);
   return { setN, staging };
 }
 
