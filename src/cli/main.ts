@@ -33,7 +33,7 @@ usage: outbound <command> [options]
   sample --count N [--seed S]                                    write N generated XDM-style profiles as NDJSON
   schema                                                         print the export config's JSON Schema
 
-inputs: .ndjson/.jsonl, .csv (header row), .json (an array)
+inputs: .ndjson/.jsonl, .csv (header row), .json (an array), .parquet (a row a record)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
             3 aborted (auth or audience step failed, interrupted): resumable
 `;

@@ -1,6 +1,7 @@
 // The human log of a run (`outbound log <runId>`): one line per attempt, then the records
 // that failed and why.
 import { formatDuration, plural } from '../../shared/format.js';
+import { recordUnit } from '../../shared/record-place.js';
 import type { Store } from '../../main/store/db.js';
 import type { RequestRow, RunRow } from '../../main/store/rows.js';
 
@@ -91,7 +92,7 @@ export function* runLogLines(store: Store, runId: string, opts: { failedOnly?: b
   let f = 0;
   for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
     if (f === 0) yield 'record failures:';
-    const where = o.location ?? (o.line !== null ? `line ${o.line}` : `record #${o.seq + 1}`);
+    const where = o.location ?? (o.line !== null ? `${recordUnit(run.inputPath)} ${o.line}` : `record #${o.seq + 1}`);
     const key = o.key !== '' ? ` key ${o.key}` : '';
     const via = o.requestId !== null ? ` (request ${o.requestId})` : '';
     yield `  ${where}${key}: ${o.reason ?? 'failed'}${via}`;

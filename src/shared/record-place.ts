@@ -1,0 +1,17 @@
+// Where a record sits in its input, said the same way in every host: `file:line` for text
+// inputs, `file row N` for a Parquet file, whose records are rows (no lines to point at).
+
+/** True for an input whose records are numbered as rows (a Parquet file). */
+export function numbersRows(file: string | null | undefined): boolean {
+  return typeof file === 'string' && /\.parquet$/i.test(file);
+}
+
+/** `line` or `row`, for a record number of this input. */
+export function recordUnit(file: string | null | undefined): 'line' | 'row' {
+  return numbersRows(file) ? 'row' : 'line';
+}
+
+/** `file:12`, or `file.parquet row 12`. */
+export function recordPlace(file: string, line: number): string {
+  return numbersRows(file) ? `${file} row ${line}` : `${file}:${line}`;
+}
