@@ -1,0 +1,110 @@
+// `outbound run --input x.parquet` against a real loopback server: every row delivered once
+// with the exact bytes the README's type table promises; a record error says "row N"
+// (run log, preview, export-failed); a broken file is refused before anything is sent.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
+import { TYPED_JSON, writeProfilesParquet, writeTypedParquet } from '../helpers/parquet.js';
+import { cli, tempDir } from '../helpers/run.js';
+
+let server: CaptureServer;
+let dir: string;
+beforeAll(async () => {
+  server = await startCaptureServer();
+  dir = tempDir('outbound-parquet-');
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+let n = 0;
+const path = (name: string) => join(dir, `${++n}-${name}`);
+
+function configFile(add: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  const file = path('config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1,
+      destination: { name: 'parquet', retryOnErrors: false, add: { url: `${server.url}/add`, ...add }, ...extra },
+      audience: { name: 'Warehouse' },
+      records: { key: 'id' },
+    }),
+  );
+  return file;
+}
+
+const individual = () => configFile({ batchMode: 'individual', bodyTemplate: '{{json user}}' });
+const batched = (extra: Record<string, unknown> = {}) =>
+  configFile({ batchMode: 'batched', batchSize: 100, bodyTemplate: '{"users": [{{#each users}}{"id": "{{id}}", "email": "{{email}}", "score": {{score}}}{{#unless @last}},{{/unless}}{{/each}}]}' }, extra);
+
+describe('run --input x.parquet', () => {
+  it('delivers every typed row with the exact bytes of the type mapping', async () => {
+    const input = writeTypedParquet(path('typed.parquet'));
+    const res = await cli(['run', individual(), '--input', input, '--db', path('run.db'), '--json']);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ status: 'succeeded', records: { total: 3, succeeded: 3, failed: 0 }, inputPath: input });
+    const bodies = server.requests.map((r) => r.body).sort();
+    expect(bodies).toEqual([...TYPED_JSON].sort());
+  });
+
+  it('delivers each of 5,000 rows in 4 row groups exactly once, in batches', async () => {
+    const input = writeProfilesParquet(path('profiles.parquet'), { rows: 5000, rowGroupSize: 1500, pageSize: 8192 });
+    const res = await cli(['run', batched(), '--input', input, '--db', path('run.db'), '--json']);
+    expect(res.code).toBe(0);
+    const users = server.requests.flatMap((r) => (JSON.parse(r.body) as { users: Array<{ id: string; email: string; score: number }> }).users);
+    expect(users).toHaveLength(5000);
+    expect(new Set(users.map((u) => u.id)).size).toBe(5000);
+    const u = users.find((x) => x.id === 'p-4321')!;
+    expect(u).toEqual({ id: 'p-4321', email: 'p4321@example.com', score: 4320000 });
+  });
+
+  it('names the row of a failed record in the run log, the preview and export-failed', async () => {
+    const input = writeProfilesParquet(path('missing.parquet'), { rows: 6, withoutEmail: new Set([4]) });
+    const cfg = batched({ outputSchema: [{ name: 'id' }, { name: 'email', required: true }, { name: 'score', type: 'integer' }] });
+    const dbPath = path('run.db');
+    const res = await cli(['run', cfg, '--input', input, '--db', dbPath, '--json']);
+    expect(res.code).toBe(1);
+    const out = JSON.parse(res.stdout) as { runId: string; records: unknown };
+    expect(out.records).toMatchObject({ total: 6, succeeded: 5, failed: 1 });
+    const log = (await cli(['log', out.runId, '--failed', '--db', dbPath])).stdout;
+    expect(log).toContain(`${input} row 5 key p-5: field "email" is required by the output schema but missing`);
+
+    const preview = await cli(['preview', cfg, '--input', input]);
+    const errors = (JSON.parse(preview.stdout) as { errors: Array<{ where: string; message: string }> }).errors;
+    expect(errors).toEqual([expect.objectContaining({ where: `${input} row 5`, message: 'field "email" is required by the output schema but missing' })]);
+
+    const failedOut = path('failed.ndjson');
+    const exported = await cli(['export-failed', out.runId, '--out', failedOut, '--db', dbPath]);
+    expect(exported.code).toBe(0);
+    expect(readFileSync(failedOut, 'utf8')).toBe('{"id":"p-5","email":null,"score":4000}\n');
+    expect(readFileSync(`${failedOut}.reasons.ndjson`, 'utf8')).toContain('"line":5');
+  });
+
+  it('refuses a truncated file before anything is sent (exit 2, the file named)', async () => {
+    const whole = writeProfilesParquet(path('whole.parquet'), { rows: 100 });
+    const cut = path('cut.parquet');
+    writeFileSync(cut, readFileSync(whole).subarray(0, 700));
+    const dbPath = path('run.db');
+    const res = await cli(['run', batched(), '--input', cut, '--db', dbPath]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${cut}: not a readable Parquet file: it does not end with the Parquet marker "PAR1" (truncated, or not a Parquet file?)`);
+    expect(server.requests).toHaveLength(0);
+    const dry = await cli(['run', batched(), '--input', cut, '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toContain(cut);
+  });
+
+  it('refuses a text file named .parquet (exit 2, the file named)', async () => {
+    const fake = path('export.parquet');
+    writeFileSync(fake, '{"id":"u1"}\n');
+    const res = await cli(['run', batched(), '--input', fake, '--db', path('run.db')]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${fake}: not a readable Parquet file`);
+    expect(server.requests).toHaveLength(0);
+  });
+});
