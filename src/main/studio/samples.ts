@@ -33,7 +33,7 @@ export function createSamples(ctx: StudioContext): SamplesArea {
 
     async importSamples({ name, format, text }) {
       const store = await ctx.store();
-      const items = await parseSamples(format, text);
+      const items = await parseSamples(format, text, name);
       const issues: Issue[] = [];
       const values: unknown[] = [];
       for (const item of items) {
@@ -75,7 +75,7 @@ function setSummary(s: { id: string; name: string; count: number }): SampleSetSu
   return { id: s.id, name: s.name, count: s.count };
 }
 
-async function parseSamples(format: 'ndjson' | 'csv' | 'json' | 'parquet', text: string): Promise<SourceItem[]> {
+async function parseSamples(format: 'ndjson' | 'csv' | 'json' | 'parquet', text: string, name: string): Promise<SourceItem[]> {
   if (format === 'ndjson') return parseNdjsonText(text);
   if (format === 'json') return parseJsonArrayText(text);
   // The CSV and Parquet readers read files: give them one, so their rules live in one place.
@@ -88,8 +88,8 @@ async function parseSamples(format: 'ndjson' | 'csv' | 'json' | 'parquet', text:
     try {
       for await (const item of format === 'parquet' ? readParquet(file) : readCsv(file)) items.push(item);
     } catch (err) {
-      // The temporary file's path means nothing to the user.
-      throw new Error((err as Error).message.replaceAll(file, 'the Parquet file'));
+      // The temporary file's path means nothing to the user: the set's name does.
+      throw new Error((err as Error).message.replaceAll(file, name));
     }
     return items;
   } finally {
