@@ -1,7 +1,9 @@
 // Parquet files for tests, written with hyparquet-writer: one with every type the reader
 // maps (and a row of nulls), and plain profile files of any size in several row groups.
 import { parquetWriteFile } from 'hyparquet-writer';
-import type { SchemaElement } from 'hyparquet';
+
+/** The schema type of hyparquet-writer (it carries its own copy of hyparquet's types). */
+type SchemaElement = NonNullable<Parameters<typeof parquetWriteFile>[0]['schema']>[number];
 
 /** Rows of the typed file, column by column (row 3 is all nulls). */
 export const TYPED_COLUMNS = {
