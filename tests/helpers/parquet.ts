@@ -114,3 +114,26 @@ export function writeProfilesParquet(path: string, opts: ProfileFileOptions): st
   });
   return path;
 }
+
+/**
+ * JSON and DATE written with the logical annotation only (as newer writers may), and row 2's
+ * JSON not JSON at all: that row must fail alone.
+ */
+export function writeLogicalOnlyParquet(path: string): string {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  parquetWriteFile({
+    filename: path,
+    columnData: [
+      { name: 'id', data: ['j1', 'j2', 'j3'] },
+      { name: 'doc', data: [bytes('{"n": 12345678901234567890}'), bytes('{oops'), bytes('[1]')] as never },
+      { name: 'day', data: [1, 0, -1] },
+    ],
+    schema: [
+      { name: 'root', num_children: 3 },
+      { name: 'id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+      { name: 'doc', type: 'BYTE_ARRAY', logical_type: { type: 'JSON' }, repetition_type: 'REQUIRED' },
+      { name: 'day', type: 'INT32', logical_type: { type: 'DATE' }, repetition_type: 'REQUIRED' },
+    ],
+  });
+  return path;
+}

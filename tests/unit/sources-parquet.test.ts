@@ -9,7 +9,7 @@ import { checkParquetFile, parquetRowCount } from '../../src/main/sources/parque
 import { openSource } from '../../src/main/sources/index.js';
 import { checkInputFile, countInput } from '../../src/main/app/run/input.js';
 import { holdsExactIntegers } from '../../src/main/engine/exact.js';
-import { TYPED_JSON, writeProfilesParquet, writeTypedParquet } from '../helpers/parquet.js';
+import { TYPED_JSON, writeLogicalOnlyParquet, writeProfilesParquet, writeTypedParquet } from '../helpers/parquet.js';
 import { collect, tempDir } from './sources-helpers.js';
 
 const tmp = tempDir();
@@ -29,6 +29,16 @@ describe('Parquet types', () => {
     expect(typeof value.small).toBe('number');
     expect(holdsExactIntegers(value)).toBe(true);
     expect(holdsExactIntegers((last as { value: unknown }).value)).toBe(false);
+  });
+
+  it('reads JSON and DATE annotated the new way only; a JSON value that is not JSON fails its row alone', async () => {
+    const items = await collect(readParquet(writeLogicalOnlyParquet(at('logical.parquet'))));
+    expect(items.map((i) => (i.ok ? JSON.stringify(i.value) : i))).toEqual([
+      '{"id":"j1","doc":{"n":12345678901234567890},"day":"1970-01-02"}',
+      { ok: false, line: 2, error: expect.stringMatching(/^column "doc": invalid JSON: /) },
+      '{"id":"j3","doc":[1],"day":"1969-12-31"}',
+    ]);
+    expect(holdsExactIntegers((items[0] as { value: unknown }).value)).toBe(true);
   });
 });
 

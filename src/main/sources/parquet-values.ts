@@ -8,6 +8,7 @@
 //   DATE → "YYYY-MM-DD";   TIME → "HH:MM:SS.fff…" in the column's precision
 //   BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY without a text annotation (also BSON, INTERVAL) → base64
 //   STRING / ENUM / UUID → string; JSON → its value (a bad JSON value fails its row alone)
+//   (DATE and JSON are read here in both annotation forms; hyparquet knows the legacy one only)
 //   LIST → array; STRUCT → object; MAP → object (keys as strings); VARIANT → its JSON value
 //   FLOAT/DOUBLE NaN and ±Infinity → null (JSON has no such numbers); a null stays null.
 // No bigint, Date or byte array is left in a record: JSON.stringify never meets one.
@@ -29,18 +30,9 @@ const TEXT = new TextDecoder();
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = -MAX_SAFE;
 
-/** The parsers hyparquet calls for the annotations it still converts itself. */
+/** The parser hyparquet calls for INT96, the one annotation-less type it converts itself. */
 export const PARSERS: Partial<ParquetParsers> = {
-  dateFromDays: (days: number) => isoDate(days),
-  timestampFromNanoseconds: (nanos: bigint) => isoFromUnits(nanos, 1_000_000_000n, 9, true), // INT96
-  jsonFromBytes(bytes: Uint8Array) {
-    if (!bytes) return bytes;
-    try {
-      return parseJsonExact(TEXT.decode(bytes));
-    } catch (err) {
-      return new BadValue(`invalid JSON: ${(err as Error).message}`);
-    }
-  },
+  timestampFromNanoseconds: (nanos: bigint) => isoFromUnits(nanos, 1_000_000_000n, 9, true),
 };
 
 /** Annotations the reader converts itself (hyparquet gets the raw values: exact, and local time kept). */
@@ -49,7 +41,9 @@ function ownConversion(el: SchemaElement): boolean {
   const l = el.logical_type?.type;
   return (
     c === 'DECIMAL' || l === 'DECIMAL' || c === 'TIMESTAMP_MILLIS' || c === 'TIMESTAMP_MICROS' || l === 'TIMESTAMP' ||
-    c === 'TIME_MILLIS' || c === 'TIME_MICROS' || l === 'TIME' || c === 'ENUM' || l === 'ENUM' || c === 'BSON' || l === 'BSON' || c === 'INTERVAL' || l === 'INTERVAL'
+    c === 'TIME_MILLIS' || c === 'TIME_MICROS' || l === 'TIME' || c === 'ENUM' || l === 'ENUM' || c === 'BSON' || l === 'BSON' || c === 'INTERVAL' || l === 'INTERVAL' ||
+    // hyparquet reads DATE and JSON from the legacy annotation only; both forms are read here.
+    c === 'DATE' || l === 'DATE' || c === 'JSON' || l === 'JSON'
   );
 }
 
@@ -129,14 +123,9 @@ function compileLeaf(el: SchemaElement): Convert | null {
     const [per, digits] = UNITS[unit];
     return leaf((v) => timeOfDay(BigInt(v as bigint | number), per, digits));
   }
+  if (c === 'DATE' || l?.type === 'DATE') return leaf((v) => isoDate(Number(v)) ?? v);
   if (c === 'ENUM' || l?.type === 'ENUM') return leaf((v) => (v instanceof Uint8Array ? TEXT.decode(v) : plainJson(v)));
-  if (c === 'JSON' || l?.type === 'JSON') {
-    return (v) => {
-      if (v instanceof BadValue) throw v;
-      if (v !== null && typeof v === 'object' && holdsExactIntegers(v)) exactState.seen = true;
-      return nullish(v);
-    };
-  }
+  if (c === 'JSON' || l?.type === 'JSON') return leaf(jsonValue);
   switch (el.type) {
     case 'INT64':
       return leaf((v) => integer(v as bigint | number));
@@ -165,6 +154,19 @@ function leaf(f: Convert): Convert {
     if (Array.isArray(v)) return v.map((x) => (x === null || x === undefined ? null : f(x)));
     return f(v);
   };
+}
+
+/** A JSON column's bytes as their value (exact integers kept); bad JSON fails the row. */
+function jsonValue(v: unknown): unknown {
+  if (!(v instanceof Uint8Array)) return plainJson(v);
+  let value: unknown;
+  try {
+    value = parseJsonExact(TEXT.decode(v));
+  } catch (err) {
+    throw new BadValue(`invalid JSON: ${(err as Error).message}`);
+  }
+  if (value !== null && typeof value === 'object' && holdsExactIntegers(value)) exactState.seen = true;
+  return value;
 }
 
 function arrayOf(c: Convert): Convert {
