@@ -1,7 +1,8 @@
 // `outbound run --input x.parquet` against a real loopback server: every row delivered once
 // with the exact bytes the README's type table promises; a record error says "row N"
 // (run log, preview, export-failed); a broken file is refused before anything is sent.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { parquetMetadata } from 'hyparquet';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
@@ -106,5 +107,22 @@ describe('run --input x.parquet', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(`${fake}: not a readable Parquet file`);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('a page that cannot be decoded mid-run stops the run naming row group and column; the rows before it keep their outcomes', async () => {
+    const input = writeProfilesParquet(path('bad-page.parquet'), { rows: 300, rowGroupSize: 100, codec: 'UNCOMPRESSED' });
+    const md = parquetMetadata(readFileSync(input));
+    const email = md.row_groups[2]!.columns.find((c) => c.meta_data?.path_in_schema[0] === 'email')!.meta_data!;
+    const fd = openSync(input, 'r+');
+    writeSync(fd, Buffer.alloc(12, 0xff), 0, 12, Number(email.data_page_offset));
+    closeSync(fd);
+    const dbPath = path('run.db');
+    const res = await cli(['run', batched(), '--input', input, '--db', dbPath, '--json']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`${input}: row group 3 (rows 201–300), column "email" cannot be decoded: `);
+    const users = server.requests.flatMap((r) => (JSON.parse(r.body) as { users: Array<{ id: string }> }).users.map((u) => u.id));
+    expect(users).toEqual(Array.from({ length: 200 }, (_, i) => `p-${i + 1}`));
+    const runs = JSON.parse((await cli(['runs', '--db', dbPath, '--json'])).stdout) as Array<{ status: string; records: { succeeded: number } }>;
+    expect(runs[0]).toMatchObject({ status: 'aborted', records: { total: 200, succeeded: 200, failed: 0 } });
   });
 });
