@@ -11,8 +11,10 @@ import { cli, tempDir } from '../helpers/run.js';
 
 let server: CaptureServer;
 let dir: string;
+/** Whether get audience answers (else 500: the run aborts before any record, resumable). */
+let audienceUp = true;
 beforeAll(async () => {
-  server = await startCaptureServer();
+  server = await startCaptureServer((req) => (req.url.startsWith('/lists') ? (audienceUp ? { body: { lists: [{ name: 'Warehouse', id: 'w1' }] } } : { status: 500, body: {} }) : {}));
   dir = tempDir('outbound-parquet-');
 });
 afterAll(async () => {
@@ -20,6 +22,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   server.requests.length = 0;
+  audienceUp = true;
 });
 
 let n = 0;
@@ -124,5 +127,31 @@ describe('run --input x.parquet', () => {
     expect(users).toEqual(Array.from({ length: 200 }, (_, i) => `p-${i + 1}`));
     const runs = JSON.parse((await cli(['runs', '--db', dbPath, '--json'])).stdout) as Array<{ status: string; records: { succeeded: number } }>;
     expect(runs[0]).toMatchObject({ status: 'aborted', records: { total: 200, succeeded: 200, failed: 0 } });
+  });
+
+  it('resumes a Parquet run from the same file, and refuses one whose file changed', async () => {
+    const input = writeProfilesParquet(path('resume.parquet'), { rows: 250, rowGroupSize: 100 });
+    const cfg = batched({ getAudience: { enabled: true, url: `${server.url}/lists`, filterPath: "lists[?name=='{{audience_name}}']" } });
+    const dbPath = path('run.db');
+    audienceUp = false;
+    const first = await cli(['run', cfg, '--input', input, '--db', dbPath, '--json']);
+    expect(first.code).toBe(3);
+    const runId = (JSON.parse(first.stdout) as { runId: string }).runId;
+    audienceUp = true;
+    const resumed = await cli(['resume', runId, '--db', dbPath, '--json']);
+    expect(resumed.code).toBe(0);
+    const adds = server.requests.filter((r) => r.url.startsWith('/add'));
+    expect(adds.flatMap((r) => (JSON.parse(r.body) as { users: unknown[] }).users)).toHaveLength(250);
+
+    const second = path('changed.parquet');
+    writeProfilesParquet(second, { rows: 250, rowGroupSize: 100 });
+    audienceUp = false;
+    const again = await cli(['run', cfg, '--input', second, '--db', dbPath, '--json']);
+    const againId = (JSON.parse(again.stdout) as { runId: string }).runId;
+    writeProfilesParquet(second, { rows: 251, rowGroupSize: 100 });
+    audienceUp = true;
+    const refused = await cli(['resume', againId, '--db', dbPath]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/changed/);
   });
 });
