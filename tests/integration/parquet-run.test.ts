@@ -14,7 +14,11 @@ let dir: string;
 /** Whether get audience answers (else 500: the run aborts before any record, resumable). */
 let audienceUp = true;
 beforeAll(async () => {
-  server = await startCaptureServer((req) => (req.url.startsWith('/lists') ? (audienceUp ? { body: { lists: [{ name: 'Warehouse', id: 'w1' }] } } : { status: 500, body: {} }) : {}));
+  server = await startCaptureServer((req) => {
+    if (req.url.startsWith('/lists')) return audienceUp ? { body: { lists: [{ name: 'Warehouse', id: 'w1' }] } } : { status: 500, body: {} };
+    // Only the individual body of row p-3 ({{json user}}: compact): batches are never refused.
+    return req.body.startsWith('{"id":"p-3"') ? { status: 400, body: { error: 'refused' } } : {};
+  });
   dir = tempDir('outbound-parquet-');
 });
 afterAll(async () => {
@@ -87,6 +91,15 @@ describe('run --input x.parquet', () => {
     expect(exported.code).toBe(0);
     expect(readFileSync(failedOut, 'utf8')).toBe('{"id":"p-5","email":null,"score":4000}\n');
     expect(readFileSync(`${failedOut}.reasons.ndjson`, 'utf8')).toContain('"line":5');
+  });
+
+  it('names the row of a record the endpoint refused in the run log', async () => {
+    const input = writeProfilesParquet(path('refused.parquet'), { rows: 4 });
+    const dbPath = path('run.db');
+    const res = await cli(['run', individual(), '--input', input, '--db', dbPath, '--json']);
+    expect(res.code).toBe(1);
+    const log = (await cli(['log', (JSON.parse(res.stdout) as { runId: string }).runId, '--failed', '--db', dbPath])).stdout;
+    expect(log).toMatch(/^ {2}row 3 key p-3: HTTP 400/m);
   });
 
   it('refuses a truncated file before anything is sent (exit 2, the file named)', async () => {
