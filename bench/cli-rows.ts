@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { runCli, type CliRun } from './cli.js';
 import { writeConfigs } from './configs.js';
-import { writeFlatNdjson } from './inputs.js';
+import { writeFlatNdjson, writeFlatParquet } from './inputs.js';
 import { startListening, timed } from './processes.js';
 import { atLeast, atMost, fmt, type Row } from './table.js';
 
@@ -17,6 +17,8 @@ export interface CliCounts {
   batched: number;
   /** 0: the 10M row is not run (it is opt-in: --big). */
   big: number;
+  /** Records of the Parquet row (the batched row's records, as Parquet); 0: not run. */
+  parquet?: number;
 }
 
 /** Requests and body bytes the sink received since the last ask. */
@@ -74,10 +76,12 @@ export async function cliRows(dir: string, counts: CliCounts, log: (s: string) =
       notes: `${fmt(cliRate)} req/s, ${fmt(cli.seconds, 1)} s whole, concurrency 32; ${fmt(cli.peakRssMb ?? 0)} MB peak RSS`,
     });
 
-    const batched = async (count: number, rssTarget: number) => {
-      log(`batched: ${fmt(count)} records (writing the input)`);
-      const input = join(dir, `batched-${count}.ndjson`);
-      await writeFlatNdjson(input, count);
+    const rates = new Map<string, { rate: number; rss: number | null }>();
+    const batched = async (count: number, rssTarget: number, format: 'ndjson' | 'parquet' = 'ndjson') => {
+      log(`batched: ${fmt(count)} records (writing the ${format} input)`);
+      const input = join(dir, `batched-${count}.${format}`);
+      if (format === 'parquet') await writeFlatParquet(input, count);
+      else await writeFlatNdjson(input, count);
       log(`batched: ${fmt(count)} records through the CLI`);
       const run = await runCli(configs.batched, input, db);
       checkRun(run, count);
@@ -85,14 +89,18 @@ export async function cliRows(dir: string, counts: CliCounts, log: (s: string) =
       if (sent.requests !== Math.ceil(count / 100)) throw new Error(`the sink received ${sent.requests} requests for ${count} records`);
       const rate = count / run.seconds;
       const rss = run.peakRssMb;
-      const label = count >= 1_000_000 ? `${fmt(count / 1_000_000)}M` : fmt(count);
+      const label = `${count >= 1_000_000 ? `${fmt(count / 1_000_000)}M` : fmt(count)}${format === 'parquet' ? ' Parquet' : ''}`;
+      rates.set(`${format}:${count}`, { rate, rss });
+      // The Parquet row is read against the same records as NDJSON, when that row ran.
+      const ndjson = format === 'parquet' ? rates.get(`ndjson:${count}`) : undefined;
+      const versus = ndjson ? `; NDJSON: ${fmt(ndjson.rate)} records/s, ${fmt(ndjson.rss ?? 0)} MB` : '';
       rows.push({
         measure: `CLI, batched 100, ${label} records, store on: throughput`,
         value: rate,
         unit: 'records/s',
         target: '≥ 400,000 records/s',
         pass: atLeast(rate, 400_000),
-        notes: `${fmt(run.seconds, 1)} s whole, concurrency 8`,
+        notes: `${fmt(run.seconds, 1)} s whole, concurrency 8${format === 'parquet' ? `; 100,000-row groups, 1 MB pages${versus}` : ''}`,
       });
       rows.push({
         measure: `CLI, batched 100, ${label} records, store on: peak RSS`,
@@ -104,6 +112,7 @@ export async function cliRows(dir: string, counts: CliCounts, log: (s: string) =
       });
     };
     await batched(counts.batched, 150);
+    if (counts.parquet) await batched(counts.parquet, 150, 'parquet');
     if (counts.big > 0) await batched(counts.big, 160);
   } finally {
     await sink.stop();

@@ -14,3 +14,31 @@ export async function writeFlatNdjson(path: string, count: number): Promise<void
   out.end();
   await once(out, 'finish');
 }
+
+/**
+ * The same records as writeFlatNdjson, as Parquet (id and email STRING, ltv INT64), written a
+ * row group at a time (100,000 rows, hyparquet-writer's default size; 1 MB pages, so every
+ * column chunk has an offset index and the reader decodes slices of it).
+ */
+export async function writeFlatParquet(path: string, count: number): Promise<void> {
+  const { ParquetWriter, fileWriter, schemaFromColumnData } = await import('hyparquet-writer');
+  const GROUP = 100_000;
+  const columns = (from: number, to: number) => {
+    const ids: string[] = [];
+    const emails: string[] = [];
+    const ltv: bigint[] = [];
+    for (let j = from; j < to; j++) {
+      ids.push(`u${j}`);
+      emails.push(`user${j}@example.com`);
+      ltv.push(BigInt(j % 1000));
+    }
+    return [
+      { name: 'id', data: ids, type: 'STRING' as const, nullable: false },
+      { name: 'email', data: emails, type: 'STRING' as const, nullable: false },
+      { name: 'ltv', data: ltv, type: 'INT64' as const, nullable: false },
+    ];
+  };
+  const writer = new ParquetWriter({ writer: fileWriter(path), schema: schemaFromColumnData({ columnData: columns(0, 0) }) });
+  for (let i = 0; i < count; i += GROUP) await writer.write({ columnData: columns(i, Math.min(count, i + GROUP)), rowGroupSize: GROUP });
+  await writer.finish();
+}

@@ -10,7 +10,8 @@
 //   --json FILE  also writes the rows as JSON (always: .bench/results.json and .md)
 // Counts scale by env for quick runs: BENCH_INDIVIDUAL (100000), BENCH_BATCHED (1000000),
 // BENCH_BIG (10000000), BENCH_MOCK_INDIVIDUAL (20000), BENCH_MOCK_BATCHED (500000),
-// BENCH_KEYSTROKES (50).
+// BENCH_KEYSTROKES (50), BENCH_PARQUET (the batched count: the same records from a .parquet
+// file; 0 skips the row).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ const loadBefore = loadavg()[0]!;
 const rows: Row[] = [];
 let boot = 'unknown';
 try {
-  const cli = await cliRows(work, { individual: count('BENCH_INDIVIDUAL', 100_000), batched: count('BENCH_BATCHED', 1_000_000), big: flag('--big') ? count('BENCH_BIG', 10_000_000) : 0 }, log);
+  const cli = await cliRows(work, { individual: count('BENCH_INDIVIDUAL', 100_000), batched: count('BENCH_BATCHED', 1_000_000), big: flag('--big') ? count('BENCH_BIG', 10_000_000) : 0, parquet: process.env['BENCH_PARQUET'] === '0' ? 0 : count('BENCH_PARQUET', count('BENCH_BATCHED', 1_000_000)) }, log);
   rows.push(...cli.rows);
   boot = cli.boot;
   if (!flag('--no-mock')) {

@@ -51,7 +51,7 @@ usage: outbound <command> [options]
   sync list [--db <path>] [--json]                               the delivered memberships a diff run compares with
   sync reset (<config> | --all) [--db <path>] [--json]           forget one (the next diff run adds every member)
 
-inputs: .ndjson/.jsonl, .csv (header row), .json (an array), a PostgreSQL query (postgres:// URL + --query)
+inputs: .ndjson/.jsonl, .csv (header row), .json (an array), .parquet (a row a record), a PostgreSQL query (postgres:// URL + --query)
 exit codes: 0 every record succeeded · 1 some records failed · 2 invalid config, input or usage (nothing sent)
             3 aborted (auth or audience step failed, interrupted): resumable
 `;

@@ -371,7 +371,7 @@ export interface StudioApi {
 
   listSampleSets(): Promise<SampleSetSummary[]>;
   generateSamples(input: { name?: string; count: number; seed?: number }): Promise<SampleSetSummary>;
-  importSamples(input: { name: string; format: 'ndjson' | 'csv' | 'json'; text: string }): Promise<{ set: SampleSetSummary; issues: Issue[] }>;
+  importSamples(input: { name: string; format: 'ndjson' | 'csv' | 'json' | 'parquet'; text: string }): Promise<{ set: SampleSetSummary; issues: Issue[] }>;
   getSamples(input: { setId: string; offset?: number; limit?: number }): Promise<unknown[]>;
   renameSampleSet(input: { setId: string; name: string }): Promise<SampleSetSummary>;
   /** The set and its profiles. */

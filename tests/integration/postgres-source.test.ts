@@ -108,9 +108,9 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
     expect(res.code).toBe(1);
     const runId = JSON.parse(res.stdout).runId as string;
     const log = await cli(['log', runId, '--failed', '--db', db]);
-    expect(log.stdout).toContain(`postgres outbound@127.0.0.1:${pgs.port}/postgres row 7`);
+    expect(log.stdout).toContain(`postgres://outbound@127.0.0.1:${pgs.port}/postgres row 7`);
     const preview = await cli(['preview', cfg, '--input', pgs.url(), '--query', query]);
-    expect(JSON.parse(preview.stdout).errors[0]).toMatchObject({ where: `postgres outbound@127.0.0.1:${pgs.port}/postgres row 7` });
+    expect(JSON.parse(preview.stdout).errors[0]).toMatchObject({ where: `postgres://outbound@127.0.0.1:${pgs.port}/postgres row 7` });
     // The run recorded its URL without the password: without PGPASSWORD, retry-failed says so.
     const noPassword = await cli(['retry-failed', runId, '--db', db]);
     expect(noPassword.code).toBe(2);

@@ -1,11 +1,13 @@
-// Sample sets can be renamed and deleted through the studio service (and the IPC schemas
+// Sample sets can be imported from Parquet, renamed and deleted through the studio service (and the IPC schemas
 // that guard it), on a real store on disk.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createStudioService, type StudioService } from '../../src/main/studio/service.js';
 import { METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
+import { writeTypedParquet } from '../helpers/parquet.js';
 
 let dir: string;
 let service: StudioService;
@@ -52,4 +54,18 @@ it('the IPC schemas accept a rename and a delete and refuse extra properties', (
   expect(METHOD_SCHEMAS.renameSampleSet.args[0]!.safeParse({ setId: 's', name: '' }).success).toBe(false);
   expect(METHOD_SCHEMAS.deleteSampleSet.args[0]!.safeParse('s').success).toBe(true);
   expect(METHOD_SCHEMAS.deleteSampleSet.args[0]!.safeParse('').success).toBe(false);
+});
+
+it('imports a Parquet file (sent as base64): a row a profile, types as the CLI reads them; a broken one is refused by name', async () => {
+  const file = writeTypedParquet(join(dir, 'typed.parquet'));
+  expect(METHOD_SCHEMAS.importSamples.args[0]!.safeParse({ name: 'w', format: 'parquet', text: 'AAAA' }).success).toBe(true);
+  const { set, issues } = await service.importSamples({ name: 'warehouse', format: 'parquet', text: readFileSync(file).toString('base64') });
+  expect(issues).toEqual([]);
+  expect(set).toMatchObject({ name: 'warehouse', count: 3 });
+  const samples = (await service.getSamples({ setId: set.id })) as Array<Record<string, unknown>>;
+  expect(samples.map((s) => s.id)).toEqual(['u1', 'u2', 'u3']);
+  expect(samples[0]).toMatchObject({ price: 123.45, created: '2024-05-06T07:08:09.123Z', raw: 'AP8B', tags: ['a', 'b'], attrs: { tier: 7 } });
+  await expect(service.importSamples({ name: 'bad', format: 'parquet', text: Buffer.from('id,email\nu1,a@example.com\n').toString('base64') })).rejects.toThrow(
+    /^bad: not a readable Parquet file: it does not end with the Parquet marker "PAR1"/,
+  );
 });

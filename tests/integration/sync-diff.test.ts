@@ -272,7 +272,7 @@ describe('membership diff', () => {
       for (let i = 0; i < 3; i++) expect((await runJson([cfg, '--input', first, '--db', db(i), '--shard', `${i}/3`])).code).toBe(0);
       expect(adds()).toEqual(keys);
       server.requests.length = 0;
-      const runs = [];
+      const runs: Array<Awaited<ReturnType<typeof runJson>>> = [];
       for (let i = 0; i < 3; i++) runs.push(await runJson([cfg, '--input', second, '--db', db(i), '--shard', `${i}/3`]));
       expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
       // Every removal once (not once per shard), every add and change once.

@@ -17,8 +17,8 @@ describe('detectFormat', () => {
   });
 
   it('refuses an unknown extension with a message naming the file and the choices', () => {
-    expect(() => detectFormat('/data/input.txt')).toThrow('input.txt: unknown input format ".txt"; use .ndjson, .jsonl, .csv or .json');
-    expect(() => detectFormat('input')).toThrow('input: no extension; use .ndjson, .jsonl, .csv or .json');
+    expect(() => detectFormat('/data/input.txt')).toThrow('input.txt: unknown input format ".txt"; use .ndjson, .jsonl, .csv, .json or .parquet');
+    expect(() => detectFormat('input')).toThrow('input: no extension; use .ndjson, .jsonl, .csv, .json or .parquet');
   });
 });
 

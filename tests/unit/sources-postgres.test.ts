@@ -75,15 +75,15 @@ describe('a PostgreSQL run input', () => {
     expect(inputWarnings({ kind: 'postgres', url, query: 'select * from t order by id' })).toEqual([]);
   });
 
-  it('record errors say `postgres … row N`; file inputs keep `file:line`', () => {
+  it('record errors say `postgres://… row N`; file inputs keep `file:line`', () => {
     const cfg = parseExportConfig(base);
     if (!cfg.ok) throw new Error('config');
     const label = postgresLabel(url);
-    expect(label).toBe('postgres app@db:5432/crm?sslmode=require row');
+    expect(label).toBe('postgres://app@db:5432/crm?sslmode=require');
     const p = createRecordPreparer(cfg.config, label);
     if (!p.ok) throw new Error('preparer');
     const out = p.prepare({ ok: true, line: 42, value: 'not an object' }, 41);
-    expect(out.ok === false && out.failure.where).toBe('postgres app@db:5432/crm?sslmode=require row 42');
+    expect(out.ok === false && out.failure.where).toBe('postgres://app@db:5432/crm?sslmode=require row 42');
     const f = createRecordPreparer(cfg.config, 'in.ndjson');
     if (!f.ok) throw new Error('preparer');
     const fo = f.prepare({ ok: true, line: 3, value: 1 }, 2);

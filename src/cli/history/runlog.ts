@@ -1,6 +1,7 @@
 // The human log of a run (`outbound log <runId>`): one line per attempt, then the records
 // that failed and why.
 import { formatDuration, plural } from '../../shared/format.js';
+import { recordUnit } from '../../shared/record-place.js';
 import type { Store } from '../../main/store/db.js';
 import type { RequestRow, RunRow } from '../../main/store/rows.js';
 
@@ -91,11 +92,9 @@ export function* runLogLines(store: Store, runId: string, opts: { failedOnly?: b
   }
   if (n === 0) yield opts.failedOnly ? 'no failed requests' : 'no requests';
   let f = 0;
-  // A query's records are rows (the PostgreSQL source), a file's are lines.
-  const unit = run.inputPath && /^postgres(ql)?:\/\//i.test(run.inputPath) ? 'row' : 'line';
   for (const o of store.iterateOutcomes(runId, { failedOnly: true })) {
     if (f === 0) yield 'record failures:';
-    const where = o.location ?? (o.line !== null ? `${unit} ${o.line}` : `record #${o.seq + 1}`);
+    const where = o.location ?? (o.line !== null ? `${recordUnit(run.inputPath)} ${o.line}` : `record #${o.seq + 1}`);
     const key = o.key !== '' ? ` key ${o.key}` : '';
     const via = o.requestId !== null ? ` (request ${o.requestId})` : '';
     yield `  ${where}${key}: ${o.reason ?? 'failed'}${via}`;

@@ -113,7 +113,8 @@ export const METHOD_SCHEMAS: MethodSchemas = {
   importSamples: one(
     z.strictObject({
       name: name.min(1, 'must not be empty'),
-      format: z.enum(['ndjson', 'csv', 'json']),
+      // parquet: the file's bytes as base64 (a binary file is no text)
+      format: z.enum(['ndjson', 'csv', 'json', 'parquet']),
       text: z.string().max(LIMITS.importText, `must be at most ${LIMITS.importText / 1024 / 1024} MiB`),
     }),
   ),

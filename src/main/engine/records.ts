@@ -3,6 +3,7 @@
 // prepared fails alone, with its file, line and field.
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
+import { numbersRows } from '../../shared/record-place.js';
 import { coerceValue } from './coerce.js';
 import { isRawJson } from './exact.js';
 import { compileJmes } from './jmes.js';
@@ -56,11 +57,11 @@ export function createRecordPreparer(
   const keyField = config.records.key;
   const hasMapping = mapping.length > 0;
 
-  // A file's records are lines (`in.ndjson:42`); a query's are rows (`postgres db row 42`).
-  const sep = file.endsWith(' row') ? ' ' : ':';
+  // Where a record sits: `in.ndjson:42`, or a row of a Parquet file or a query (shared/record-place.ts).
+  const place = numbersRows(file) ? `${file} row ` : `${file}:`;
   const failed = (item: SourceItem, seq: number, reason: string, key?: string): Prepared => ({
     ok: false,
-    failure: { seq, line: item.line, where: `${file}${sep}${item.line}`, reason, ...(key !== undefined ? { key } : {}) },
+    failure: { seq, line: item.line, where: `${place}${item.line}`, reason, ...(key !== undefined ? { key } : {}) },
   });
 
   const prepare = (item: SourceItem, seq: number): Prepared => {

@@ -430,6 +430,9 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
     else if (runSignal.aborted) fatal ??= stopReason(signal);
     else {
       await slots.idle();
+      // The source failed (an unreadable Parquet page, an I/O error): the batches already in
+      // flight have settled; their outcomes reach the run's counts before the error goes up.
+      progress(true);
       if (ownsHttp) await http?.close();
       signal?.removeEventListener('abort', onOuterAbort);
       throw err;

@@ -68,9 +68,9 @@ export function queryHasOrderBy(query: string): boolean {
   return /\border\s+by\b/i.test(query.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, ' '));
 }
 
-/** `postgres app@host:5432/db row`: record errors read `postgres app@host:5432/db row 42`. */
+/** `postgres://app@host:5432/db` (no password): record errors read `postgres://app@host:5432/db row 42` (shared/record-place.ts). */
 export function postgresLabel(url: string): string {
-  return `postgres ${displayPostgresUrl(url).replace(URL_SCHEME, '')} row`;
+  return displayPostgresUrl(url);
 }
 
 /** What a resume checks: the target (no password) and the query text, hashed; the row count. */

@@ -1,4 +1,4 @@
-// Sample sets: generate, import (NDJSON, CSV, JSON), browse; and the first records of a set,
+// Sample sets: generate, import (NDJSON, CSV, JSON, Parquet as base64), browse; and the first records of a set,
 // which feed the preview and Send this one.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,8 @@ import type { SampleSetSummary, StudioApi } from '../../shared/api.js';
 import type { Issue } from '../../shared/issues.js';
 import type { SourceItem } from '../app/types.js';
 import { readCsv } from '../sources/csv.js';
+import { readParquet } from '../sources/parquet.js';
+import { recordPlace } from '../../shared/record-place.js';
 import { parseJsonArrayText } from '../sources/json-array.js';
 import { parseNdjsonText } from '../sources/ndjson.js';
 import { generateProfiles } from '../sources/sample.js';
@@ -31,12 +33,12 @@ export function createSamples(ctx: StudioContext): SamplesArea {
 
     async importSamples({ name, format, text }) {
       const store = await ctx.store();
-      const items = await parseSamples(format, text);
+      const items = await parseSamples(format, text, name);
       const issues: Issue[] = [];
       const values: unknown[] = [];
       for (const item of items) {
         if (item.ok) values.push(item.value);
-        else if (issues.length < 100) issues.push({ path: `${name}:${item.line}`, message: item.error, line: item.line });
+        else if (issues.length < 100) issues.push({ path: recordPlace(format === 'parquet' ? `${name}.parquet` : name, item.line), message: item.error, line: item.line });
       }
       return { set: setSummary(store.createSampleSet(name, values)), issues };
     },
@@ -73,16 +75,22 @@ function setSummary(s: { id: string; name: string; count: number }): SampleSetSu
   return { id: s.id, name: s.name, count: s.count };
 }
 
-async function parseSamples(format: 'ndjson' | 'csv' | 'json', text: string): Promise<SourceItem[]> {
+async function parseSamples(format: 'ndjson' | 'csv' | 'json' | 'parquet', text: string, name: string): Promise<SourceItem[]> {
   if (format === 'ndjson') return parseNdjsonText(text);
   if (format === 'json') return parseJsonArrayText(text);
-  // The CSV reader streams from a file: give it one, so CSV rules live in one place.
+  // The CSV and Parquet readers read files: give them one, so their rules live in one place.
+  // A Parquet file comes as base64 (it is binary; the studio reads it from a file picker).
   const dir = await mkdtemp(join(tmpdir(), 'outbound-import-'));
   try {
-    const file = join(dir, 'samples.csv');
-    await writeFile(file, text, 'utf8');
+    const file = join(dir, format === 'parquet' ? 'samples.parquet' : 'samples.csv');
+    await writeFile(file, format === 'parquet' ? Buffer.from(text, 'base64') : text);
     const items: SourceItem[] = [];
-    for await (const item of readCsv(file)) items.push(item);
+    try {
+      for await (const item of format === 'parquet' ? readParquet(file) : readCsv(file)) items.push(item);
+    } catch (err) {
+      // The temporary file's path means nothing to the user: the set's name does.
+      throw new Error((err as Error).message.replaceAll(file, name));
+    }
     return items;
   } finally {
     await rm(dir, { recursive: true, force: true });

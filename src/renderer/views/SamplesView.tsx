@@ -10,10 +10,20 @@ import { ConfirmDialog } from '../components/Dialog.js';
 
 const PAGE = 20;
 
-function formatFromName(name: string): 'ndjson' | 'csv' | 'json' {
+type ImportFormat = 'ndjson' | 'csv' | 'json' | 'parquet';
+
+function formatFromName(name: string): ImportFormat {
+  if (/\.parquet$/i.test(name)) return 'parquet';
   if (/\.csv$/i.test(name)) return 'csv';
   if (/\.json$/i.test(name)) return 'json';
   return 'ndjson';
+}
+
+/** Bytes as base64, in slices (String.fromCharCode takes a bounded number of arguments). */
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 function GenerateForm() {
@@ -57,8 +67,10 @@ function GenerateForm() {
 
 function ImportForm() {
   const [name, setName] = useState('Imported profiles');
-  const [format, setFormat] = useState<'ndjson' | 'csv' | 'json'>('ndjson');
+  const [format, setFormat] = useState<ImportFormat>('ndjson');
   const [text, setText] = useState('');
+  // A picked Parquet file: binary, so it travels as base64 and is not shown as text.
+  const [parquet, setParquet] = useState<{ file: string; base64: string } | null>(null);
   const [issues, setIssues] = useState<Issue[]>([]);
   return (
     <form
@@ -67,7 +79,7 @@ function ImportForm() {
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          const result = await api().importSamples({ name, format, text });
+          const result = await api().importSamples(format === 'parquet' ? { name, format, text: parquet?.base64 ?? '' } : { name, format, text });
           setIssues(result.issues);
           await actions.refreshSamples();
           actions.selectSet(result.set.id);
@@ -78,7 +90,7 @@ function ImportForm() {
       }}
     >
       <header>
-        <h3>Import NDJSON, CSV or JSON</h3>
+        <h3>Import NDJSON, CSV, JSON or Parquet</h3>
       </header>
       <div className="form-grid">
         <div className="field">
@@ -91,6 +103,7 @@ function ImportForm() {
             <option value="ndjson">NDJSON (one JSON object a line)</option>
             <option value="csv">CSV (header row)</option>
             <option value="json">JSON array</option>
+            <option value="parquet">Parquet (pick the file)</option>
           </select>
         </div>
         <div className="field">
@@ -98,16 +111,26 @@ function ImportForm() {
           <input
             id="imp-file"
             type="file"
-            accept=".ndjson,.jsonl,.csv,.json"
+            accept=".ndjson,.jsonl,.csv,.json,.parquet"
             onChange={async (e) => {
               const file = e.target.files?.[0];
               if (!file) return;
-              setText(await file.text());
-              setFormat(formatFromName(file.name));
+              const picked = formatFromName(file.name);
+              if (picked === 'parquet') setParquet({ file: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) });
+              else {
+                setParquet(null);
+                setText(await file.text());
+              }
+              setFormat(picked);
               setName(file.name.replace(/\.[^.]+$/, ''));
             }}
           />
         </div>
+        {format === 'parquet' ? (
+          <p className="field wide muted" aria-live="polite">
+            {parquet ? `Parquet file ${parquet.file} (${Math.round((parquet.base64.length * 3) / 4).toLocaleString('en-US')} bytes): each row becomes a profile.` : 'Pick a .parquet file above: each row becomes a profile.'}
+          </p>
+        ) : (
         <div className="field wide">
           <label htmlFor="imp-text">Profiles to import</label>
           <textarea
@@ -120,8 +143,9 @@ function ImportForm() {
             onChange={(e) => setText(e.target.value)}
           />
         </div>
+        )}
         <div className="field actions-end">
-          <button type="submit" disabled={text.trim() === ''}>
+          <button type="submit" disabled={format === 'parquet' ? parquet === null : text.trim() === ''}>
             Import
           </button>
         </div>

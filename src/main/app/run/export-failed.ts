@@ -7,7 +7,8 @@
 //           rows told apart by a quote-aware split (the reader's line numbers are not used).
 //   JSON:   an array of the failed elements, re-serialised (same values; an element too
 //           broken to parse cannot be written and is named in the reasons file only).
-//   A studio sample set: the failed profiles, one JSON object a line.
+//   A studio sample set, or a Parquet file: the failed records, one JSON object a line
+//           (Parquet rows as the run read them: see sources/parquet-values.ts).
 // Reasons: one JSON object a line, `{ seq, line, key, reason, unconfirmed? , exported }`.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
@@ -76,6 +77,21 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
   }
   const format = detectFormat(inputPath);
   const failures = failuresOf(store, runId);
+  if (format === 'parquet') {
+    const exportedSeqs = new Set<number>();
+    await writeAll(out, async (sink) => {
+      let seq = 0;
+      for await (const item of openSource(inputPath)) {
+        if (failures.has(seq) && item.ok) {
+          await write(sink, `${JSON.stringify(item.value)}\n`);
+          exportedSeqs.add(seq);
+        }
+        seq++;
+      }
+    });
+    await writeReasons(reasonsPath, failures, exportedSeqs);
+    return { ok: true, runId, inputPath, format: 'ndjson', exported: exportedSeqs.size, notExported: failures.size - exportedSeqs.size, reasonsPath };
+  }
 
   if (format === 'csv') {
     // Rows are split here by quotes and newlines, records by the reader: when the two disagree

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SourceItem } from '../../engine/types.js';
-import { describeIdentityChange, detectFormat, fileIdentity, openSource } from '../../sources/index.js';
+import { checkParquetFile, describeIdentityChange, detectFormat, fileIdentity, openSource, parquetRowCount } from '../../sources/index.js';
 import {
   displayPostgresUrl,
   isPostgresUrl,
@@ -91,11 +91,15 @@ export async function checkInputFile(path: string): Promise<string | null> {
     missing = e.code === 'ENOENT' ? `input file not found: ${path}` : `cannot read input file ${path}: ${e.code ?? e.message}`;
   }
   if (isDirectory) return `input ${path} is a directory: name a file`;
+  let format;
   try {
-    detectFormat(path);
+    format = detectFormat(path);
   } catch (err) {
     return (err as Error).message;
   }
+  // A Parquet file's footer is read now: truncated, corrupt or an unknown codec is refused
+  // before the run starts, not after its first rows were sent.
+  if (!missing && format === 'parquet') return checkParquetFile(path);
   return missing;
 }
 
@@ -162,7 +166,7 @@ export function openRunInput(store: Store | null, input: RunInput, signal?: Abor
   })();
 }
 
-/** How many records the input holds: a sample set knows; a file is counted by streaming it. */
+/** How many records the input holds: a sample set knows, so does a Parquet footer; another file is counted by streaming it. */
 export async function countInput(store: Store | null, input: RunInput, signal?: AbortSignal): Promise<number> {
   if (input.kind === 'samples') return store?.listSampleSets().find((s) => s.id === input.setId)?.count ?? 0;
   if (input.kind === 'postgres') {
@@ -170,6 +174,7 @@ export async function countInput(store: Store | null, input: RunInput, signal?: 
     if (!p.ok) throw new Error(p.message);
     return p.rows;
   }
+  if (detectFormat(input.path) === 'parquet') return parquetRowCount(input.path);
   let n = 0;
   for await (const _item of openSource(input.path, signal ? { signal } : {})) n++;
   return n;

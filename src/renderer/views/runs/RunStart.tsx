@@ -91,7 +91,7 @@ export function RunStart() {
               type="text"
               value={path}
               spellCheck={false}
-              placeholder="/path/to/profiles.ndjson (.ndjson, .jsonl, .csv, .json)"
+              placeholder="/path/to/profiles.ndjson (.ndjson, .jsonl, .csv, .json, .parquet)"
               onChange={(e) => setPath(e.target.value)}
             />
           </div>
