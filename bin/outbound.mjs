@@ -6,7 +6,15 @@
 // the TypeScript sources through tsx, so an edit is never run stale.
 // OUTBOUND_DEBUG_BOOT=1 says on stderr which one ran and why.
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { BUNDLE, bundleProblem } from './cli-bundle.mjs';
+
+// The old generation may grow to twice its live size before a full GC, not ~4× (V8 sizes
+// that for the machine's memory): an export's live set is small (~15 MB) but records in
+// flight are promoted steadily, and at the default the old space swelled to 50+ MB of
+// garbage between full GCs (peak RSS −25 MB at 300k records, bench/perf/NOTES.md).
+// Read at every GC, so setting it here, at run time, is enough.
+setFlagsFromString('--heap-growing-percent=100');
 
 const problem = bundleProblem();
 if (process.env.OUTBOUND_DEBUG_BOOT) process.stderr.write(problem ? `outbound: boot tsx (${problem})\n` : 'outbound: boot bundle\n');
