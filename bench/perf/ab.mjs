@@ -1,5 +1,5 @@
 // A/B of CLI bundles on CPU time (interleaved, so machine load hits both alike):
-//   node bench/perf/ab.mjs <count> <batch> <repeat> <bundle.mjs>...
+//   node bench/perf/ab.mjs <count> <batch> <repeat> <bundle.mjs | bin/outbound.mjs!>...
 // Each run: the CLI against the minimal sink (store on), timed by /usr/bin/time:
 // wall, user+sys CPU, max RSS. Inputs and configs come from profile-sink.ts's .bench/perf.
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 const [count, batch, repeat, ...bundles] = process.argv.slice(2);
 const root = join(import.meta.dirname, '..', '..');
 const dir = join(root, '.bench', 'perf');
+// The shebang's `node` is this node.
+process.env.PATH = `${join(process.execPath, '..')}:${process.env.PATH}`;
 const sink = spawn(process.execPath, [join(root, 'bench', 'sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve) => {
   let buf = '';
@@ -31,7 +33,10 @@ for (let r = 0; r < Number(repeat); r++) {
     const db = join(dir, `ab-${process.pid}.db`);
     for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
     const extra = (process.env.AB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const res = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, '--max-semi-space-size=8', ...extra, bundles[b], 'run', cfg, '--input', input, '--db', db, '--json'], { encoding: 'utf8', cwd: root, env: { ...process.env } });
+    // A path ending in '!' is executed itself (its shebang: as the installed `outbound` runs).
+    const direct = bundles[b].endsWith('!');
+    const cmd = direct ? [bundles[b].slice(0, -1)] : [process.execPath, '--max-semi-space-size=8', ...extra, bundles[b]];
+    const res = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', ...cmd, 'run', cfg, '--input', input, '--db', db, '--json'], { encoding: 'utf8', cwd: root, env: { ...process.env } });
     const t = /TIME (\S+) (\S+) (\S+) (\d+)/.exec(res.stderr);
     let ok = '?';
     try {

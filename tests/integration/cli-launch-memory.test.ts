@@ -12,7 +12,7 @@ const BIN = join(process.cwd(), 'bin', 'outbound.mjs');
 describe.runIf(process.platform === 'linux')('bin/outbound.mjs run through its shebang', () => {
   it('runs node with MALLOC_ARENA_MAX=2 and the V8 flags it names', async () => {
     // The shebang names `node`: the test's own node first on PATH.
-    const env = { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` };
     delete env.MALLOC_ARENA_MAX;
     const child = spawn(BIN, ['mock', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
