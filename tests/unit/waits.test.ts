@@ -46,7 +46,7 @@ describe('the progress line', () => {
     expect(err).toBe('run: 0 records · 0/s · 0 failed · 0 requests · 0 retries · waiting 5 s: Retry-After from HTTP 429 (add #5)\n');
     now = T + 6000;
     p.onEvent({ type: 'run-finished', status: 'succeeded', records: { total: 1, succeeded: 1, failed: 0 }, requests: { sent: 2, retried: 1 }, at: now });
-    expect(err.split('\n')[1]).toMatch(/^run: 1 records · \d+\/s · 0 failed · 2 requests · 1 retries$/);
+    expect(err.split('\n')[1]).toMatch(/^run: 1 records · [\d,]+\/s · 0 failed · 2 requests · 1 retries$/);
     p.done();
   });
 });

@@ -4,9 +4,9 @@
 import type { Action } from '../engine/types.js';
 import type { OutcomeRow } from './rows.js';
 
-/** Packs seqs (or lines) as little-endian int32. */
+/** Packs seqs (or lines) as little-endian int32, in a buffer of its own (not the shared pool: see the recorder). */
 export function packInt32(values: ArrayLike<number>): Buffer {
-  const buf = Buffer.allocUnsafe(values.length * 4);
+  const buf = Buffer.allocUnsafeSlow(values.length * 4);
   for (let i = 0; i < values.length; i++) buf.writeInt32LE(values[i]!, i * 4);
   return buf;
 }

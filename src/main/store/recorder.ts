@@ -134,7 +134,10 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     }
     if (okCount === 0) return;
 
-    const seqs = Buffer.allocUnsafe(okCount * 4);
+    // Its own memory, not a slice of Buffer's shared 8 KiB pool: the row is cloned to the
+    // writer thread, and cloning a pooled slice copies the whole pool (postMessage of an
+    // individual run's rows cost ~3x more; bench/perf/NOTES.md).
+    const seqs = Buffer.allocUnsafeSlow(okCount * 4);
     const first = all.find((o) => o.ok)!;
     let min = first.seq;
     let max = first.seq;
