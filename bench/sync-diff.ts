@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { parseExportConfig } from '../src/shared/config.js';
 import { memberHash, memberJson } from '../src/main/engine/sync-record.js';
-import { stageSync, syncExecution } from '../src/main/app/run/sync.js';
+import { membershipIdentity, stageSync, syncExecution } from '../src/main/app/run/sync.js';
 import { openRunInput } from '../src/main/app/run/input.js';
 import { openStore } from '../src/main/store/db.js';
 
@@ -51,7 +51,7 @@ else {
 async function seed(): Promise<void> {
   // The delivered membership: r0..r(n-1), seeded directly (what n acknowledged adds leave).
   const store = openStore(dbPath);
-  const setN = store.syncSet('Bench', 'Bench');
+  const setN = store.syncSet('Bench', 'Bench', membershipIdentity(config), (was) => `identity ${was}`);
   store.close();
   const raw = new Database(dbPath);
   const insert = raw.prepare('INSERT INTO sync_members (set_n, key, hash, record) VALUES (?, ?, ?, ?)');
@@ -77,7 +77,7 @@ async function measure(seedMs: number): Promise<void> {
   const setN = (() => {
     const st = openStore(dbPath);
     try {
-      return st.syncSet('Bench', 'Bench');
+      return st.syncSet('Bench', 'Bench', membershipIdentity(config), (was) => `identity ${was}`);
     } finally {
       st.close();
     }
@@ -92,7 +92,7 @@ async function measure(seedMs: number): Promise<void> {
   const summary = s.syncSummary(staging);
   // Read back as a run does: every record's class in seq order, then the removals.
   const t1 = performance.now();
-  const exec = syncExecution(s, staging, setN);
+  const exec = syncExecution(s, staging, setN, config);
   let sent = 0;
   for (let i = 0; i < n; i++) {
     const v = exec.hooks.classify({ seq: i, line: i + 1, key: `r${i + gone}`, action: 'add', data: {} });

@@ -1,7 +1,7 @@
 // CLI handlers over the store: `outbound runs`, `outbound log`, `outbound log --har`.
 // They print and return an exit code (0 ok, 2 usage: unknown run, bad database).
 import { existsSync } from 'node:fs';
-import { openStore, type Store } from '../../main/store/db.js';
+import { openStore, StoreRefusal, type Store } from '../../main/store/db.js';
 import { StoreError } from '../../main/store/errors.js';
 import { writeHar } from '../../main/store/har.js';
 import { defaultDbPath } from '../../main/store/paths.js';
@@ -15,8 +15,8 @@ export interface CommandIo {
   stderr(s: string): void;
 }
 
-/** Opens the database, runs `fn`, closes; a missing file or a StoreError is reported, exit 2. */
-function withStore(db: string | undefined, io: CommandIo, command: string, fn: (store: Store) => number, onMissing?: (path: string) => number): number {
+/** Opens the database, runs `fn`, closes; a missing file, a StoreError or a store's refusal is reported, exit 2. */
+export function withStore(db: string | undefined, io: CommandIo, command: string, fn: (store: Store) => number, onMissing?: (path: string) => number): number {
   let file: string;
   try {
     file = db ?? defaultDbPath({ create: false });
@@ -42,7 +42,7 @@ function withStore(db: string | undefined, io: CommandIo, command: string, fn: (
   try {
     return fn(store);
   } catch (err) {
-    if (err instanceof StoreError) {
+    if (err instanceof StoreError || err instanceof StoreRefusal) {
       io.stderr(`outbound ${command}: ${err.message}\n`);
       return 2;
     }

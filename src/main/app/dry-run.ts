@@ -49,7 +49,7 @@ export async function dryRun(
   let summary: RunSummary;
   // A diff is staged like a run's, compared, and dropped: the membership never moves in a dry run.
   const staged = syncModeOf(loaded.config) === 'diff' && opts.sync ? await stageSync(opts.sync.store, loaded.config, opts.sync.stagingSource, opts.file, null, opts.selection?.shard) : null;
-  const sync = staged && opts.sync ? syncExecution(opts.sync.store, staged.staging, staged.setN) : null;
+  const sync = staged && opts.sync ? syncExecution(opts.sync.store, staged.staging, staged.setN, loaded.config) : null;
   let diff: SyncDiff | undefined;
   try {
     summary = await runExport({

@@ -49,7 +49,7 @@ export async function preview(
 ): Promise<PreviewRun> {
   const staged = syncModeOf(loaded.config) === 'diff' && opts.sync ? await stageSync(opts.sync.store, loaded.config, opts.sync.stagingSource, opts.file, null, opts.sync.shard) : null;
   try {
-    const hooks = staged && opts.sync ? syncExecution(opts.sync.store, staged.staging, staged.setN).hooks : undefined;
+    const hooks = staged && opts.sync ? syncExecution(opts.sync.store, staged.staging, staged.setN, loaded.config).hooks : undefined;
     const run = await previewRun(loaded, source, { ...opts, ...(hooks ? { hooks } : {}) });
     return staged && opts.sync ? { ...run, sync: opts.sync.store.syncSummary(staged.staging) } : run;
   } finally {

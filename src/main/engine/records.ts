@@ -121,6 +121,11 @@ export function createRecordPreparer(
   return { ok: true, prepare };
 }
 
+/** The key a record without one of its own is given (`#<position>`): it names the record, not a member. */
+export function isStandInKey(key: string, seq: number): boolean {
+  return key === `#${seq + 1}`;
+}
+
 function keyOf(data: Record<string, unknown>, keyField: string, seq: number, input?: Record<string, unknown>): string {
   const v = data[keyField] ?? input?.[keyField];
   if (typeof v === 'string' && v !== '') return v;

@@ -94,6 +94,8 @@ export interface SyncHooks {
   classify(rec: PreparedRecord): SyncVerdict;
   /** Members gone from the input, as remove records (their stored fields, seqs after the input's), read after it. */
   removals(): Iterable<PreparedRecord>;
+  /** Why a remove must not be sent (its stored record lacks what the remove URL names), or null. */
+  removalProblem?(rec: PreparedRecord): string | null;
 }
 
 export type SyncVerdict = { send: true } | { send: false; skip: string } | { send: false; fail: string };
@@ -411,6 +413,13 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         if (opts.only && !opts.only(rec.seq)) continue;
         if (!planner.steps.remove) {
           skip(disabledReason('remove'));
+          continue;
+        }
+        const problem = opts.sync.removalProblem?.(rec);
+        if (problem) {
+          counts.failed++;
+          emit?.({ type: 'record-failed', failure: { seq: rec.seq, line: rec.line, key: rec.key, where: `member ${rec.key}`, reason: problem }, at: Date.now() });
+          progress();
           continue;
         }
         opts.onRecord?.(rec);

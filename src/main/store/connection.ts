@@ -9,6 +9,10 @@ import Database from 'better-sqlite3';
 import { PlaintextSecretError, StoreError, toStoreError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
+
+/** What the store refuses to do, and why, in words for the user (not a database failure). */
+export class StoreRefusal extends Error {}
+
 export type Stmt = Database.Statement<unknown[], unknown>;
 
 export interface OpenStoreOptions {
@@ -50,8 +54,8 @@ export class Connection {
     try {
       return fn();
     } catch (err) {
-      // Programmer and input errors (bad arguments, plaintext secrets) keep their own type.
-      if (err instanceof PlaintextSecretError || err instanceof TypeError || err instanceof RangeError) throw err;
+      // Programmer and input errors (bad arguments, plaintext secrets) and the store's own refusals keep their own type.
+      if (err instanceof PlaintextSecretError || err instanceof StoreRefusal || err instanceof TypeError || err instanceof RangeError) throw err;
       throw toStoreError(err, this.path, doing);
     }
   }

@@ -32,6 +32,7 @@ import * as sync from './sync.js';
 import type { SyncDiff } from '../../shared/sync.js';
 
 export type { OpenStoreOptions } from './connection.js';
+export { StoreRefusal } from './connection.js';
 
 export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
   return new Store(openConnection(file, opts));
@@ -280,8 +281,9 @@ export class Store {
   // ---- membership diff (sync.ts) ------------------------------------------------------
 
   /** The key of a destination + audience's delivered membership (made on first use). */
-  syncSet(destination: string, audience: string): number {
-    return this.guard('reading the delivered membership', () => sync.syncSet(this.#conn, destination, audience));
+  /** The set of a destination + audience whose members `identity` tells apart; refused (SyncIdentityError, `describe`d) when its members were told apart another way. */
+  syncSet(destination: string, audience: string, identity: string, describe: (recorded: string) => string): number {
+    return this.guard('reading the delivered membership', () => sync.syncSet(this.#conn, destination, audience, identity, describe));
   }
 
   /** A run's staging of its membership diff, if it has one. */
@@ -292,16 +294,22 @@ export class Store {
     });
   }
 
-  beginSyncStaging(setN: number, runId: string | null): number {
-    return this.guard('staging a membership diff', () => sync.beginStaging(this.#conn, setN, runId === null ? null : (this.runKey(runId) ?? null)));
+  beginSyncStaging(setN: number, runId: string | null, shard: string | null): number {
+    return this.guard('staging a membership diff', () => sync.beginStaging(this.#conn, setN, runId === null ? null : (this.runKey(runId) ?? null), shard));
   }
 
   stageSyncRows(staging: number, rows: readonly sync.StagedRow[]): void {
     this.guard('staging a membership diff', () => sync.stageRows(this.#conn, staging, rows));
   }
 
-  classifySync(staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean, ownsKey?: (key: string) => boolean): void {
-    this.guard('classifying a membership diff', () => sync.classifyStaging(this.#conn, staging, setN, inputItems, holdRemovals, supersedeOthers, ownsKey));
+  /** Refused (SyncBusyError) when a real run's classification meets another live diff run of the same members. */
+  classifySync(staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean, shard: string | null, ownsKey?: (key: string) => boolean): void {
+    this.guard('classifying a membership diff', () => sync.classifyStaging(this.#conn, staging, setN, inputItems, holdRemovals, supersedeOthers, shard, ownsKey));
+  }
+
+  /** Whether a run's classification still stands (another run superseded it, or a reset dropped it). */
+  syncStagingCurrent(staging: number): boolean {
+    return this.guard('reading a membership diff', () => sync.stagingCurrent(this.#conn, staging));
   }
 
   syncSummary(staging: number): SyncDiff {
@@ -312,7 +320,7 @@ export class Store {
     this.guard('dropping a membership diff', () => sync.deleteStaging(this.#conn, staging));
   }
 
-  syncClassPage(staging: number, from: number, to: number): Array<{ seq: number; class: sync.StagedClass }> {
+  syncClassPage(staging: number, from: number, to: number): Array<{ seq: number; key: string; class: sync.StagedClass }> {
     return this.guard('reading a membership diff', () => sync.classPage(this.#conn, staging, from, to));
   }
 

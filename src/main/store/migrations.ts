@@ -235,13 +235,14 @@ export const MIGRATIONS: readonly string[] = [
     n           INTEGER PRIMARY KEY,
     destination TEXT NOT NULL,
     audience    TEXT NOT NULL,
+    identity    TEXT NOT NULL,                -- how members are told apart: records.key and the shard count
     created_at  INTEGER NOT NULL,
     UNIQUE (destination, audience)
   );
   CREATE TABLE sync_members (
     set_n       INTEGER NOT NULL REFERENCES sync_sets(n) ON DELETE CASCADE,
     key         TEXT NOT NULL,
-    hash        BLOB NOT NULL,                -- 16 bytes of SHA-256 over the canonical JSON
+    hash        BLOB NOT NULL,                -- 16 bytes of SHA-256 over the canonical JSON; empty: in doubt
     record      TEXT NOT NULL,                -- the mapped record as JSON
     PRIMARY KEY (set_n, key)
   ) WITHOUT ROWID;
@@ -249,6 +250,7 @@ export const MIGRATIONS: readonly string[] = [
     n           INTEGER PRIMARY KEY,
     set_n       INTEGER NOT NULL REFERENCES sync_sets(n) ON DELETE CASCADE,
     run         INTEGER REFERENCES runs(n) ON DELETE CASCADE,  -- NULL: a dry run's or a preview's
+    shard       TEXT,                         -- "i/N" for a shard's run: shards of one N own disjoint keys
     status      TEXT NOT NULL DEFAULT 'staging' CHECK (status IN ('staging', 'classified', 'superseded')),
     input_items INTEGER,                      -- the input's seqs; removes are numbered from here
     added       INTEGER NOT NULL DEFAULT 0,

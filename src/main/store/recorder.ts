@@ -120,7 +120,7 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     if (sent !== undefined) sentRequests.delete(e.requestId!);
     const sentKeys = sent?.keys;
     const all = e.outcomes;
-    if (opts.sync) moveMembers(opts.sync, all);
+    if (opts.sync) moveMembers(opts.sync, all, e.requestId !== null);
     let okCount = 0;
     for (let i = 0; i < all.length; i++) {
       const o = all[i]!;
@@ -181,15 +181,21 @@ export function createRunRecorder(store: Store, runId: string, opts: RecorderOpt
     }
   }
 
-  /** The delivered membership follows the acknowledged records only (a failed one stays as it was: retried next run). */
-  function moveMembers(sync: NonNullable<RecorderOptions['sync']>, outcomes: RecordOutcome[]): void {
+  /**
+   * The delivered membership follows the acknowledged records only. A record that failed after
+   * its request was sent (a timeout, a 5xx) may have been applied all the same: its member is
+   * put in doubt, so the next run sends it again if present (removes it again if absent)
+   * instead of trusting either state. One that failed unsent stays as it was.
+   */
+  function moveMembers(sync: NonNullable<RecorderOptions['sync']>, outcomes: RecordOutcome[], sent: boolean): void {
     for (const o of outcomes) {
-      if (o.action === 'remove') {
-        if (o.ok) ops.push([W.deleteMember, sync.setN, o.key]);
+      const m = o.action === 'remove' ? undefined : sync.member(o.seq);
+      if (!o.ok) {
+        if (sent) ops.push([W.doubtMember, sync.setN, o.key]);
         continue;
       }
-      const m = sync.member(o.seq);
-      if (o.ok && m) ops.push([W.upsertMember, sync.setN, o.key, m.hash, m.record]);
+      if (o.action === 'remove') ops.push([W.deleteMember, sync.setN, o.key]);
+      else if (m) ops.push([W.upsertMember, sync.setN, o.key, m.hash, m.record]);
     }
   }
 

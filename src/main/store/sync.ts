@@ -3,7 +3,8 @@
 // staging (sync_stagings, sync_staged, sync_removals). The set difference is computed here
 // in SQL, so a 10-million-member audience costs the store disk, not the process memory.
 import { SYNC_EXAMPLES, type SyncDiff } from '../../shared/sync.js';
-import type { Connection } from './connection.js';
+import { StoreRefusal, type Connection } from './connection.js';
+import { leaseOf } from './lease.js';
 import type { StatementSql } from './writer.js';
 
 /** sync_staged.class */
@@ -21,11 +22,19 @@ export interface StagingRow {
 export type StagedRow = [seq: number, key: string, hash: Buffer | null, line: number, cls: StagedClass];
 
 const SQL = {
-  findSet: 'SELECT n FROM sync_sets WHERE destination = ? AND audience = ?',
-  insertSet: 'INSERT INTO sync_sets (destination, audience, created_at) VALUES (?, ?, ?)',
+  findSet: 'SELECT n, identity, (SELECT count(*) FROM sync_members m WHERE m.set_n = sync_sets.n) AS members FROM sync_sets WHERE destination = ? AND audience = ?',
+  insertSet: 'INSERT INTO sync_sets (destination, audience, identity, created_at) VALUES (?, ?, ?, ?)',
+  setIdentity: 'UPDATE sync_sets SET identity = ? WHERE n = ?',
+  // Other runs' stagings of a set, with their runs' leases (is a process still sending them?).
+  otherStagings: `SELECT st.n, st.shard, st.status, r.id, r.lease_token, r.lease_pid, r.lease_host, r.lease_proc_start, r.lease_heartbeat_at
+     FROM sync_stagings st JOIN runs r ON r.n = st.run WHERE st.set_n = ? AND st.n <> ? AND st.status <> 'superseded'`,
+  stagingsOfSets: `SELECT st.n, st.shard, st.status, r.id, r.lease_token, r.lease_pid, r.lease_host, r.lease_proc_start, r.lease_heartbeat_at
+     FROM sync_stagings st JOIN sync_sets s ON s.n = st.set_n JOIN runs r ON r.n = st.run
+     WHERE (@destination IS NULL OR (s.destination = @destination AND s.audience = @audience)) AND st.status <> 'superseded'`,
+  stagingStatus: 'SELECT status FROM sync_stagings WHERE n = ?',
   stagingOfRun: 'SELECT n, set_n, status, input_items FROM sync_stagings WHERE run = ?',
   deleteStaging: 'DELETE FROM sync_stagings WHERE n = ?',
-  insertStaging: 'INSERT INTO sync_stagings (set_n, run, created_at) VALUES (?, ?, ?)',
+  insertStaging: 'INSERT INTO sync_stagings (set_n, run, shard, created_at) VALUES (?, ?, ?, ?)',
   // Dry runs and previews that did not clean up (killed) are dropped after an hour.
   dropStaleDry: 'DELETE FROM sync_stagings WHERE run IS NULL AND created_at < ?',
   insertStaged: 'INSERT INTO sync_staged (staging, seq, key, hash, line, class) VALUES (?, ?, ?, ?, ?, ?)',
@@ -52,13 +61,13 @@ const SQL = {
   keptMembers: `SELECT count(*) FROM sync_staged s JOIN sync_members m ON m.set_n = @set AND m.key = s.key WHERE s.staging = @staging AND s.class = ${STAGED.kept}`,
   finishStaging: `UPDATE sync_stagings SET status = 'classified', input_items = ?, added = ?, changed = ?, unchanged = ?, removed = ?, duplicates = ?, kept = ?, removals_held = ? WHERE n = ?`,
   // Older runs' staging of the same set: their difference is out of date once this one is classified.
-  supersede: `UPDATE sync_stagings SET status = 'superseded' WHERE set_n = ? AND n <> ? AND run IS NOT NULL AND status = 'classified'`,
+  supersede: `UPDATE sync_stagings SET status = 'superseded' WHERE n = ?`,
   dropSupersededStaged: `DELETE FROM sync_staged WHERE staging IN (SELECT n FROM sync_stagings WHERE set_n = ? AND status = 'superseded')`,
   dropSupersededRemovals: `DELETE FROM sync_removals WHERE staging IN (SELECT n FROM sync_stagings WHERE set_n = ? AND status = 'superseded')`,
   summary: 'SELECT added, changed, unchanged, removed, duplicates, kept, removals_held FROM sync_stagings WHERE n = ?',
   examples: 'SELECT key FROM sync_staged WHERE staging = ? AND class = ? ORDER BY seq LIMIT ?',
   removalExamples: 'SELECT key FROM sync_removals WHERE staging = ? ORDER BY seq LIMIT ?',
-  classPage: 'SELECT seq, class FROM sync_staged WHERE staging = ? AND seq >= ? AND seq < ? ORDER BY seq',
+  classPage: 'SELECT seq, key, class FROM sync_staged WHERE staging = ? AND seq >= ? AND seq < ? ORDER BY seq',
   firstOfKey: `SELECT line FROM sync_staged WHERE staging = ? AND key = ? AND class <> ${STAGED.kept} ORDER BY seq LIMIT 1`,
   removalPage: 'SELECT seq, key, record FROM sync_removals WHERE staging = ? AND seq > ? ORDER BY seq LIMIT ?',
   resetAll: 'DELETE FROM sync_sets',
@@ -71,17 +80,67 @@ const SQL = {
 export type SyncWrites = {
   upsertMember: [setN: number, key: string, hash: Buffer, record: string];
   deleteMember: [setN: number, key: string];
+  doubtMember: [setN: number, key: string];
 };
 export const SYNC_WRITES: StatementSql<SyncWrites> = {
   upsertMember: 'INSERT INTO sync_members (set_n, key, hash, record) VALUES (?, ?, ?, ?) ON CONFLICT (set_n, key) DO UPDATE SET hash = excluded.hash, record = excluded.record',
   deleteMember: 'DELETE FROM sync_members WHERE set_n = ? AND key = ?',
+  // A request that carried the member failed after it was sent: the endpoint may have applied
+  // it. An empty hash matches no record, so the next run sends the member again if present.
+  doubtMember: "UPDATE sync_members SET hash = X'' WHERE set_n = ? AND key = ?",
 };
 
-export function syncSet(conn: Connection, destination: string, audience: string, now = Date.now()): number {
-  const found = conn.stmt(SQL.findSet).pluck().get(destination, audience) as number | undefined;
-  if (found !== undefined) return found;
-  return Number(conn.stmt(SQL.insertSet).run(destination, audience, now).lastInsertRowid);
+/** Why a membership cannot be compared with a run (a sentence), thrown by syncSet. */
+export class SyncIdentityError extends StoreRefusal {}
+
+/**
+ * The set of a destination + audience. `identity` says how its members are told apart
+ * (records.key and the shard count): members recorded one way cannot be matched another way,
+ * so a different identity is refused while the set has members (an empty one takes the new one).
+ */
+export function syncSet(conn: Connection, destination: string, audience: string, identity: string, describe: (recorded: string) => string, now = Date.now()): number {
+  return conn.db
+    .transaction(() => {
+      const found = conn.stmt(SQL.findSet).get(destination, audience) as { n: number; identity: string; members: number } | undefined;
+      if (!found) return Number(conn.stmt(SQL.insertSet).run(destination, audience, identity, now).lastInsertRowid);
+      if (found.identity !== identity) {
+        if (found.members > 0) throw new SyncIdentityError(describe(found.identity));
+        conn.stmt(SQL.setIdentity).run(identity, found.n);
+      }
+      return found.n;
+    })
+    .immediate();
 }
+
+/** Two runs' stagings touch the same members unless both are shards of one N with different indexes. */
+function overlaps(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return true;
+  const [ai, an] = a.split('/');
+  const [bi, bn] = b.split('/');
+  return an !== bn || ai === bi;
+}
+
+interface StagingLeaseRow {
+  n: number;
+  shard: string | null;
+  status: StagingRow['status'];
+  id: string;
+  lease_token: string | null;
+  lease_pid: number | null;
+  lease_host: string | null;
+  lease_proc_start: string | null;
+  lease_heartbeat_at: number | null;
+}
+
+/** A process is sending this staging's run now (its lease is held by a live holder). */
+function liveRun(row: StagingLeaseRow): string | null {
+  const lease = leaseOf(row);
+  if (!lease || !lease.held || lease.gone !== null) return null;
+  return `run ${row.id} (pid ${lease.holder.pid} on ${lease.holder.host})`;
+}
+
+/** A diff run of the same members is being sent by another process. */
+export class SyncBusyError extends StoreRefusal {}
 
 function toStaging(row: { n: number; set_n: number; status: StagingRow['status']; input_items: number | null } | undefined): StagingRow | undefined {
   return row && { n: row.n, setN: row.set_n, status: row.status, inputItems: row.input_items };
@@ -92,14 +151,14 @@ export function stagingOfRun(conn: Connection, run: number): StagingRow | undefi
 }
 
 /** A new staging for a run (one left half-done by a killed process is dropped first) or, run null, a dry run. */
-export function beginStaging(conn: Connection, setN: number, run: number | null, now = Date.now()): number {
+export function beginStaging(conn: Connection, setN: number, run: number | null, shard: string | null, now = Date.now()): number {
   return conn.db.transaction(() => {
     conn.stmt(SQL.dropStaleDry).run(now - 3_600_000);
     if (run !== null) {
       const old = stagingOfRun(conn, run);
       if (old) conn.stmt(SQL.deleteStaging).run(old.n);
     }
-    return Number(conn.stmt(SQL.insertStaging).run(setN, run, now).lastInsertRowid);
+    return Number(conn.stmt(SQL.insertStaging).run(setN, run, shard, now).lastInsertRowid);
   })();
 }
 
@@ -117,9 +176,30 @@ export function stageRows(conn: Connection, staging: number, rows: readonly Stag
  * `holdRemovals` says why not. A real run's classification supersedes older runs' of the set.
  */
 /** `ownsKey`: a shard's test of a member key (absent: every member may leave). */
-export function classifyStaging(conn: Connection, staging: number, setN: number, inputItems: number, holdRemovals: string | null, supersedeOthers: boolean, ownsKey?: (key: string) => boolean): void {
+export function classifyStaging(
+  conn: Connection,
+  staging: number,
+  setN: number,
+  inputItems: number,
+  holdRemovals: string | null,
+  supersedeOthers: boolean,
+  shard: string | null,
+  ownsKey?: (key: string) => boolean,
+): void {
   if (ownsKey) conn.db.function('outbound_owns_key', { deterministic: true }, (key: unknown) => (ownsKey(String(key)) ? 1 : 0));
   conn.db.transaction(() => {
+    if (supersedeOthers) {
+      // Another process sending a diff of the same members: this one would compare with a
+      // membership that run is moving, and its classification would pull the other's out from
+      // under it. Decided in this IMMEDIATE transaction, so of two runs only one classifies.
+      // Runs nobody drives any more (interrupted, finished) are superseded: their difference is out of date.
+      for (const other of conn.stmt(SQL.otherStagings).all(setN, staging) as StagingLeaseRow[]) {
+        if (!overlaps(shard, other.shard)) continue;
+        const live = liveRun(other);
+        if (live) throw new SyncBusyError(`another membership diff of this destination and audience is being sent: ${live}; wait for it to finish (or stop it) and run again`);
+        if (other.status === 'classified') conn.stmt(SQL.supersede).run(other.n);
+      }
+    }
     conn.stmt(SQL.markDuplicates).run({ staging });
     conn.stmt(SQL.markClasses).run({ staging, set: setN });
     if (holdRemovals === null) conn.stmt(ownsKey ? SQL.insertOwnedRemovals : SQL.insertRemovals).run({ staging, set: setN, first: inputItems });
@@ -130,11 +210,15 @@ export function classifyStaging(conn: Connection, staging: number, setN: number,
     const n = (c: number) => by.get(c) ?? 0;
     conn.stmt(SQL.finishStaging).run(inputItems, n(STAGED.added), n(STAGED.changed), n(STAGED.unchanged), removed, n(STAGED.duplicate), kept, holdRemovals, staging);
     if (supersedeOthers) {
-      conn.stmt(SQL.supersede).run(setN, staging);
       conn.stmt(SQL.dropSupersededStaged).run(setN);
       conn.stmt(SQL.dropSupersededRemovals).run(setN);
     }
-  })();
+  }).immediate();
+}
+
+/** Whether a staging is still the run's classification (not superseded, not dropped by a reset). */
+export function stagingCurrent(conn: Connection, staging: number): boolean {
+  return conn.stmt(SQL.stagingStatus).pluck().get(staging) === 'classified';
 }
 
 export function stagingSummary(conn: Connection, staging: number): SyncDiff {
@@ -164,8 +248,8 @@ export function deleteStaging(conn: Connection, staging: number): void {
 }
 
 /** The classes of the staged records with seqs in [from, to), in seq order. */
-export function classPage(conn: Connection, staging: number, from: number, to: number): Array<{ seq: number; class: StagedClass }> {
-  return conn.stmt(SQL.classPage).all(staging, from, to) as Array<{ seq: number; class: StagedClass }>;
+export function classPage(conn: Connection, staging: number, from: number, to: number): Array<{ seq: number; key: string; class: StagedClass }> {
+  return conn.stmt(SQL.classPage).all(staging, from, to) as Array<{ seq: number; key: string; class: StagedClass }>;
 }
 
 /** The line of the first record with `key` (what a duplicate's failure points at). */
@@ -180,11 +264,16 @@ export function removalPage(conn: Connection, staging: number, afterSeq: number,
 /** Forgets the delivered membership of one destination + audience, or of all; how many members it held. */
 export function resetSync(conn: Connection, target: { destination: string; audience: string } | null): number {
   return conn.db.transaction(() => {
+    // A run sending a diff records its outcomes against this membership: forgetting it under the run would lose them.
+    for (const s of conn.stmt(SQL.stagingsOfSets).all({ destination: target?.destination ?? null, audience: target?.audience ?? null }) as StagingLeaseRow[]) {
+      const live = liveRun(s);
+      if (live) throw new SyncBusyError(`a membership diff is being sent (${live}): reset it once that run has finished or been stopped`);
+    }
     const count = conn.stmt(SQL.memberCount).pluck().get({ destination: target?.destination ?? null, audience: target?.audience ?? null }) as number;
     if (target) conn.stmt(SQL.resetOne).run(target.destination, target.audience);
     else conn.stmt(SQL.resetAll).run();
     return count;
-  })();
+  }).immediate();
 }
 
 export function listSyncSets(conn: Connection): Array<{ destination: string; audience: string; members: number }> {

@@ -72,7 +72,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
         throw err;
       }
     }
-    sync = { ...syncExecution(store, staged.n, staged.setN), staging: staged.n };
+    sync = { ...syncExecution(store, staged.n, staged.setN, plan.loaded.config), staging: staged.n };
   }
   const recorder = createRunRecorder(store, plan.runId, {
     onError: (err) => stop(`the run log could not be written, so the run stopped (resumable): ${err.message}`),

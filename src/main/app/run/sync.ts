@@ -7,13 +7,15 @@
 import type { ExportConfig, SyncMode } from '../../../shared/config.js';
 import type { Issue } from '../../../shared/issues.js';
 import { parseJsonExact } from '../../engine/exact.js';
-import { createRecordPreparer } from '../../engine/records.js';
+import { createRecordPreparer, isStandInKey } from '../../engine/records.js';
+import { templateFields } from '../../engine/template/compile.js';
 import type { SyncHooks, SyncVerdict } from '../../engine/runner.js';
 import { memberHash, memberJson } from '../../engine/sync-record.js';
 import type { PreparedRecord, SourceItem } from '../../engine/types.js';
 import type { Store } from '../../store/db.js';
 import { STAGED, type StagedRow } from '../../store/sync.js';
 import { shardOfKey, type Shard } from './shard.js';
+import { recordPlace } from '../../../shared/record-place.js';
 
 /** Rows per staging transaction, classes per page read back, removes per page. */
 const STAGE_BATCH = 5000;
@@ -21,6 +23,8 @@ const CLASS_PAGE = 8192;
 const REMOVAL_PAGE = 1000;
 
 export const UNCHANGED_REASON = 'unchanged since the last delivered sync (membership diff)';
+const NO_KEY_REASON = 'no key of its own (records.key): a membership diff tells members apart by their key, so this record is not sent and no member is removed this run';
+const SUPERSEDED = "this run's membership diff no longer stands (a later diff run of this destination and audience replaced it, or `sync reset` forgot the membership): nothing more is sent; start a new run";
 const REMOVE_ACTION_REASON = 'action is remove: in a membership diff a record leaves the audience by its absence (a delivered member is removed)';
 
 export function syncModeOf(config: ExportConfig): SyncMode {
@@ -56,8 +60,8 @@ export function syncSelectionProblem(config: ExportConfig, selection: { limit?: 
 export async function stageSync(store: Store, config: ExportConfig, source: AsyncIterable<SourceItem>, file: string, runId: string | null, shard?: Shard): Promise<{ setN: number; staging: number }> {
   const preparer = createRecordPreparer(config, file);
   if (!preparer.ok) throw new Error(preparer.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-  const setN = store.syncSet(config.destination.name, config.audience.name);
-  const staging = store.beginSyncStaging(setN, runId);
+  const setN = store.syncSet(config.destination.name, config.audience.name, membershipIdentity(config, shard), (recorded) => identityChange(config, recorded, shard));
+  const staging = store.beginSyncStaging(setN, runId, shard && shard.count > 1 ? `${shard.index}/${shard.count}` : null);
   let rows: StagedRow[] = [];
   let seq = 0;
   let unreadable = 0;
@@ -66,15 +70,17 @@ export async function stageSync(store: Store, config: ExportConfig, source: Asyn
   for await (const item of source) {
     const s = seq++;
     const p = preparer.prepare(item, s);
-    // A record with no key could be any shard's member: every shard counts it and holds its removals.
-    const key = p.ok === true ? p.record.key : p.ok === 'skip' ? p.key : p.failure.key;
+    // A record with no key of its own (`#n` stands in) is no member anyone can match: it
+    // fails when sent (classify) and counts as unreadable here, in every shard, holding removals.
+    const given = p.ok === true ? p.record.key : p.ok === 'skip' ? p.key : p.failure.key;
+    const key = given !== undefined && !isStandInKey(given, s) ? given : undefined;
     if (owns && key !== undefined && !owns(key)) continue;
-    if (p.ok === true) {
+    if (key === undefined) {
+      if (unreadable++ === 0) firstUnreadable = p.ok === false ? p.failure.where : recordPlace(file, item.line);
+    } else if (p.ok === true) {
       // A record whose action is remove is not a member: its key stays unstaged, so a delivered member leaves.
       if (p.record.action === 'add') rows.push([s, p.record.key, memberHash(p.record.data), item.line, STAGED.staged]);
-    } else if (p.ok === 'skip') rows.push([s, p.key, null, item.line, STAGED.kept]);
-    else if (p.failure.key !== undefined) rows.push([s, p.failure.key, null, item.line, STAGED.kept]);
-    else if (unreadable++ === 0) firstUnreadable = p.failure.where;
+    } else rows.push([s, key, null, item.line, STAGED.kept]);
     if (rows.length >= STAGE_BATCH) {
       store.stageSyncRows(staging, rows);
       rows = [];
@@ -85,8 +91,29 @@ export async function stageSync(store: Store, config: ExportConfig, source: Asyn
     unreadable > 0
       ? `${unreadable} input record${unreadable === 1 ? '' : 's'} could not be read or given a key (first at ${firstUnreadable}): no member is removed this run, since which members left is unknown`
       : null;
-  store.classifySync(staging, setN, seq, hold, runId !== null, owns ?? undefined);
+  store.classifySync(staging, setN, seq, hold, runId !== null, shard && shard.count > 1 ? `${shard.index}/${shard.count}` : null, owns ?? undefined);
   return { setN, staging };
+}
+
+/** How a membership tells its members apart: the record key, and the shard count that split it over stores. */
+export function membershipIdentity(config: ExportConfig, shard?: Shard): string {
+  return JSON.stringify({ key: config.records.key, shards: shard?.count ?? 1 });
+}
+
+/** Why the delivered membership cannot be compared with this run: what it was recorded with, what to do. */
+function identityChange(config: ExportConfig, recorded: string, shard: Shard | undefined): string {
+  let was: { key?: unknown; shards?: unknown } = {};
+  try {
+    was = JSON.parse(recorded) as typeof was;
+  } catch {
+    // an unreadable identity reads as unknown below
+  }
+  const shards = (n: unknown) => `${String(n)} shard${n === 1 ? '' : 's'}`;
+  return (
+    `the delivered membership of ${config.destination.name} · ${config.audience.name} was recorded with records.key "${String(was.key)}" over ${shards(was.shards)}; ` +
+    `this run has records.key "${config.records.key}" over ${shards(shard?.count ?? 1)}, so its records cannot be matched with the members ` +
+    `(every member would be removed or sent again). Keep records.key and the shard count, or run \`outbound sync reset <config>\` to start over (the next diff run then adds every member)`
+  );
 }
 
 export interface SyncExecution {
@@ -98,22 +125,57 @@ export interface SyncExecution {
 }
 
 /** The runner's hooks and the recorder's membership moves for a classified staging. */
-export function syncExecution(store: Store, staging: number, setN: number): SyncExecution {
+/**
+ * The record fields the remove URL names (`/members/{{user.id}}`): a stored member without one
+ * would be removed at `/members/` — another resource, or none — while the membership forgets it.
+ */
+function removalUrlProblem(config: ExportConfig): ((rec: PreparedRecord) => string | null) | undefined {
+  const paths = templateFields(config.destination.remove.url, 'url')
+    .filter((f) => f.scope === 'user')
+    .map((f) => f.path);
+  if (paths.length === 0) return undefined;
+  const missing = (data: unknown, path: string): boolean => {
+    let v: unknown = data;
+    for (const part of path.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+    return v === undefined || v === null || v === '';
+  };
+  return (rec) => {
+    const lacks = paths.filter((p) => missing(rec.data, p));
+    if (lacks.length === 0) return null;
+    return (
+      `the stored member has no ${lacks.map((p) => `user.${p}`).join(', ')}, which destination.remove.url names (records.mapping changed since it was delivered?): ` +
+      'the remove is not sent and the member is kept. Fix destination.remove.url, or run `outbound sync reset <config>` to forget the delivered membership'
+    );
+  };
+}
+
+export function syncExecution(store: Store, staging: number, setN: number, config: ExportConfig): SyncExecution {
+  const removalProblem = removalUrlProblem(config);
   let from = 0;
   let to = 0;
-  let classes = new Map<number, number>();
-  const classOf = (seq: number): number | undefined => {
+  let classes = new Map<number, { key: string; cls: number }>();
+  // Every page read checks the classification still stands: a run never sends by a difference
+  // that a later run (or a reset) replaced, whose rows are gone.
+  const stillCurrent = () => {
+    if (!store.syncStagingCurrent(staging)) throw new Error(SUPERSEDED);
+  };
+  const classOf = (seq: number): { key: string; cls: number } | undefined => {
     if (seq < from || seq >= to) {
+      stillCurrent();
       from = seq;
       to = seq + CLASS_PAGE;
-      classes = new Map(store.syncClassPage(staging, from, to).map((r) => [r.seq, r.class]));
+      classes = new Map(store.syncClassPage(staging, from, to).map((r) => [r.seq, { key: r.key, cls: r.class }]));
     }
     return classes.get(seq);
   };
   const inFlight = new Map<number, { hash: Buffer; record: string }>();
   const classify = (rec: PreparedRecord): SyncVerdict => {
     if (rec.action === 'remove') return { send: false, skip: REMOVE_ACTION_REASON };
-    const cls = classOf(rec.seq);
+    if (isStandInKey(rec.key, rec.seq)) return { send: false, fail: NO_KEY_REASON };
+    const staged = classOf(rec.seq);
+    // The input is read twice (staged, then sent): the same position must hold the same key.
+    if (!staged || staged.key !== rec.key) throw new Error(`the input changed between staging the membership diff and sending it (record ${rec.seq + 1} now has key "${rec.key}"): nothing more is sent; run again`);
+    const cls = staged.cls;
     if (cls === STAGED.unchanged) return { send: false, skip: UNCHANGED_REASON };
     if (cls === STAGED.duplicate) {
       const first = store.syncFirstLineOfKey(staging, rec.key);
@@ -124,6 +186,7 @@ export function syncExecution(store: Store, staging: number, setN: number): Sync
   function* removals(): Iterable<PreparedRecord> {
     let after = -1;
     for (;;) {
+      stillCurrent();
       const page = store.syncRemovalPage(staging, after, REMOVAL_PAGE);
       for (const r of page) {
         // The stored mapped record is `user`: the mapping is not applied again.
@@ -134,7 +197,7 @@ export function syncExecution(store: Store, staging: number, setN: number): Sync
     }
   }
   return {
-    hooks: { classify, removals },
+    hooks: { classify, removals, ...(removalProblem ? { removalProblem } : {}) },
     recorder: {
       setN,
       member: (seq) => {
