@@ -72,7 +72,7 @@ describe('membership diff guards', () => {
     const first = cli(['run', cfg, '--input', input, '--db', db, '--json']);
     while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
     const second = await cli(['run', cfg, '--input', input, '--db', db, '--json']);
-    expect(second.code).not.toBe(0);
+    expect(second.code).toBe(3);
     expect(second.stderr).toMatch(/another membership diff of this destination and audience is being sent: run \S+ \(pid \d+/);
     const done = await first;
     expect(done.code).toBe(0);
@@ -94,7 +94,7 @@ describe('membership diff guards', () => {
     // The same destination and audience (same name) keyed by email.
     const byEmail = configFile('key-id.json', { key: 'email', mapping: { id: 'uid', email: 'email' } });
     const refused = await cli(['run', byEmail, '--input', input, '--db', db]);
-    expect(refused.code).not.toBe(0);
+    expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/recorded with records.key "id" over 1 shard; this run has records.key "email"/);
     expect(refused.stderr).toContain('outbound sync reset');
     expect(server.requests).toHaveLength(0);
