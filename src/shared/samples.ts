@@ -10,3 +10,9 @@ export const SAMPLE_SEGMENT_IDS = [
 
 /** The segment the presets export: its status (realized/existing → add, exited → remove) is the action. */
 export const PRESET_SEGMENT_ID = SAMPLE_SEGMENT_IDS[0];
+
+/**
+ * Profiles a sample set holds at most, generated or imported (a set lives in the studio's
+ * store and is read into the main process when imported; a run reads a bigger file itself).
+ */
+export const MAX_SAMPLE_SET_PROFILES = 100_000;

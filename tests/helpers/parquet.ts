@@ -88,6 +88,8 @@ export interface ProfileFileOptions {
   codec?: 'SNAPPY' | 'UNCOMPRESSED' | 'GZIP' | 'ZSTD' | 'BROTLI' | 'LZ4' | 'LZ4_RAW' | 'LZO';
   compressors?: Record<string, (input: Uint8Array) => Uint8Array>;
   pageSize?: number;
+  /** false: no offset index (pyarrow's default), so a big group has no page index to slice by. */
+  offsetIndex?: boolean;
 }
 
 /** Simple profiles: id `p-<n>` (1-based), email, score (INT64), in row groups of `rowGroupSize`. */
@@ -100,12 +102,13 @@ export function writeProfilesParquet(path: string, opts: ProfileFileOptions): st
     emails.push(opts.withoutEmail?.has(i) ? null : `p${i + 1}@example.com`);
     scores.push(BigInt(i) * 1000n);
   }
+  const index = opts.offsetIndex === false ? { offsetIndex: false } : {};
   parquetWriteFile({
     filename: path,
     columnData: [
-      { name: 'id', data: ids, type: 'STRING' },
-      { name: 'email', data: emails, type: 'STRING' },
-      { name: 'score', data: scores, type: 'INT64' },
+      { name: 'id', data: ids, type: 'STRING', ...index },
+      { name: 'email', data: emails, type: 'STRING', ...index },
+      { name: 'score', data: scores, type: 'INT64', ...index },
     ],
     rowGroupSize: opts.rowGroupSize ?? opts.rows,
     ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),

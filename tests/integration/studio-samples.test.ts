@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createStudioService, type StudioService } from '../../src/main/studio/service.js';
 import { METHOD_SCHEMAS } from '../../src/main/electron/ipc-schemas.js';
-import { writeTypedParquet } from '../helpers/parquet.js';
+import { writeProfilesParquet, writeTypedParquet } from '../helpers/parquet.js';
 
 let dir: string;
 let service: StudioService;
@@ -68,4 +68,31 @@ it('imports a Parquet file (sent as base64): a row a profile, types as the CLI r
   await expect(service.importSamples({ name: 'bad', format: 'parquet', text: Buffer.from('id,email\nu1,a@example.com\n').toString('base64') })).rejects.toThrow(
     /^bad: not a readable Parquet file: it does not end with the Parquet marker "PAR1"/,
   );
+});
+
+it('refuses an import of more rows than a sample set holds (100000, as generated sets), saying rows and bytes; the limit itself is accepted', async () => {
+  const setsBefore = (await service.listSampleSets()).length;
+  // Parquet: refused from the footer's row count, before any row is decoded.
+  const big = readFileSync(writeProfilesParquet(join(dir, 'big.parquet'), { rows: 100_001, rowGroupSize: 50_000 }));
+  await expect(service.importSamples({ name: 'warehouse', format: 'parquet', text: big.toString('base64') })).rejects.toThrow(
+    `warehouse: the Parquet file (${big.length} bytes) holds 100001 rows; a sample set holds at most 100000 rows (import a smaller extract; a run reads a file of any size)`,
+  );
+  const lines = Array.from({ length: 100_001 }, (_, i) => `{"id":"p-${i + 1}"}`);
+  const ndjson = lines.join('\n');
+  await expect(service.importSamples({ name: 'lines', format: 'ndjson', text: ndjson })).rejects.toThrow(
+    `lines: the NDJSON file (${Buffer.byteLength(ndjson)} bytes) holds 100001 records; a sample set holds at most 100000 records`,
+  );
+  const json = `[${lines.join(',')}]`;
+  await expect(service.importSamples({ name: 'array', format: 'json', text: json })).rejects.toThrow(
+    `array: the JSON file (${json.length} bytes) holds 100001 records; a sample set holds at most 100000 records`,
+  );
+  const csv = `id\n${Array.from({ length: 100_001 }, (_, i) => `p-${i + 1}`).join('\n')}\n`;
+  await expect(service.importSamples({ name: 'sheet', format: 'csv', text: csv })).rejects.toThrow(
+    `sheet: the CSV file (${csv.length} bytes) holds more than 100000 rows; a sample set holds at most 100000 rows`,
+  );
+  expect(await service.listSampleSets()).toHaveLength(setsBefore); // nothing stored
+  const { set } = await service.importSamples({ name: 'exactly', format: 'ndjson', text: lines.slice(0, 100_000).join('\n') });
+  expect(set.count).toBe(100_000);
+  expect(METHOD_SCHEMAS.generateSamples.args[0]!.safeParse({ count: 100_000 }).success).toBe(true);
+  expect(METHOD_SCHEMAS.generateSamples.args[0]!.safeParse({ count: 100_001 }).success).toBe(false);
 });

@@ -61,14 +61,41 @@ describe('Parquet streaming', () => {
     }
   });
 
-  it('reads a row group without an offset index whole', async () => {
-    const path = writeProfilesParquet(at('one-page.parquet'), { rows: 2_000, rowGroupSize: 1_000 });
+  it('slices a big row group without an offset index when its columns are flat and its pages small', async () => {
+    const withoutEmail = new Set([0, 511, 512, 4095, 4999]);
+    const path = writeProfilesParquet(at('no-index.parquet'), { rows: 5_000, pageSize: 2048, offsetIndex: false, withoutEmail });
     const md = parquetMetadata(readFileSync(path));
-    expect(planRanges(md, 100).map((r) => [r.start, r.end, r.sliced])).toEqual([
+    expect(md.row_groups).toHaveLength(1);
+    expect(md.row_groups[0]!.columns.every((c) => c.offset_index_offset === undefined)).toBe(true);
+    const ranges = planRanges(md, 500); // pages of 2 KiB hold at most ~260 rows
+    expect(ranges).toHaveLength(10);
+    expect(ranges.every((r) => r.sliced && !r.indexed)).toBe(true);
+    expect(ranges.map((r) => [r.start, r.end]).flat()).toEqual([0, ...ranges.slice(1).flatMap((r) => [r.start, r.start]), 5000]);
+    for (const rangeRows of [500, 1_000_000]) {
+      const items = await collect(readParquet(path, { rangeRows }));
+      expect(items).toHaveLength(5_000);
+      items.forEach((item, i) => {
+        expect(item).toEqual({ ok: true, line: i + 1, value: { id: `p-${i + 1}`, email: withoutEmail.has(i) ? null : `p${i + 1}@example.com`, score: i * 1000 } });
+      });
+    }
+  });
+
+  it('reads a row group without offset index whole when it has nested columns, pages of more than two slices, or no page counts', async () => {
+    const nested = parquetMetadata(readFileSync(writeTypedParquet(at('typed-whole.parquet'))));
+    expect(planRanges(nested, 1).map((r) => [r.start, r.end, r.sliced])).toEqual([[0, 3, false]]);
+    const flat = parquetMetadata(readFileSync(writeProfilesParquet(at('no-stats.parquet'), { rows: 2_000, rowGroupSize: 1_000, pageSize: 2048, offsetIndex: false })));
+    expect(planRanges(flat, 500).every((r) => r.sliced)).toBe(true);
+    // Slices are no smaller than the rows a page holds on average (in the column with fewest
+    // pages), and a group is read whole when that is more than twice the slice size.
+    const perPage = Math.max(...flat.row_groups[0]!.columns.map((c) => Math.ceil(1000 / c.meta_data!.encoding_stats!.filter((e) => e.page_type.startsWith('DATA_PAGE')).reduce((n, e) => n + e.count, 0))));
+    expect(perPage).toBeGreaterThan(20);
+    expect(planRanges(flat, Math.ceil(perPage / 2))[0]!.end).toBe(perPage);
+    expect(planRanges(flat, Math.floor((perPage - 1) / 2)).map((r) => r.sliced)).toEqual([false, false]);
+    for (const group of flat.row_groups) for (const c of group.columns) delete c.meta_data!.encoding_stats;
+    expect(planRanges(flat, 500).map((r) => [r.start, r.end, r.sliced])).toEqual([
       [0, 1000, false],
       [1000, 2000, false],
     ]);
-    expect((await collect(readParquet(path, { rangeRows: 100 }))).map((i) => i.line)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
   });
 
   it('reads uncompressed, Snappy, GZIP, Brotli and ZSTD pages (the codecs Node can write here)', async () => {
@@ -140,6 +167,19 @@ describe('broken Parquet files', () => {
       })(),
     ).rejects.toThrow(new RegExp(`^${path}: row group 2 \\(rows 101–200\\), column "email" cannot be decoded: .*\\(corrupt file\\?\\)$`));
     expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('a page that cannot be decoded in a slice of a group without offset index names the rows and the column', async () => {
+    const path = writeProfilesParquet(at('bad-slice.parquet'), { rows: 2_000, pageSize: 2048, offsetIndex: false, codec: 'UNCOMPRESSED' });
+    const md = parquetMetadata(readFileSync(path));
+    expect(planRanges(md, 500).every((r) => r.sliced && !r.indexed)).toBe(true);
+    const email = md.row_groups[0]!.columns.find((c) => c.meta_data?.path_in_schema[0] === 'email')!.meta_data!;
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(12, 0xff), 0, 12, Number(email.data_page_offset));
+    closeSync(fd);
+    await expect(collect(readParquet(path, { rangeRows: 500 }))).rejects.toThrow(
+      new RegExp(`^${path}: row group 1 \\(rows 1–500\\), column "email" cannot be decoded: .*\\(corrupt file\\?\\)$`),
+    );
   });
 
   it('counts rows from the footer', async () => {

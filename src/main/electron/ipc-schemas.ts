@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { STEP_NAMES } from '../../shared/config.js';
 import type { StudioMethod } from '../../shared/api.js';
+import { MAX_SAMPLE_SET_PROFILES } from '../../shared/samples.js';
 
 /** Limits that keep one IPC message from exhausting main's memory or CPU. */
 export const LIMITS = {
@@ -16,7 +17,7 @@ export const LIMITS = {
   jmesDataBytes: 16 * 1024 * 1024,
   importText: 64 * 1024 * 1024,
   depth: 64,
-  sampleCount: 100_000,
+  sampleCount: MAX_SAMPLE_SET_PROFILES,
   pageSize: 10_000,
   envVariables: 1_000,
   envValue: 64 * 1024,

@@ -8,6 +8,8 @@ import type { Issue } from '../../shared/issues.js';
 import type { SourceItem } from '../app/types.js';
 import { readCsv } from '../sources/csv.js';
 import { readParquet } from '../sources/parquet.js';
+import { parquetRowCount } from '../sources/parquet-file.js';
+import { MAX_SAMPLE_SET_PROFILES } from '../../shared/samples.js';
 import { recordPlace } from '../../shared/record-place.js';
 import { parseJsonArrayText } from '../sources/json-array.js';
 import { parseNdjsonText } from '../sources/ndjson.js';
@@ -76,17 +78,29 @@ function setSummary(s: { id: string; name: string; count: number }): SampleSetSu
 }
 
 async function parseSamples(format: 'ndjson' | 'csv' | 'json' | 'parquet', text: string, name: string): Promise<SourceItem[]> {
-  if (format === 'ndjson') return parseNdjsonText(text);
-  if (format === 'json') return parseJsonArrayText(text);
+  if (format === 'ndjson' || format === 'json') {
+    const items = format === 'ndjson' ? parseNdjsonText(text) : parseJsonArrayText(text);
+    if (items.length > MAX_SAMPLE_SET_PROFILES) throw tooManyRows(name, `${items.length} records`, Buffer.byteLength(text), format === 'ndjson' ? 'NDJSON' : 'JSON');
+    return items;
+  }
   // The CSV and Parquet readers read files: give them one, so their rules live in one place.
   // A Parquet file comes as base64 (it is binary; the studio reads it from a file picker).
   const dir = await mkdtemp(join(tmpdir(), 'outbound-import-'));
   try {
     const file = join(dir, format === 'parquet' ? 'samples.parquet' : 'samples.csv');
-    await writeFile(file, format === 'parquet' ? Buffer.from(text, 'base64') : text);
+    const bytes = format === 'parquet' ? Buffer.from(text, 'base64') : Buffer.from(text);
+    await writeFile(file, bytes);
     const items: SourceItem[] = [];
     try {
-      for await (const item of format === 'parquet' ? readParquet(file) : readCsv(file)) items.push(item);
+      if (format === 'parquet') {
+        // A few MB of Parquet can hold millions of rows: its footer says how many, before any is decoded.
+        const rows = await parquetRowCount(file);
+        if (rows > MAX_SAMPLE_SET_PROFILES) throw tooManyRows(name, `${rows} rows`, bytes.length, 'Parquet');
+      }
+      for await (const item of format === 'parquet' ? readParquet(file) : readCsv(file)) {
+        if (items.length === MAX_SAMPLE_SET_PROFILES) throw tooManyRows(name, `more than ${MAX_SAMPLE_SET_PROFILES} rows`, bytes.length, 'CSV');
+        items.push(item);
+      }
     } catch (err) {
       // The temporary file's path means nothing to the user: the set's name does.
       throw new Error((err as Error).message.replaceAll(file, name));
@@ -95,4 +109,11 @@ async function parseSamples(format: 'ndjson' | 'csv' | 'json' | 'parquet', text:
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function tooManyRows(name: string, holds: string, bytes: number, format: string): Error {
+  const unit = format === 'NDJSON' || format === 'JSON' ? 'records' : 'rows';
+  return new Error(
+    `${name}: the ${format} file (${bytes} bytes) holds ${holds}; a sample set holds at most ${MAX_SAMPLE_SET_PROFILES} ${unit} (import a smaller extract; a run reads a file of any size)`,
+  );
 }
