@@ -24,6 +24,7 @@ usage: outbound <command> [options]
                                  JOB_COMPLETION_INDEX); paces at requestsPerHour/N; resume keeps the shard
       [--group G]                name the shard runs of one export (default: derived from config, input and N)
       [--continue]               with --shard: go on with this shard's unfinished run in the store (a retried pod)
+      [--audience-wait S]        with --shard i/N, i > 0: look for the audience shard 0 creates for up to S s (120)
       --input postgres://… --query "select …"   read a PostgreSQL query instead (or the config's source.postgres)
       [--sync full|diff]         diff: send only what changed since the last delivered sync (see sync.mode)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing
