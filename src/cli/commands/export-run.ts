@@ -12,7 +12,7 @@ import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
 import type { RecordSelection } from '../../main/app/run/selection.js';
 import { startOptions } from '../../main/app/run/start-options.js';
 import { defaultGroup, groupProblem, shardText } from '../../main/app/run/shard.js';
-import { unfinishedShardRun } from '../../main/app/run/group.js';
+import { shardContinuation } from '../../main/app/run/continue-shard.js';
 import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusal, type RunPlan } from '../../main/app/run/prepare.js';
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
@@ -240,12 +240,24 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     // So are the selection, the --set overrides (as stored: secrets masked) and the env files' paths.
     // A shard belongs to a group: the one given, else one every shard of this export derives alike.
     const group = selection?.shard ? (groupGiven ?? defaultGroup(loaded.stored, await inputIdentity(null, input), selection.shard.count)) : undefined;
-    // A retried pod (--continue): this shard's interrupted run in this store goes on where it
-    // stopped, with every precondition of `resume` (unchanged input and config, its lease).
-    const unfinished = values.continue === true && group !== undefined && selection?.shard ? unfinishedShardRun(store.listRuns(), group, selection.shard) : null;
-    if (unfinished) {
-      io.stderr(`run: shard ${shardText(selection!.shard!)} of group ${group} has an unfinished run (${unfinished.status}); continuing run ${unfinished.id}\n`);
-      return await continueInStore(io, store, unfinished.id, 'resume', envFiles, json, dbPath, audienceWaitMs);
+    // A retried pod (--continue): this shard's run of this very export (same input, config
+    // and selection) goes on where it stopped, with every precondition of `resume`; once it
+    // finished, nothing starts again (the pod ends with that run's exit code).
+    if (values.continue === true && group !== undefined && selection?.shard) {
+      const here = await shardContinuation(store, { group, shard: selection.shard, storedConfig: loaded.stored, input, selection });
+      const which = `shard ${shardText(selection.shard)} of group ${group}`;
+      if (here.kind === 'continue') {
+        io.stderr(`run: ${which} has an unfinished run (${here.run.status}); continuing run ${here.run.id}\n`);
+        return await continueInStore(io, store, here.run.id, 'resume', envFiles, json, dbPath, audienceWaitMs);
+      }
+      if (here.kind === 'finished') {
+        const code = exitCodeFor(here.run.status);
+        const failed = here.run.records.failed > 0 ? `; re-send its failed records: outbound retry-failed ${here.run.id} --db ${dbPath}` : '';
+        io.stderr(`run: ${which} already ran this input with this config: run ${here.run.id} ${here.run.status}; not starting another (exit ${code}; drop --continue to send it again)${failed}\n`);
+        if (json) io.stdout(`${JSON.stringify({ ...runJson(here.run), db: dbPath })}\n`);
+        return code;
+      }
+      if (here.why) io.stderr(`run: ${here.why}; starting a new run\n`);
     }
     const options = startOptions(loaded, { ...(selection ? { selection } : {}), overrides, envFiles, ...(group !== undefined ? { group } : {}) });
     const plan = await prepareStart(store, checked.run, { storedConfig: loaded.stored, options });
