@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { ScheduleView } from '../../src/shared/api.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { cli, tempDir, writeNdjson } from '../helpers/run.js';
@@ -200,8 +201,27 @@ describe('outbound schedule: the CLI contract', () => {
     writeFileSync(config, readFileSync(join(dir, 'acme export.json')));
     const out = await cli(['schedule', config, '--input', join(repo, 'sync jobs', "it's.ndjson"), '--format', 'github', '--json']);
     const text = (JSON.parse(out.stdout) as ScheduleView).units![0]!.text;
-    expect(text).toContain(`- run: "npx outbound run 'sync jobs/acme.json' --input 'sync jobs/it'\\\\''s.ndjson' --db .outbound/outbound.db"`);
+    expect(text).toContain(`- run: "npx --no outbound run 'sync jobs/acme.json' --input 'sync jobs/it'\\\\''s.ndjson' --db .outbound/outbound.db"`);
     expect(text).toContain('ACME_KEY: ${{ secrets.ACME_KEY }}');
     expect(text).toContain('- cron: "*/15 * * * *"');
+
+    // The store is restored before the run and saved after it even when the run failed
+    // (actions/cache saves only after a job that succeeded: a failed run's store, which
+    // retry-failed and resume need, was lost).
+    const steps = (parse(text) as { jobs: { export: { steps: Array<Record<string, any>> } } }).jobs.export.steps;
+    const at = (pred: (s: Record<string, any>) => boolean) => steps.findIndex(pred);
+    const restore = at((s) => s.uses === 'actions/cache/restore@v4');
+    const runStep = at((s) => typeof s.run === 'string' && s.run.includes(' run '));
+    const save = at((s) => s.uses === 'actions/cache/save@v4');
+    expect(steps.some((s) => s.uses === 'actions/cache@v4')).toBe(false);
+    expect(restore).toBeGreaterThanOrEqual(0);
+    expect(runStep).toBeGreaterThan(restore);
+    expect(save).toBeGreaterThan(runStep);
+    expect(steps[save]!.if).toBe('always()');
+    expect(steps[save]!.with.path).toBe(steps[restore]!.with.path);
+    expect(steps[save]!.with.key).toBe(steps[restore]!.with.key);
+    expect(steps[restore]!.with.key.startsWith(steps[restore]!.with['restore-keys'])).toBe(true);
+    // npx never installs a registry package named outbound in place of the repository's.
+    expect(steps[runStep]!.run.startsWith('npx --no outbound ')).toBe(true);
   });
 });

@@ -142,8 +142,11 @@ function github(ctx: UnitContext): ScheduleUnitView {
     return { format: 'github', text: '', install: [], notes: [], problem: `GitHub Actions runs in a checkout of your repository: the config and the input must be files of a git repository (${!config ? ctx.paths.config : ctx.paths.input} is ${root ? `outside ${root}` : 'in no git repository'})` };
   }
   if ([config, input].some((p) => p.includes('${{'))) return { format: 'github', text: '', install: [], notes: [], problem: 'a path holds "${{", which GitHub Actions reads as an expression' };
-  const argv = ['npx', 'outbound', 'run', config, '--input', input, '--db', '.outbound/outbound.db'];
+  // --no: never install a registry package of that name when outbound is not a dependency.
+  const argv = ['npx', '--no', 'outbound', 'run', config, '--input', input, '--db', '.outbound/outbound.db'];
   const run = argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+  // A re-run attempt saves under its own key (a cache key is written once).
+  const cacheKey = `outbound-store-${ctx.slug}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
   const text = [
     `# .github/workflows/outbound-${ctx.slug}.yml`,
     `name: ${yamlString(`outbound: ${ctx.title}`)}`,
@@ -163,14 +166,20 @@ function github(ctx: UnitContext): ScheduleUnitView {
     '        with:',
     '          node-version: 24',
     '      - run: npm ci',
-    '      # the run store, carried from one run to the next (history, resume)',
-    '      - uses: actions/cache@v4',
+    '      # the run store, carried from one run to the next (history, resume, retry-failed, sync diff)',
+    '      - uses: actions/cache/restore@v4',
     '        with:',
     '          path: .outbound',
-    `          key: outbound-store-${ctx.slug}-\${{ github.run_id }}`,
+    `          key: ${cacheKey}`,
     `          restore-keys: outbound-store-${ctx.slug}-`,
     `      - run: ${yamlString(run)}`,
     ...(ctx.env.length > 0 ? ['        env:', ...ctx.env.map((n) => `          ${n}: \${{ secrets.${n} }}`)] : []),
+    '      # saved after a failed run too (exit 1 or 3), whose store retry-failed and resume need',
+    '      - uses: actions/cache/save@v4',
+    '        if: always()',
+    '        with:',
+    '          path: .outbound',
+    `          key: ${cacheKey}`,
     '',
   ].join('\n');
   const notes = ['assumes outbound is a dependency of the repository (npm ci installs it)', 'GitHub runs scheduled workflows at most every 5 minutes, often some minutes late'];
