@@ -150,7 +150,11 @@ describe('planSchedule', () => {
     expect(JSON.stringify(view)).not.toContain('topsecret');
     const text = (f: string) => view.units!.find((u) => u.format === f)!.text;
     expect(text('systemd')).toContain('OnCalendar=Mon..Fri *-*-* 06:00:00 Europe/Paris');
-    expect(text('systemd')).toContain('EnvironmentFile=/work/acme.env');
+    // Every unit that runs the command passes the env file to the CLI's own parser.
+    expect(text('systemd')).not.toContain('EnvironmentFile=');
+    expect(text('systemd')).toMatch(/^ExecStart=.* "--env-file" "\/work\/acme\.env"$/m);
+    expect(text('crontab')).toContain(' --env-file /work/acme.env\n');
+    expect(text('launchd')).toContain('<string>--env-file</string>\n    <string>/work/acme.env</string>');
     expect(text('k8s')).toContain('timeZone: "Europe/Paris"');
     expect(text('k8s')).toContain('secretRef');
     expect(text('launchd')).toContain('<key>Weekday</key><integer>5</integer><key>Hour</key><integer>6</integer>');

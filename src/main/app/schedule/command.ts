@@ -58,12 +58,12 @@ export interface RunPaths {
   config: string;
   input: string;
   db: string;
-  /** Passed as --env-file (crontab, launchd); systemd reads it as EnvironmentFile= instead. */
+  /** Passed as --env-file by every unit that runs the command (one parser for the file everywhere). */
   envFile?: string | undefined;
 }
 
 /** The argv of the scheduled run. */
-export function runArgv(launcher: CliLauncher, paths: RunPaths, withEnvFile: boolean): string[] {
+export function runArgv(launcher: CliLauncher, paths: RunPaths): string[] {
   return [
     launcher.node,
     ...launcher.prefix,
@@ -73,7 +73,7 @@ export function runArgv(launcher: CliLauncher, paths: RunPaths, withEnvFile: boo
     paths.input,
     '--db',
     paths.db,
-    ...(withEnvFile && paths.envFile ? ['--env-file', paths.envFile] : []),
+    ...(paths.envFile ? ['--env-file', paths.envFile] : []),
   ];
 }
 

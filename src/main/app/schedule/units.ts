@@ -55,7 +55,7 @@ function crontab(ctx: UnitContext): ScheduleUnitView {
     lines.push(`CRON_TZ=${ctx.timezone}`);
     notes.push(`CRON_TZ applies to every line after it (cronie, the cron of Fedora, RHEL and Arch); Debian's and macOS's cron ignore it and use the system time zone`);
   }
-  lines.push(`${ctx.cron} ${crontabCommand(runArgv(ctx.launcher, ctx.paths, true))}`);
+  lines.push(`${ctx.cron} ${crontabCommand(runArgv(ctx.launcher, ctx.paths))}`);
   return { format: 'crontab', text: `${lines.join('\n')}\n`, install: ['crontab -e   # paste the lines at the end'], notes: [...notes, 'cron mails the output to the user; overlapping runs are not prevented: keep the interval longer than a run'] };
 }
 
@@ -69,8 +69,10 @@ function systemd(ctx: UnitContext): ScheduleUnitView {
     '',
     '[Service]',
     'Type=oneshot',
-    ...(ctx.env.length > 0 ? [`# ${ctx.env.join(', ')}: KEY=VALUE lines in this file (chmod 600)`, `EnvironmentFile=${systemdText(ctx.paths.envFile!)}`] : []),
-    `ExecStart=${systemdCommand(runArgv(ctx.launcher, ctx.paths, false))}`,
+    // The env file goes to --env-file, not EnvironmentFile=: systemd's rules for that file
+    // (quotes, backslashes, `#`) differ from the parser every other unit's run uses.
+    ...(ctx.env.length > 0 ? [`# ${ctx.env.join(', ')}: KEY=VALUE lines in ${ctx.paths.envFile} (chmod 600), read by --env-file`] : []),
+    `ExecStart=${systemdCommand(runArgv(ctx.launcher, ctx.paths))}`,
     '',
   ];
   const timer = [
@@ -115,7 +117,7 @@ function launchd(ctx: UnitContext): ScheduleUnitView {
     `  <key>Label</key><string>${xmlText(label)}</string>`,
     '  <key>ProgramArguments</key>',
     '  <array>',
-    ...runArgv(ctx.launcher, ctx.paths, true).map((a) => `    <string>${xmlText(a)}</string>`),
+    ...runArgv(ctx.launcher, ctx.paths).map((a) => `    <string>${xmlText(a)}</string>`),
     '  </array>',
     '  <key>StartCalendarInterval</key>',
     '  <array>',
