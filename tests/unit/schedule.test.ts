@@ -161,6 +161,25 @@ describe('planSchedule', () => {
     expect(view.units!.find((u) => u.format === 'github')!.problem).toMatch(/git repository/);
   });
 
+  it('a line break (LF, CR, NUL) in the destination or audience name starts no crontab line and no systemd directive', () => {
+    const evil = { ...config, destination: { ...config.destination, name: 'Acme\n* * * * * touch /tmp/x #' }, audience: { name: 'VIP\r\nExecStartPre=/bin/touch /tmp/y\u0000\u2028' } };
+    const view = planSchedule({ config: evil, configPath: 'acme.json', inputPath: 'in.ndjson', dbPath: 'o.db' }, opts);
+    expect(view.issues).toEqual([]);
+    for (const unit of view.units!) {
+      if (unit.problem) continue;
+      expect(unit.text, unit.format).not.toMatch(/[\r\u0000\u2028]/);
+      const lines = unit.text.split('\n');
+      expect(lines.filter((l) => l.startsWith('* * * * *')), unit.format).toEqual([]);
+      expect(lines.filter((l) => l.startsWith('ExecStartPre')), unit.format).toEqual([]);
+    }
+    const text = (f: string) => view.units!.find((u) => u.format === f)!.text;
+    // cron runs exactly one command line; the name stays, on its comment line.
+    expect(text('crontab').split('\n').filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('CRON_TZ='))).toHaveLength(1);
+    expect(text('crontab')).toContain('# outbound: Acme * * * * * touch /tmp/x # / VIP  ExecStartPre=/bin/touch /tmp/y  , cron 0 6 * * 1-5 (Europe/Paris)\n');
+    expect(text('systemd')).toContain('Description=outbound: Acme * * * * * touch /tmp/x # / VIP  ExecStartPre=/bin/touch /tmp/y  \n');
+    expect(text('systemd').match(/^ExecStart/gm)).toEqual(['ExecStart']);
+  });
+
   it('the Kubernetes CronJob parses as YAML, and its args are the run command word for word', () => {
     const view = planSchedule({ config, configPath: 'acme.json', inputPath: 'in "x": #1 it\'s.ndjson', dbPath: 'o.db' }, opts);
     const doc = parseDocument(view.units!.find((u) => u.format === 'k8s')!.text, { strict: true });

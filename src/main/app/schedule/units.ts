@@ -6,7 +6,7 @@ import { basename, join, relative, sep } from 'node:path';
 import type { ScheduleUnitView, UnitFormat } from '../../../shared/api.js';
 import { calendarIntervals, onCalendar } from './calendar.js';
 import { runArgv, type CliLauncher, type RunPaths } from './command.js';
-import { crontabCommand, lineBreakProblem, systemdCommand, systemdText, xmlText, yamlString } from './quote.js';
+import { crontabCommand, lineBreakProblem, oneLine, systemdCommand, systemdText, xmlText, yamlString } from './quote.js';
 
 export const UNIT_FORMATS: readonly UnitFormat[] = ['crontab', 'systemd', 'launchd', 'github', 'k8s'];
 
@@ -30,7 +30,9 @@ export interface UnitContext {
 /** launchd has no lists: past this many calendar entries the plist is refused. */
 const MAX_LAUNCHD_ENTRIES = 1000;
 
-export function renderUnit(format: UnitFormat, ctx: UnitContext): ScheduleUnitView {
+export function renderUnit(format: UnitFormat, given: UnitContext): ScheduleUnitView {
+  // Names come from the config: in a title or a comment, a line break would be a line of its own.
+  const ctx = { ...given, title: oneLine(given.title), when: oneLine(given.when) };
   const problem = Object.values(ctx.paths).map((p) => (p ? lineBreakProblem(p) : null)).find(Boolean);
   if (problem) return { format, text: '', install: [], notes: [], problem: `a path ${problem}` };
   switch (format) {
