@@ -5,6 +5,10 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MALLOC_ARENA_MAX, NODE_FLAGS } from '../../../shared/node-memory.mjs';
+
+/** The environment each unit gives the run (the memory settings, no secret). */
+export const RUN_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX };
 
 export interface CliLauncher {
   /** Absolute path of the Node executable. */
@@ -15,8 +19,6 @@ export interface CliLauncher {
   warning?: string;
 }
 
-/** The same flag the bin's shebang and `npm run outbound` pass (a small young generation). */
-const NODE_FLAGS = ['--max-semi-space-size=8'];
 
 /**
  * How to start this installation's CLI: this process's Node (the CLI host) or, inside

@@ -5,7 +5,7 @@
 import { basename, join, relative, sep } from 'node:path';
 import type { ScheduleUnitView, UnitFormat } from '../../../shared/api.js';
 import { calendarIntervals, onCalendar } from './calendar.js';
-import { runArgv, type CliLauncher, type RunPaths } from './command.js';
+import { RUN_ENV, runArgv, type CliLauncher, type RunPaths } from './command.js';
 import { crontabCommand, lineBreakProblem, oneLine, systemdCommand, systemdText, xmlText, yamlString } from './quote.js';
 
 export const UNIT_FORMATS: readonly UnitFormat[] = ['crontab', 'systemd', 'launchd', 'github', 'k8s'];
@@ -57,7 +57,9 @@ function crontab(ctx: UnitContext): ScheduleUnitView {
     lines.push(`CRON_TZ=${ctx.timezone}`);
     notes.push(`CRON_TZ applies to every line after it (cronie, the cron of Fedora, RHEL and Arch); Debian's and macOS's cron ignore it and use the system time zone`);
   }
-  lines.push(`${ctx.cron} ${crontabCommand(runArgv(ctx.launcher, ctx.paths))}`);
+  // The memory settings as a /bin/sh assignment before the command: for this line only.
+  const assign = Object.entries(RUN_ENV).map(([k, v]) => `${k}=${v} `).join('');
+  lines.push(`${ctx.cron} ${assign}${crontabCommand(runArgv(ctx.launcher, ctx.paths))}`);
   return { format: 'crontab', text: `${lines.join('\n')}\n`, install: ['crontab -e   # paste the lines at the end'], notes: [...notes, 'cron mails the output to the user; overlapping runs are not prevented: keep the interval longer than a run'] };
 }
 
@@ -74,6 +76,7 @@ function systemd(ctx: UnitContext): ScheduleUnitView {
     // The env file goes to --env-file, not EnvironmentFile=: systemd's rules for that file
     // (quotes, backslashes, `#`) differ from the parser every other unit's run uses.
     ...(ctx.env.length > 0 ? [`# ${ctx.env.join(', ')}: KEY=VALUE lines in ${ctx.paths.envFile} (chmod 600), read by --env-file`] : []),
+    ...Object.entries(RUN_ENV).map(([k, v]) => `Environment=${k}=${v}`),
     `ExecStart=${systemdCommand(runArgv(ctx.launcher, ctx.paths))}`,
     '',
   ];
@@ -121,6 +124,10 @@ function launchd(ctx: UnitContext): ScheduleUnitView {
     '  <array>',
     ...runArgv(ctx.launcher, ctx.paths).map((a) => `    <string>${xmlText(a)}</string>`),
     '  </array>',
+    '  <key>EnvironmentVariables</key>',
+    '  <dict>',
+    ...Object.entries(RUN_ENV).map(([k, v]) => `    <key>${xmlText(k)}</key><string>${xmlText(v)}</string>`),
+    '  </dict>',
     '  <key>StartCalendarInterval</key>',
     '  <array>',
     ...intervals.map(entry),
