@@ -1,6 +1,9 @@
 // Schedules: `every` → cron, cron checks (croner's reason, portability), the quoting of each
 // format, and the systemd calendar translation checked against systemd's own reading.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExportConfig, exportConfigJsonSchema } from '../../src/shared/config.js';
 import { everyToCron, nextRuns, normalizeCron } from '../../src/shared/schedule.js';
@@ -8,6 +11,7 @@ import { onCalendar, calendarIntervals } from '../../src/main/app/schedule/calen
 import { parseDocument } from 'yaml';
 import { crontabWord, shWord, systemdWord, xmlText, yamlString } from '../../src/main/app/schedule/quote.js';
 import { planSchedule } from '../../src/main/app/schedule/plan.js';
+import { cliLauncher } from '../../src/main/app/schedule/command.js';
 
 describe('every → cron', () => {
   it.each([
@@ -211,5 +215,23 @@ describe('the studio form keeps schedule', () => {
     expect(formToConfig(configToForm({ ...base, schedule: { cron: '0 6 * * 1-5', timezone: 'UTC' } })).config).toMatchObject({ schedule: { cron: '0 6 * * 1-5', timezone: 'UTC' } });
     expect(formToConfig(configToForm({ ...base, schedule: { every: '15m' } })).config).toMatchObject({ schedule: { every: '15m' } });
     expect('schedule' in formToConfig(configToForm(base)).config).toBe(false);
+  });
+});
+
+describe('cliLauncher', () => {
+  it('finds bin/outbound.mjs of this package without a warning', () => {
+    const launcher = cliLauncher();
+    expect(launcher.prefix.at(-1)).toBe(join(process.cwd(), 'bin', 'outbound.mjs'));
+    expect(launcher.warning).toBeUndefined();
+  });
+
+  it('says so when it found none and guessed the current folder’s (the unit would name a file that may not exist)', () => {
+    const nowhere = mkdtempSync(join(tmpdir(), 'outbound-no-bin-'));
+    const launcher = cliLauncher(process.env, nowhere);
+    expect(launcher.prefix.at(-1)).toBe(resolve('bin', 'outbound.mjs'));
+    expect(launcher.warning).toContain(`no bin/outbound.mjs found in a package folder above ${nowhere}`);
+    // planSchedule passes it on: `schedule` prints it on stderr.
+    const view = planSchedule({ config: { version: 1, destination: { name: 'A', add: { url: 'https://a.example/m' } }, audience: { name: 'B' }, schedule: { every: '1h' } }, configPath: 'a.json', inputPath: 'in.ndjson', dbPath: 'o.db' }, { env: {}, cwd: '/work', launcher });
+    expect(view.warnings).toContain(launcher.warning);
   });
 });
