@@ -28,8 +28,11 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 
 # 3. The image: the bundle, production node_modules (better-sqlite3 is loaded from there), /data.
 FROM node:24-slim
+# MALLOC_ARENA_MAX and the node flags below: src/shared/node-memory.mjs (one list for the
+# bin's shebang, scheduled units and this image; tests/unit/node-memory.test.ts compares).
 ENV NODE_ENV=production \
-    OUTBOUND_DB=/data/outbound.db
+    OUTBOUND_DB=/data/outbound.db \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/cli ./dist/cli
@@ -40,5 +43,5 @@ USER node
 VOLUME ["/data"]
 # The bundle itself, not bin/outbound.mjs: that launcher compares the bundle with the
 # sources, which the image does not carry, and would fall back to them.
-ENTRYPOINT ["node", "--max-semi-space-size=8", "/app/dist/cli/outbound.mjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "/app/dist/cli/outbound.mjs"]
 CMD ["--help"]

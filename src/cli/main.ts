@@ -23,7 +23,9 @@ usage: outbound <command> [options]
       [--shard i/N]              only the records whose key hashes to shard i of N (0-based; index/N reads
                                  JOB_COMPLETION_INDEX); paces at requestsPerHour/N; resume keeps the shard
       [--group G]                name the shard runs of one export (default: derived from config, input and N)
-      [--continue]               with --shard: go on with this shard's unfinished run in the store (a retried pod)
+      [--continue]               with --shard: go on with this shard's unfinished run of this input and config in
+                                 the store (a retried pod); when that run finished, exit with its code, send nothing
+      [--audience-wait S]        with --shard i/N, i > 0: look for the audience shard 0 creates for up to S s (120)
       --input postgres://… --query "select …"   read a PostgreSQL query instead (or the config's source.postgres)
       [--sync full|diff]         diff: send only what changed since the last delivered sync (see sync.mode)
   preview <config> --input <file> [--limit N]                    print the planned requests as JSON, send nothing

@@ -522,7 +522,7 @@ export interface ScheduleView {
   source?: 'request' | 'config';
   /** Next five run times, ISO 8601 (UTC). */
   nextRuns?: string[];
-  /** The argv the crontab and launchd units run (systemd reads the env file through EnvironmentFile= instead of --env-file). */
+  /** The argv the crontab, systemd and launchd units run (the env file read by --env-file in each). */
   command?: string[];
   /** `${env:…}` variables the export reads: the unit names them, never their values. */
   env?: string[];

@@ -25,6 +25,44 @@ interface Stage {
   lines: Array<{ op: string; rest: string }>;
 }
 
+function dockerignorePatterns(): string[] {
+  return readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/**
+ * Whether Docker leaves `path` (relative to the context, `/`-separated) out of the build
+ * context: its .dockerignore rules (Go's filepath.Match per segment, `**` any number of
+ * folders, `!` re-includes, the last matching line wins; a matched folder takes its files).
+ */
+function dockerIgnored(path: string, patterns: string[]): boolean {
+  const toRegExp = (pattern: string) => {
+    let re = '';
+    const p = pattern.replace(/^\/+/, '').replace(/\/+$/, '');
+    for (let i = 0; i < p.length; i++) {
+      const c = p[i]!;
+      if (c === '*' && p[i + 1] === '*') {
+        re += p[i + 2] === '/' ? '(?:.*/)?' : '.*';
+        i += p[i + 2] === '/' ? 2 : 1;
+      } else if (c === '*') re += '[^/]*';
+      else if (c === '?') re += '[^/]';
+      else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+  };
+  const parts = path.split('/');
+  const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  let ignored = false;
+  for (const line of patterns) {
+    const negate = line.startsWith('!');
+    const re = toRegExp(negate ? line.slice(1) : line);
+    if (prefixes.some((p) => re.test(p))) ignored = !negate;
+  }
+  return ignored;
+}
+
 function readDockerfile(): Stage[] {
   const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
   const stages: Stage[] = [];
@@ -76,12 +114,22 @@ describe('Dockerfile', () => {
       for (const c of copies(stage).filter((x) => x.from === null)) {
         for (const src of c.sources) {
           expect(existsSync(join(ROOT, src)), `COPY ${src}`).toBe(true);
-          expect(ignored, `${src} is copied but ignored`).not.toContain(src.split('/')[0]);
+          expect(dockerIgnored(src, ignored), `${src} is copied but ignored`).toBe(false);
         }
       }
     }
     // What must stay out of an image: stores (run history) and env files (secrets).
     for (const kept of ['*.db', '.env', 'node_modules', '.git']) expect(ignored).toContain(kept);
+  });
+
+  it('.dockerignore keeps env files and stores out of the image wherever they sit (examples/*.env beside the config schedule writes)', () => {
+    const patterns = dockerignorePatterns();
+    for (const secret of ['examples/growthloop-mock.env', 'examples/k8s/x.env', 'acme.env', '.env', 'examples/.env', 'examples/.env.local', 'examples/run.db', 'examples/run.db-wal', 'examples/run.har']) {
+      expect(dockerIgnored(secret, patterns), secret).toBe(true);
+    }
+    for (const kept of ['examples/growthloop-mock.json', 'examples/k8s/outbound-shards.yaml', 'package.json', 'src/main/app/env-file.ts']) {
+      expect(dockerIgnored(kept, patterns), kept).toBe(false);
+    }
   });
 
   it('--ignore-scripts is safe: no production dependency needs an install script to run', () => {

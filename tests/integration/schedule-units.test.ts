@@ -1,14 +1,14 @@
 // Issue 12 "Done when": a unit `outbound schedule` prints runs unchanged. The crontab line's
 // command goes through cron's `%` handling and /bin/sh -c; the systemd service's ExecStart is
 // split as systemd splits it (systemd.syntax, systemd.service "Command lines") with its
-// EnvironmentFile= loaded. Both run the real CLI as a child process from / with cron's bare
+// env file passed by --env-file. Both run the real CLI as a child process from / with cron's bare
 // PATH, on a config and input under a folder whose name holds a space, quotes, `%`, `$` and a
 // backslash, against a loopback endpoint that counts what arrived.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { ScheduleView } from '../../src/shared/api.js';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { cli, tempDir, writeNdjson } from '../helpers/run.js';
@@ -137,17 +137,18 @@ describe('outbound schedule: the units run unchanged', () => {
     expect(got.every((r) => r.headers['x-api-key'] === SECRET)).toBe(true);
   });
 
-  it('the systemd service, its ExecStart split as systemd does and its EnvironmentFile loaded, delivers every record', async () => {
+  it('the systemd service, its ExecStart split as systemd does (the env file passed by --env-file), delivers every record', async () => {
     const service = unit('systemd');
     expect(service).not.toContain(SECRET);
+    // One parser for the env file in every unit: the CLI's --env-file, never systemd's
+    // EnvironmentFile= (whose quoting, backslash and `#` rules differ).
+    expect(service).not.toMatch(/^EnvironmentFile=/m);
     const execStart = /^ExecStart=(.*)$/m.exec(service)![1]!;
-    const envPath = /^EnvironmentFile=(.*)$/m.exec(service)![1]!.replaceAll('%%', '%');
-    expect(envPath).toBe(envFile);
     const argv = systemdArgv(execStart);
     expect(argv[0]).toBe(process.execPath);
+    expect(argv.slice(-2)).toEqual(['--env-file', envFile]);
     const before = server.requests.length;
-    const env = { ...CRON_ENV, ...parseEnv(readFileSync(envPath, 'utf8')) } as Record<string, string>;
-    const run = await exec(argv[0]!, argv.slice(1), env);
+    const run = await exec(argv[0]!, argv.slice(1), CRON_ENV);
     expect(run.code).toBe(0);
     const got = server.requests.slice(before);
     expect(delivered(got)).toEqual(['a', 'b', 'c']);
@@ -200,8 +201,27 @@ describe('outbound schedule: the CLI contract', () => {
     writeFileSync(config, readFileSync(join(dir, 'acme export.json')));
     const out = await cli(['schedule', config, '--input', join(repo, 'sync jobs', "it's.ndjson"), '--format', 'github', '--json']);
     const text = (JSON.parse(out.stdout) as ScheduleView).units![0]!.text;
-    expect(text).toContain(`- run: "npx outbound run 'sync jobs/acme.json' --input 'sync jobs/it'\\\\''s.ndjson' --db .outbound/outbound.db"`);
+    expect(text).toContain(`- run: "npx --no outbound run 'sync jobs/acme.json' --input 'sync jobs/it'\\\\''s.ndjson' --db .outbound/outbound.db"`);
     expect(text).toContain('ACME_KEY: ${{ secrets.ACME_KEY }}');
     expect(text).toContain('- cron: "*/15 * * * *"');
+
+    // The store is restored before the run and saved after it even when the run failed
+    // (actions/cache saves only after a job that succeeded: a failed run's store, which
+    // retry-failed and resume need, was lost).
+    const steps = (parse(text) as { jobs: { export: { steps: Array<Record<string, any>> } } }).jobs.export.steps;
+    const at = (pred: (s: Record<string, any>) => boolean) => steps.findIndex(pred);
+    const restore = at((s) => s.uses === 'actions/cache/restore@v4');
+    const runStep = at((s) => typeof s.run === 'string' && s.run.includes(' run '));
+    const save = at((s) => s.uses === 'actions/cache/save@v4');
+    expect(steps.some((s) => s.uses === 'actions/cache@v4')).toBe(false);
+    expect(restore).toBeGreaterThanOrEqual(0);
+    expect(runStep).toBeGreaterThan(restore);
+    expect(save).toBeGreaterThan(runStep);
+    expect(steps[save]!.if).toBe('always()');
+    expect(steps[save]!.with.path).toBe(steps[restore]!.with.path);
+    expect(steps[save]!.with.key).toBe(steps[restore]!.with.key);
+    expect(steps[restore]!.with.key.startsWith(steps[restore]!.with['restore-keys'])).toBe(true);
+    // npx never installs a registry package named outbound in place of the repository's.
+    expect(steps[runStep]!.run.startsWith('npx --no outbound ')).toBe(true);
   });
 });

@@ -40,6 +40,8 @@ let configPath: string;
 let input: string;
 const receipts: Receipt[] = [];
 let phase = 0;
+/** The sink's answer to a key: 200, or what a test makes it say (401 to all, 400 to some). */
+let answerFor: (key: string) => number = () => 200;
 const children = new Set<ChildProcess>();
 
 function spawnCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
@@ -68,8 +70,9 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string };
       receipts.push({ key: body.id, at: performance.now(), phase });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
+      const status = answerFor(body.id);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(status === 200 ? '{"ok":true}' : '{"error":"refused"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,6 +92,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   for (const c of children) c.kill('SIGKILL');
+  answerFor = () => 200;
 });
 
 afterAll(async () => {
@@ -208,7 +212,7 @@ describe('a killed shard', () => {
 });
 
 describe('a retried pod (run --continue)', () => {
-  it("goes on with its shard's unfinished run instead of starting over; once it finished, starts a new one", async () => {
+  it("goes on with its shard's unfinished run instead of starting over; once it finished, does not start another", async () => {
     phase = 4;
     const db = join(dir, 'retried.db');
     const mine = keysOf(2);
@@ -237,13 +241,76 @@ describe('a retried pod (run --continue)', () => {
     expect(receipts.filter((r) => r.phase === 5).length).toBeLessThan(mine.length);
     expect(new Set(receipts.filter((r) => r.phase === 4 || r.phase === 5).map((r) => r.key))).toEqual(new Set(mine));
 
-    // The shard's latest run finished: the same command starts a new run.
+    // The shard's run of this input and config finished: the same command does not send the
+    // shard again (a pod retried for any reason ends with that run's exit code).
     phase = 6;
-    const fresh = await spawnCli(args).exited;
+    const after = await spawnCli(args).exited;
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stderr).toContain(`run: shard 2/4 of group retry already ran this input with this config: run ${killed!.runId} succeeded; not starting another (exit 0; drop --continue to send it again)`);
+    expect(JSON.parse(after.stdout)).toMatchObject({ runId: killed!.runId, status: 'succeeded' });
+    expect(receipts.filter((r) => r.phase === 6)).toHaveLength(0);
+    // Without --continue the same command starts a new run.
+    phase = 7;
+    const fresh = await spawnCli(args.filter((a) => a !== '--continue')).exited;
     expect(fresh.code, fresh.stderr).toBe(0);
-    expect(fresh.stderr).not.toContain('continuing');
     expect(JSON.parse(fresh.stdout).runId).not.toBe(killed!.runId);
-    expect(receipts.filter((r) => r.phase === 6)).toHaveLength(mine.length);
+    expect(receipts.filter((r) => r.phase === 7)).toHaveLength(mine.length);
+  }, 90_000);
+
+  it('after exit 1 (some records refused) a retried pod does not re-send the shard: it ends with exit 1 again', async () => {
+    phase = 8;
+    const db = join(dir, 'partial.db');
+    const mine = keysOf(3);
+    answerFor = (key) => (key === mine[0] ? 400 : 200);
+    const args = ['run', configPath, '--input', input, '--db', db, '--shard', '3/4', '--group', 'partial', '--continue', '--json'];
+    const first = await spawnCli(args).exited;
+    expect(first.code, first.stderr).toBe(1);
+    const runId = (JSON.parse(first.stdout) as { runId: string }).runId;
+    expect(receipts.filter((r) => r.phase === 8)).toHaveLength(mine.length);
+
+    phase = 9;
+    answerFor = () => 200;
+    const retried = await spawnCli(args).exited;
+    expect(retried.code, retried.stderr).toBe(1);
+    expect(retried.stderr).toContain(`already ran this input with this config: run ${runId} partial; not starting another (exit 1; drop --continue to send it again); re-send its failed records: outbound retry-failed ${runId} --db ${db}`);
+    expect(receipts.filter((r) => r.phase === 9)).toHaveLength(0);
+  }, 90_000);
+
+  it("takes an unfinished run only when it is this export's (same input, same config); otherwise starts a new one and says why", async () => {
+    phase = 10;
+    const db = join(dir, 'stale.db');
+    const mine = keysOf(2);
+    // Last night's run over another file, aborted (the endpoint refused its credentials).
+    const other = writeNdjson(dir, 'last-night.ndjson', keys.slice(0, 30).map((id, n) => ({ id, n })));
+    answerFor = () => 401;
+    const base = ['--db', db, '--shard', '2/4', '--group', 'nightly', '--continue', '--json'];
+    const stale = await spawnCli(['run', configPath, '--input', other, ...base]).exited;
+    expect(stale.code, stale.stderr).toBe(3);
+    const staleId = (JSON.parse(stale.stdout) as { runId: string }).runId;
+    answerFor = () => 200;
+
+    // Tonight's input: a new run, not last night's.
+    phase = 11;
+    const tonight = await spawnCli(['run', configPath, '--input', input, ...base]).exited;
+    expect(tonight.code, tonight.stderr).toBe(0);
+    expect(tonight.stderr).toContain(`run: the latest run of shard 2/4 in group nightly, ${staleId} (aborted), is not this export's: it read another input (${other}); starting a new run`);
+    expect(JSON.parse(tonight.stdout).runId).not.toBe(staleId);
+    expect(receipts.filter((r) => r.phase === 11)).toHaveLength(mine.length);
+
+    // Another export sharing the store, the group and the input (another config): its own run.
+    phase = 12;
+    const otherExport = await spawnCli(['run', configPath, '--input', input, ...base, '--set', 'destination.timeoutMs=29000']).exited;
+    expect(otherExport.code, otherExport.stderr).toBe(0);
+    expect(otherExport.stderr).toContain("is not this export's: it was started with another config; starting a new run");
+    expect(receipts.filter((r) => r.phase === 12)).toHaveLength(mine.length);
+
+    // Last night's export itself (same input, same config) goes on with its aborted run.
+    phase = 13;
+    const resumed = await spawnCli(['run', configPath, '--input', other, ...base]).exited;
+    // Partial: the records answered 401 last night stay failed (retry-failed re-sends them).
+    expect(resumed.code, resumed.stderr).toBe(1);
+    expect(resumed.stderr).toContain(`continuing run ${staleId}`);
+    expect(JSON.parse(resumed.stdout).runId).toBe(staleId);
   }, 90_000);
 });
 

@@ -41,6 +41,23 @@ describe('examples/k8s/outbound-shards.yaml', () => {
     expect(args).toContain('--continue');
   });
 
+  it('fails an index whose run ended with failed records (exit 1) rather than retrying it; exit 2 and 3 stay retryable', () => {
+    expect(job.spec.backoffLimitPerIndex).toBeGreaterThan(0);
+    const rules: any[] = job.spec.podFailurePolicy.rules;
+    const onExit = rules.filter((r) => r.onExitCodes);
+    const failIndex = onExit.filter((r) => r.action === 'FailIndex');
+    expect(failIndex).toHaveLength(1);
+    expect(failIndex[0].onExitCodes).toEqual({ containerName: container.name, operator: 'In', values: [1] });
+    expect(container.name).toBe('outbound');
+    // No rule takes 2 or 3 away from backoffLimitPerIndex's retries.
+    for (const r of onExit) {
+      const hit = (code: number) => (r.onExitCodes.operator === 'In' ? r.onExitCodes.values.includes(code) : !r.onExitCodes.values.includes(code));
+      expect(hit(2) || hit(3), JSON.stringify(r)).toBe(false);
+    }
+    // podFailurePolicy needs restartPolicy Never.
+    expect(pod.restartPolicy).toBe('Never');
+  });
+
   it('gives each pod its own store file, named by its index', () => {
     const env: Array<{ name: string; value?: string; valueFrom?: any }> = container.env;
     const db = env.find((e) => e.name === 'OUTBOUND_DB')!;

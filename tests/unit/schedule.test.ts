@@ -1,6 +1,9 @@
 // Schedules: `every` → cron, cron checks (croner's reason, portability), the quoting of each
 // format, and the systemd calendar translation checked against systemd's own reading.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExportConfig, exportConfigJsonSchema } from '../../src/shared/config.js';
 import { everyToCron, nextRuns, normalizeCron } from '../../src/shared/schedule.js';
@@ -8,6 +11,7 @@ import { onCalendar, calendarIntervals } from '../../src/main/app/schedule/calen
 import { parseDocument } from 'yaml';
 import { crontabWord, shWord, systemdWord, xmlText, yamlString } from '../../src/main/app/schedule/quote.js';
 import { planSchedule } from '../../src/main/app/schedule/plan.js';
+import { cliLauncher } from '../../src/main/app/schedule/command.js';
 
 describe('every → cron', () => {
   it.each([
@@ -150,11 +154,34 @@ describe('planSchedule', () => {
     expect(JSON.stringify(view)).not.toContain('topsecret');
     const text = (f: string) => view.units!.find((u) => u.format === f)!.text;
     expect(text('systemd')).toContain('OnCalendar=Mon..Fri *-*-* 06:00:00 Europe/Paris');
-    expect(text('systemd')).toContain('EnvironmentFile=/work/acme.env');
+    // Every unit that runs the command passes the env file to the CLI's own parser.
+    expect(text('systemd')).not.toContain('EnvironmentFile=');
+    expect(text('systemd')).toMatch(/^ExecStart=.* "--env-file" "\/work\/acme\.env"$/m);
+    expect(text('crontab')).toContain(' --env-file /work/acme.env\n');
+    expect(text('launchd')).toContain('<string>--env-file</string>\n    <string>/work/acme.env</string>');
     expect(text('k8s')).toContain('timeZone: "Europe/Paris"');
     expect(text('k8s')).toContain('secretRef');
     expect(text('launchd')).toContain('<key>Weekday</key><integer>5</integer><key>Hour</key><integer>6</integer>');
     expect(view.units!.find((u) => u.format === 'github')!.problem).toMatch(/git repository/);
+  });
+
+  it('a line break (LF, CR, NUL) in the destination or audience name starts no crontab line and no systemd directive', () => {
+    const evil = { ...config, destination: { ...config.destination, name: 'Acme\n* * * * * touch /tmp/x #' }, audience: { name: 'VIP\r\nExecStartPre=/bin/touch /tmp/y\u0000\u2028' } };
+    const view = planSchedule({ config: evil, configPath: 'acme.json', inputPath: 'in.ndjson', dbPath: 'o.db' }, opts);
+    expect(view.issues).toEqual([]);
+    for (const unit of view.units!) {
+      if (unit.problem) continue;
+      expect(unit.text, unit.format).not.toMatch(/[\r\u0000\u2028]/);
+      const lines = unit.text.split('\n');
+      expect(lines.filter((l) => l.startsWith('* * * * *')), unit.format).toEqual([]);
+      expect(lines.filter((l) => l.startsWith('ExecStartPre')), unit.format).toEqual([]);
+    }
+    const text = (f: string) => view.units!.find((u) => u.format === f)!.text;
+    // cron runs exactly one command line; the name stays, on its comment line.
+    expect(text('crontab').split('\n').filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('CRON_TZ='))).toHaveLength(1);
+    expect(text('crontab')).toContain('# outbound: Acme * * * * * touch /tmp/x # / VIP  ExecStartPre=/bin/touch /tmp/y  , cron 0 6 * * 1-5 (Europe/Paris)\n');
+    expect(text('systemd')).toContain('Description=outbound: Acme * * * * * touch /tmp/x # / VIP  ExecStartPre=/bin/touch /tmp/y  \n');
+    expect(text('systemd').match(/^ExecStart/gm)).toEqual(['ExecStart']);
   });
 
   it('the Kubernetes CronJob parses as YAML, and its args are the run command word for word', () => {
@@ -188,5 +215,23 @@ describe('the studio form keeps schedule', () => {
     expect(formToConfig(configToForm({ ...base, schedule: { cron: '0 6 * * 1-5', timezone: 'UTC' } })).config).toMatchObject({ schedule: { cron: '0 6 * * 1-5', timezone: 'UTC' } });
     expect(formToConfig(configToForm({ ...base, schedule: { every: '15m' } })).config).toMatchObject({ schedule: { every: '15m' } });
     expect('schedule' in formToConfig(configToForm(base)).config).toBe(false);
+  });
+});
+
+describe('cliLauncher', () => {
+  it('finds bin/outbound.mjs of this package without a warning', () => {
+    const launcher = cliLauncher();
+    expect(launcher.prefix.at(-1)).toBe(join(process.cwd(), 'bin', 'outbound.mjs'));
+    expect(launcher.warning).toBeUndefined();
+  });
+
+  it('says so when it found none and guessed the current folder’s (the unit would name a file that may not exist)', () => {
+    const nowhere = mkdtempSync(join(tmpdir(), 'outbound-no-bin-'));
+    const launcher = cliLauncher(process.env, nowhere);
+    expect(launcher.prefix.at(-1)).toBe(resolve('bin', 'outbound.mjs'));
+    expect(launcher.warning).toContain(`no bin/outbound.mjs found in a package folder above ${nowhere}`);
+    // planSchedule passes it on: `schedule` prints it on stderr.
+    const view = planSchedule({ config: { version: 1, destination: { name: 'A', add: { url: 'https://a.example/m' } }, audience: { name: 'B' }, schedule: { every: '1h' } }, configPath: 'a.json', inputPath: 'in.ndjson', dbPath: 'o.db' }, { env: {}, cwd: '/work', launcher });
+    expect(view.warnings).toContain(launcher.warning);
   });
 });

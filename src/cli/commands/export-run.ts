@@ -12,7 +12,7 @@ import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
 import type { RecordSelection } from '../../main/app/run/selection.js';
 import { startOptions } from '../../main/app/run/start-options.js';
 import { defaultGroup, groupProblem, shardText } from '../../main/app/run/shard.js';
-import { unfinishedShardRun } from '../../main/app/run/group.js';
+import { shardContinuation } from '../../main/app/run/continue-shard.js';
 import { checkRun, prepareContinue, prepareStart, type ContinueMode, type Refusal, type RunPlan } from '../../main/app/run/prepare.js';
 import { ConfigError, type RunSummary } from '../../main/app/types.js';
 import { openStore, type Store } from '../../main/store/db.js';
@@ -29,7 +29,7 @@ import { createProgressReporter } from '../progress.js';
 import { runJson } from '../run-json.js';
 
 export const RUN_USAGE =
-  'outbound run <config> --input <file | postgres://…> [--query "select …"] [--db <path>] [--dry-run] [--json] [--sync full|diff] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue]] [--env-file <path>]... [--set path=value]...';
+  'outbound run <config> --input <file | postgres://…> [--query "select …"] [--db <path>] [--dry-run] [--json] [--sync full|diff] [--limit N] [--only-key K]... [--shard i/N [--group G] [--continue] [--audience-wait S]] [--env-file <path>]... [--set path=value]...';
 
 export function exitCodeFor(status: RunStatus): number {
   if (status === 'succeeded') return EXIT.ok;
@@ -137,14 +137,14 @@ function printRefusal(io: CliIo, where: string, refused: Refusal): number {
   return EXIT.invalid;
 }
 
-async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, label: string, dbPath: string): Promise<number> {
+async function execute(io: CliIo, store: Store, plan: RunPlan, json: boolean, label: string, dbPath: string, audienceWaitMs?: number): Promise<number> {
   // Loud on every run, resumed ones included: an unverified certificate is a standing risk.
   for (const warning of networkWarnings(plan.loaded.config, plan.loaded.networkWarnings)) io.stderr(`${warning}\n`);
   for (const warning of inputWarnings(plan.input)) io.stderr(`warning: ${warning}\n`);
   const progress = createProgressReporter(io, label);
   let result: ExecuteRunResult;
   try {
-    result = await executeRun(store, plan, { onEvent: (e) => progress.onEvent(e), ...(io.signal ? { signal: io.signal } : {}) });
+    result = await executeRun(store, plan, { onEvent: (e) => progress.onEvent(e), ...(io.signal ? { signal: io.signal } : {}), ...(audienceWaitMs !== undefined ? { audienceWaitMs } : {}) });
   } catch (err) {
     progress.done();
     if (err instanceof ConfigError) return printIssues(io, 'config', err.issues);
@@ -203,6 +203,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     group: { type: 'string' },
     continue: { type: 'boolean' },
+    'audience-wait': { type: 'string' },
     sync: { type: 'string' },
     ...SELECTION_FLAGS,
     ...CONFIG_FLAGS,
@@ -215,6 +216,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const badGroup = groupGiven !== undefined ? groupProblem(groupGiven) : null;
   if (badGroup) throw new UsageError(`run: --group ${badGroup}`);
   if (values.continue === true && !selection?.shard) throw new UsageError("run: --continue goes on with a shard's unfinished run; give --shard i/N with it");
+  const audienceWaitMs = audienceWaitFlag(str(values['audience-wait']), !!selection?.shard);
   // --sync is sugar for --set sync.mode=…: recorded with the run's overrides, so resume keeps it.
   const syncFlag = str(values.sync);
   if (syncFlag !== undefined && syncFlag !== 'full' && syncFlag !== 'diff') throw new UsageError(`run: --sync is full or diff (got "${syncFlag}")`);
@@ -238,16 +240,28 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     // So are the selection, the --set overrides (as stored: secrets masked) and the env files' paths.
     // A shard belongs to a group: the one given, else one every shard of this export derives alike.
     const group = selection?.shard ? (groupGiven ?? defaultGroup(loaded.stored, await inputIdentity(null, input), selection.shard.count)) : undefined;
-    // A retried pod (--continue): this shard's interrupted run in this store goes on where it
-    // stopped, with every precondition of `resume` (unchanged input and config, its lease).
-    const unfinished = values.continue === true && group !== undefined && selection?.shard ? unfinishedShardRun(store.listRuns(), group, selection.shard) : null;
-    if (unfinished) {
-      io.stderr(`run: shard ${shardText(selection!.shard!)} of group ${group} has an unfinished run (${unfinished.status}); continuing run ${unfinished.id}\n`);
-      return await continueInStore(io, store, unfinished.id, 'resume', envFiles, json, dbPath);
+    // A retried pod (--continue): this shard's run of this very export (same input, config
+    // and selection) goes on where it stopped, with every precondition of `resume`; once it
+    // finished, nothing starts again (the pod ends with that run's exit code).
+    if (values.continue === true && group !== undefined && selection?.shard) {
+      const here = await shardContinuation(store, { group, shard: selection.shard, storedConfig: loaded.stored, input, selection });
+      const which = `shard ${shardText(selection.shard)} of group ${group}`;
+      if (here.kind === 'continue') {
+        io.stderr(`run: ${which} has an unfinished run (${here.run.status}); continuing run ${here.run.id}\n`);
+        return await continueInStore(io, store, here.run.id, 'resume', envFiles, json, dbPath, audienceWaitMs);
+      }
+      if (here.kind === 'finished') {
+        const code = exitCodeFor(here.run.status);
+        const failed = here.run.records.failed > 0 ? `; re-send its failed records: outbound retry-failed ${here.run.id} --db ${dbPath}` : '';
+        io.stderr(`run: ${which} already ran this input with this config: run ${here.run.id} ${here.run.status}; not starting another (exit ${code}; drop --continue to send it again)${failed}\n`);
+        if (json) io.stdout(`${JSON.stringify({ ...runJson(here.run), db: dbPath })}\n`);
+        return code;
+      }
+      if (here.why) io.stderr(`run: ${here.why}; starting a new run\n`);
     }
     const options = startOptions(loaded, { ...(selection ? { selection } : {}), overrides, envFiles, ...(group !== undefined ? { group } : {}) });
     const plan = await prepareStart(store, checked.run, { storedConfig: loaded.stored, options });
-    return await execute(io, store, plan, json, 'run', dbPath);
+    return await execute(io, store, plan, json, 'run', dbPath, audienceWaitMs);
   } finally {
     store.close();
   }
@@ -270,7 +284,7 @@ export async function continueCommand(mode: ContinueMode, argv: string[], io: Cl
 }
 
 /** A recorded run goes on (resume, retry-failed, run --continue); the store stays open. */
-async function continueInStore(io: CliIo, store: Store, given: string, mode: ContinueMode, envFiles: readonly string[], json: boolean, dbPath: string): Promise<number> {
+async function continueInStore(io: CliIo, store: Store, given: string, mode: ContinueMode, envFiles: readonly string[], json: boolean, dbPath: string, audienceWaitMs?: number): Promise<number> {
   // The run's own env files are read again (their values are never stored) unless others are given.
   const prepared = await prepareContinue(store, given, mode, async (_stored, run) => {
     const env = await runEnv(run, io.env, envFiles);
@@ -283,5 +297,13 @@ async function continueInStore(io: CliIo, store: Store, given: string, mode: Con
     }
     return printRefusal(io, `run ${store.resolveRunId(given) ?? given} config`, prepared);
   }
-  return await execute(io, store, prepared.plan, json, mode, dbPath);
+  return await execute(io, store, prepared.plan, json, mode, dbPath, audienceWaitMs);
+}
+
+/** `--audience-wait S`: how long a shard other than 0 looks for the audience shard 0 creates. */
+function audienceWaitFlag(text: string | undefined, sharded: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  if (!sharded) throw new UsageError('run: --audience-wait is how long a shard waits for the audience shard 0 creates; give --shard i/N with it');
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || Number(text) > 86_400) throw new UsageError(`run: --audience-wait is seconds, 0 to 86400 (got "${text}")`);
+  return Math.round(Number(text) * 1000);
 }

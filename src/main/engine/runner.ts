@@ -2,6 +2,7 @@
 // reported as RunEvents. It knows no host: the CLI, the studio and the tests drive it alike.
 // Memory is bounded by concurrency × batch size: the source is read only when a send slot
 // is free.
+import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { ExportConfig, StepName } from '../../shared/config.js';
 import { formatIssue, type Issue } from '../../shared/issues.js';
 import { formatDuration } from '../../shared/format.js';
@@ -83,6 +84,11 @@ export interface RunOptions {
   progressEveryMs?: number;
   /** A membership diff (config `sync.mode: diff`): which prepared records are sent, and the removes after the input. */
   sync?: SyncHooks;
+  /**
+   * Another process creates the audience (shard 0 of a sharded run): a missing audience is
+   * looked up again, with backoff, for up to `waitMs`, never created here.
+   */
+  audienceCreatedBy?: { by: string; waitMs: number };
 }
 
 /** What a membership diff tells the runner; the host computed it (app/run/sync.ts). */
@@ -278,6 +284,18 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         opts.onPlanned?.(req);
       },
       redact: (text) => redactor.text(text),
+      ...(opts.audienceCreatedBy
+        ? {
+            createdBy: {
+              ...opts.audienceCreatedBy,
+              sleep: (ms: number) => sleepTimer(ms, undefined, { signal: runSignal }),
+              onWait: (delayMs: number) => {
+                const at = Date.now();
+                emit?.({ type: 'waiting', id: `${runId}:audience`, step: 'getAudience', reason: 'audience', cause: opts.audienceCreatedBy!.by, delayMs, until: at + delayMs, at });
+              },
+            },
+          }
+        : {}),
     });
     if (!outcome.ok) throw new AbortRun(outcome.reason);
     remoteAudience = outcome.value;

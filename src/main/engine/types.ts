@@ -99,7 +99,8 @@ export interface RecordOutcome {
   unconfirmed?: true;
 }
 
-export type WaitReason = 'retry-after' | 'backoff' | 'pacing';
+/** `audience`: a shard waits for the audience another shard creates (cause: who creates it). */
+export type WaitReason = 'retry-after' | 'backoff' | 'pacing' | 'audience';
 
 /** Everything the runner tells its host. One interface; the store and UIs listen. */
 export type RunEvent =

@@ -45,6 +45,8 @@ export function waitReason(e: WaitingEvent): string {
       return `retry backoff after ${e.cause ?? 'a failure'} (${who})`;
     case 'pacing':
       return `pacing to requestsPerHour (${who})`;
+    case 'audience':
+      return `audience not found yet; ${e.cause ?? 'another process'} creates it, looking again (getAudience)`;
   }
 }
 

@@ -14,6 +14,7 @@ import { openRunInput } from './input.js';
 import { readOneVersion } from './input-watch.js';
 import { keepLease } from './lease.js';
 import { createSelector } from './selection.js';
+import { audienceCreator } from './shard.js';
 import { stageSync, syncExecution, syncModeOf, type SyncExecution } from './sync.js';
 import type { SyncDiff } from '../../../shared/sync.js';
 
@@ -23,6 +24,8 @@ export interface ExecuteHooks {
   signal?: AbortSignal;
   /** Awaited before each request starts (the studio's pause). */
   gate?: () => Promise<void>;
+  /** How long a shard other than 0 waits for the audience shard 0 creates (default AUDIENCE_WAIT_MS). */
+  audienceWaitMs?: number;
 }
 
 export interface ExecuteRunResult {
@@ -85,6 +88,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
       }
     : (e: RunEvent) => recorder.onEvent(e);
   const selector = createSelector(plan.loaded.config, plan.file, plan.selection);
+  const creator = audienceCreator(plan.selection?.shard, hooks.audienceWaitMs);
   let summary: RunSummary;
   try {
     summary = await runExport({
@@ -103,6 +107,7 @@ async function executeLeased(store: Store, plan: RunPlan, hooks: ExecuteHooks, s
       ...(plan.only ? { only: plan.only } : {}),
       ...(selector ? { select: (item, seq) => selector.select(item, seq) } : {}),
       ...(sync ? { sync: sync.hooks, onRecord: sync.onRecord } : {}),
+      ...(creator ? { audienceCreatedBy: creator } : {}),
     });
   } catch (err) {
     try {

@@ -36,22 +36,6 @@ export interface GroupSummary {
   finished: boolean;
 }
 
-/**
- * The run `run --shard i/N --continue` goes on with instead of starting one: the latest run
- * of this group and shard in the store, when it did not finish (running, i.e. interrupted or
- * driven by another live process, which the lease then refuses; or aborted). A shard whose
- * latest run finished starts a new one.
- */
-export function unfinishedShardRun(runs: readonly RunRow[], group: string, shard: { index: number; count: number }): RunRow | null {
-  let latest: RunRow | null = null;
-  for (const r of runs) {
-    const s = r.options?.shard;
-    if (r.options?.group !== group || !s || s.index !== shard.index || s.count !== shard.count) continue;
-    if (!latest || r.createdAt >= latest.createdAt) latest = r;
-  }
-  return latest && (latest.status === 'running' || latest.status === 'aborted') ? latest : null;
-}
-
 /** The runs of `group` among `runs` (several stores' runs, each with its store), summarised. */
 export function summarizeGroup(group: string, all: readonly GroupRun[]): GroupSummary {
   const runs = all.filter((r) => r.run.options?.group === group).sort((a, b) => a.run.createdAt - b.run.createdAt);

@@ -9,7 +9,10 @@
 // - a record with no key of its own (an unreadable row, a record that is not an object, a
 //   key field that is missing or empty, so the run would call it `#line`) belongs to shard 0:
 //   exactly one shard reports it, with its file:line, as a run without shards does;
-// - each shard paces at requestsPerHour / N, so N shards together stay within the limit.
+// - each shard paces at requestsPerHour / N, so N shards together stay within the limit;
+// - only shard 0 creates a missing audience (N pods starting together would each create
+//   one): another shard looks it up again, with backoff, for up to AUDIENCE_WAIT_MS, then
+//   stops (exit 3) saying shard 0 creates it.
 import { createHash, hash } from 'node:crypto';
 import type { ExportConfig } from '../../../shared/config.js';
 import type { LoadedConfig } from '../config.js';
@@ -63,6 +66,15 @@ export function parseShard(text: string, env: Readonly<Record<string, string | u
     return { ok: false, message: `"${text}"${from}: the shard index must be below ${count} (0 … ${count - 1})${hint}` };
   }
   return { ok: true, shard: { index, count } };
+}
+
+/** How long a shard other than 0 looks for the audience shard 0 creates. */
+export const AUDIENCE_WAIT_MS = 120_000;
+
+/** Who creates the audience when this shard finds none, or undefined when it creates it itself. */
+export function audienceCreator(shard: Shard | undefined, waitMs: number = AUDIENCE_WAIT_MS): { by: string; waitMs: number } | undefined {
+  if (!shard || shard.count <= 1 || shard.index === 0) return undefined;
+  return { by: `shard 0/${shard.count}`, waitMs };
 }
 
 export function shardText(shard: Shard): string {

@@ -5,6 +5,10 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MALLOC_ARENA_MAX, NODE_FLAGS } from '../../../shared/node-memory.mjs';
+
+/** The environment each unit gives the run (the memory settings, no secret). */
+export const RUN_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX };
 
 export interface CliLauncher {
   /** Absolute path of the Node executable. */
@@ -15,28 +19,33 @@ export interface CliLauncher {
   warning?: string;
 }
 
-/** The same flag the bin's shebang and `npm run outbound` pass (a small young generation). */
-const NODE_FLAGS = ['--max-semi-space-size=8'];
 
 /**
  * How to start this installation's CLI: this process's Node (the CLI host) or, inside
  * Electron, the first `node` on PATH, and bin/outbound.mjs found from this module's place
- * (sources, the bundled CLI and the Electron build all sit under the package root).
+ * (sources, the bundled CLI and the Electron build all sit under the package root; `from`
+ * is where the search starts). What is guessed rather than found says so in `warning`.
  */
-export function cliLauncher(env: Record<string, string | undefined> = process.env): CliLauncher {
-  const bin = findBin(dirname(fileURLToPath(import.meta.url)));
+export function cliLauncher(env: Record<string, string | undefined> = process.env, from: string = dirname(fileURLToPath(import.meta.url))): CliLauncher {
+  const found = findBin(from);
+  const bin = found ?? resolve('bin', 'outbound.mjs');
   const prefix = [...NODE_FLAGS, bin];
-  if (!process.versions.electron) return { node: process.execPath, prefix };
-  const node = findOnPath('node', env.PATH ?? '');
-  if (node) return { node, prefix };
-  return { node: 'node', prefix, warning: 'no node executable found on PATH: the unit runs `node`, which the scheduler must find on its own PATH' };
+  const warnings = found ? [] : [`no bin/outbound.mjs found in a package folder above ${from}: the unit runs ${bin} (a guess from the current folder), which may not exist; check the command before installing the unit`];
+  let node = process.execPath;
+  if (process.versions.electron) {
+    const onPath = findOnPath('node', env.PATH ?? '');
+    node = onPath ?? 'node';
+    if (!onPath) warnings.push('no node executable found on PATH: the unit runs `node`, which the scheduler must find on its own PATH');
+  }
+  return { node, prefix, ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}) };
 }
 
-function findBin(from: string): string {
+/** bin/outbound.mjs of the package folder at or above `from`, or null. */
+function findBin(from: string): string | null {
   for (let dir = from; ; dir = dirname(dir)) {
     const bin = join(dir, 'bin', 'outbound.mjs');
     if (existsSync(bin) && existsSync(join(dir, 'package.json'))) return bin;
-    if (dirname(dir) === dir) return resolve('bin', 'outbound.mjs');
+    if (dirname(dir) === dir) return null;
   }
 }
 
@@ -58,12 +67,12 @@ export interface RunPaths {
   config: string;
   input: string;
   db: string;
-  /** Passed as --env-file (crontab, launchd); systemd reads it as EnvironmentFile= instead. */
+  /** Passed as --env-file by every unit that runs the command (one parser for the file everywhere). */
   envFile?: string | undefined;
 }
 
 /** The argv of the scheduled run. */
-export function runArgv(launcher: CliLauncher, paths: RunPaths, withEnvFile: boolean): string[] {
+export function runArgv(launcher: CliLauncher, paths: RunPaths): string[] {
   return [
     launcher.node,
     ...launcher.prefix,
@@ -73,7 +82,7 @@ export function runArgv(launcher: CliLauncher, paths: RunPaths, withEnvFile: boo
     paths.input,
     '--db',
     paths.db,
-    ...(withEnvFile && paths.envFile ? ['--env-file', paths.envFile] : []),
+    ...(paths.envFile ? ['--env-file', paths.envFile] : []),
   ];
 }
 

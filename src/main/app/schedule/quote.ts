@@ -63,6 +63,15 @@ export function systemdCommand(argv: readonly string[]): string {
   return argv.map(systemdWord).join(' ');
 }
 
+/**
+ * Text a unit writes on one line (a crontab comment, a systemd Description=): every line
+ * break and control character (CR, LF, NUL, U+2028…) becomes a space, so a destination or
+ * audience name can never start a crontab line or a systemd directive of its own.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
+}
+
 /** A value of a systemd setting that takes text as is (a path, a description): only specifiers are expanded. */
 export function systemdText(text: string): string {
   return text.replaceAll('%', '%%');

@@ -5,8 +5,8 @@
 import { basename, join, relative, sep } from 'node:path';
 import type { ScheduleUnitView, UnitFormat } from '../../../shared/api.js';
 import { calendarIntervals, onCalendar } from './calendar.js';
-import { runArgv, type CliLauncher, type RunPaths } from './command.js';
-import { crontabCommand, lineBreakProblem, systemdCommand, systemdText, xmlText, yamlString } from './quote.js';
+import { RUN_ENV, runArgv, type CliLauncher, type RunPaths } from './command.js';
+import { crontabCommand, lineBreakProblem, oneLine, systemdCommand, systemdText, xmlText, yamlString } from './quote.js';
 
 export const UNIT_FORMATS: readonly UnitFormat[] = ['crontab', 'systemd', 'launchd', 'github', 'k8s'];
 
@@ -30,7 +30,9 @@ export interface UnitContext {
 /** launchd has no lists: past this many calendar entries the plist is refused. */
 const MAX_LAUNCHD_ENTRIES = 1000;
 
-export function renderUnit(format: UnitFormat, ctx: UnitContext): ScheduleUnitView {
+export function renderUnit(format: UnitFormat, given: UnitContext): ScheduleUnitView {
+  // Names come from the config: in a title or a comment, a line break would be a line of its own.
+  const ctx = { ...given, title: oneLine(given.title), when: oneLine(given.when) };
   const problem = Object.values(ctx.paths).map((p) => (p ? lineBreakProblem(p) : null)).find(Boolean);
   if (problem) return { format, text: '', install: [], notes: [], problem: `a path ${problem}` };
   switch (format) {
@@ -55,7 +57,9 @@ function crontab(ctx: UnitContext): ScheduleUnitView {
     lines.push(`CRON_TZ=${ctx.timezone}`);
     notes.push(`CRON_TZ applies to every line after it (cronie, the cron of Fedora, RHEL and Arch); Debian's and macOS's cron ignore it and use the system time zone`);
   }
-  lines.push(`${ctx.cron} ${crontabCommand(runArgv(ctx.launcher, ctx.paths, true))}`);
+  // The memory settings as a /bin/sh assignment before the command: for this line only.
+  const assign = Object.entries(RUN_ENV).map(([k, v]) => `${k}=${v} `).join('');
+  lines.push(`${ctx.cron} ${assign}${crontabCommand(runArgv(ctx.launcher, ctx.paths))}`);
   return { format: 'crontab', text: `${lines.join('\n')}\n`, install: ['crontab -e   # paste the lines at the end'], notes: [...notes, 'cron mails the output to the user; overlapping runs are not prevented: keep the interval longer than a run'] };
 }
 
@@ -69,8 +73,11 @@ function systemd(ctx: UnitContext): ScheduleUnitView {
     '',
     '[Service]',
     'Type=oneshot',
-    ...(ctx.env.length > 0 ? [`# ${ctx.env.join(', ')}: KEY=VALUE lines in this file (chmod 600)`, `EnvironmentFile=${systemdText(ctx.paths.envFile!)}`] : []),
-    `ExecStart=${systemdCommand(runArgv(ctx.launcher, ctx.paths, false))}`,
+    // The env file goes to --env-file, not EnvironmentFile=: systemd's rules for that file
+    // (quotes, backslashes, `#`) differ from the parser every other unit's run uses.
+    ...(ctx.env.length > 0 ? [`# ${ctx.env.join(', ')}: KEY=VALUE lines in ${ctx.paths.envFile} (chmod 600), read by --env-file`] : []),
+    ...Object.entries(RUN_ENV).map(([k, v]) => `Environment=${k}=${v}`),
+    `ExecStart=${systemdCommand(runArgv(ctx.launcher, ctx.paths))}`,
     '',
   ];
   const timer = [
@@ -115,8 +122,12 @@ function launchd(ctx: UnitContext): ScheduleUnitView {
     `  <key>Label</key><string>${xmlText(label)}</string>`,
     '  <key>ProgramArguments</key>',
     '  <array>',
-    ...runArgv(ctx.launcher, ctx.paths, true).map((a) => `    <string>${xmlText(a)}</string>`),
+    ...runArgv(ctx.launcher, ctx.paths).map((a) => `    <string>${xmlText(a)}</string>`),
     '  </array>',
+    '  <key>EnvironmentVariables</key>',
+    '  <dict>',
+    ...Object.entries(RUN_ENV).map(([k, v]) => `    <key>${xmlText(k)}</key><string>${xmlText(v)}</string>`),
+    '  </dict>',
     '  <key>StartCalendarInterval</key>',
     '  <array>',
     ...intervals.map(entry),
@@ -142,8 +153,11 @@ function github(ctx: UnitContext): ScheduleUnitView {
     return { format: 'github', text: '', install: [], notes: [], problem: `GitHub Actions runs in a checkout of your repository: the config and the input must be files of a git repository (${!config ? ctx.paths.config : ctx.paths.input} is ${root ? `outside ${root}` : 'in no git repository'})` };
   }
   if ([config, input].some((p) => p.includes('${{'))) return { format: 'github', text: '', install: [], notes: [], problem: 'a path holds "${{", which GitHub Actions reads as an expression' };
-  const argv = ['npx', 'outbound', 'run', config, '--input', input, '--db', '.outbound/outbound.db'];
+  // --no: never install a registry package of that name when outbound is not a dependency.
+  const argv = ['npx', '--no', 'outbound', 'run', config, '--input', input, '--db', '.outbound/outbound.db'];
   const run = argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+  // A re-run attempt saves under its own key (a cache key is written once).
+  const cacheKey = `outbound-store-${ctx.slug}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
   const text = [
     `# .github/workflows/outbound-${ctx.slug}.yml`,
     `name: ${yamlString(`outbound: ${ctx.title}`)}`,
@@ -163,14 +177,20 @@ function github(ctx: UnitContext): ScheduleUnitView {
     '        with:',
     '          node-version: 24',
     '      - run: npm ci',
-    '      # the run store, carried from one run to the next (history, resume)',
-    '      - uses: actions/cache@v4',
+    '      # the run store, carried from one run to the next (history, resume, retry-failed, sync diff)',
+    '      - uses: actions/cache/restore@v4',
     '        with:',
     '          path: .outbound',
-    `          key: outbound-store-${ctx.slug}-\${{ github.run_id }}`,
+    `          key: ${cacheKey}`,
     `          restore-keys: outbound-store-${ctx.slug}-`,
     `      - run: ${yamlString(run)}`,
     ...(ctx.env.length > 0 ? ['        env:', ...ctx.env.map((n) => `          ${n}: \${{ secrets.${n} }}`)] : []),
+    '      # saved after a failed run too (exit 1 or 3), whose store retry-failed and resume need',
+    '      - uses: actions/cache/save@v4',
+    '        if: always()',
+    '        with:',
+    '          path: .outbound',
+    `          key: ${cacheKey}`,
     '',
   ].join('\n');
   const notes = ['assumes outbound is a dependency of the repository (npm ci installs it)', 'GitHub runs scheduled workflows at most every 5 minutes, often some minutes late'];
