@@ -3,7 +3,7 @@
 // registered with the config's redactor, so no message echoes it.
 import type { LoadedConfig } from '../main/app/config.js';
 import { configSourceInput, type RunInput } from '../main/app/run/input.js';
-import { isPostgresUrl, postgresUrlPassword } from '../main/sources/postgres.js';
+import { isPostgresUrl, postgresUrlSecrets } from '../main/sources/postgres.js';
 import { str } from './args.js';
 import { UsageError } from './io.js';
 
@@ -30,8 +30,7 @@ export function inputFromFlags(cmd: string, values: Record<string, unknown>, loa
     input = query && fromConfig.kind === 'postgres' ? { ...fromConfig, query } : fromConfig;
   }
   if (input.kind === 'postgres') {
-    const password = postgresUrlPassword(input.url);
-    if (password) {
+    for (const password of postgresUrlSecrets(input.url)) {
       // The engine's redactor (request and answer logs, the store) and the host's (messages).
       loaded.secrets.push(password);
       loaded.redactor.add(password);

@@ -278,4 +278,41 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('the unix-socket URL form with ?password= (which the URL parser refuses and pg takes) leaks the password nowhere: db, -wal, stdout, stderr', async () => {
+    const secret = pgs.password;
+    const forms = [secret, encodeURIComponent(secret)];
+    const home = tempDir('outbound-pg-socket-');
+    const db = join(home, 'outbound.db');
+    const input = `postgres://outbound@/postgres?host=${pgs.socketDir}&port=${pgs.port}&password=${encodeURIComponent(secret)}`;
+    const outputs: string[] = [];
+    const run = (args: string[]) =>
+      new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args, '--db', db], { env: { ...process.env } });
+        child.stdout.on('data', (d: Buffer) => outputs.push(d.toString()));
+        child.stderr.on('data', (d: Buffer) => outputs.push(d.toString()));
+        child.on('exit', (code) => resolve(code ?? -1));
+      });
+    try {
+      const cfg = writeConfig('socket.json', `${sink.url}/socket`, {}, { outputSchema: [{ name: 'id', type: 'integer' }, { name: 'n', type: 'integer' }] });
+      const query = "select i as id, case when i = 3 then 'x' else i::text end as n from generate_series(1, 5) i order by i";
+      expect(await run(['run', cfg, '--input', input, '--query', query, '--json'])).toBe(1);
+      expect(await run(['run', cfg, '--input', input, '--query', 'selec 1'])).toBe(2);
+      const runs = await cli(['runs', '--db', db, '--json']);
+      const recorded = JSON.parse(runs.stdout) as Array<{ runId: string; inputPath: string }>;
+      expect(recorded[0]!.inputPath).toBe(`postgres://outbound@/postgres?host=${pgs.socketDir}&port=${pgs.port}#${query}`);
+      await run(['log', recorded[0]!.runId]);
+      await run(['runs', '--json']);
+      const all = outputs.join('') + runs.stdout;
+      expect(all).toContain(`postgres://outbound@/postgres?host=${pgs.socketDir}&port=${pgs.port} row 3`);
+      for (const form of forms) expect(all.includes(form), `stdout/stderr: ${form}`).toBe(false);
+      for (const file of ['outbound.db', 'outbound.db-wal']) {
+        if (!existsSync(join(home, file))) continue;
+        const bytes = readFileSync(join(home, file));
+        for (const form of forms) expect(bytes.includes(Buffer.from(form)), `${file}: ${form}`).toBe(false);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/main/engine/load.js';
 import { createRecordPreparer } from '../../src/main/engine/records.js';
 import { inputFromPath, inputPathOf, inputWarnings, reopenInput } from '../../src/main/app/run/input.js';
-import { displayPostgresUrl, postgresLabel, postgresUrlPassword, queryHasOrderBy } from '../../src/main/sources/postgres.js';
+import { displayPostgresUrl, postgresLabel, postgresUrlPassword, postgresUrlSecrets, queryHasOrderBy } from '../../src/main/sources/postgres.js';
 import { exportConfigJsonSchema, parseExportConfig } from '../../src/shared/config.js';
 
 const base = { version: 1, destination: { name: 'x', add: { url: 'https://api.example.com/m' } }, audience: { name: 'A' } };
@@ -48,6 +48,18 @@ describe('source.postgres in the export config', () => {
 });
 
 describe('a PostgreSQL run input', () => {
+  it('decides the password as pg does (last @ of the authority, spaces, the unix-socket form, ?password=) and shows the URL without it', () => {
+    expect(postgresUrlPassword('postgres://app:p@ssw0rd!@db/crm')).toBe('p@ssw0rd!');
+    expect(displayPostgresUrl('postgres://app:p@ssw0rd!@db/crm')).toBe('postgres://app@db/crm');
+    expect(postgresUrlPassword('postgres://app:my secret pw@db/crm')).toBe('my secret pw');
+    expect(displayPostgresUrl('postgres://app:my secret pw@db/crm')).toBe('postgres://app@db/crm');
+    const socket = 'postgres://app@/crm?host=/var/run/postgresql&password=Sekr3t';
+    expect(postgresUrlPassword(socket)).toBe('Sekr3t');
+    expect(displayPostgresUrl(socket)).toBe('postgres://app@/crm?host=/var/run/postgresql');
+    expect(displayPostgresUrl('postgres://app@/crm?password=Sekr3t&host=/tmp&sslpassword=k3y')).toBe('postgres://app@/crm?host=/tmp');
+    expect(postgresUrlSecrets('postgres://app@/crm?host=/tmp&sslpassword=k%2By')).toEqual(expect.arrayContaining(['k+y', 'k%2By']));
+  });
+
   const url = `postgres://app:${encodeURIComponent(PW)}@db:5432/crm?sslmode=require`;
   it('is recorded without its password and read back; the config block gives the password again', () => {
     expect(postgresUrlPassword(url)).toBe(PW);

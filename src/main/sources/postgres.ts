@@ -16,6 +16,8 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { SourceItem } from '../engine/types.js';
 import { exactInteger, markExact, parseJsonExact } from '../engine/exact.js';
+import { findUserinfoPassword, passwordForms, replaceUserinfoPassword } from '../engine/url-userinfo.js';
+import { parse as parseConnectionString } from 'pg-connection-string';
 
 export interface PostgresInput {
   /** `postgres://` or `postgresql://` connection URL; a password in it is a secret. */
@@ -32,30 +34,60 @@ export function isPostgresUrl(s: string): boolean {
   return URL_SCHEME.test(s);
 }
 
-/** The URL without its password (userinfo or `?password=`): what a run records and shows. */
+/** `?password=` / `&sslpassword=` parameters dropped (pg reads both from the query string). */
+function withoutPasswordParams(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const end = hash < 0 ? url.length : hash;
+  const kept = url.slice(q + 1, end).split('&').filter((param) => !PASSWORD_PARAM.test(param));
+  return `${url.slice(0, q)}${kept.length > 0 && kept.join('') !== '' ? `?${kept.join('&')}` : ''}${url.slice(end)}`;
+}
+const PASSWORD_PARAM = /^(ssl)?password=/i;
+
+/**
+ * The URL without its password (userinfo or `?password=`/`?sslpassword=`): what a run records
+ * and shows. A string edit, not a URL round trip, so the unix-socket form
+ * (`postgres://app@/crm?host=/var/run/postgresql`), which the URL parser refuses and pg
+ * takes, is shown the same way.
+ */
 export function displayPostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    u.searchParams.delete('password');
-    u.searchParams.delete('sslpassword');
-    return u.toString().replace(/\?$/, '');
-  } catch {
-    // Not a URL the WHATWG parser takes: drop anything between `:` and `@` of the userinfo.
-    return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@/]*@/i, '$1@');
-  }
+  return withoutPasswordParams(replaceUserinfoPassword(url, ''));
 }
 
-/** The password a URL carries (decoded), or null: to mask it wherever text is written. */
-export function postgresUrlPassword(url: string): string | null {
+/**
+ * Every form of the secrets a URL carries, to mask wherever text is written: the password pg
+ * will send (its own parser decides: `?password=` wins over the userinfo), the userinfo
+ * password as written and decoded, and `password`/`sslpassword` parameters as written and decoded.
+ */
+export function postgresUrlSecrets(url: string): string[] {
+  const out: string[] = [];
   try {
-    const u = new URL(url);
-    const p = u.password ? decodeURIComponent(u.password) : (u.searchParams.get('password') ?? '');
-    return p === '' ? null : p;
+    const parsed = parseConnectionString(url);
+    for (const key of ['password', 'sslpassword'] as const) {
+      const v = parsed[key];
+      if (typeof v === 'string' && v !== '') out.push(v);
+    }
   } catch {
-    const m = /^postgres(?:ql)?:\/\/[^:/@]*:([^@/]*)@/i.exec(url);
-    return m && m[1] ? m[1] : null;
+    // Not a URL pg takes either: it will refuse it; the written forms below are still masked.
   }
+  const userinfo = findUserinfoPassword(url);
+  if (userinfo) out.push(...passwordForms(userinfo.password));
+  const q = url.indexOf('?');
+  if (q >= 0) {
+    for (const param of url.slice(q + 1).split(/[&#]/)) {
+      if (PASSWORD_PARAM.test(param)) {
+        const value = param.slice(param.indexOf('=') + 1);
+        if (value !== '') out.push(...passwordForms(value.replace(/\+/g, ' ')), value);
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** The password pg will send for this URL, or null (the first of postgresUrlSecrets). */
+export function postgresUrlPassword(url: string): string | null {
+  return postgresUrlSecrets(url)[0] ?? null;
 }
 
 /** The query as run: without trailing semicolons (it is wrapped in a subquery to count it). */
@@ -107,9 +139,11 @@ export function describePgError(err: unknown, input: PostgresInput, shift = 0): 
   const e = err as PgError;
   const target = displayPostgresUrl(input.url);
   const hide = (s: string): string => {
-    const pw = postgresUrlPassword(input.url);
-    if (!pw || pw.length < 4) return s;
-    return s.split(pw).join('●●●●').split(encodeURIComponent(pw)).join('●●●●');
+    for (const pw of postgresUrlSecrets(input.url)) {
+      if (pw.length < 4) continue;
+      s = s.split(pw).join('●●●●').split(encodeURIComponent(pw)).join('●●●●');
+    }
+    return s;
   };
   const code = e?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
