@@ -315,4 +315,39 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('export-failed reopens a query through the run\'s source block (${env:…} password), refuses when its row count changed, and calls a read failure no write failure', async () => {
+    await pgs.sql(`CREATE TABLE ef (id int PRIMARY KEY, n text)`);
+    await pgs.sql(`INSERT INTO ef SELECT i, CASE WHEN i = 4 THEN 'four' ELSE i::text END FROM generate_series(1, 6) i`);
+    const cfg = join(dir, 'ef.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        version: 1,
+        destination: { name: 'pg-ef', add: { url: `${sink.url}/ef`, batchMode: 'individual' }, outputSchema: [{ name: 'id', type: 'integer' }, { name: 'n', type: 'integer' }] },
+        audience: { name: 'pg' },
+        source: { postgres: { url: `postgres://outbound:\${env:PG_EF_PASSWORD}@127.0.0.1:${pgs.port}/postgres`, query: 'select id, n from ef order by id' } },
+      }),
+    );
+    const db = join(dir, 'ef.db');
+    const env = { PG_EF_PASSWORD: pgs.password };
+    const res = await cli(['run', cfg, '--db', db, '--json'], env);
+    expect(res.code).toBe(1);
+    const runId = JSON.parse(res.stdout).runId as string;
+    const out = join(dir, 'ef-failed.ndjson');
+    const exported = await cli(['export-failed', runId, '--out', out, '--db', db], env);
+    expect(exported.stderr).toMatch(/wrote 1 failed record/);
+    expect(exported.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('{"id":4,"n":"four"}\n');
+    // No password anywhere: a read problem, said as one (not "cannot write").
+    const noPassword = await cli(['export-failed', runId, '--out', join(dir, 'ef-2.ndjson'), '--db', db]);
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).not.toMatch(/cannot write/);
+    expect(noPassword.stderr).toMatch(/password/);
+    await pgs.sql(`INSERT INTO ef VALUES (0, 'zero')`);
+    const changed = await cli(['export-failed', runId, '--out', join(dir, 'ef-3.ndjson'), '--db', db], env);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/changed since run .*\(the query now returns 7 rows, not 6\); refusing to export/);
+    expect(existsSync(join(dir, 'ef-3.ndjson'))).toBe(false);
+  }, 60_000);
 });
