@@ -20,12 +20,12 @@ export function inputFromFlags(cmd: string, values: Record<string, unknown>, loa
   if (given && isPostgresUrl(given)) {
     if (!query) throw new UsageError(`${cmd}: --query "select …" is required with a postgres:// input`);
     const fetchSize = loaded.config.source?.postgres?.fetchSize;
-    input = { kind: 'postgres', url: given, query, ...(fetchSize !== undefined ? { fetchSize } : {}) };
+    input = { kind: 'postgres', url: given, query, ...(fetchSize !== undefined ? { fetchSize } : {}), env: loaded.pgEnv };
   } else if (given) {
     if (query) throw new UsageError(`${cmd}: --query goes with a postgres:// input, not a file`);
     input = { kind: 'file', path: given };
   } else {
-    const fromConfig = configSourceInput(loaded.config);
+    const fromConfig = configSourceInput(loaded.config, loaded.pgEnv);
     if (!fromConfig) throw new UsageError(`${cmd}: --input <file | postgres://…> is required (or a source block in the config)`);
     input = query && fromConfig.kind === 'postgres' ? { ...fromConfig, query } : fromConfig;
   }

@@ -350,4 +350,26 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
     expect(changed.stderr).toMatch(/changed since run .*\(the query now returns 7 rows, not 6\); refusing to export/);
     expect(existsSync(join(dir, 'ef-3.ndjson'))).toBe(false);
   }, 60_000);
+
+  it('a ${env:…} password holding / # ? % @ : and a space reaches pg (encoded in the user info); PGPASSWORD from --env-file is used; a URL pg cannot read says what to encode', async () => {
+    const weird = 'a/b#c?d%e@f:g h';
+    await pgs.sql(`CREATE ROLE weird LOGIN PASSWORD '${weird}'`);
+    const cfg = writeConfig('weird.json', `${sink.url}/weird`, {
+      source: { postgres: { url: `postgres://weird:\${env:PG_WEIRD}@127.0.0.1:${pgs.port}/postgres`, query: 'select 1 as id' } },
+    });
+    const db = join(dir, 'weird.db');
+    const res = await cli(['run', cfg, '--db', db, '--json'], { PG_WEIRD: weird });
+    expect(res.stderr).not.toMatch(/^postgres:/m);
+    expect(res.code).toBe(0);
+    const envFile = join(dir, 'pg.env');
+    writeFileSync(envFile, `PGPASSWORD=${pgs.password}\n`);
+    const plain = writeConfig('envfile.json', `${sink.url}/envfile`);
+    const fromFile = await cli(['run', plain, '--input', `postgres://outbound@127.0.0.1:${pgs.port}/postgres`, '--query', 'select 1 as id', '--env-file', envFile, '--db', db]);
+    expect(fromFile.stderr).not.toMatch(/asks for a password/);
+    expect(fromFile.code).toBe(0);
+    const broken = await cli(['run', plain, '--input', `postgres://outbound:pa/ss#w?rd@127.0.0.1:${pgs.port}/postgres`, '--query', 'select 1 as id', '--db', db]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`postgres: postgres://outbound@127.0.0.1:${pgs.port}/postgres is not a URL pg can read: a user name or password holding / # ? % @ : or a space must be percent-encoded`);
+    expect(broken.stderr).not.toContain('pa/ss');
+  }, 60_000);
 });

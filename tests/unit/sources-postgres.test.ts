@@ -42,12 +42,21 @@ describe('source.postgres in the export config', () => {
     const env = resolveConfig({ ...base, source: { postgres: { url: 'postgres://app:${env:PGPW}@db/crm', query: 'select 1' } } }, { PGPW: PW });
     if (!env.ok) throw new Error(JSON.stringify(env.issues));
     expect((env.stored as { source: { postgres: { url: string } } }).source.postgres.url).toBe('postgres://app:${env:PGPW}@db/crm');
-    expect(env.config.source?.postgres?.url).toBe(`postgres://app:${PW}@db/crm`);
+    expect(env.config.source?.postgres?.url).toBe(`postgres://app:${encodeURIComponent(PW)}@db/crm`);
     expect(env.secrets).toContainEqual({ value: PW, shownAs: '${env:PGPW}' });
   });
 });
 
 describe('a PostgreSQL run input', () => {
+  it('a ${env:…} in the user info of source.postgres.url is percent-encoded when substituted (elsewhere it is not), both forms secrets', () => {
+    const weird = 'a/b#c?d%e@f:g h';
+    const r = resolveConfig({ ...base, source: { postgres: { url: 'postgres://${env:U}:${env:PW}@db/crm?application_name=${env:PW}', query: 'select 1' } } }, { U: 'me@x', PW: weird });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.config.source?.postgres?.url).toBe(`postgres://me%40x:${encodeURIComponent(weird)}@db/crm?application_name=${weird}`);
+    expect(r.secrets).toContainEqual({ value: encodeURIComponent(weird), shownAs: '${env:PW}' });
+    expect(r.secrets).toContainEqual({ value: weird, shownAs: '${env:PW}' });
+  });
+
   it('decides the password as pg does (last @ of the authority, spaces, the unix-socket form, ?password=) and shows the URL without it', () => {
     expect(postgresUrlPassword('postgres://app:p@ssw0rd!@db/crm')).toBe('p@ssw0rd!');
     expect(displayPostgresUrl('postgres://app:p@ssw0rd!@db/crm')).toBe('postgres://app@db/crm');

@@ -15,10 +15,10 @@ export interface UserinfoPassword {
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** The userinfo password of `url` as written, with its place; null when it has none (or an empty one). */
-export function findUserinfoPassword(url: string): UserinfoPassword | null {
+/** Where the user info of `url` ends (the index of its authority's last `@`), or -1 when it has none. */
+export function userinfoEnd(url: string): number {
   const scheme = SCHEME.exec(url);
-  if (!scheme) return null;
+  if (!scheme) return -1;
   const from = scheme[0].length;
   let authorityEnd = url.length;
   for (let i = from; i < url.length; i++) {
@@ -29,8 +29,14 @@ export function findUserinfoPassword(url: string): UserinfoPassword | null {
     }
   }
   const at = url.lastIndexOf('@', authorityEnd - 1);
-  if (at < from) return null;
-  const colon = url.indexOf(':', from);
+  return at < from ? -1 : at;
+}
+
+/** The userinfo password of `url` as written, with its place; null when it has none (or an empty one). */
+export function findUserinfoPassword(url: string): UserinfoPassword | null {
+  const at = userinfoEnd(url);
+  if (at < 0) return null;
+  const colon = url.indexOf(':', SCHEME.exec(url)![0].length);
   if (colon < 0 || colon >= at) return null;
   const start = colon + 1;
   if (start === at) return null;

@@ -25,6 +25,25 @@ export interface PostgresInput {
   query: string;
   /** Rows per cursor read (default 1000). */
   fetchSize?: number;
+  /**
+   * libpq's PG* variables of the run's environment (its --env-file values included), for what
+   * the URL leaves out (PGPASSWORD, PGUSER, PGHOST, PGPORT, PGDATABASE): pg itself reads only
+   * the process's own environment.
+   */
+  env?: PgEnv;
+}
+
+export type PgEnv = Partial<Record<(typeof PG_ENV_NAMES)[number], string>>;
+export const PG_ENV_NAMES = ['PGPASSWORD', 'PGUSER', 'PGHOST', 'PGPORT', 'PGDATABASE'] as const;
+
+/** The PG* connection variables of `env` that are set. */
+export function pgEnvOf(env: Record<string, string | undefined>): PgEnv {
+  const out: PgEnv = {};
+  for (const name of PG_ENV_NAMES) {
+    const v = env[name];
+    if (v !== undefined && v !== '') out[name] = v;
+  }
+  return out;
 }
 
 export const DEFAULT_FETCH_SIZE = 1000;
@@ -69,7 +88,11 @@ export function postgresUrlSecrets(url: string): string[] {
       if (typeof v === 'string' && v !== '') out.push(v);
     }
   } catch {
-    // Not a URL pg takes either: it will refuse it; the written forms below are still masked.
+    // Not a URL pg takes (a password holding / ? #): it will refuse it. What sits between the
+    // user name's `:` and the text's last `@` may be that password: masked all the same.
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:/i.exec(url);
+    const at = url.lastIndexOf('@');
+    if (m && at > m[0].length) out.push(url.slice(m[0].length, at));
   }
   const userinfo = findUserinfoPassword(url);
   if (userinfo) out.push(...passwordForms(userinfo.password));
@@ -146,11 +169,14 @@ export function describePgError(err: unknown, input: PostgresInput, shift = 0): 
     return s;
   };
   const code = e?.code;
+  if (code === 'ERR_INVALID_URL') {
+    return `postgres: ${invalidUrlTarget(input.url)} is not a URL pg can read: a user name or password holding / # ? % @ : or a space must be percent-encoded there (%2F %23 %3F %25 %40 %3A %20); a \${env:NAME} in source.postgres.url's user info is encoded for you`;
+  }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
     return hide(`postgres: cannot connect to ${target} (${code}: ${e.message}); is the server running and the URL right?`);
   }
   if (/client password must be a string/.test(e?.message ?? '')) {
-    return `postgres: ${target} asks for a password and none was given: set PGPASSWORD (or ~/.pgpass), or name it in the config's source.postgres.url as \${env:NAME}`;
+    return `postgres: ${target} asks for a password and none was given: set PGPASSWORD (in the environment or an --env-file; or ~/.pgpass), or name it in the config's source.postgres.url as \${env:NAME}`;
   }
   if (code === '28P01' || code === '28000') return hide(`postgres: ${target}: ${e.message} (check the user and password: PGPASSWORD or the URL)`);
   if (code === '3D000') return hide(`postgres: ${target}: ${e.message}`);
@@ -162,6 +188,16 @@ export function describePgError(err: unknown, input: PostgresInput, shift = 0): 
   }
   const extra = [e?.detail, e?.hint].filter(Boolean).join('; ');
   return hide(`postgres: ${e?.message ?? String(err)}${code && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : ''}${extra ? ` (${extra})` : ''}`);
+}
+
+/** A URL pg refused, named without anything between `://` and its last `@` (a password that broke it may hold / ? #). */
+function invalidUrlTarget(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^:@/?#]*)/i.exec(url);
+  if (!m) return 'the URL';
+  // The last `@` of the whole text: the password may hold `?` or `#`, which ended the authority.
+  const at = url.lastIndexOf('@');
+  if (at < 0) return displayPostgresUrl(url);
+  return withoutPasswordParams(`${m[1]}${m[2]}@${url.slice(at + 1)}`);
 }
 
 // ---- types ---------------------------------------------------------------------------
@@ -283,7 +319,19 @@ const TYPES = { getTypeParser: ((oid: number) => typeParser(oid)) as unknown as 
 
 /** A client connected with the session settings the parsers rely on (UTC, ISO dates). */
 async function connect(input: PostgresInput): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: input.url, application_name: 'outbound' });
+  // The URL parsed as pg parses a connectionString; what it leaves out comes from the run's
+  // PG* variables (an --env-file's too), then pg's own defaults (the process environment).
+  const config: Record<string, unknown> = { ...parseConnectionString(input.url) };
+  const env = input.env ?? {};
+  const fill = (key: string, value: string | undefined): void => {
+    if ((config[key] === undefined || config[key] === null || config[key] === '') && value !== undefined) config[key] = value;
+  };
+  fill('password', env.PGPASSWORD);
+  fill('user', env.PGUSER);
+  fill('host', env.PGHOST);
+  fill('port', env.PGPORT);
+  fill('database', env.PGDATABASE);
+  const client = new pg.Client({ ...(config as pg.ClientConfig), application_name: 'outbound' });
   // A server that goes away while idle must not crash the process: errors surface on the next query.
   client.on('error', () => undefined);
   await client.connect();

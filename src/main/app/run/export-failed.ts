@@ -90,7 +90,7 @@ export async function exportFailed(store: Store, runIdOrPrefix: string, out: str
     // As resume does: the password through the stored config's source block, then the same
     // identity check (target, query, row count), since failed rows are found by position.
     const loaded = opts.loadConfig ? await opts.loadConfig(run) : null;
-    if (loaded?.ok) input = reopenInput(input, loaded.config);
+    if (loaded?.ok) input = reopenInput(input, loaded.config, loaded.pgEnv);
     const problem = await checkInput(store, input);
     if (problem) return { ok: false, kind: 'input', message: problem };
     if (run.inputIdentity) {

@@ -13,6 +13,7 @@ import {
   probePostgres,
   queryHasOrderBy,
   readPostgres,
+  type PgEnv,
 } from '../../sources/postgres.js';
 import type { ExportConfig } from '../../../shared/config.js';
 import type { InputIdentity } from '../../store/rows.js';
@@ -22,7 +23,7 @@ export type RunInput =
   | { kind: 'file'; path: string }
   | { kind: 'samples'; setId: string }
   /** A SQL query against PostgreSQL (`url` may hold a password: it is never recorded). */
-  | { kind: 'postgres'; url: string; query: string; fetchSize?: number };
+  | { kind: 'postgres'; url: string; query: string; fetchSize?: number; env?: PgEnv };
 
 /** How a sample-set input is written in the run's `input_path` column. */
 export const SAMPLE_SET_PREFIX = 'sample-set:';
@@ -49,17 +50,19 @@ export function inputFromPath(inputPath: string): RunInput {
  * its URL (password from `${env:…}`) and fetch size are used; else pg's own PGPASSWORD /
  * ~/.pgpass supply it.
  */
-export function reopenInput(input: RunInput, config: ExportConfig): RunInput {
+export function reopenInput(input: RunInput, config: ExportConfig, pgEnv?: PgEnv): RunInput {
+  if (input.kind !== 'postgres') return input;
+  const withEnv = pgEnv ? { ...input, env: pgEnv } : input;
   const src = config.source?.postgres;
-  if (input.kind !== 'postgres' || !src) return input;
-  if (displayPostgresUrl(src.url) !== input.url || normalizeQuery(src.query) !== normalizeQuery(input.query)) return input;
-  return { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}) };
+  if (!src) return withEnv;
+  if (displayPostgresUrl(src.url) !== input.url || normalizeQuery(src.query) !== normalizeQuery(input.query)) return withEnv;
+  return { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}), ...(pgEnv ? { env: pgEnv } : {}) };
 }
 
-/** The input a config's `source` block names, or null. */
-export function configSourceInput(config: ExportConfig): RunInput | null {
+/** The input a config's `source` block names, or null (`pgEnv`: the PG* variables it connects with). */
+export function configSourceInput(config: ExportConfig, pgEnv?: PgEnv): RunInput | null {
   const src = config.source?.postgres;
-  return src ? { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}) } : null;
+  return src ? { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}), ...(pgEnv ? { env: pgEnv } : {}) } : null;
 }
 
 /** Warnings a run over `input` should show (not refusals). */

@@ -139,7 +139,7 @@ async function continueLeased(
   if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
   if (!run.inputPath) return refuse('input', `run ${runId} has no input file recorded; it cannot be resumed`);
   // A PostgreSQL input was recorded without its password: the config's source block supplies it.
-  const input = reopenInput(inputFromPath(run.inputPath), loaded.config);
+  const input = reopenInput(inputFromPath(run.inputPath), loaded.config, loaded.pgEnv);
   const problem = await checkInput(store, input);
   if (problem) return refuse('input', problem);
   if (run.inputIdentity) {
