@@ -47,11 +47,8 @@ export function pgEnvOf(env: Record<string, string | undefined>): PgEnv {
 }
 
 export const DEFAULT_FETCH_SIZE = 1000;
-const URL_SCHEME = /^postgres(ql)?:\/\//i;
-
-export function isPostgresUrl(s: string): boolean {
-  return URL_SCHEME.test(s);
-}
+// One test of what a postgres URL is, shared with the row-vs-line rule (shared/record-place.ts).
+export { isPostgresUrl } from '../../shared/record-place.js';
 
 /** `?password=` / `&sslpassword=` parameters dropped (pg reads both from the query string). */
 function withoutPasswordParams(url: string): string {

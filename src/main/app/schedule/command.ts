@@ -56,7 +56,10 @@ function findOnPath(name: string, path: string): string | null {
 
 export interface RunPaths {
   config: string;
-  input: string;
+  /** A file, a `postgres://` URL without password, or absent (the config's source block). */
+  input?: string | undefined;
+  /** `--query` of a `postgres://` input. */
+  query?: string | undefined;
   db: string;
   /** Passed as --env-file (crontab, launchd); systemd reads it as EnvironmentFile= instead. */
   envFile?: string | undefined;
@@ -69,8 +72,8 @@ export function runArgv(launcher: CliLauncher, paths: RunPaths, withEnvFile: boo
     ...launcher.prefix,
     'run',
     paths.config,
-    '--input',
-    paths.input,
+    ...(paths.input !== undefined ? ['--input', paths.input] : []),
+    ...(paths.query !== undefined ? ['--query', paths.query] : []),
     '--db',
     paths.db,
     ...(withEnvFile && paths.envFile ? ['--env-file', paths.envFile] : []),
