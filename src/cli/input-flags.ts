@@ -13,7 +13,7 @@ export const INPUT_FLAGS = {
 } as const;
 
 /** The input `--input`/`--query` (or the config's source block) name; a UsageError when none. */
-export function inputFromFlags(cmd: string, values: Record<string, unknown>, loaded: LoadedConfig): RunInput {
+export function inputFromFlags(cmd: string, values: Record<string, unknown>, loaded: LoadedConfig, signal?: AbortSignal): RunInput {
   const given = str(values['input'] as string | undefined);
   const query = str(values['query'] as string | undefined);
   let input: RunInput;
@@ -30,6 +30,8 @@ export function inputFromFlags(cmd: string, values: Record<string, unknown>, loa
     input = query && fromConfig.kind === 'postgres' ? { ...fromConfig, query } : fromConfig;
   }
   if (input.kind === 'postgres') {
+    // Ctrl-C / SIGTERM cancel a count or a read the server is still working on.
+    if (signal) input = { ...input, signal };
     for (const password of postgresUrlSecrets(input.url)) {
       // The engine's redactor (request and answer logs, the store) and the host's (messages).
       loaded.secrets.push(password);

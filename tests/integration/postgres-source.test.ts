@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { pgUnavailable, startPg, type PgServer } from '../helpers/postgres.js';
 import { cli, tempDir } from '../helpers/run.js';
+import { probePostgres, readPostgres } from '../../src/main/sources/postgres.js';
+import { inputIdentity, openRunInput, type RunInput } from '../../src/main/app/run/input.js';
 
 const unavailable = pgUnavailable();
 if (unavailable) console.warn(`postgres-source tests skipped: ${unavailable}`);
@@ -371,5 +373,60 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain(`postgres: postgres://outbound@127.0.0.1:${pgs.port}/postgres is not a URL pg can read: a user name or password holding / # ? % @ : or a space must be percent-encoded`);
     expect(broken.stderr).not.toContain('pa/ss');
+  }, 60_000);
+
+  it('SIGINT stops a query the server is still running, in the pre-run count and in a cursor read: exit 3, the backend no longer runs it', async () => {
+    const running = async (): Promise<number> => Number((await pgs.sql(`select count(*)::int as n from pg_stat_activity where application_name = 'outbound' and state = 'active' and query like '%pg_sleep%'`)).rows[0].n);
+    const interrupt = (query: string, seq: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const cfg = writeConfig(`sleep-${seq}.json`, `${sink.url}/sleep`);
+        const child = spawn(process.execPath, [bin, 'run', cfg, '--input', pgs.url(), '--query', query, '--db', join(dir, `sleep-${seq}.db`)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        let signalled = false;
+        const poll = setInterval(() => {
+          if (signalled) return;
+          void running().then((n) => {
+            if (n > 0 && !signalled) {
+              signalled = true;
+              child.kill('SIGINT');
+            }
+          });
+        }, 50);
+        child.on('exit', (code) => {
+          clearInterval(poll);
+          resolve({ code, stderr });
+        });
+      });
+    // The count before the run sleeps.
+    const counting = await interrupt('select i as id from generate_series(1, 3) i where pg_sleep(60) is not null order by i', 'count');
+    expect(counting.code).toBe(3);
+    expect(counting.stderr).toMatch(/stopped before it started/);
+    expect(await running()).toBe(0);
+    // The count is quick (current_query() is the count's text), the cursor's read sleeps.
+    const reading = await interrupt("select i as id from generate_series(1, 3) i where left(current_query(), 12) = 'SELECT count' or pg_sleep(60) is not null order by i", 'read');
+    expect(reading.code).toBe(3);
+    expect(reading.stderr).toMatch(/SIGINT: stopping/);
+    expect(await running()).toBe(0);
+  }, 120_000);
+
+  it('the row count a run records is of the snapshot it reads: rows committed after the count are not read', async () => {
+    await pgs.sql('CREATE TABLE snap (id int PRIMARY KEY)');
+    await pgs.sql('INSERT INTO snap SELECT generate_series(1, 5)');
+    const input: RunInput = { kind: 'postgres', url: pgs.url(), query: 'select id from snap order by id', fetchSize: 2 };
+    const identity = await inputIdentity(null, input);
+    expect(identity!.size).toBe(5);
+    await pgs.sql('INSERT INTO snap SELECT generate_series(6, 9)'); // committed between the count and the read
+    const ids: unknown[] = [];
+    for await (const item of openRunInput(null, input)) if (item.ok) ids.push((item.value as { id: number }).id);
+    expect(ids).toEqual([1, 2, 3, 4, 5]);
+    // Straight from the source module: the probe's session is the reader's transaction.
+    const probed = await probePostgres({ url: pgs.url(), query: 'select id from snap order by id' });
+    if (!probed.ok) throw new Error(probed.message);
+    await pgs.sql('DELETE FROM snap WHERE id > 2');
+    let n = 0;
+    for await (const item of readPostgres({ url: pgs.url(), query: 'select id from snap order by id' }, { session: Promise.resolve(probed.session) })) if (item.ok) n++;
+    expect(n).toBe(probed.rows);
+    expect(n).toBe(9);
   }, 60_000);
 });

@@ -12,6 +12,7 @@
 // integers exact); bytea → base64; bool → boolean; arrays of these → arrays; anything else →
 // the text PostgreSQL prints (uuid, interval, time, inet…).
 import { createHash } from 'node:crypto';
+import { createConnection } from 'node:net';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { SourceItem } from '../engine/types.js';
@@ -341,35 +342,121 @@ async function end(client: pg.Client): Promise<void> {
 }
 
 const COUNT_PREFIX = 'SELECT count(*)::int8 AS n FROM (\n';
+const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 /**
- * Connects and counts the query's rows in a read-only transaction: the check before a run
- * (connection, password, SQL errors: said before anything is sent) and the row count its
- * identity records. Costs one execution of the query.
+ * Asks the server to cancel what `client`'s backend runs (libpq's PQcancel: a CancelRequest
+ * on a connection of its own, with the backend's pid and secret key; pg's client has no
+ * public cancel). A query stopped this way fails with SQLSTATE 57014. Best effort: resolves
+ * whatever happens.
  */
-export async function probePostgres(input: PostgresInput): Promise<{ ok: true; rows: number } | { ok: false; message: string }> {
+function cancelBackend(client: pg.Client): Promise<void> {
+  const c = client as unknown as { processID: number | null; secretKey: number | null; host: string; port: number };
+  if (c.processID === null || c.secretKey === null || typeof c.processID !== 'number' || typeof c.secretKey !== 'number') return Promise.resolve();
+  const request = Buffer.alloc(16);
+  request.writeInt32BE(16, 0);
+  request.writeInt32BE(80877102, 4); // the CancelRequest code
+  request.writeInt32BE(c.processID, 8);
+  request.writeInt32BE(c.secretKey, 12);
+  return new Promise((resolve) => {
+    const socket = c.host?.startsWith('/') ? createConnection(`${c.host}/.s.PGSQL.${c.port}`) : createConnection(c.port, c.host);
+    socket.once('connect', () => socket.end(request));
+    socket.once('error', () => resolve());
+    socket.once('close', () => resolve());
+  });
+}
+
+/** `work` on `client`, cancelled on the server when `signal` aborts (then rejected with the stop's reason). */
+async function cancellable<T>(client: pg.Client, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  if (!signal) return work();
+  const onAbort = (): void => void cancelBackend(client);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await work();
+  } catch (err) {
+    if (signal.aborted) throw stopReason(signal);
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function stopReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(typeof signal.reason === 'string' ? signal.reason : 'interrupted');
+}
+
+/**
+ * A connection inside the READ ONLY REPEATABLE READ transaction a run reads, the query's rows
+ * counted in it: the count is of the very snapshot the cursor then reads (the transaction's
+ * first query takes it), so the row count a run records is the one it goes through.
+ */
+export interface PostgresSession {
+  rows: number;
+  /** The open client; taken by the one reader that goes on in its transaction. */
+  take(): pg.Client | null;
+  /** Ends the transaction and the connection if no reader took them. */
+  close(): Promise<void>;
+}
+
+/** An untaken session (a refused resume, a check without a run) closes on its own after this long. */
+const SESSION_IDLE_MS = 60_000;
+
+/**
+ * Connects, begins the reading transaction and counts the query's rows in it: the check before
+ * a run (connection, password, SQL errors: said before anything is sent), the row count its
+ * identity records, and the transaction its reader goes on in. Costs one execution of the
+ * query. `signal` cancels a count still running on the server.
+ */
+export async function probePostgres(input: PostgresInput, opts: { signal?: AbortSignal } = {}): Promise<{ ok: true; rows: number; session: PostgresSession } | { ok: false; message: string }> {
   let client: pg.Client | null = null;
   let shift = 0;
   try {
     client = await connect(input);
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const c = client;
+    await c.query(BEGIN);
     shift = COUNT_PREFIX.length;
-    const res = await client.query<{ n: string }>(`${COUNT_PREFIX}${normalizeQuery(input.query)}\n) AS outbound_rows`);
-    await client.query('COMMIT');
-    return { ok: true, rows: Number(res.rows[0]!.n) };
+    const res = await cancellable(c, opts.signal, () => c.query<{ n: string }>(`${COUNT_PREFIX}${normalizeQuery(input.query)}\n) AS outbound_rows`));
+    let open: pg.Client | null = c;
+    const close = async (): Promise<void> => {
+      const left = open;
+      open = null;
+      if (left) {
+        await left.query('ROLLBACK').catch(() => undefined);
+        await end(left);
+      }
+    };
+    const idle = setTimeout(() => void close(), SESSION_IDLE_MS);
+    idle.unref();
+    return {
+      ok: true,
+      rows: Number(res.rows[0]!.n),
+      session: {
+        rows: Number(res.rows[0]!.n),
+        take: () => {
+          clearTimeout(idle);
+          const taken = open;
+          open = null;
+          return taken;
+        },
+        close,
+      },
+    };
   } catch (err) {
-    return { ok: false, message: describePgError(err, input, shift) };
-  } finally {
     if (client) await end(client);
+    if (opts.signal?.aborted) return { ok: false, message: stopReason(opts.signal).message };
+    return { ok: false, message: describePgError(err, input, shift) };
   }
 }
 
 /**
  * The query's rows as SourceItems, `fetchSize` at a time through a cursor. A failure to
  * connect or a query error rejects next() with a message saying what and where; the
- * connection is closed whenever the consumer stops (break, abort, error).
+ * connection is closed whenever the consumer stops (break, abort, error). `session`: the
+ * probe's open transaction to read in (its snapshot is the one counted); without it (or once
+ * taken) a transaction of its own. An abort cancels a read the server is still working on
+ * (a sort, a slow query) and rejects it with the stop's reason.
  */
-export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal } = {}): AsyncIterable<SourceItem> {
+export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal; session?: Promise<PostgresSession | null> } = {}): AsyncIterable<SourceItem> {
   const fetchSize = input.fetchSize ?? DEFAULT_FETCH_SIZE;
   return {
     [Symbol.asyncIterator]: () => {
@@ -392,6 +479,7 @@ export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal 
       };
       const fail = async (err: unknown): Promise<never> => {
         await close();
+        if (opts.signal?.aborted) throw stopReason(opts.signal);
         throw new Error(describePgError(err, input), { cause: err });
       };
       return {
@@ -404,12 +492,17 @@ export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal 
           if (at >= buffer.length) {
             try {
               if (!client) {
-                client = await connect(input);
-                await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+                client = (await opts.session)?.take() ?? null;
+                if (!client) {
+                  client = await connect(input);
+                  await client.query(BEGIN);
+                }
                 cursor = client.query(new Cursor(normalizeQuery(input.query), [], { types: TYPES }));
               }
               sawExact = false;
-              buffer = await cursor!.read(fetchSize);
+              const c = client;
+              const open = cursor!;
+              buffer = await cancellable(c, opts.signal, () => open.read(fetchSize));
               at = 0;
             } catch (err) {
               return fail(err);
