@@ -6,8 +6,8 @@
 // What a record holds (text results, parsed here rather than by pg's defaults, which give
 // strings for int8/numeric and local-time Dates): int2/int4/float → numbers; int8 → a number,
 // or an exact integer beyond 2^53 (engine/exact.ts, as NDJSON does); numeric → a number when
-// the double holds it exactly, an exact integer beyond 2^53, else its decimal text (a number
-// would round it); timestamptz → ISO 8601 in UTC (`2024-05-01T12:00:00.123456Z`);
+// the double holds it exactly, else its exact digits as a raw JSON number (engine/exact.ts's
+// exactDecimal, Parquet's DECIMAL rule too); timestamptz → ISO 8601 in UTC (`2024-05-01T12:00:00.123456Z`);
 // timestamp → ISO 8601 without a zone; date → `YYYY-MM-DD`; json/jsonb → values (big
 // integers exact); bytea → base64; bool → boolean; arrays of these → arrays; anything else →
 // the text PostgreSQL prints (uuid, interval, time, inet…).
@@ -16,7 +16,7 @@ import { createConnection } from 'node:net';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { SourceItem } from '../engine/types.js';
-import { exactInteger, markExact, parseJsonExact } from '../engine/exact.js';
+import { exactDecimal, exactInteger, markExact, parseJsonExact } from '../engine/exact.js';
 import { findUserinfoPassword, passwordForms, replaceUserinfoPassword } from '../engine/url-userinfo.js';
 import { parse as parseConnectionString } from 'pg-connection-string';
 
@@ -211,24 +211,16 @@ function int8(text: string): unknown {
 }
 
 function numeric(text: string): unknown {
-  const n = Number(text);
-  if (!Number.isFinite(n)) return text; // NaN, Infinity: no JSON number
-  // The double holds it when it prints back as the same decimal, trailing zeros of the
-  // fraction aside (`12.3000` is 12.3). PostgreSQL prints no exponent and no leading zeros.
-  const shortest = String(n);
-  if (shortest === text) return n;
+  if (!/^-?\d/.test(text)) return text; // NaN, Infinity: no JSON number
+  // Canonical first (PostgreSQL prints no exponent and no leading zeros): `12.3000` is 12.3.
   let end = text.length;
   if (text.includes('.')) {
     while (text.charCodeAt(end - 1) === 48) end--; // '0'
     if (text.charCodeAt(end - 1) === 46) end--; // '.'
   }
-  const trimmed = end === text.length ? text : text.slice(0, end);
-  if (shortest === trimmed) return n;
-  if (!trimmed.includes('.')) {
-    sawExact = true;
-    return exactInteger(trimmed);
-  }
-  return text;
+  const value = exactDecimal(end === text.length ? text : text.slice(0, end));
+  if (typeof value !== 'number') sawExact = true;
+  return value;
 }
 
 function float(text: string): unknown {
