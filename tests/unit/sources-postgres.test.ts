@@ -92,6 +92,11 @@ describe('a PostgreSQL run input', () => {
   it('warns when the query has no ORDER BY (a resume matches rows by position)', () => {
     expect(queryHasOrderBy('select * from t ORDER\n BY id')).toBe(true);
     expect(queryHasOrderBy("select 'order by' as x from t -- order by id")).toBe(false);
+    // Only a top-level ORDER BY sorts the result: not a window's, not a subquery's.
+    expect(queryHasOrderBy('select id, row_number() over (order by id) as n from t')).toBe(false);
+    expect(queryHasOrderBy('select * from (select * from t order by id) s')).toBe(false);
+    expect(queryHasOrderBy('select * from (select * from t order by id) s where x in (select 1) order by s.id')).toBe(true);
+    expect(queryHasOrderBy('select $$ order by $$ as x, "order by" from t')).toBe(false);
     expect(inputWarnings({ kind: 'postgres', url, query: 'select * from t' })[0]).toMatch(/no ORDER BY/);
     expect(inputWarnings({ kind: 'postgres', url, query: 'select * from t order by id' })).toEqual([]);
   });

@@ -116,9 +116,19 @@ export function normalizeQuery(query: string): string {
   return query.replace(/[\s;]+$/, '');
 }
 
-/** Whether the query sorts its rows (a resume matches rows by position): a top-level ORDER BY, roughly. */
+/**
+ * Whether the query sorts its rows (a resume matches rows by position): an ORDER BY at the top
+ * level. Comments, string literals, quoted identifiers and dollar-quoted strings go first,
+ * then every parenthesised group (innermost first), so a window's `OVER (ORDER BY …)` or a
+ * subquery's ORDER BY does not count.
+ */
 export function queryHasOrderBy(query: string): boolean {
-  return /\border\s+by\b/i.test(query.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, ' '));
+  let text = query.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, ' ');
+  for (let before = ''; before !== text; ) {
+    before = text;
+    text = text.replace(/\([^()]*\)/g, ' ');
+  }
+  return /\border\s+by\b/i.test(text);
 }
 
 /** `postgres://app@host:5432/db` (no password): record errors read `postgres://app@host:5432/db row 42` (shared/record-place.ts). */

@@ -60,7 +60,7 @@ export function inputFromPath(inputPath: string): RunInput {
  */
 export function reopenInput(input: RunInput, config: ExportConfig, pgEnv?: PgEnv, signal?: AbortSignal): RunInput {
   if (input.kind !== 'postgres') return input;
-  const withEnv = { ...input, ...(pgEnv ? { env: pgEnv } : {}), ...(signal ? { signal } : {}) };
+  const withEnv = pgEnv || signal ? { ...input, ...(pgEnv ? { env: pgEnv } : {}), ...(signal ? { signal } : {}) } : input;
   const src = config.source?.postgres;
   if (!src) return withEnv;
   if (displayPostgresUrl(src.url) !== input.url || normalizeQuery(src.query) !== normalizeQuery(input.query)) return withEnv;
