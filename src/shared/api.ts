@@ -492,7 +492,13 @@ export interface ScheduleRequest {
   schedule?: ScheduleInput;
   /** Where the config file the unit runs lives (the studio's destinations live in its store). */
   configPath: string;
-  inputPath: string;
+  /**
+   * A file, or a `postgres://` URL (no password in it: refused). Absent: the config's
+   * `source.postgres` block is the input.
+   */
+  inputPath?: string;
+  /** The SQL query of a `postgres://` inputPath (as `run --query`). */
+  query?: string;
   /** Default: the store the CLI uses when no --db is given. */
   dbPath?: string;
   /** KEY=VALUE file the unit reads `${env:…}` values from. Default: beside the config, `<name>.env`. */

@@ -2,9 +2,16 @@
 // inputs, `… row N` for a Parquet file or a PostgreSQL query, whose records are rows (no
 // lines to point at). A query is named by its URL without the password (`postgres://app@db/crm`).
 
+/** A PostgreSQL connection URL (`postgres://` or `postgresql://`): the one test of every layer (sources/postgres.ts uses it too). */
+export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+export function isPostgresUrl(s: string): boolean {
+  return POSTGRES_URL.test(s);
+}
+
 /** True for an input whose records are numbered as rows (a Parquet file, a PostgreSQL query). */
 export function numbersRows(file: string | null | undefined): boolean {
-  return typeof file === 'string' && (/\.parquet$/i.test(file) || /^postgres(ql)?:\/\//i.test(file));
+  return typeof file === 'string' && (/\.parquet$/i.test(file) || isPostgresUrl(file));
 }
 
 /** `line` or `row`, for a record number of this input. */

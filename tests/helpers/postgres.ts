@@ -16,6 +16,8 @@ export interface PgServer {
   url: (opts?: { password?: string; database?: string }) => string;
   user: string;
   password: string;
+  /** The folder holding the server's unix socket (`?host=<socketDir>`). */
+  socketDir: string;
   /** Runs SQL as the superuser. */
   sql: (text: string) => Promise<pg.QueryResult>;
   stop: () => Promise<void>;
@@ -115,6 +117,7 @@ export async function startPg(): Promise<PgServer> {
     url,
     user: 'outbound',
     password: PASSWORD,
+    socketDir: dir,
     sql: (text) => admin.query(text),
     stop: async () => {
       await admin.end().catch(() => undefined);

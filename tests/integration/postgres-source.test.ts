@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server.js';
 import { pgUnavailable, startPg, type PgServer } from '../helpers/postgres.js';
 import { cli, tempDir } from '../helpers/run.js';
+import { probePostgres, readPostgres } from '../../src/main/sources/postgres.js';
+import { inputIdentity, openRunInput, type RunInput } from '../../src/main/app/run/input.js';
 
 const unavailable = pgUnavailable();
 if (unavailable) console.warn(`postgres-source tests skipped: ${unavailable}`);
@@ -92,7 +94,7 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
     const body = sink.requests.filter((r) => r.url === '/types').map((r) => r.body);
     expect(body).toHaveLength(1);
     expect(body[0]).toBe(
-      '{"id":1,"big":9223372036854775807,"small":42,"dec":123.45,"bignum":12345678901234567890123,"fine":"0.1234567890123456789",' +
+      '{"id":1,"big":9223372036854775807,"small":42,"dec":123.45,"bignum":12345678901234567890123,"fine":0.1234567890123456789,' +
         '"tstz":"2024-05-01T10:34:56.123456Z","ts":"2024-05-01T12:34:56","day":"2024-05-01",' +
         '"doc":{"a":[1,true,null],"n":12345678901234567890},"j":{"x":1},"bytes":"SGVsbG8=","flag":true,"nothing":null,"f":1.5,' +
         '"ints":[1,2,3],"words":["a","b c"],"bigs":[9007199254740993],"uid":"6ecd8c99-4036-403d-bf84-cf8400f67836",' +
@@ -278,4 +280,153 @@ describe.skipIf(unavailable)('PostgreSQL source', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('the unix-socket URL form with ?password= (which the URL parser refuses and pg takes) leaks the password nowhere: db, -wal, stdout, stderr', async () => {
+    const secret = pgs.password;
+    const forms = [secret, encodeURIComponent(secret)];
+    const home = tempDir('outbound-pg-socket-');
+    const db = join(home, 'outbound.db');
+    const input = `postgres://outbound@/postgres?host=${pgs.socketDir}&port=${pgs.port}&password=${encodeURIComponent(secret)}`;
+    const outputs: string[] = [];
+    const run = (args: string[]) =>
+      new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args, '--db', db], { env: { ...process.env } });
+        child.stdout.on('data', (d: Buffer) => outputs.push(d.toString()));
+        child.stderr.on('data', (d: Buffer) => outputs.push(d.toString()));
+        child.on('exit', (code) => resolve(code ?? -1));
+      });
+    try {
+      const cfg = writeConfig('socket.json', `${sink.url}/socket`, {}, { outputSchema: [{ name: 'id', type: 'integer' }, { name: 'n', type: 'integer' }] });
+      const query = "select i as id, case when i = 3 then 'x' else i::text end as n from generate_series(1, 5) i order by i";
+      expect(await run(['run', cfg, '--input', input, '--query', query, '--json'])).toBe(1);
+      expect(await run(['run', cfg, '--input', input, '--query', 'selec 1'])).toBe(2);
+      const runs = await cli(['runs', '--db', db, '--json']);
+      const recorded = JSON.parse(runs.stdout) as Array<{ runId: string; inputPath: string }>;
+      expect(recorded[0]!.inputPath).toBe(`postgres://outbound@/postgres?host=${pgs.socketDir}&port=${pgs.port}#${query}`);
+      await run(['log', recorded[0]!.runId]);
+      await run(['runs', '--json']);
+      const all = outputs.join('') + runs.stdout;
+      expect(all).toContain(`postgres://outbound@/postgres?host=${pgs.socketDir}&port=${pgs.port} row 3`);
+      for (const form of forms) expect(all.includes(form), `stdout/stderr: ${form}`).toBe(false);
+      for (const file of ['outbound.db', 'outbound.db-wal']) {
+        if (!existsSync(join(home, file))) continue;
+        const bytes = readFileSync(join(home, file));
+        for (const form of forms) expect(bytes.includes(Buffer.from(form)), `${file}: ${form}`).toBe(false);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('export-failed reopens a query through the run\'s source block (${env:…} password), refuses when its row count changed, and calls a read failure no write failure', async () => {
+    await pgs.sql(`CREATE TABLE ef (id int PRIMARY KEY, n text)`);
+    await pgs.sql(`INSERT INTO ef SELECT i, CASE WHEN i = 4 THEN 'four' ELSE i::text END FROM generate_series(1, 6) i`);
+    const cfg = join(dir, 'ef.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        version: 1,
+        destination: { name: 'pg-ef', add: { url: `${sink.url}/ef`, batchMode: 'individual' }, outputSchema: [{ name: 'id', type: 'integer' }, { name: 'n', type: 'integer' }] },
+        audience: { name: 'pg' },
+        source: { postgres: { url: `postgres://outbound:\${env:PG_EF_PASSWORD}@127.0.0.1:${pgs.port}/postgres`, query: 'select id, n from ef order by id' } },
+      }),
+    );
+    const db = join(dir, 'ef.db');
+    const env = { PG_EF_PASSWORD: pgs.password };
+    const res = await cli(['run', cfg, '--db', db, '--json'], env);
+    expect(res.code).toBe(1);
+    const runId = JSON.parse(res.stdout).runId as string;
+    const out = join(dir, 'ef-failed.ndjson');
+    const exported = await cli(['export-failed', runId, '--out', out, '--db', db], env);
+    expect(exported.stderr).toMatch(/wrote 1 failed record/);
+    expect(exported.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('{"id":4,"n":"four"}\n');
+    // No password anywhere: a read problem, said as one (not "cannot write").
+    const noPassword = await cli(['export-failed', runId, '--out', join(dir, 'ef-2.ndjson'), '--db', db]);
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).not.toMatch(/cannot write/);
+    expect(noPassword.stderr).toMatch(/password/);
+    await pgs.sql(`INSERT INTO ef VALUES (0, 'zero')`);
+    const changed = await cli(['export-failed', runId, '--out', join(dir, 'ef-3.ndjson'), '--db', db], env);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/changed since run .*\(the query now returns 7 rows, not 6\); refusing to export/);
+    expect(existsSync(join(dir, 'ef-3.ndjson'))).toBe(false);
+  }, 60_000);
+
+  it('a ${env:…} password holding / # ? % @ : and a space reaches pg (encoded in the user info); PGPASSWORD from --env-file is used; a URL pg cannot read says what to encode', async () => {
+    const weird = 'a/b#c?d%e@f:g h';
+    await pgs.sql(`CREATE ROLE weird LOGIN PASSWORD '${weird}'`);
+    const cfg = writeConfig('weird.json', `${sink.url}/weird`, {
+      source: { postgres: { url: `postgres://weird:\${env:PG_WEIRD}@127.0.0.1:${pgs.port}/postgres`, query: 'select 1 as id' } },
+    });
+    const db = join(dir, 'weird.db');
+    const res = await cli(['run', cfg, '--db', db, '--json'], { PG_WEIRD: weird });
+    expect(res.stderr).not.toMatch(/^postgres:/m);
+    expect(res.code).toBe(0);
+    const envFile = join(dir, 'pg.env');
+    writeFileSync(envFile, `PGPASSWORD=${pgs.password}\n`);
+    const plain = writeConfig('envfile.json', `${sink.url}/envfile`);
+    const fromFile = await cli(['run', plain, '--input', `postgres://outbound@127.0.0.1:${pgs.port}/postgres`, '--query', 'select 1 as id', '--env-file', envFile, '--db', db]);
+    expect(fromFile.stderr).not.toMatch(/asks for a password/);
+    expect(fromFile.code).toBe(0);
+    const broken = await cli(['run', plain, '--input', `postgres://outbound:pa/ss#w?rd@127.0.0.1:${pgs.port}/postgres`, '--query', 'select 1 as id', '--db', db]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`postgres: postgres://outbound@127.0.0.1:${pgs.port}/postgres is not a URL pg can read: a user name or password holding / # ? % @ : or a space must be percent-encoded`);
+    expect(broken.stderr).not.toContain('pa/ss');
+  }, 60_000);
+
+  it('SIGINT stops a query the server is still running, in the pre-run count and in a cursor read: exit 3, the backend no longer runs it', async () => {
+    const running = async (): Promise<number> => Number((await pgs.sql(`select count(*)::int as n from pg_stat_activity where application_name = 'outbound' and state = 'active' and query like '%pg_sleep%'`)).rows[0].n);
+    const interrupt = (query: string, seq: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const cfg = writeConfig(`sleep-${seq}.json`, `${sink.url}/sleep`);
+        const child = spawn(process.execPath, [bin, 'run', cfg, '--input', pgs.url(), '--query', query, '--db', join(dir, `sleep-${seq}.db`)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        let signalled = false;
+        const poll = setInterval(() => {
+          if (signalled) return;
+          void running().then((n) => {
+            if (n > 0 && !signalled) {
+              signalled = true;
+              child.kill('SIGINT');
+            }
+          });
+        }, 50);
+        child.on('exit', (code) => {
+          clearInterval(poll);
+          resolve({ code, stderr });
+        });
+      });
+    // The count before the run sleeps.
+    const counting = await interrupt('select i as id from generate_series(1, 3) i where pg_sleep(60) is not null order by i', 'count');
+    expect(counting.code).toBe(3);
+    expect(counting.stderr).toMatch(/stopped before it started/);
+    expect(await running()).toBe(0);
+    // The count is quick (current_query() is the count's text), the cursor's read sleeps.
+    const reading = await interrupt("select i as id from generate_series(1, 3) i where left(current_query(), 12) = 'SELECT count' or pg_sleep(60) is not null order by i", 'read');
+    expect(reading.code).toBe(3);
+    expect(reading.stderr).toMatch(/SIGINT: stopping/);
+    expect(await running()).toBe(0);
+  }, 120_000);
+
+  it('the row count a run records is of the snapshot it reads: rows committed after the count are not read', async () => {
+    await pgs.sql('CREATE TABLE snap (id int PRIMARY KEY)');
+    await pgs.sql('INSERT INTO snap SELECT generate_series(1, 5)');
+    const input: RunInput = { kind: 'postgres', url: pgs.url(), query: 'select id from snap order by id', fetchSize: 2 };
+    const identity = await inputIdentity(null, input);
+    expect(identity!.size).toBe(5);
+    await pgs.sql('INSERT INTO snap SELECT generate_series(6, 9)'); // committed between the count and the read
+    const ids: unknown[] = [];
+    for await (const item of openRunInput(null, input)) if (item.ok) ids.push((item.value as { id: number }).id);
+    expect(ids).toEqual([1, 2, 3, 4, 5]);
+    // Straight from the source module: the probe's session is the reader's transaction.
+    const probed = await probePostgres({ url: pgs.url(), query: 'select id from snap order by id' });
+    if (!probed.ok) throw new Error(probed.message);
+    await pgs.sql('DELETE FROM snap WHERE id > 2');
+    let n = 0;
+    for await (const item of readPostgres({ url: pgs.url(), query: 'select id from snap order by id' }, { session: Promise.resolve(probed.session) })) if (item.ok) n++;
+    expect(n).toBe(probed.rows);
+    expect(n).toBe(9);
+  }, 60_000);
 });

@@ -224,4 +224,39 @@ describe('outbound schedule: the CLI contract', () => {
     // npx never installs a registry package named outbound in place of the repository's.
     expect(steps[runStep]!.run.startsWith('npx --no outbound ')).toBe(true);
   });
+
+  it('a postgres:// --input stays a URL with its --query in every unit; one holding a password is refused and never printed; a source block needs no --input', async () => {
+    const config = join(dir, 'acme export.json');
+    const url = 'postgres://app@db.internal:5432/crm';
+    const query = 'select id from members order by id';
+    const out = await cli(['schedule', config, '--input', url, '--query', query, '--json']);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const v = JSON.parse(out.stdout) as ScheduleView;
+    expect(v.command!.slice(v.command!.indexOf('run'))).toEqual(['run', config, '--input', url, '--query', query, '--db', expect.any(String), '--env-file', expect.any(String)]);
+    for (const u of v.units!) {
+      if (u.format === 'github') continue; // this config is in no git repository (the test above covers GitHub)
+      expect(u.problem, u.format).toBeUndefined();
+      expect(u.text, u.format).toContain('postgres://app@db.internal:5432/crm');
+    }
+    const pw = 'p@ss/w0rd-Secret';
+    for (const leaky of [`postgres://app:${encodeURIComponent(pw)}@db.internal/crm`, `postgres://app:${pw}@db.internal/crm`, `postgres://app@/crm?host=/run/pg&password=${pw}`]) {
+      const refused = await cli(['schedule', config, '--input', leaky, '--query', query, '--json']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/holds a password, which every unit would carry in clear: write it as \$\{env:NAME\} in the config's source.postgres.url, or put PGPASSWORD=/);
+      for (const form of [pw, encodeURIComponent(pw), 'ss/w0rd']) expect(refused.stdout + refused.stderr, leaky).not.toContain(form);
+    }
+    const noQuery = await cli(['schedule', config, '--input', url]);
+    expect(noQuery.code).toBe(2);
+    expect(noQuery.stderr).toMatch(/--query "select …" is required/);
+    const noInput = await cli(['schedule', config]);
+    expect(noInput.code).toBe(2);
+    const srcConfig = join(dir, 'source.json');
+    writeFileSync(srcConfig, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), source: { postgres: { url: 'postgres://app:${env:PGPW}@db/crm', query } } }));
+    const fromSource = await cli(['schedule', srcConfig, '--json', '--format', 'crontab']);
+    expect(fromSource.code).toBe(0);
+    const sv = JSON.parse(fromSource.stdout) as ScheduleView;
+    expect(sv.command).not.toContain('--input');
+    expect(sv.env).toContain('PGPW');
+  });
 });

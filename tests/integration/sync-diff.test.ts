@@ -3,6 +3,7 @@
 // for members gone (their body rendered from the stored record), nothing for unchanged ones;
 // a failed remove is retried by the next run; a dry run shows the diff and moves nothing.
 import { writeFileSync } from 'node:fs';
+import { parquetWriteFile } from 'hyparquet-writer';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCaptureServer, type Captured, type CaptureServer } from '../helpers/capture-server.js';
@@ -155,6 +156,18 @@ describe('membership diff', () => {
     const real = await runJson([cfg, '--input', next, '--db', db]);
     expect(real.out!.sync).toMatchObject({ added: 1, changed: 1, unchanged: 1 });
     expect(adds()).toEqual(['b', 'c']);
+  });
+
+  it('a duplicate key of a Parquet input is placed as a row (x.parquet row 3), as every other record error', async () => {
+    const db = join(dir, 'dup-parquet.db');
+    const cfg = configFile('dup-parquet.json', { sync: { mode: 'diff' } });
+    const file = join(dir, 'dup.parquet');
+    parquetWriteFile({ filename: file, columnData: [{ name: 'uid', data: ['a', 'b', 'a'], type: 'STRING' }] });
+    const res = await runJson([cfg, '--input', file, '--db', db]);
+    expect(res.code).toBe(1);
+    const log = await cli(['log', res.out!.runId, '--failed', '--db', db]);
+    expect(log.stdout).toContain(`${file} row 3`);
+    expect(log.stdout).not.toContain(`${file}:3`);
   });
 
   it('a later duplicate key fails with where the first one is (first wins); the first is sent once', async () => {

@@ -26,6 +26,30 @@ describe('literal secrets in a config are found and masked', () => {
     expect(q.destination.add.url).toBe('https://api.example/x?api_key=●●●●');
   });
 
+  it('a userinfo password is what precedes the authority\'s LAST @ (as the URL parser and pg read it), spaces and all, in every URL field', () => {
+    const cases: Array<[string, string, string]> = [
+      ['postgres://app:p@ssw0rd!@db/crm', 'postgres://app:●●●●@db/crm', 'p@ssw0rd!'],
+      ['postgres://app:my secret pw@db/crm', 'postgres://app:●●●●@db/crm', 'my secret pw'],
+      ['postgres://app:a%40b%20c@db/crm?sslmode=require', 'postgres://app:●●●●@db/crm?sslmode=require', 'a@b c'],
+      ['postgres://app@db/crm?email=x@y', 'postgres://app@db/crm?email=x@y', ''],
+    ];
+    for (const [url, stored, password] of cases) {
+      for (const config of [
+        { source: { postgres: { url, query: 'select 1' } } },
+        { destination: { network: { proxy: url } } },
+        { destination: { add: { url } } },
+      ]) {
+        const literals = maskUrlLiterals(config, MASK);
+        const json = JSON.stringify(config);
+        expect(json, url).toContain(JSON.stringify(stored).slice(1, -1));
+        if (password) {
+          expect(literals, url).toContain(password);
+          expect(json.includes(password), url).toBe(false);
+        } else expect(literals).toEqual([]);
+      }
+    }
+  });
+
   it('an hmac key written literally in the header string form is masked like the object form', () => {
     const config = { destination: { headers: 'X-Org:acme,X-Sig:{{hmac "sha256" "topsecretkey" audience_name}}' } };
     expect(maskTemplateKeyLiterals(config, MASK)).toContain('topsecretkey');

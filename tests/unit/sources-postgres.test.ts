@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/main/engine/load.js';
 import { createRecordPreparer } from '../../src/main/engine/records.js';
 import { inputFromPath, inputPathOf, inputWarnings, reopenInput } from '../../src/main/app/run/input.js';
-import { displayPostgresUrl, postgresLabel, postgresUrlPassword, queryHasOrderBy } from '../../src/main/sources/postgres.js';
+import { displayPostgresUrl, postgresLabel, postgresUrlPassword, postgresUrlSecrets, queryHasOrderBy } from '../../src/main/sources/postgres.js';
 import { exportConfigJsonSchema, parseExportConfig } from '../../src/shared/config.js';
 
 const base = { version: 1, destination: { name: 'x', add: { url: 'https://api.example.com/m' } }, audience: { name: 'A' } };
@@ -42,12 +42,33 @@ describe('source.postgres in the export config', () => {
     const env = resolveConfig({ ...base, source: { postgres: { url: 'postgres://app:${env:PGPW}@db/crm', query: 'select 1' } } }, { PGPW: PW });
     if (!env.ok) throw new Error(JSON.stringify(env.issues));
     expect((env.stored as { source: { postgres: { url: string } } }).source.postgres.url).toBe('postgres://app:${env:PGPW}@db/crm');
-    expect(env.config.source?.postgres?.url).toBe(`postgres://app:${PW}@db/crm`);
+    expect(env.config.source?.postgres?.url).toBe(`postgres://app:${encodeURIComponent(PW)}@db/crm`);
     expect(env.secrets).toContainEqual({ value: PW, shownAs: '${env:PGPW}' });
   });
 });
 
 describe('a PostgreSQL run input', () => {
+  it('a ${env:…} in the user info of source.postgres.url is percent-encoded when substituted (elsewhere it is not), both forms secrets', () => {
+    const weird = 'a/b#c?d%e@f:g h';
+    const r = resolveConfig({ ...base, source: { postgres: { url: 'postgres://${env:U}:${env:PW}@db/crm?application_name=${env:PW}', query: 'select 1' } } }, { U: 'me@x', PW: weird });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.config.source?.postgres?.url).toBe(`postgres://me%40x:${encodeURIComponent(weird)}@db/crm?application_name=${weird}`);
+    expect(r.secrets).toContainEqual({ value: encodeURIComponent(weird), shownAs: '${env:PW}' });
+    expect(r.secrets).toContainEqual({ value: weird, shownAs: '${env:PW}' });
+  });
+
+  it('decides the password as pg does (last @ of the authority, spaces, the unix-socket form, ?password=) and shows the URL without it', () => {
+    expect(postgresUrlPassword('postgres://app:p@ssw0rd!@db/crm')).toBe('p@ssw0rd!');
+    expect(displayPostgresUrl('postgres://app:p@ssw0rd!@db/crm')).toBe('postgres://app@db/crm');
+    expect(postgresUrlPassword('postgres://app:my secret pw@db/crm')).toBe('my secret pw');
+    expect(displayPostgresUrl('postgres://app:my secret pw@db/crm')).toBe('postgres://app@db/crm');
+    const socket = 'postgres://app@/crm?host=/var/run/postgresql&password=Sekr3t';
+    expect(postgresUrlPassword(socket)).toBe('Sekr3t');
+    expect(displayPostgresUrl(socket)).toBe('postgres://app@/crm?host=/var/run/postgresql');
+    expect(displayPostgresUrl('postgres://app@/crm?password=Sekr3t&host=/tmp&sslpassword=k3y')).toBe('postgres://app@/crm?host=/tmp');
+    expect(postgresUrlSecrets('postgres://app@/crm?host=/tmp&sslpassword=k%2By')).toEqual(expect.arrayContaining(['k+y', 'k%2By']));
+  });
+
   const url = `postgres://app:${encodeURIComponent(PW)}@db:5432/crm?sslmode=require`;
   it('is recorded without its password and read back; the config block gives the password again', () => {
     expect(postgresUrlPassword(url)).toBe(PW);
@@ -71,6 +92,11 @@ describe('a PostgreSQL run input', () => {
   it('warns when the query has no ORDER BY (a resume matches rows by position)', () => {
     expect(queryHasOrderBy('select * from t ORDER\n BY id')).toBe(true);
     expect(queryHasOrderBy("select 'order by' as x from t -- order by id")).toBe(false);
+    // Only a top-level ORDER BY sorts the result: not a window's, not a subquery's.
+    expect(queryHasOrderBy('select id, row_number() over (order by id) as n from t')).toBe(false);
+    expect(queryHasOrderBy('select * from (select * from t order by id) s')).toBe(false);
+    expect(queryHasOrderBy('select * from (select * from t order by id) s where x in (select 1) order by s.id')).toBe(true);
+    expect(queryHasOrderBy('select $$ order by $$ as x, "order by" from t')).toBe(false);
     expect(inputWarnings({ kind: 'postgres', url, query: 'select * from t' })[0]).toMatch(/no ORDER BY/);
     expect(inputWarnings({ kind: 'postgres', url, query: 'select * from t order by id' })).toEqual([]);
   });

@@ -2,6 +2,7 @@
 // (what is written and how is decided in app/run/export-failed.ts).
 import { existsSync } from 'node:fs';
 import { exportFailed } from '../../main/app/run/export-failed.js';
+import { loadRunConfig, runEnv } from '../../main/app/run/stored-config.js';
 import { openStore, type Store } from '../../main/store/db.js';
 import { defaultDbPath } from '../../main/store/paths.js';
 import { parse, str } from '../args.js';
@@ -34,7 +35,12 @@ export async function exportFailedCommand(argv: string[], io: CliIo): Promise<nu
   }
   try {
     const reasons = str(values.reasons);
-    const result = await exportFailed(store, runId, out, reasons ? { reasonsPath: reasons } : {});
+    // A PostgreSQL input reopens through the run's config (its password), loaded as resume loads it.
+    const loadConfig = async (run: Parameters<typeof runEnv>[0] & Parameters<typeof loadRunConfig>[0]) => {
+      const env = await runEnv(run, io.env);
+      return env.ok ? loadRunConfig(run, env.env) : env;
+    };
+    const result = await exportFailed(store, runId, out, { loadConfig, ...(reasons ? { reasonsPath: reasons } : {}) });
     if (!result.ok) {
       const hint = result.kind === 'not-found' ? ` in ${dbPath} (see: outbound runs --db ${dbPath})` : '';
       io.stderr(`export-failed: ${result.message}${hint}\n`);

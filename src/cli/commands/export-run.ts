@@ -224,12 +224,17 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const flagged = await loadWithFlags('run', configPath, values, io);
   if (!flagged.ok) return printIssues(io, configPath, flagged.issues);
   const { loaded, overrides, envFiles } = flagged;
-  const input = inputFromFlags('run', values, loaded);
+  const input = inputFromFlags('run', values, loaded, io.signal);
   const json = values.json === true;
   const selectionProblem = syncSelectionProblem(loaded.config, selection);
   if (selectionProblem) throw new UsageError(`run: ${selectionProblem}`);
   // Refused before the store is opened: a config or input that cannot run leaves no trace.
   const checked = await checkRun(null, loaded, input);
+  // Stopped while the input was checked (a count the server was still running): nothing began.
+  if (!checked.ok && io.signal?.aborted) {
+    io.stderr(`run: stopped before it started (${(io.signal.reason as Error)?.message ?? 'interrupted'}); nothing was sent or recorded\n`);
+    return EXIT.aborted;
+  }
   if (!checked.ok) return printRefusal(io, configPath, checked);
   const dbPath = str(values.db) ?? defaultDbPath({ env: io.env });
   if (values['dry-run'] === true) return dryRunCommand(io, loaded, input, json, selection, dbPath);
@@ -286,10 +291,20 @@ export async function continueCommand(mode: ContinueMode, argv: string[], io: Cl
 /** A recorded run goes on (resume, retry-failed, run --continue); the store stays open. */
 async function continueInStore(io: CliIo, store: Store, given: string, mode: ContinueMode, envFiles: readonly string[], json: boolean, dbPath: string, audienceWaitMs?: number): Promise<number> {
   // The run's own env files are read again (their values are never stored) unless others are given.
-  const prepared = await prepareContinue(store, given, mode, async (_stored, run) => {
-    const env = await runEnv(run, io.env, envFiles);
-    return env.ok ? loadRunConfig(run, env.env) : env;
-  });
+  const prepared = await prepareContinue(
+    store,
+    given,
+    mode,
+    async (_stored, run) => {
+      const env = await runEnv(run, io.env, envFiles);
+      return env.ok ? loadRunConfig(run, env.env) : env;
+    },
+    io.signal ? { signal: io.signal } : {},
+  );
+  if (!prepared.ok && io.signal?.aborted) {
+    io.stderr(`${mode}: stopped before it started (${(io.signal.reason as Error)?.message ?? 'interrupted'})\n`);
+    return EXIT.aborted;
+  }
   if (!prepared.ok) {
     if (prepared.kind === 'not-found') {
       io.stderr(`${mode}: no run ${given} in ${dbPath} (see: outbound runs --db ${dbPath})\n`);

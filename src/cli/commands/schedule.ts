@@ -9,7 +9,7 @@ import { parse, str } from '../args.js';
 import { printIssues } from '../issues.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 
-const USAGE = 'schedule: usage: outbound schedule <config> [--every 1h | --cron "0 * * * *"] [--timezone Z] --input <file> [--db <path>] [--env-file <path>] [--format crontab|systemd|launchd|github|k8s] [--json]';
+const USAGE = 'schedule: usage: outbound schedule <config> [--every 1h | --cron "0 * * * *"] [--timezone Z] [--input <file | postgres://…> [--query "select …"]] [--db <path>] [--env-file <path>] [--format crontab|systemd|launchd|github|k8s] [--json]';
 
 export async function scheduleCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('schedule', argv, {
@@ -17,6 +17,7 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<number
     cron: { type: 'string' },
     timezone: { type: 'string' },
     input: { type: 'string' },
+    query: { type: 'string' },
     db: { type: 'string' },
     'env-file': { type: 'string' },
     format: { type: 'string', multiple: true },
@@ -24,7 +25,8 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<number
   });
   const configPath = positionals[0];
   const inputPath = str(values.input);
-  if (!configPath || positionals.length > 1 || !inputPath) throw new UsageError(USAGE);
+  // --input may be absent when the config has a source.postgres block (app/schedule decides).
+  if (!configPath || positionals.length > 1) throw new UsageError(USAGE);
   if (values.every !== undefined && values.cron !== undefined) throw new UsageError('schedule: give --every or --cron, not both');
   const formats = formatFlags(values.format);
   const schedule = {
@@ -33,7 +35,7 @@ export async function scheduleCommand(argv: string[], io: CliIo): Promise<number
     ...(str(values.timezone) !== undefined ? { timezone: str(values.timezone)! } : {}),
   };
   const view = await planScheduleFromFile(
-    { configPath, inputPath, schedule, ...(str(values.db) ? { dbPath: str(values.db)! } : {}), ...(str(values['env-file']) ? { envFile: str(values['env-file'])! } : {}) },
+    { configPath, ...(inputPath !== undefined ? { inputPath } : {}), ...(str(values.query) !== undefined ? { query: str(values.query)! } : {}), schedule, ...(str(values.db) ? { dbPath: str(values.db)! } : {}), ...(str(values['env-file']) ? { envFile: str(values['env-file'])! } : {}) },
     { env: io.env, cwd: process.cwd(), formats },
   );
   if (view.issues.length > 0) {

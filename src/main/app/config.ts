@@ -1,6 +1,7 @@
 // A config made ready to use, the same way for both hosts: `${env:…}` resolved and the schema
 // checked (engine/load.ts, whose issues never echo an environment value), and a redactor for
 // every secret it holds.
+import { pgEnvOf, type PgEnv } from '../sources/postgres.js';
 import { dirname } from 'node:path';
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
@@ -29,6 +30,8 @@ export interface LoadedConfig {
   network: NetworkSettings | undefined;
   /** Network warnings for every run (an unusable environment proxy, ignored). */
   networkWarnings: string[];
+  /** The environment's PG* connection variables (--env-file values included): a PostgreSQL input connects with them. */
+  pgEnv: PgEnv;
 }
 
 export type Loaded = ({ ok: true } & LoadedConfig) | { ok: false; issues: Issue[]; unsetEnv?: string[] };
@@ -42,9 +45,12 @@ function finish(result: LoadResult, env: Env, baseDir?: string): Loaded {
   if (!result.ok) return result;
   const { ok: _ok, ...loaded } = result;
   const net = resolveNetwork(result.config, env, result.source ? dirname(result.source.path) : (baseDir ?? process.cwd()));
-  const redactor = createRedactor([...result.secrets, ...(net.ok ? net.secrets : [])]);
+  const pgEnv = pgEnvOf(env);
+  // PGPASSWORD is a secret wherever it came from (a PostgreSQL input may send it).
+  const pgSecrets = pgEnv.PGPASSWORD ? [{ value: pgEnv.PGPASSWORD, shownAs: '${env:PGPASSWORD}' }] : [];
+  const redactor = createRedactor([...result.secrets, ...(net.ok ? net.secrets : []), ...pgSecrets]);
   if (!net.ok) return { ok: false, issues: net.issues.map((i) => ({ ...i, message: redactor.text(i.message) })) };
-  return { ok: true, ...loaded, secrets: [...result.secrets, ...net.secrets], redactor, network: net.network, networkWarnings: net.warnings.map((w) => redactor.text(w)) };
+  return { ok: true, ...loaded, secrets: [...result.secrets, ...net.secrets, ...pgSecrets], redactor, pgEnv, network: net.network, networkWarnings: net.warnings.map((w) => redactor.text(w)) };
 }
 
 /** An already-parsed config value (the studio's form, a run's stored config; `baseDir`: the folder of the file it came from). */

@@ -22,6 +22,17 @@ export function exactInteger(digits: string): RawJson {
   return J.rawJSON(digits);
 }
 
+/**
+ * A decimal written as canonical text (no exponent, no leading zeros, no trailing zeros in
+ * its fraction): a number when the double prints these very digits back, else the exact
+ * digits as a raw JSON number (never a string, never rounded). The one rule of every source
+ * that reads decimals (Parquet DECIMAL, PostgreSQL numeric).
+ */
+export function exactDecimal(text: string): number | RawJson {
+  const n = Number(text);
+  return String(n) === text ? n : J.rawJSON(text);
+}
+
 const DIGITS = /^-?\d+$/;
 
 function exactReviver(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {

@@ -7,6 +7,7 @@ import { parseExportConfig, type ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
 import { lineColumnAt, locateJsonError } from '../../shared/json-locate.js';
 import { createRedactor, MASK, maskHeaderValue, type Secret } from './redact.js';
+import { userinfoEnd } from './url-userinfo.js';
 import { hasMaskedTemplateKey, maskTemplateKeyLiterals, maskUrlLiterals, secretSlots, urlTemplates } from './secret-slots.js';
 
 export type LoadResult =
@@ -39,6 +40,9 @@ export type Env = Record<string, string | undefined>;
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** The one URL whose `${env:…}` in the user info is percent-encoded when substituted. */
+const POSTGRES_URL_PATH = 'source.postgres.url';
+
 /**
  * Replaces every `${env:NAME}` in string values. Every value it resolves to is a secret,
  * wherever it lands (taint, not name: an API key in a URL query or a body template is one),
@@ -68,6 +72,9 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string') {
       if (!v.includes('${env:')) return v;
+      // A reference in the user info of source.postgres.url stands for the password (or user)
+      // itself: its value is percent-encoded there, so `/ # ? % @ :` and spaces reach pg unchanged.
+      const userinfoAt = path === POSTGRES_URL_PATH ? userinfoEnd(v) : -1;
       return v.replace(ENV_REF, (_m, name: string, offset: number) => {
         const resolved = env[name];
         if (resolved === undefined) {
@@ -86,6 +93,14 @@ export function resolveEnv(value: unknown, env: Env): { value: unknown; issues: 
         if (resolved.length > 0) {
           envValues.push(resolved);
           secrets.push({ value: resolved, shownAs: `\${env:${name}}` });
+        }
+        if (offset < userinfoAt) {
+          const encoded = encodeURIComponent(resolved);
+          if (encoded !== resolved) {
+            envValues.push(encoded);
+            secrets.push({ value: encoded, shownAs: `\${env:${name}}` });
+          }
+          return encoded;
         }
         return resolved;
       });

@@ -3,7 +3,7 @@
 // prepared fails alone, with its file, line and field.
 import type { ExportConfig } from '../../shared/config.js';
 import type { Issue } from '../../shared/issues.js';
-import { numbersRows } from '../../shared/record-place.js';
+import { recordPlace } from '../../shared/record-place.js';
 import { coerceValue } from './coerce.js';
 import { isRawJson } from './exact.js';
 import { compileJmes } from './jmes.js';
@@ -57,11 +57,10 @@ export function createRecordPreparer(
   const keyField = config.records.key;
   const hasMapping = mapping.length > 0;
 
-  // Where a record sits: `in.ndjson:42`, or a row of a Parquet file or a query (shared/record-place.ts).
-  const place = numbersRows(file) ? `${file} row ` : `${file}:`;
+  // Where a record sits: `in.ndjson:42`, or a row of a Parquet file or a query (shared/record-place.ts decides).
   const failed = (item: SourceItem, seq: number, reason: string, key?: string): Prepared => ({
     ok: false,
-    failure: { seq, line: item.line, where: `${place}${item.line}`, reason, ...(key !== undefined ? { key } : {}) },
+    failure: { seq, line: item.line, where: recordPlace(file, item.line), reason, ...(key !== undefined ? { key } : {}) },
   });
 
   const prepare = (item: SourceItem, seq: number): Prepared => {

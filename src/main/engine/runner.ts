@@ -6,6 +6,7 @@ import { setTimeout as sleepTimer } from 'node:timers/promises';
 import type { ExportConfig, StepName } from '../../shared/config.js';
 import { formatIssue, type Issue } from '../../shared/issues.js';
 import { formatDuration } from '../../shared/format.js';
+import { recordPlace } from '../../shared/record-place.js';
 import type { NetworkSettings } from './dispatcher.js';
 import { createHttpClient, type HttpClient } from './http.js';
 import { bearerHooks, createTokenProvider, TokenError, type TokenProvider } from './oauth.js';
@@ -403,7 +404,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
             opts.onSkipped?.({ key: rec.key, line: rec.line, reason: verdict.skip });
           } else {
             counts.failed++;
-            emit?.({ type: 'record-failed', failure: { seq: rec.seq, line: rec.line, key: rec.key, where: `${opts.file}:${rec.line}`, reason: verdict.fail }, at: Date.now() });
+            emit?.({ type: 'record-failed', failure: { seq: rec.seq, line: rec.line, key: rec.key, where: recordPlace(opts.file, rec.line), reason: verdict.fail }, at: Date.now() });
             progress();
           }
           continue;

@@ -5,6 +5,7 @@
 // run stores) and the studio's vault (which swaps them for references): DESIGN invariant 6.
 import { parseHeaderString } from '../../shared/config.js';
 import { isSecretHeaderName, SECRET_PARAM_PATTERN } from './redact.js';
+import { findUserinfoPassword, passwordForms } from './url-userinfo.js';
 
 type Json = Record<string, unknown>;
 
@@ -88,7 +89,6 @@ function urlHolders(config: unknown): Array<[Json, string]> {
 
 /** `?api_key=…` / `&sig=…` written literally (no template, no reference), and a userinfo password. */
 const QUERY_SECRET = /([?&])([^=&#{}\s]+)=([^&#{}\s]+)/g;
-const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@/\s]+)@/i;
 /** A whole `${env:NAME}` reference: the one form of a password or key that is no literal. */
 const ENV_REFERENCE = /\$\{env:[^}]*\}/;
 
@@ -101,13 +101,18 @@ export function maskUrlLiterals(config: unknown, mask: string): string[] {
   const literals: string[] = [];
   for (const [holder, key] of urlHolders(config)) {
     const url = holder[key] as string;
-    const masked = url
-      .replace(USERINFO_PASSWORD, (all, head: string, password: string) => {
-        // A reference or a template (`{{…}}`, rendered per record) is no literal.
-        if (ENV_REFERENCE.test(password) || password.includes('{{') || password === mask) return all;
-        literals.push(password, decodeURIComponentSafe(password));
-        return `${head}${mask}@`;
-      })
+    // The userinfo password as the URL parser (and pg) read it: up to the authority's last `@`.
+    const found = findUserinfoPassword(url);
+    let head = url;
+    if (found) {
+      const password = found.password;
+      // A reference or a template (`{{…}}`, rendered per record) is no literal.
+      if (!(ENV_REFERENCE.test(password) || password.includes('{{') || password === mask)) {
+        literals.push(...passwordForms(password));
+        head = `${url.slice(0, found.start)}${mask}${url.slice(found.end)}`;
+      }
+    }
+    const masked = head
       .replace(QUERY_SECRET, (all, sep: string, name: string, value: string) => {
         if (!SECRET_PARAM_PATTERN.test(name) || ENV_REFERENCE.test(value) || value === mask) return all;
         literals.push(value, decodeURIComponentSafe(value));

@@ -14,7 +14,7 @@
 // No bigint, Date or byte array is left in a record: JSON.stringify never meets one.
 import type { FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet';
 import { isListLike, isMapLike } from 'hyparquet/src/schema.js';
-import { exactInteger, holdsExactIntegers, parseJsonExact } from '../engine/exact.js';
+import { exactDecimal, exactInteger, holdsExactIntegers, parseJsonExact } from '../engine/exact.js';
 
 export type Convert = (v: unknown) => unknown;
 
@@ -216,9 +216,9 @@ export function decimal(n: bigint, scale: number): unknown {
     text = frac === '' ? whole : `${whole}.${frac}`;
   }
   if (negative && text !== '0') text = `-${text}`;
-  if (String(Number(text)) === text) return Number(text);
-  exactState.seen = true;
-  return exactInteger(text);
+  const value = exactDecimal(text);
+  if (typeof value !== 'number') exactState.seen = true;
+  return value;
 }
 
 /** ISO 8601 from an integer count of `per`-ths of a second since the epoch; null past the Date range. */

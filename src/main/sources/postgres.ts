@@ -6,16 +6,19 @@
 // What a record holds (text results, parsed here rather than by pg's defaults, which give
 // strings for int8/numeric and local-time Dates): int2/int4/float → numbers; int8 → a number,
 // or an exact integer beyond 2^53 (engine/exact.ts, as NDJSON does); numeric → a number when
-// the double holds it exactly, an exact integer beyond 2^53, else its decimal text (a number
-// would round it); timestamptz → ISO 8601 in UTC (`2024-05-01T12:00:00.123456Z`);
+// the double holds it exactly, else its exact digits as a raw JSON number (engine/exact.ts's
+// exactDecimal, Parquet's DECIMAL rule too); timestamptz → ISO 8601 in UTC (`2024-05-01T12:00:00.123456Z`);
 // timestamp → ISO 8601 without a zone; date → `YYYY-MM-DD`; json/jsonb → values (big
 // integers exact); bytea → base64; bool → boolean; arrays of these → arrays; anything else →
 // the text PostgreSQL prints (uuid, interval, time, inet…).
 import { createHash } from 'node:crypto';
+import { createConnection } from 'node:net';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { SourceItem } from '../engine/types.js';
-import { exactInteger, markExact, parseJsonExact } from '../engine/exact.js';
+import { exactDecimal, exactInteger, markExact, parseJsonExact } from '../engine/exact.js';
+import { findUserinfoPassword, passwordForms, replaceUserinfoPassword } from '../engine/url-userinfo.js';
+import { parse as parseConnectionString } from 'pg-connection-string';
 
 export interface PostgresInput {
   /** `postgres://` or `postgresql://` connection URL; a password in it is a secret. */
@@ -23,39 +26,89 @@ export interface PostgresInput {
   query: string;
   /** Rows per cursor read (default 1000). */
   fetchSize?: number;
+  /**
+   * libpq's PG* variables of the run's environment (its --env-file values included), for what
+   * the URL leaves out (PGPASSWORD, PGUSER, PGHOST, PGPORT, PGDATABASE): pg itself reads only
+   * the process's own environment.
+   */
+  env?: PgEnv;
+}
+
+export type PgEnv = Partial<Record<(typeof PG_ENV_NAMES)[number], string>>;
+export const PG_ENV_NAMES = ['PGPASSWORD', 'PGUSER', 'PGHOST', 'PGPORT', 'PGDATABASE'] as const;
+
+/** The PG* connection variables of `env` that are set. */
+export function pgEnvOf(env: Record<string, string | undefined>): PgEnv {
+  const out: PgEnv = {};
+  for (const name of PG_ENV_NAMES) {
+    const v = env[name];
+    if (v !== undefined && v !== '') out[name] = v;
+  }
+  return out;
 }
 
 export const DEFAULT_FETCH_SIZE = 1000;
-const URL_SCHEME = /^postgres(ql)?:\/\//i;
+// One test of what a postgres URL is, shared with the row-vs-line rule (shared/record-place.ts).
+export { isPostgresUrl } from '../../shared/record-place.js';
 
-export function isPostgresUrl(s: string): boolean {
-  return URL_SCHEME.test(s);
+/** `?password=` / `&sslpassword=` parameters dropped (pg reads both from the query string). */
+function withoutPasswordParams(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const end = hash < 0 ? url.length : hash;
+  const kept = url.slice(q + 1, end).split('&').filter((param) => !PASSWORD_PARAM.test(param));
+  return `${url.slice(0, q)}${kept.length > 0 && kept.join('') !== '' ? `?${kept.join('&')}` : ''}${url.slice(end)}`;
 }
+const PASSWORD_PARAM = /^(ssl)?password=/i;
 
-/** The URL without its password (userinfo or `?password=`): what a run records and shows. */
+/**
+ * The URL without its password (userinfo or `?password=`/`?sslpassword=`): what a run records
+ * and shows. A string edit, not a URL round trip, so the unix-socket form
+ * (`postgres://app@/crm?host=/var/run/postgresql`), which the URL parser refuses and pg
+ * takes, is shown the same way.
+ */
 export function displayPostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    u.searchParams.delete('password');
-    u.searchParams.delete('sslpassword');
-    return u.toString().replace(/\?$/, '');
-  } catch {
-    // Not a URL the WHATWG parser takes: drop anything between `:` and `@` of the userinfo.
-    return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@/]*@/i, '$1@');
-  }
+  return withoutPasswordParams(replaceUserinfoPassword(url, ''));
 }
 
-/** The password a URL carries (decoded), or null: to mask it wherever text is written. */
-export function postgresUrlPassword(url: string): string | null {
+/**
+ * Every form of the secrets a URL carries, to mask wherever text is written: the password pg
+ * will send (its own parser decides: `?password=` wins over the userinfo), the userinfo
+ * password as written and decoded, and `password`/`sslpassword` parameters as written and decoded.
+ */
+export function postgresUrlSecrets(url: string): string[] {
+  const out: string[] = [];
   try {
-    const u = new URL(url);
-    const p = u.password ? decodeURIComponent(u.password) : (u.searchParams.get('password') ?? '');
-    return p === '' ? null : p;
+    const parsed = parseConnectionString(url);
+    for (const key of ['password', 'sslpassword'] as const) {
+      const v = parsed[key];
+      if (typeof v === 'string' && v !== '') out.push(v);
+    }
   } catch {
-    const m = /^postgres(?:ql)?:\/\/[^:/@]*:([^@/]*)@/i.exec(url);
-    return m && m[1] ? m[1] : null;
+    // Not a URL pg takes (a password holding / ? #): it will refuse it. What sits between the
+    // user name's `:` and the text's last `@` may be that password: masked all the same.
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:/i.exec(url);
+    const at = url.lastIndexOf('@');
+    if (m && at > m[0].length) out.push(url.slice(m[0].length, at));
   }
+  const userinfo = findUserinfoPassword(url);
+  if (userinfo) out.push(...passwordForms(userinfo.password));
+  const q = url.indexOf('?');
+  if (q >= 0) {
+    for (const param of url.slice(q + 1).split(/[&#]/)) {
+      if (PASSWORD_PARAM.test(param)) {
+        const value = param.slice(param.indexOf('=') + 1);
+        if (value !== '') out.push(...passwordForms(value.replace(/\+/g, ' ')), value);
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** The password pg will send for this URL, or null (the first of postgresUrlSecrets). */
+export function postgresUrlPassword(url: string): string | null {
+  return postgresUrlSecrets(url)[0] ?? null;
 }
 
 /** The query as run: without trailing semicolons (it is wrapped in a subquery to count it). */
@@ -63,9 +116,19 @@ export function normalizeQuery(query: string): string {
   return query.replace(/[\s;]+$/, '');
 }
 
-/** Whether the query sorts its rows (a resume matches rows by position): a top-level ORDER BY, roughly. */
+/**
+ * Whether the query sorts its rows (a resume matches rows by position): an ORDER BY at the top
+ * level. Comments, string literals, quoted identifiers and dollar-quoted strings go first,
+ * then every parenthesised group (innermost first), so a window's `OVER (ORDER BY …)` or a
+ * subquery's ORDER BY does not count.
+ */
 export function queryHasOrderBy(query: string): boolean {
-  return /\border\s+by\b/i.test(query.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, ' '));
+  let text = query.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, ' ');
+  for (let before = ''; before !== text; ) {
+    before = text;
+    text = text.replace(/\([^()]*\)/g, ' ');
+  }
+  return /\border\s+by\b/i.test(text);
 }
 
 /** `postgres://app@host:5432/db` (no password): record errors read `postgres://app@host:5432/db row 42` (shared/record-place.ts). */
@@ -107,16 +170,21 @@ export function describePgError(err: unknown, input: PostgresInput, shift = 0): 
   const e = err as PgError;
   const target = displayPostgresUrl(input.url);
   const hide = (s: string): string => {
-    const pw = postgresUrlPassword(input.url);
-    if (!pw || pw.length < 4) return s;
-    return s.split(pw).join('●●●●').split(encodeURIComponent(pw)).join('●●●●');
+    for (const pw of postgresUrlSecrets(input.url)) {
+      if (pw.length < 4) continue;
+      s = s.split(pw).join('●●●●').split(encodeURIComponent(pw)).join('●●●●');
+    }
+    return s;
   };
   const code = e?.code;
+  if (code === 'ERR_INVALID_URL') {
+    return `postgres: ${invalidUrlTarget(input.url)} is not a URL pg can read: a user name or password holding / # ? % @ : or a space must be percent-encoded there (%2F %23 %3F %25 %40 %3A %20); a \${env:NAME} in source.postgres.url's user info is encoded for you`;
+  }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
     return hide(`postgres: cannot connect to ${target} (${code}: ${e.message}); is the server running and the URL right?`);
   }
   if (/client password must be a string/.test(e?.message ?? '')) {
-    return `postgres: ${target} asks for a password and none was given: set PGPASSWORD (or ~/.pgpass), or name it in the config's source.postgres.url as \${env:NAME}`;
+    return `postgres: ${target} asks for a password and none was given: set PGPASSWORD (in the environment or an --env-file; or ~/.pgpass), or name it in the config's source.postgres.url as \${env:NAME}`;
   }
   if (code === '28P01' || code === '28000') return hide(`postgres: ${target}: ${e.message} (check the user and password: PGPASSWORD or the URL)`);
   if (code === '3D000') return hide(`postgres: ${target}: ${e.message}`);
@@ -128,6 +196,16 @@ export function describePgError(err: unknown, input: PostgresInput, shift = 0): 
   }
   const extra = [e?.detail, e?.hint].filter(Boolean).join('; ');
   return hide(`postgres: ${e?.message ?? String(err)}${code && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : ''}${extra ? ` (${extra})` : ''}`);
+}
+
+/** A URL pg refused, named without anything between `://` and its last `@` (a password that broke it may hold / ? #). */
+function invalidUrlTarget(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^:@/?#]*)/i.exec(url);
+  if (!m) return 'the URL';
+  // The last `@` of the whole text: the password may hold `?` or `#`, which ended the authority.
+  const at = url.lastIndexOf('@');
+  if (at < 0) return displayPostgresUrl(url);
+  return withoutPasswordParams(`${m[1]}${m[2]}@${url.slice(at + 1)}`);
 }
 
 // ---- types ---------------------------------------------------------------------------
@@ -143,24 +221,16 @@ function int8(text: string): unknown {
 }
 
 function numeric(text: string): unknown {
-  const n = Number(text);
-  if (!Number.isFinite(n)) return text; // NaN, Infinity: no JSON number
-  // The double holds it when it prints back as the same decimal, trailing zeros of the
-  // fraction aside (`12.3000` is 12.3). PostgreSQL prints no exponent and no leading zeros.
-  const shortest = String(n);
-  if (shortest === text) return n;
+  if (!/^-?\d/.test(text)) return text; // NaN, Infinity: no JSON number
+  // Canonical first (PostgreSQL prints no exponent and no leading zeros): `12.3000` is 12.3.
   let end = text.length;
   if (text.includes('.')) {
     while (text.charCodeAt(end - 1) === 48) end--; // '0'
     if (text.charCodeAt(end - 1) === 46) end--; // '.'
   }
-  const trimmed = end === text.length ? text : text.slice(0, end);
-  if (shortest === trimmed) return n;
-  if (!trimmed.includes('.')) {
-    sawExact = true;
-    return exactInteger(trimmed);
-  }
-  return text;
+  const value = exactDecimal(end === text.length ? text : text.slice(0, end));
+  if (typeof value !== 'number') sawExact = true;
+  return value;
 }
 
 function float(text: string): unknown {
@@ -249,7 +319,19 @@ const TYPES = { getTypeParser: ((oid: number) => typeParser(oid)) as unknown as 
 
 /** A client connected with the session settings the parsers rely on (UTC, ISO dates). */
 async function connect(input: PostgresInput): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: input.url, application_name: 'outbound' });
+  // The URL parsed as pg parses a connectionString; what it leaves out comes from the run's
+  // PG* variables (an --env-file's too), then pg's own defaults (the process environment).
+  const config: Record<string, unknown> = { ...parseConnectionString(input.url) };
+  const env = input.env ?? {};
+  const fill = (key: string, value: string | undefined): void => {
+    if ((config[key] === undefined || config[key] === null || config[key] === '') && value !== undefined) config[key] = value;
+  };
+  fill('password', env.PGPASSWORD);
+  fill('user', env.PGUSER);
+  fill('host', env.PGHOST);
+  fill('port', env.PGPORT);
+  fill('database', env.PGDATABASE);
+  const client = new pg.Client({ ...(config as pg.ClientConfig), application_name: 'outbound' });
   // A server that goes away while idle must not crash the process: errors surface on the next query.
   client.on('error', () => undefined);
   await client.connect();
@@ -262,35 +344,121 @@ async function end(client: pg.Client): Promise<void> {
 }
 
 const COUNT_PREFIX = 'SELECT count(*)::int8 AS n FROM (\n';
+const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 /**
- * Connects and counts the query's rows in a read-only transaction: the check before a run
- * (connection, password, SQL errors: said before anything is sent) and the row count its
- * identity records. Costs one execution of the query.
+ * Asks the server to cancel what `client`'s backend runs (libpq's PQcancel: a CancelRequest
+ * on a connection of its own, with the backend's pid and secret key; pg's client has no
+ * public cancel). A query stopped this way fails with SQLSTATE 57014. Best effort: resolves
+ * whatever happens.
  */
-export async function probePostgres(input: PostgresInput): Promise<{ ok: true; rows: number } | { ok: false; message: string }> {
+function cancelBackend(client: pg.Client): Promise<void> {
+  const c = client as unknown as { processID: number | null; secretKey: number | null; host: string; port: number };
+  if (c.processID === null || c.secretKey === null || typeof c.processID !== 'number' || typeof c.secretKey !== 'number') return Promise.resolve();
+  const request = Buffer.alloc(16);
+  request.writeInt32BE(16, 0);
+  request.writeInt32BE(80877102, 4); // the CancelRequest code
+  request.writeInt32BE(c.processID, 8);
+  request.writeInt32BE(c.secretKey, 12);
+  return new Promise((resolve) => {
+    const socket = c.host?.startsWith('/') ? createConnection(`${c.host}/.s.PGSQL.${c.port}`) : createConnection(c.port, c.host);
+    socket.once('connect', () => socket.end(request));
+    socket.once('error', () => resolve());
+    socket.once('close', () => resolve());
+  });
+}
+
+/** `work` on `client`, cancelled on the server when `signal` aborts (then rejected with the stop's reason). */
+async function cancellable<T>(client: pg.Client, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  if (!signal) return work();
+  const onAbort = (): void => void cancelBackend(client);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await work();
+  } catch (err) {
+    if (signal.aborted) throw stopReason(signal);
+    throw err;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function stopReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(typeof signal.reason === 'string' ? signal.reason : 'interrupted');
+}
+
+/**
+ * A connection inside the READ ONLY REPEATABLE READ transaction a run reads, the query's rows
+ * counted in it: the count is of the very snapshot the cursor then reads (the transaction's
+ * first query takes it), so the row count a run records is the one it goes through.
+ */
+export interface PostgresSession {
+  rows: number;
+  /** The open client; taken by the one reader that goes on in its transaction. */
+  take(): pg.Client | null;
+  /** Ends the transaction and the connection if no reader took them. */
+  close(): Promise<void>;
+}
+
+/** An untaken session (a refused resume, a check without a run) closes on its own after this long. */
+const SESSION_IDLE_MS = 60_000;
+
+/**
+ * Connects, begins the reading transaction and counts the query's rows in it: the check before
+ * a run (connection, password, SQL errors: said before anything is sent), the row count its
+ * identity records, and the transaction its reader goes on in. Costs one execution of the
+ * query. `signal` cancels a count still running on the server.
+ */
+export async function probePostgres(input: PostgresInput, opts: { signal?: AbortSignal } = {}): Promise<{ ok: true; rows: number; session: PostgresSession } | { ok: false; message: string }> {
   let client: pg.Client | null = null;
   let shift = 0;
   try {
     client = await connect(input);
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const c = client;
+    await c.query(BEGIN);
     shift = COUNT_PREFIX.length;
-    const res = await client.query<{ n: string }>(`${COUNT_PREFIX}${normalizeQuery(input.query)}\n) AS outbound_rows`);
-    await client.query('COMMIT');
-    return { ok: true, rows: Number(res.rows[0]!.n) };
+    const res = await cancellable(c, opts.signal, () => c.query<{ n: string }>(`${COUNT_PREFIX}${normalizeQuery(input.query)}\n) AS outbound_rows`));
+    let open: pg.Client | null = c;
+    const close = async (): Promise<void> => {
+      const left = open;
+      open = null;
+      if (left) {
+        await left.query('ROLLBACK').catch(() => undefined);
+        await end(left);
+      }
+    };
+    const idle = setTimeout(() => void close(), SESSION_IDLE_MS);
+    idle.unref();
+    return {
+      ok: true,
+      rows: Number(res.rows[0]!.n),
+      session: {
+        rows: Number(res.rows[0]!.n),
+        take: () => {
+          clearTimeout(idle);
+          const taken = open;
+          open = null;
+          return taken;
+        },
+        close,
+      },
+    };
   } catch (err) {
-    return { ok: false, message: describePgError(err, input, shift) };
-  } finally {
     if (client) await end(client);
+    if (opts.signal?.aborted) return { ok: false, message: stopReason(opts.signal).message };
+    return { ok: false, message: describePgError(err, input, shift) };
   }
 }
 
 /**
  * The query's rows as SourceItems, `fetchSize` at a time through a cursor. A failure to
  * connect or a query error rejects next() with a message saying what and where; the
- * connection is closed whenever the consumer stops (break, abort, error).
+ * connection is closed whenever the consumer stops (break, abort, error). `session`: the
+ * probe's open transaction to read in (its snapshot is the one counted); without it (or once
+ * taken) a transaction of its own. An abort cancels a read the server is still working on
+ * (a sort, a slow query) and rejects it with the stop's reason.
  */
-export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal } = {}): AsyncIterable<SourceItem> {
+export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal; session?: Promise<PostgresSession | null> } = {}): AsyncIterable<SourceItem> {
   const fetchSize = input.fetchSize ?? DEFAULT_FETCH_SIZE;
   return {
     [Symbol.asyncIterator]: () => {
@@ -313,6 +481,7 @@ export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal 
       };
       const fail = async (err: unknown): Promise<never> => {
         await close();
+        if (opts.signal?.aborted) throw stopReason(opts.signal);
         throw new Error(describePgError(err, input), { cause: err });
       };
       return {
@@ -325,12 +494,17 @@ export function readPostgres(input: PostgresInput, opts: { signal?: AbortSignal 
           if (at >= buffer.length) {
             try {
               if (!client) {
-                client = await connect(input);
-                await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+                client = (await opts.session)?.take() ?? null;
+                if (!client) {
+                  client = await connect(input);
+                  await client.query(BEGIN);
+                }
                 cursor = client.query(new Cursor(normalizeQuery(input.query), [], { types: TYPES }));
               }
               sawExact = false;
-              buffer = await cursor!.read(fetchSize);
+              const c = client;
+              const open = cursor!;
+              buffer = await cancellable(c, opts.signal, () => open.read(fetchSize));
               at = 0;
             } catch (err) {
               return fail(err);

@@ -13,8 +13,11 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../../store/db.js';
+import type { RunRow } from '../../store/rows.js';
+import type { SourceItem } from '../../engine/types.js';
 import { detectFormat, openSource } from '../../sources/index.js';
-import { describeInputChange, inputFromPath, openRunInput } from './input.js';
+import type { Loaded } from '../config.js';
+import { checkInput, describeInputChange, inputFromPath, openRunInput, reopenInput } from './input.js';
 
 export interface ExportFailedResult {
   ok: true;
@@ -43,27 +46,78 @@ export function reasonsPathFor(out: string): string {
   return `${out}.reasons.ndjson`;
 }
 
-export async function exportFailed(store: Store, runIdOrPrefix: string, out: string, opts: { reasonsPath?: string } = {}): Promise<ExportFailedResult | ExportFailedRefusal> {
+/** A failure to read the run's input (not to write the output): refused as an input problem. */
+class InputReadError extends Error {}
+
+/** The items of `source`, a read failure raised as an InputReadError (so it is not called a write failure). */
+async function* readingInput(source: AsyncIterable<SourceItem>): AsyncGenerator<SourceItem> {
+  const it = source[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<SourceItem>;
+      try {
+        next = await it.next();
+      } catch (err) {
+        throw new InputReadError((err as Error).message, { cause: err });
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
+export interface ExportFailedOptions {
+  reasonsPath?: string;
+  /**
+   * The run's config made runnable again (as resume loads it: its env files, its config file
+   * for masked literals): a PostgreSQL input was recorded without its password and reopens
+   * through the config's source block. Without it (or when it cannot load), pg's own
+   * PGPASSWORD / ~/.pgpass supply the password.
+   */
+  loadConfig?: (run: RunRow) => Promise<Loaded>;
+}
+
+export async function exportFailed(store: Store, runIdOrPrefix: string, out: string, opts: ExportFailedOptions = {}): Promise<ExportFailedResult | ExportFailedRefusal> {
   const runId = store.resolveRunId(runIdOrPrefix);
   const run = runId ? store.getRun(runId) : null;
   if (!runId || !run) return { ok: false, kind: 'not-found', message: `no run ${runIdOrPrefix}` };
   if (!run.inputPath) return { ok: false, kind: 'input', message: `run ${runId} has no input file recorded: there are no input lines to export` };
-  const input = inputFromPath(run.inputPath);
+  let input = inputFromPath(run.inputPath);
   const reasonsPath = opts.reasonsPath ?? reasonsPathFor(out);
+  if (input.kind === 'postgres') {
+    // As resume does: the password through the stored config's source block, then the same
+    // identity check (target, query, row count), since failed rows are found by position.
+    const loaded = opts.loadConfig ? await opts.loadConfig(run) : null;
+    if (loaded?.ok) input = reopenInput(input, loaded.config, loaded.pgEnv);
+    const problem = await checkInput(store, input);
+    if (problem) return { ok: false, kind: 'input', message: problem };
+    if (run.inputIdentity) {
+      const what = await describeInputChange(store, input, run.inputIdentity).catch((err: Error) => err.message);
+      if (what) return { ok: false, kind: 'input', message: `input ${run.inputPath} changed since run ${runId} (${what}); refusing to export its failed records: rows would not be the ones that failed` };
+    }
+  }
   if (input.kind !== 'file') {
-    // A studio sample set has no input lines: its failed profiles are written one a line.
+    // A studio sample set or a query has no input lines: its failed records are written one a line.
     const failures = failuresOf(store, runId);
     const exportedSeqs = new Set<number>();
-    await writeAll(out, async (sink) => {
-      let seq = 0;
-      for await (const item of openRunInput(store, input)) {
-        if (failures.has(seq) && item.ok) {
-          await write(sink, `${JSON.stringify(item.value)}\n`);
-          exportedSeqs.add(seq);
+    const from = input;
+    try {
+      await writeAll(out, async (sink) => {
+        let seq = 0;
+        for await (const item of readingInput(openRunInput(store, from))) {
+          if (failures.has(seq) && item.ok) {
+            await write(sink, `${JSON.stringify(item.value)}\n`);
+            exportedSeqs.add(seq);
+          }
+          seq++;
         }
-        seq++;
-      }
-    });
+      });
+    } catch (err) {
+      if (err instanceof InputReadError) return { ok: false, kind: 'input', message: `cannot read the input of run ${runId}: ${err.message}` };
+      throw err;
+    }
     await writeReasons(reasonsPath, failures, exportedSeqs);
     return { ok: true, runId, inputPath: run.inputPath, format: 'ndjson', exported: exportedSeqs.size, notExported: failures.size - exportedSeqs.size, reasonsPath };
   }

@@ -13,6 +13,7 @@ import {
   probePostgres,
   queryHasOrderBy,
   readPostgres,
+  type PgEnv,
 } from '../../sources/postgres.js';
 import type { ExportConfig } from '../../../shared/config.js';
 import type { InputIdentity } from '../../store/rows.js';
@@ -22,7 +23,15 @@ export type RunInput =
   | { kind: 'file'; path: string }
   | { kind: 'samples'; setId: string }
   /** A SQL query against PostgreSQL (`url` may hold a password: it is never recorded). */
-  | { kind: 'postgres'; url: string; query: string; fetchSize?: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      query: string;
+      fetchSize?: number;
+      env?: PgEnv;
+      /** Stops a count or a read the server is still working on (Ctrl-C, SIGTERM). */
+      signal?: AbortSignal;
+    };
 
 /** How a sample-set input is written in the run's `input_path` column. */
 export const SAMPLE_SET_PREFIX = 'sample-set:';
@@ -49,17 +58,19 @@ export function inputFromPath(inputPath: string): RunInput {
  * its URL (password from `${env:…}`) and fetch size are used; else pg's own PGPASSWORD /
  * ~/.pgpass supply it.
  */
-export function reopenInput(input: RunInput, config: ExportConfig): RunInput {
+export function reopenInput(input: RunInput, config: ExportConfig, pgEnv?: PgEnv, signal?: AbortSignal): RunInput {
+  if (input.kind !== 'postgres') return input;
+  const withEnv = pgEnv || signal ? { ...input, ...(pgEnv ? { env: pgEnv } : {}), ...(signal ? { signal } : {}) } : input;
   const src = config.source?.postgres;
-  if (input.kind !== 'postgres' || !src) return input;
-  if (displayPostgresUrl(src.url) !== input.url || normalizeQuery(src.query) !== normalizeQuery(input.query)) return input;
-  return { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}) };
+  if (!src) return withEnv;
+  if (displayPostgresUrl(src.url) !== input.url || normalizeQuery(src.query) !== normalizeQuery(input.query)) return withEnv;
+  return { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}), ...(pgEnv ? { env: pgEnv } : {}), ...(signal ? { signal } : {}) };
 }
 
-/** The input a config's `source` block names, or null. */
-export function configSourceInput(config: ExportConfig): RunInput | null {
+/** The input a config's `source` block names, or null (`pgEnv`: the PG* variables it connects with). */
+export function configSourceInput(config: ExportConfig, pgEnv?: PgEnv): RunInput | null {
   const src = config.source?.postgres;
-  return src ? { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}) } : null;
+  return src ? { kind: 'postgres', url: src.url, query: src.query, ...(src.fetchSize !== undefined ? { fetchSize: src.fetchSize } : {}), ...(pgEnv ? { env: pgEnv } : {}) } : null;
 }
 
 /** Warnings a run over `input` should show (not refusals). */
@@ -68,12 +79,16 @@ export function inputWarnings(input: RunInput): string[] {
   return ['the query has no ORDER BY: PostgreSQL may return its rows in another order next time, and a resume or retry-failed matches rows by position; ORDER BY a unique key'];
 }
 
-/** One probe (connect + count) per input object: the check and the identity of one start share it. */
+/**
+ * One probe (connect, begin the reading transaction, count) per input object: the check, the
+ * identity, the total and the reader of one start share it, so the count a run records is of
+ * the snapshot it reads.
+ */
 const probes = new WeakMap<RunInput, ReturnType<typeof probePostgres>>();
 function probe(input: RunInput & { kind: 'postgres' }): ReturnType<typeof probePostgres> {
   let p = probes.get(input);
   if (!p) {
-    p = probePostgres(input);
+    p = probePostgres(input, input.signal ? { signal: input.signal } : {});
     probes.set(input, p);
   }
   return p;
@@ -151,7 +166,13 @@ export function inputLabel(store: Store | null, input: RunInput): string {
 /** The input as a stream of items; a sample set is read from the store a page at a time. */
 export function openRunInput(store: Store | null, input: RunInput, signal?: AbortSignal): AsyncIterable<SourceItem> {
   if (input.kind === 'file') return openSource(input.path, signal ? { signal } : {});
-  if (input.kind === 'postgres') return readPostgres(input, signal ? { signal } : {});
+  if (input.kind === 'postgres') {
+    // The first reader goes on in the probe's transaction (when it was probed); others open their own.
+    const probed = probes.get(input);
+    const session = probed?.then((p) => (p.ok ? p.session : null));
+    const stop = signal ?? input.signal;
+    return readPostgres(input, { ...(stop ? { signal: stop } : {}), ...(session ? { session } : {}) });
+  }
   if (!store) throw new Error('a sample-set input needs the store');
   const setId = input.setId;
   return (async function* () {

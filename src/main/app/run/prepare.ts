@@ -102,6 +102,7 @@ export async function prepareContinue(
   runIdOrPrefix: string,
   mode: ContinueMode,
   resolve: (stored: unknown, run: RunRow) => Loaded | Promise<Loaded>,
+  opts: { signal?: AbortSignal } = {},
 ): Promise<Prepared> {
   const runId = store.resolveRunId(runIdOrPrefix) ?? runIdOrPrefix;
   if (!store.getRun(runId)) return refuse('not-found', `no run ${runIdOrPrefix}`);
@@ -110,7 +111,7 @@ export async function prepareContinue(
   const took = takeLease(store, runId, mode);
   if (!took.ok) return refuse('busy', took.message);
   try {
-    const prepared = await continueLeased(store, store.getRun(runId)!, mode, resolve, took.lease);
+    const prepared = await continueLeased(store, store.getRun(runId)!, mode, resolve, took.lease, opts.signal);
     if (!prepared.ok) dropLease(store, took.lease);
     return prepared;
   } catch (err) {
@@ -126,6 +127,7 @@ async function continueLeased(
   mode: ContinueMode,
   resolve: (stored: unknown, run: RunRow) => Loaded | Promise<Loaded>,
   lease: HeldLease,
+  signal?: AbortSignal,
 ): Promise<Prepared> {
   const runId = run.id;
   if (mode === 'resume' && run.status !== 'running' && run.status !== 'aborted') {
@@ -139,7 +141,7 @@ async function continueLeased(
   if (!loaded.ok) return refuseConfig(loaded.issues, `run ${runId} config: `);
   if (!run.inputPath) return refuse('input', `run ${runId} has no input file recorded; it cannot be resumed`);
   // A PostgreSQL input was recorded without its password: the config's source block supplies it.
-  const input = reopenInput(inputFromPath(run.inputPath), loaded.config);
+  const input = reopenInput(inputFromPath(run.inputPath), loaded.config, loaded.pgEnv, signal);
   const problem = await checkInput(store, input);
   if (problem) return refuse('input', problem);
   if (run.inputIdentity) {

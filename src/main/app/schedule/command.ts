@@ -65,7 +65,10 @@ function findOnPath(name: string, path: string): string | null {
 
 export interface RunPaths {
   config: string;
-  input: string;
+  /** A file, a `postgres://` URL without password, or absent (the config's source block). */
+  input?: string | undefined;
+  /** `--query` of a `postgres://` input. */
+  query?: string | undefined;
   db: string;
   /** Passed as --env-file by every unit that runs the command (one parser for the file everywhere). */
   envFile?: string | undefined;
@@ -78,8 +81,8 @@ export function runArgv(launcher: CliLauncher, paths: RunPaths): string[] {
     ...launcher.prefix,
     'run',
     paths.config,
-    '--input',
-    paths.input,
+    ...(paths.input !== undefined ? ['--input', paths.input] : []),
+    ...(paths.query !== undefined ? ['--query', paths.query] : []),
     '--db',
     paths.db,
     ...(paths.envFile ? ['--env-file', paths.envFile] : []),

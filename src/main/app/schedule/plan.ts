@@ -11,7 +11,9 @@ import { nextRuns, scheduleCron, scheduleSchema, type ScheduleConfig } from '../
 import { readConfigFile, parseJsonText, stripBom } from '../../engine/load.js';
 import { loadConfig, type Env } from '../config.js';
 import { defaultDbPath } from '../../store/paths.js';
-import { cliLauncher, envNames, unitSlug, type CliLauncher } from './command.js';
+import { cliLauncher, envNames, runArgv, unitSlug, type CliLauncher } from './command.js';
+import { isPostgresUrl } from '../../../shared/record-place.js';
+import { postgresUrlSecrets } from '../../sources/postgres.js';
 import { renderUnit, UNIT_FORMATS } from './units.js';
 
 export interface PlanOptions {
@@ -46,14 +48,17 @@ export function planSchedule(request: ScheduleRequest, opts: PlanOptions): Sched
   const cron = scheduleCron(schedule);
   if (!cron.ok) return { issues: [{ path: 'schedule', message: cron.message }] };
 
+  const chosenInput = scheduledInput(request, request.config);
+  if (!chosenInput.ok) return { issues: chosenInput.issues };
   const warnings: string[] = [];
   const launcher = opts.launcher ?? cliLauncher(opts.env);
   if (launcher.warning) warnings.push(launcher.warning);
-  const input = resolve(opts.cwd, request.inputPath);
-  if (!existsSync(input)) warnings.push(`the input ${input} does not exist yet: the unit fails until it does`);
+  // A postgres:// URL stays a URL (no password in it: refused above); a file resolves to an absolute path.
+  const input = chosenInput.input === undefined || isPostgresUrl(chosenInput.input) ? chosenInput.input : resolve(opts.cwd, chosenInput.input);
+  if (input !== undefined && !isPostgresUrl(input) && !existsSync(input)) warnings.push(`the input ${input} does not exist yet: the unit fails until it does`);
   const env = envNames(request.config);
   const envFile = env.length > 0 || request.envFile ? resolve(opts.cwd, request.envFile ?? join(dirname(configPath), `${baseName(configPath)}.env`)) : undefined;
-  const paths = { config: configPath, input, db: resolve(opts.cwd, request.dbPath ?? defaultDbPath({ env: opts.env, create: false })), envFile };
+  const paths = { config: configPath, input, ...(chosenInput.query !== undefined ? { query: chosenInput.query } : {}), db: resolve(opts.cwd, request.dbPath ?? defaultDbPath({ env: opts.env, create: false })), envFile };
   const raw = request.config as { destination?: { name?: string }; audience?: { name?: string } };
   const title = `${raw.destination?.name ?? 'export'} / ${raw.audience?.name ?? 'audience'}`;
   const when = `${schedule.every !== undefined ? `every ${schedule.every}` : `cron ${cron.cron}`}${schedule.timezone ? ` (${schedule.timezone})` : ''}`;
@@ -76,12 +81,40 @@ export function planSchedule(request: ScheduleRequest, opts: PlanOptions): Sched
     ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
     source,
     nextRuns: nextRuns(cron.cron, opts.count ?? 5, opts.now ?? new Date(), schedule.timezone).map((d) => d.toISOString()),
-    command: [launcher.node, ...launcher.prefix, 'run', paths.config, '--input', paths.input, '--db', paths.db, ...(envFile ? ['--env-file', envFile] : [])],
+    command: runArgv(launcher, paths),
     env,
     ...(envFile ? { envFile } : {}),
     units: (opts.formats ?? UNIT_FORMATS).map((f) => renderUnit(f, ctx)),
     warnings,
   };
+}
+
+/**
+ * What the scheduled run reads, parsed as `run` parses --input/--query: a file, a postgres://
+ * URL with its query, or nothing (the config's source.postgres block). A URL holding a
+ * password is refused (every unit, --json's command and its messages would carry it), and
+ * never shown.
+ */
+function scheduledInput(request: ScheduleRequest, config: unknown): { ok: true; input?: string; query?: string } | { ok: false; issues: Issue[] } {
+  const given = request.inputPath?.trim() ? request.inputPath : undefined;
+  const query = request.query?.trim() ? request.query : undefined;
+  const source = (config as { source?: { postgres?: unknown } } | null)?.source?.postgres;
+  if (given === undefined) {
+    if (!source) return { ok: false, issues: [{ path: '--input', message: 'no input: give --input <file | postgres://…> (or a source.postgres block in the config)' }] };
+    return { ok: true, ...(query !== undefined ? { query } : {}) };
+  }
+  if (!isPostgresUrl(given)) {
+    if (query !== undefined) return { ok: false, issues: [{ path: '--query', message: '--query goes with a postgres:// input, not a file' }] };
+    return { ok: true, input: given };
+  }
+  if (postgresUrlSecrets(given).length > 0) {
+    return {
+      ok: false,
+      issues: [{ path: '--input', message: 'the postgres:// URL holds a password, which every unit would carry in clear: write it as ${env:NAME} in the config\'s source.postgres.url, or put PGPASSWORD=… in the env file the unit reads (--env-file)' }],
+    };
+  }
+  if (query === undefined) return { ok: false, issues: [{ path: '--query', message: '--query "select …" is required with a postgres:// input' }] };
+  return { ok: true, input: given, ...(query !== undefined ? { query } : {}) };
 }
 
 type Chosen = { ok: true; schedule: ScheduleConfig; source: 'request' | 'config' } | { ok: false; issues: Issue[] };

@@ -6,6 +6,7 @@ import { basename, join, relative, sep } from 'node:path';
 import type { ScheduleUnitView, UnitFormat } from '../../../shared/api.js';
 import { calendarIntervals, onCalendar } from './calendar.js';
 import { RUN_ENV, runArgv, type CliLauncher, type RunPaths } from './command.js';
+import { isPostgresUrl } from '../../../shared/record-place.js';
 import { crontabCommand, lineBreakProblem, oneLine, systemdCommand, systemdText, xmlText, yamlString } from './quote.js';
 
 export const UNIT_FORMATS: readonly UnitFormat[] = ['crontab', 'systemd', 'launchd', 'github', 'k8s'];
@@ -148,13 +149,15 @@ function github(ctx: UnitContext): ScheduleUnitView {
   const root = ctx.repoRoot;
   const inRepo = (p: string) => (root && (p + sep).startsWith(root + sep) ? relative(root, p).split(sep).join('/') : null);
   const config = inRepo(ctx.paths.config);
-  const input = inRepo(ctx.paths.input);
-  if (!config || !input) {
+  // A query (a postgres:// URL, or the config's source block) is no file of the checkout.
+  const fileInput = ctx.paths.input !== undefined && !isPostgresUrl(ctx.paths.input);
+  const input = (fileInput ? inRepo(ctx.paths.input!) : ctx.paths.input) ?? '';
+  if (!config || (fileInput && input === '')) {
     return { format: 'github', text: '', install: [], notes: [], problem: `GitHub Actions runs in a checkout of your repository: the config and the input must be files of a git repository (${!config ? ctx.paths.config : ctx.paths.input} is ${root ? `outside ${root}` : 'in no git repository'})` };
   }
   if ([config, input].some((p) => p.includes('${{'))) return { format: 'github', text: '', install: [], notes: [], problem: 'a path holds "${{", which GitHub Actions reads as an expression' };
   // --no: never install a registry package of that name when outbound is not a dependency.
-  const argv = ['npx', '--no', 'outbound', 'run', config, '--input', input, '--db', '.outbound/outbound.db'];
+  const argv = ['npx', '--no', 'outbound', 'run', config, ...(input ? ['--input', input] : []), ...(ctx.paths.query !== undefined ? ['--query', ctx.paths.query] : []), '--db', '.outbound/outbound.db'];
   const run = argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
   // A re-run attempt saves under its own key (a cache key is written once).
   const cacheKey = `outbound-store-${ctx.slug}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
@@ -201,8 +204,9 @@ function github(ctx: UnitContext): ScheduleUnitView {
 
 function k8s(ctx: UnitContext): ScheduleUnitView {
   const name = `outbound-${ctx.slug}`.slice(0, 52).replace(/-+$/, '');
-  const input = `/data/${basename(ctx.paths.input)}`;
-  const args = ['run', '/config/config.json', '--input', input, '--db', '/data/outbound.db'];
+  const fileInput = ctx.paths.input !== undefined && !isPostgresUrl(ctx.paths.input);
+  const input = fileInput ? `/data/${basename(ctx.paths.input!)}` : ctx.paths.input;
+  const args = ['run', '/config/config.json', ...(input !== undefined ? ['--input', input] : []), ...(ctx.paths.query !== undefined ? ['--query', ctx.paths.query] : []), '--db', '/data/outbound.db'];
   const text = [
     'apiVersion: batch/v1',
     'kind: CronJob',
@@ -242,7 +246,7 @@ function k8s(ctx: UnitContext): ScheduleUnitView {
   const install = [
     `kubectl create configmap ${name}-config --from-file=config.json=${q(ctx.paths.config)}`,
     ...(ctx.env.length > 0 ? [`kubectl create secret generic ${name} ${ctx.env.map((n) => `--from-literal=${n}=…`).join(' ')}`] : []),
-    `copy the input to ${input} on the volume outbound-data`,
+    ...(fileInput ? [`copy the input to ${input} on the volume outbound-data`] : []),
     'kubectl apply -f cronjob.yaml',
   ];
   return { format: 'k8s', file: 'cronjob.yaml', text, install, notes: ['the store lives on the volume outbound-data beside the input'] };

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportFailed } from '../../app/run/export-failed.js';
+import { loadRunConfig } from '../../app/run/stored-config.js';
 import type { BodyView, RequestDetail, RequestFilterView, RequestRowView, RunView, StudioApi } from '../../../shared/api.js';
 import type { Store } from '../../store/db.js';
 import { runToHar } from '../../store/har.js';
@@ -104,7 +105,12 @@ export function createRunHistory(ctx: StudioContext, isLive: (runId: string) => 
       const dir = await mkdtemp(join(tmpdir(), 'outbound-failed-'));
       try {
         const out = join(dir, 'failed');
-        const res = await exportFailed(store, runId, out);
+        // A PostgreSQL input reopens through the run's config, against the environment it started with.
+        const loadConfig = async (run: RunRow) => {
+          const env = await ctx.envNamed(store.runEnvironment(run.id));
+          return env ? loadRunConfig(run, env, (stored) => ctx.load(stored, env)) : { ok: false as const, issues: [] };
+        };
+        const res = await exportFailed(store, runId, out, { loadConfig });
         if (!res.ok) throw new Error(res.message);
         const [records, reasons] = await Promise.all([readFile(out, 'utf8'), readFile(res.reasonsPath, 'utf8')]);
         return { records, format: res.format, reasons, exported: res.exported };
