@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Issue } from './issues.js';
 import { closestName } from './suggest.js';
 import { scheduleSchema } from './schedule.js';
+import { POSTGRES_URL } from './record-place.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'datetime', 'json'] as const;
@@ -487,7 +488,7 @@ export const recordsSchema = z.strictObject({
 /** A SQL query against PostgreSQL as the run's input (`run` without `--input` reads it). */
 export const postgresSourceSchema = z.strictObject({
   /** `postgres://user:${env:PGPASSWORD}@host:5432/db`: a password written literally is masked wherever the config is stored. */
-  url: z.string().regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// or postgresql:// URL'),
+  url: z.string().regex(POSTGRES_URL, 'must be a postgres:// or postgresql:// URL'),
   /** Rows come in the query's order; a resume matches them by position, so ORDER BY a unique key. */
   query: z.string().trim().min(1, 'must not be empty'),
   /** Rows per cursor read: memory holds about this many rows at a time. */

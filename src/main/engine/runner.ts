@@ -23,7 +23,7 @@ import { judgeAnswer } from './answer.js';
 import { createSettler } from './settle.js';
 import { createUnauthorizedStreak } from './unauthorized.js';
 import { PACING_NOTICE_MS, pacingWait, retryWait } from './waits.js';
-import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
+import type { Action, HttpRequestSpec, HttpResult, PlannedRequest, PreparedRecord, RecordFailure, RunCounts, RunEvent, RunStatus, SourceItem } from './types.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: Issue[]) {
@@ -355,6 +355,20 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
 
   try {
     await runAudience();
+    // Resume: a record an earlier session settled is counted as it ended, not sent again
+    // (retry-failed's `only` records excepted).
+    const settledEarlier = (seq: number): boolean => {
+      const prev = opts.previous?.(seq);
+      if (!prev || (opts.only?.(seq) ?? false)) return false;
+      if (prev === 'succeeded') counts.succeeded++;
+      else counts.failed++;
+      return true;
+    };
+    const failRecord = (failure: RecordFailure): void => {
+      counts.failed++;
+      emit?.({ type: 'record-failed', failure, at: Date.now() });
+      progress();
+    };
     let seq = 0;
     for await (const item of opts.source) {
       if (fatal || runSignal.aborted) break;
@@ -365,12 +379,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         if (verdict === 'skip') continue;
       }
       counts.total++;
-      const prev = opts.previous?.(s);
-      if (prev && !(opts.only?.(s) ?? false)) {
-        if (prev === 'succeeded') counts.succeeded++;
-        else counts.failed++;
-        continue;
-      }
+      if (settledEarlier(s)) continue;
       if (opts.only && !opts.only(s)) {
         // retry-failed: a record with no outcome was skipped (or never sent, when the run
         // was interrupted); prepared again only to count the skipped ones.
@@ -390,9 +399,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       if (!p.ok) {
-        counts.failed++;
-        emit?.({ type: 'record-failed', failure: p.failure, at: Date.now() });
-        progress();
+        failRecord(p.failure);
         continue;
       }
       const rec = p.record;
@@ -402,11 +409,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
           if ('skip' in verdict) {
             skip(verdict.skip);
             opts.onSkipped?.({ key: rec.key, line: rec.line, reason: verdict.skip });
-          } else {
-            counts.failed++;
-            emit?.({ type: 'record-failed', failure: { seq: rec.seq, line: rec.line, key: rec.key, where: recordPlace(opts.file, rec.line), reason: verdict.fail }, at: Date.now() });
-            progress();
-          }
+          } else failRecord({ seq: rec.seq, line: rec.line, key: rec.key, where: recordPlace(opts.file, rec.line), reason: verdict.fail });
           continue;
         }
       }
@@ -423,12 +426,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
       for (const rec of opts.sync.removals()) {
         if (fatal || runSignal.aborted) break;
         counts.total++;
-        const prev = opts.previous?.(rec.seq);
-        if (prev && !(opts.only?.(rec.seq) ?? false)) {
-          if (prev === 'succeeded') counts.succeeded++;
-          else counts.failed++;
-          continue;
-        }
+        if (settledEarlier(rec.seq)) continue;
         if (opts.only && !opts.only(rec.seq)) continue;
         if (!planner.steps.remove) {
           skip(disabledReason('remove'));
@@ -436,9 +434,7 @@ export async function runExport(opts: RunOptions): Promise<RunSummary> {
         }
         const problem = opts.sync.removalProblem?.(rec);
         if (problem) {
-          counts.failed++;
-          emit?.({ type: 'record-failed', failure: { seq: rec.seq, line: rec.line, key: rec.key, where: `member ${rec.key}`, reason: problem }, at: Date.now() });
-          progress();
+          failRecord({ seq: rec.seq, line: rec.line, key: rec.key, where: `member ${rec.key}`, reason: problem });
           continue;
         }
         opts.onRecord?.(rec);

@@ -3,7 +3,7 @@
 // A record left out is not part of the run at all: not counted, not planned, not sent.
 // Positions stay those of the input, so a resume and export-failed find the same records.
 import type { ExportConfig } from '../../../shared/config.js';
-import { createRecordPreparer } from '../../engine/records.js';
+import { createRecordPreparer, isStandInKey } from '../../engine/records.js';
 import type { SourceItem } from '../../engine/types.js';
 import { shardOfKey, type Shard } from './shard.js';
 
@@ -103,5 +103,5 @@ function keyOfPrepared(p: ReturnType<Extract<ReturnType<typeof createRecordPrepa
  * taken for a stand-in and also goes to shard 0: still exactly one shard).
  */
 function shardOf(key: string | undefined, seq: number, count: number): number {
-  return key === undefined || key === `#${seq + 1}` ? 0 : shardOfKey(key, count);
+  return key === undefined || isStandInKey(key, seq) ? 0 : shardOfKey(key, count);
 }
